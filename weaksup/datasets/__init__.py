@@ -1,0 +1,6 @@
+"""Dataset loaders: the bundled YouTube spam data and WRENCH-format folders."""
+
+from weaksup.datasets.wrench import WrenchDataset, WrenchSplit, load_wrench
+from weaksup.datasets.youtube import load_youtube_spam
+
+__all__ = ["WrenchDataset", "WrenchSplit", "load_wrench", "load_youtube_spam"]

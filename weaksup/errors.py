@@ -1,0 +1,62 @@
+"""Typed errors raised by weaksup. Every message names the LF, the row and the value when they apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class WeaksupError(Exception):
+    """Base class of every error weaksup raises on purpose."""
+
+
+class LabelMatrixError(WeaksupError, ValueError):
+    """A label matrix is malformed: bad shape, non-integer or out-of-range votes, bad names or ids."""
+
+
+class LabelingFunctionError(WeaksupError):
+    """A labeling function raised while labeling a row.
+
+    Attributes
+    ----------
+    lf_name : str
+        Name of the labeling function.
+    row_id : object
+        Id (index value) of the row being labeled.
+    original : BaseException or None
+        The exception the LF raised.
+    """
+
+    def __init__(self, lf_name: str, row_id: Any, message: str, original: BaseException | None = None) -> None:
+        self.lf_name = lf_name
+        self.row_id = row_id
+        self.original = original
+        super().__init__(f"labeling function {lf_name!r} failed on row {row_id!r}: {message}")
+
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.lf_name, self.row_id, self.args[0].split(": ", 1)[-1], None))
+
+
+class InvalidLabelError(LabelingFunctionError, ValueError):
+    """A labeling function returned something that is not a valid label (bool, NaN, None, float, out of range)."""
+
+    def __init__(self, lf_name: str, row_id: Any, value: Any, reason: str) -> None:
+        self.value = value
+        LabelingFunctionError.__init__(self, lf_name, row_id, f"returned {value!r} ({type(value).__name__}): {reason}")
+
+    def __reduce__(self):
+        return (_rebuild_invalid_label, (self.lf_name, self.row_id, repr(self.value), self.args[0]))
+
+
+def _rebuild_invalid_label(lf_name: str, row_id: Any, value_repr: str, message: str) -> InvalidLabelError:
+    err = InvalidLabelError.__new__(InvalidLabelError)
+    err.lf_name, err.row_id, err.value, err.original = lf_name, row_id, value_repr, None
+    Exception.__init__(err, message)
+    return err
+
+
+class NotFittedError(WeaksupError, AttributeError):
+    """A model was used before ``fit``."""
+
+
+class ModelInputError(WeaksupError, ValueError):
+    """Input to a model (labels, probabilities, dev labels, class balance) is invalid."""

@@ -1,0 +1,260 @@
+"""The base class every label model shares: validation, priors, predict/score, save/load without pickle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from weaksup.errors import ModelInputError, NotFittedError
+from weaksup.matrix import LabelMatrix, as_label_matrix
+from weaksup.utils import align_labels, probs_to_preds
+
+_REGISTRY: dict[str, type[BaseLabelModel]] = {}
+
+METRICS = ("accuracy", "f1", "f1_macro", "f1_micro", "precision", "recall", "coverage", "log_loss", "brier", "roc_auc")
+
+
+class BaseLabelModel(BaseEstimator):
+    """Shared machinery of label models (scikit-learn estimator contract).
+
+    Subclasses implement ``_fit(L, class_balance, seed, progress)`` and
+    ``_predict_proba(L)``; this class validates input in one place, resolves the class
+    balance (given, from dev labels, or left to the model), gives rows with no votes
+    the prior, and implements ``predict``, ``score``, ``save`` and ``load``.
+
+    Learned state (attributes ending in ``_``): ``cardinality_``, ``n_lfs_``,
+    ``lf_names_``, ``class_balance_`` and the model's own parameters.
+    """
+
+    #: fewest LFs the model can identify accuracies from
+    min_lfs: ClassVar[int] = 1
+    #: whether predict_proba works without fit (votes-only models)
+    stateless: ClassVar[bool] = False
+
+    def __init__(self, cardinality: int | None = None) -> None:
+        self.cardinality = cardinality
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _REGISTRY[cls.__name__] = cls
+
+    # input validation ---------------------------------------------------------------------------
+    def _check_L(self, L: Any, fitting: bool) -> LabelMatrix:
+        if fitting:
+            L = as_label_matrix(L, cardinality=self.cardinality)
+            if L.n_lfs < self.min_lfs:
+                raise ModelInputError(
+                    f"{type(self).__name__} needs at least {self.min_lfs} labeling functions to estimate their "
+                    f"accuracies; got {L.n_lfs}. Use MajorityVoter for fewer LFs."
+                )
+            if L.n_rows == 0:
+                raise ModelInputError("cannot fit a label model on an empty label matrix")
+            return L
+        self._check_fitted()
+        L = as_label_matrix(L, cardinality=self.cardinality_)
+        if L.n_lfs != self.n_lfs_:
+            raise ModelInputError(f"label matrix has {L.n_lfs} LFs; the model was fitted on {self.n_lfs_}")
+        if not _default_names(self.lf_names_) and not _default_names(L.lf_names) and L.lf_names != self.lf_names_:
+            raise ModelInputError(f"label matrix LFs {L.lf_names} differ from the fitted LFs {self.lf_names_}")
+        return L
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "cardinality_"):
+            raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit(L) first")
+
+    def _resolve_class_balance(self, k: int, Y_dev: Any, class_balance: Any) -> np.ndarray | None:
+        if class_balance is not None:
+            p = np.asarray(class_balance, dtype=np.float64)
+            if p.shape != (k,) or not np.isfinite(p).all() or (p < 0).any() or abs(p.sum() - 1) > 1e-6:
+                raise ModelInputError(f"class_balance must be {k} non-negative numbers summing to 1, got {p.tolist()}")
+            return p
+        if Y_dev is not None:
+            y = align_labels(Y_dev, cardinality=k, name="Y_dev")
+            if len(y) == 0:
+                raise ModelInputError("Y_dev is empty")
+            counts = np.bincount(y, minlength=k).astype(np.float64) + 1.0  # add-one: no class gets prior 0
+            return counts / counts.sum()
+        return None
+
+    # public API ---------------------------------------------------------------------------------
+    def fit(
+        self,
+        L: Any,
+        Y_dev: Any = None,
+        class_balance: Any = None,
+        seed: int | None = 0,
+        progress: bool = False,
+    ) -> BaseLabelModel:
+        """Learn the model from the votes alone.
+
+        Parameters
+        ----------
+        L : LabelMatrix, dense int array (-1 = abstain) or scipy sparse (label + 1)
+        Y_dev : array-like, optional
+            Gold labels of a dev split, used to estimate the class balance.
+        class_balance : array-like (k,), optional
+            Known class prior; overrides ``Y_dev``. If neither is given the model
+            learns it from the votes (or uses uniform, for models that cannot).
+        seed : int, optional
+            Seed for any randomness; the same seed gives bitwise the same result.
+        progress : bool
+            Show a progress bar.
+
+        Returns
+        -------
+        self
+        """
+        L = self._check_L(L, fitting=True)
+        k = L.infer_cardinality()
+        self.cardinality_ = k
+        self.n_lfs_ = L.n_lfs
+        self.lf_names_ = list(L.lf_names)
+        prior = self._resolve_class_balance(k, Y_dev, class_balance)
+        self._fit(L, prior, seed, progress)
+        if not hasattr(self, "class_balance_") or self.class_balance_ is None:
+            self.class_balance_ = np.full(k, 1.0 / k) if prior is None else prior
+        return self
+
+    def predict_proba(self, L: Any) -> np.ndarray:
+        """Probabilistic labels, ``n x k``, rows in the order of ``L`` (ids in ``L.index``).
+
+        Rows on which every LF abstained get ``class_balance_``.
+        """
+        if self.stateless and not hasattr(self, "cardinality_"):
+            L0 = as_label_matrix(L, cardinality=self.cardinality)
+            self.fit(L0)
+        L = self._check_L(L, fitting=False)
+        P = self._predict_proba(L)
+        empty = np.diff(L.csr.indptr) == 0
+        if empty.any():
+            P[empty] = self.class_balance_
+        return P
+
+    def predict_proba_frame(self, L: Any, class_names: list[str] | None = None) -> pd.DataFrame:
+        """``predict_proba`` as a DataFrame indexed by the row ids of ``L``."""
+        L = as_label_matrix(L)
+        P = self.predict_proba(L)
+        names = class_names or [f"prob_{c}" for c in range(P.shape[1])]
+        return pd.DataFrame(P, index=L.index, columns=names)
+
+    def predict(self, L: Any, tie_break: str = "abstain", seed: int | None = None) -> np.ndarray:
+        """Hard labels; ties resolved by ``tie_break`` ("abstain" -> -1, "random", "prior", "index")."""
+        P = self.predict_proba(L)
+        return probs_to_preds(P, tie_break=tie_break, prior=self.class_balance_, seed=seed)
+
+    def score(
+        self,
+        L: Any,
+        Y: Any,
+        metrics: tuple[str, ...] | list[str] = ("accuracy",),
+        tie_break: str = "random",
+        seed: int | None = 0,
+        pos_label: int = 1,
+    ) -> dict[str, float]:
+        """Score predictions against gold labels ``Y``.
+
+        Metrics: accuracy, f1 (binary, ``pos_label``), f1_macro, f1_micro, precision,
+        recall, coverage (share of rows with a vote), log_loss, brier, roc_auc (binary).
+        Predictions that abstain count as wrong.
+        """
+        from sklearn import metrics as skm
+
+        L = as_label_matrix(L)
+        y = align_labels(Y, L.index, cardinality=self.cardinality_ if hasattr(self, "cardinality_") else None)
+        P = self.predict_proba(L)
+        pred = probs_to_preds(P, tie_break=tie_break, prior=self.class_balance_, seed=seed)
+        out: dict[str, float] = {}
+        for m in metrics:
+            if m == "accuracy":
+                out[m] = float(np.mean(pred == y)) if len(y) else float("nan")
+            elif m in ("f1", "precision", "recall"):
+                fn = {"f1": skm.f1_score, "precision": skm.precision_score, "recall": skm.recall_score}[m]
+                out[m] = float(fn(y, pred, pos_label=pos_label, average="binary", labels=[pos_label], zero_division=0))
+            elif m in ("f1_macro", "f1_micro"):
+                out[m] = float(skm.f1_score(y, pred, average=m[3:], labels=np.arange(P.shape[1]), zero_division=0))
+            elif m == "coverage":
+                out[m] = float(np.mean(np.diff(L.csr.indptr) > 0))
+            elif m == "log_loss":
+                out[m] = float(skm.log_loss(y, np.clip(P, 1e-12, 1), labels=np.arange(P.shape[1])))
+            elif m == "brier":
+                onehot = np.eye(P.shape[1])[y]
+                out[m] = float(np.mean(np.sum((P - onehot) ** 2, axis=1)))
+            elif m == "roc_auc":
+                out[m] = float(skm.roc_auc_score(y, P[:, pos_label]))
+            else:
+                raise ModelInputError(f"unknown metric {m!r}; choose from {METRICS}")
+        return out
+
+    # persistence (JSON + npz, never pickle) -----------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        """Write parameters to ``model.json`` and learned arrays to ``arrays.npz`` in ``directory``."""
+        self._check_fitted()
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays, attrs = {}, {}
+        for key, value in vars(self).items():
+            if not key.endswith("_") or key.startswith("_"):
+                continue
+            if isinstance(value, np.ndarray):
+                arrays[key] = value
+            else:
+                attrs[key] = _to_json(value)
+        meta = {
+            "format": "weaksup.LabelModel",
+            "version": 1,
+            "class": type(self).__name__,
+            "params": {k: _to_json(v) for k, v in self.get_params().items()},
+            "attributes": attrs,
+        }
+        (directory / "model.json").write_text(json.dumps(meta, indent=2))
+        np.savez(directory / "arrays.npz", **arrays)
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> BaseLabelModel:
+        """Read a model written by :meth:`save`. Only known label-model classes are built; no code runs."""
+        directory = Path(directory)
+        try:
+            meta = json.loads((directory / "model.json").read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelInputError(f"cannot read a label model from {directory}: {exc}") from exc
+        if meta.get("format") != "weaksup.LabelModel":
+            raise ModelInputError(f"{directory} does not hold a weaksup label model")
+        klass = _REGISTRY.get(meta["class"])
+        if klass is None or not issubclass(klass, cls):
+            raise ModelInputError(f"{directory} holds a {meta['class']}, which is not a {cls.__name__}")
+        model = klass(**meta["params"])
+        for key, value in meta["attributes"].items():
+            setattr(model, key, value)
+        with np.load(directory / "arrays.npz", allow_pickle=False) as z:
+            for key in z.files:
+                setattr(model, key, z[key])
+        return model
+
+
+def _default_names(names: list[str]) -> bool:
+    return names == [f"lf_{j}" for j in range(len(names))]
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise ModelInputError(f"cannot save {type(value).__name__} without pickle: {value!r}")
+
+
+def label_model_classes() -> dict[str, type[BaseLabelModel]]:
+    """Every label-model class known to :meth:`BaseLabelModel.load`, by name."""
+    return dict(_REGISTRY)
