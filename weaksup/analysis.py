@@ -67,7 +67,8 @@ class LFAnalysis:
         return out
 
     def _per_lf(self, per_vote: np.ndarray) -> np.ndarray:
-        return np.bincount(self._csr.indices, weights=per_vote.astype(np.float64), minlength=self.L.n_lfs)
+        counts = np.bincount(self._csr.indices, weights=per_vote.astype(np.float64), minlength=self.L.n_lfs)
+        return counts.astype(np.float64)  # bincount of no votes is int
 
     def _lf_counts(self) -> np.ndarray:
         return np.bincount(self._csr.indices, minlength=self.L.n_lfs).astype(np.float64)

@@ -94,7 +94,11 @@ def export_labels(
     elif suffix == ".csv":
         frame.to_csv(path, index=False)
     elif suffix == ".jsonl":
-        frame.to_json(path, orient="records", lines=True, double_precision=15)
+        # json.dumps writes floats as their shortest exact repr (pandas' to_json rounds to 15 digits)
+        columns = [frame[c].tolist() for c in frame.columns]
+        with path.open("w", encoding="utf-8") as fh:
+            for values in zip(*columns, strict=True):
+                fh.write(json.dumps(dict(zip(frame.columns, values, strict=True))) + "\n")
     else:
         arrays = {col: frame[col].to_numpy() for col in frame.columns}
         if arrays["id"].dtype == object:
@@ -118,7 +122,7 @@ def load_labels(path: str | Path) -> pd.DataFrame:
         _require_pyarrow()
         frame = pd.read_parquet(path)
     elif suffix == ".csv":
-        frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False, float_precision="round_trip")
+        frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False)
         if len(frame) and frame["id"].map(lambda s: bool(_CANONICAL_INT.fullmatch(s))).all():
             frame["id"] = frame["id"].astype(np.int64)
     elif suffix == ".jsonl":

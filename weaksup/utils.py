@@ -196,4 +196,5 @@ def vote_counts(L: LabelMatrix, cardinality: int, weights: np.ndarray | None = N
     labels = csr.data.astype(np.int64) - 1
     w = np.ones(len(labels)) if weights is None else np.asarray(weights, dtype=np.float64)[csr.indices]
     n = csr.shape[0]
-    return np.bincount(rows * cardinality + labels, weights=w, minlength=n * cardinality).reshape(n, cardinality)
+    counts = np.bincount(rows * cardinality + labels, weights=w, minlength=n * cardinality)
+    return counts.astype(np.float64).reshape(n, cardinality)  # bincount of no votes is int

@@ -44,7 +44,7 @@ def load_youtube_spam(hide_train_labels: bool = True, seed: int = 123) -> tuple[
     from sklearn.model_selection import train_test_split
 
     train = pd.concat([_read(f).sample(frac=1, random_state=seed) for f in FILES])
-    last = _read(TEST_FILE)
+    last = _read(TEST_FILE).sample(frac=1, random_state=seed)
     valid, test = train_test_split(last, test_size=250, random_state=seed, stratify=last["label"])
     if hide_train_labels:
         train = train.assign(label=-1)

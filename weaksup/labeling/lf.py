@@ -6,7 +6,10 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pandas as pd
+
 from weaksup.labeling.preprocessor import Preprocessor
+from weaksup.labeling.row import make_row_type
 
 
 class LabelingFunction:
@@ -29,7 +32,7 @@ class LabelingFunction:
 
     Examples
     --------
-    >>> lf = LabelingFunction("has_http", lambda x: 1 if "http" in x["text"] else -1)
+    >>> lf = LabelingFunction("has_http", lambda x: 1 if "http" in x.text else -1)
     >>> lf({"text": "see http://x"})
     1
     """
@@ -64,7 +67,12 @@ class LabelingFunction:
         return functools.partial(self.f, **self.resources) if self.resources else self.f
 
     def __call__(self, x: Any) -> Any:
-        """Label one row (or one batch, when vectorized), running the preprocessors first."""
+        """Label one row (or one batch, when vectorized), running the preprocessors first.
+
+        A dict or pandas Series is turned into a :class:`Row`, as the applier would.
+        """
+        if not self.vectorized and isinstance(x, (dict, pd.Series)):
+            x = make_row_type(tuple(str(k) for k in x.keys()))(tuple(x.values() if isinstance(x, dict) else x.tolist()))
         for p in self.pre:
             x = p(x)
         return self.bound(x)

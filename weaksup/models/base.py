@@ -174,7 +174,8 @@ class BaseLabelModel(BaseEstimator):
                 out[m] = float(np.mean(pred == y)) if len(y) else float("nan")
             elif m in ("f1", "precision", "recall"):
                 fn = {"f1": skm.f1_score, "precision": skm.precision_score, "recall": skm.recall_score}[m]
-                out[m] = float(fn(y, pred, pos_label=pos_label, average="binary", labels=[pos_label], zero_division=0))
+                # average=None over [pos_label]: abstained (-1) predictions count as negatives
+                out[m] = float(fn(y, pred, labels=[pos_label], average=None, zero_division=0)[0])
             elif m in ("f1_macro", "f1_micro"):
                 out[m] = float(skm.f1_score(y, pred, average=m[3:], labels=np.arange(P.shape[1]), zero_division=0))
             elif m == "coverage":

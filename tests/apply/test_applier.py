@@ -1,0 +1,203 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaksup import (
+    ABSTAIN,
+    InvalidLabelError,
+    LabelingFunctionError,
+    LFApplier,
+    labeling_function,
+    preprocessor,
+)
+
+
+@labeling_function()
+def first_char(x):
+    return int(x.text[0]) if x.text[0].isdigit() else ABSTAIN
+
+
+@labeling_function(vectorized=True)
+def long_text(df):
+    return np.where(df.text.str.len() > 3, 1, ABSTAIN)
+
+
+def frame(index=None):
+    return pd.DataFrame({"text": ["1abc", "x", "0", "zzzzz", "1"]}, index=index)
+
+
+EXPECTED = [[1, 1], [-1, -1], [0, -1], [-1, 1], [1, -1]]
+
+
+@pytest.mark.parametrize(
+    "index",
+    [None, ["e", "d", "c", "b", "a"], [3, 1, 3, 0, 1], pd.Index([5, 4, 3, 2, 1]), [0.5, 0.1, 0.2, 9.0, 3.3]],
+)
+@pytest.mark.parametrize("chunk_size", [1, 2, 100])
+def test_order_and_index_preserved(index, chunk_size):
+    df = frame(index)
+    L = LFApplier([first_char, long_text], chunk_size=chunk_size).apply(df, progress=False)
+    assert L.to_dense().tolist() == EXPECTED
+    assert L.index.equals(df.index)
+    assert L.lf_names == ["first_char", "long_text"]
+
+
+def test_shuffled_frame_keeps_row_alignment():
+    df = frame([f"r{i}" for i in range(5)]).sample(frac=1, random_state=0)
+    L = LFApplier([first_char, long_text], chunk_size=2).apply(df, progress=False)
+    expected = dict(zip([f"r{i}" for i in range(5)], EXPECTED, strict=True))
+    for rid, row in zip(L.index, L.to_dense().tolist(), strict=True):
+        assert expected[rid] == row
+
+
+def test_records_and_numpy_inputs():
+    records = [{"text": t} for t in frame().text]
+    assert LFApplier([first_char, long_text]).apply(records, progress=False).to_dense().tolist() == EXPECTED
+
+    @labeling_function()
+    def pos(x):
+        return 1 if x[0] > 0 else 0
+
+    @labeling_function(vectorized=True)
+    def big(X):
+        return np.where(X[:, 1] > 5, 1, ABSTAIN)
+
+    X = np.array([[1, 10], [-1, 0]])
+    assert LFApplier([pos, big]).apply(X, progress=False).to_dense().tolist() == [[1, 1], [0, -1]]
+    with pytest.raises(TypeError, match="DataFrame, a list of dicts or a numpy array"):
+        LFApplier([pos]).apply("text", progress=False)
+
+
+def test_lf_exception_names_lf_and_row():
+    @labeling_function()
+    def fragile(x):
+        return 1 // (len(x.text) - 1)
+
+    df = frame(["a", "b", "c", "d", "e"])
+    with pytest.raises(LabelingFunctionError, match=r"'fragile' failed on row 'b'.*ZeroDivisionError") as info:
+        LFApplier([fragile]).apply(df, progress=False)
+    assert info.value.lf_name == "fragile" and info.value.row_id == "b"
+    assert isinstance(info.value.original, ZeroDivisionError)
+
+
+def test_fault_tolerant_records_errors():
+    @labeling_function()
+    def fragile(x):
+        return 1 // (len(x.text) - 1)
+
+    df = frame(["a", "b", "c", "d", "e"])
+    applier = LFApplier([fragile, first_char], chunk_size=2)
+    L = applier.apply(df, progress=False, fault_tolerant=True)
+    assert L.to_dense()[:, 0].tolist() == [0, -1, -1, 0, -1]
+    rec = applier.errors_["fragile"]
+    assert rec.count == 3 and rec.first_row == "b" and "ZeroDivisionError" in rec.message
+    assert "first_char" not in applier.errors_
+
+
+def test_vectorized_exception_and_fault_tolerance():
+    @labeling_function(vectorized=True)
+    def broken(df):
+        raise KeyError("nope")
+
+    with pytest.raises(LabelingFunctionError, match="'broken'"):
+        LFApplier([broken]).apply(frame(), progress=False)
+    applier = LFApplier([broken], chunk_size=2)
+    L = applier.apply(frame(), progress=False, fault_tolerant=True)
+    assert L.nnz == 0 and applier.errors_["broken"].count == 5
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [(True, "booleans"), (float("nan"), "NaN"), (None, "None"), (1.0, "not floats"), ("1", "integers"), (-3, "-1 to abstain")],
+)
+def test_bad_return_values_named(value, match):
+    @labeling_function()
+    def bad(x):
+        return value if x.text == "x" else 0
+
+    with pytest.raises(InvalidLabelError, match=match) as info:
+        LFApplier([bad]).apply(frame(list("abcde")), progress=False)
+    assert info.value.lf_name == "bad" and info.value.row_id == "b"
+
+
+def test_out_of_range_with_cardinality_and_vectorized_checks():
+    @labeling_function()
+    def three(x):
+        return 3
+
+    with pytest.raises(InvalidLabelError, match=r"labels are 0\.\.1"):
+        LFApplier([three], cardinality=2).apply(frame(), progress=False)
+
+    @labeling_function(vectorized=True)
+    def floats(df):
+        return np.full(len(df), 0.5)
+
+    with pytest.raises(InvalidLabelError, match="floats"):
+        LFApplier([floats]).apply(frame(), progress=False)
+
+    @labeling_function(vectorized=True)
+    def wrong_len(df):
+        return np.zeros(len(df) + 1, dtype=int)
+
+    with pytest.raises(LabelingFunctionError, match="shape"):
+        LFApplier([wrong_len]).apply(frame(), progress=False)
+
+
+def test_vectorized_series_output_aligned_by_index():
+    @labeling_function(vectorized=True)
+    def reversed_series(df):
+        return pd.Series(np.where(df.text.str.len() > 3, 1, -1), index=df.index)[::-1]
+
+    L = LFApplier([reversed_series]).apply(frame(list("abcde")), progress=False)
+    assert L.to_dense().ravel().tolist() == [1, -1, -1, 1, -1]
+
+
+def test_duplicate_names_and_non_lfs_rejected():
+    with pytest.raises(ValueError, match="duplicate labeling function names"):
+        LFApplier([first_char, first_char])
+    with pytest.raises(TypeError, match="LabelingFunction"):
+        LFApplier([lambda x: 1])
+    with pytest.raises(ValueError, match="no labeling functions"):
+        LFApplier([])
+
+
+def test_memoized_preprocessor_runs_once_per_row():
+    calls = []
+
+    @preprocessor(memoize=True)
+    def count(x):
+        calls.append(x.text)
+        x.n = len(x.text)
+        return x
+
+    @labeling_function(pre=[count])
+    def a(x):
+        return 1 if x.n > 2 else ABSTAIN
+
+    @labeling_function(pre=[count])
+    def b(x):
+        return 0 if x.n <= 2 else ABSTAIN
+
+    df = frame()
+    L = LFApplier([a, b]).apply(df, progress=False)
+    assert len(calls) == len(df)
+    assert L.to_dense().tolist() == [[1, -1], [-1, 0], [-1, 0], [1, -1], [-1, 0]]
+    assert list(df.columns) == ["text"]  # input untouched
+
+
+def test_preprocessor_returning_none_is_an_error():
+    @preprocessor()
+    def forgot_return(x):
+        x.n = 1
+
+    @labeling_function(pre=[forgot_return])
+    def uses(x):
+        return 1
+
+    with pytest.raises(LabelingFunctionError, match="returned None"):
+        LFApplier([uses]).apply(frame(), progress=False)
+
+
+def test_empty_frame():
+    L = LFApplier([first_char]).apply(pd.DataFrame({"text": []}), progress=False)
+    assert L.shape == (0, 1)

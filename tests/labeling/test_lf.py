@@ -1,0 +1,70 @@
+import pandas as pd
+import pytest
+
+from weaksup import ABSTAIN, LabelingFunction, Row, labeling_function, preprocessor
+from weaksup.labeling import make_row_type
+
+
+def test_decorator_names_and_resources():
+    @labeling_function(resources={"words": {"spam"}})
+    def has_word(x, words):
+        return 1 if set(x.text.split()) & words else ABSTAIN
+
+    assert has_word.name == "has_word" and not has_word.vectorized
+    assert has_word({"text": "buy spam"}) == 1
+    assert LabelingFunction("other", has_word.f, resources={"words": {"x"}})({"text": "buy spam"}) == ABSTAIN
+
+
+def test_decorator_requires_parentheses_and_callable():
+    with pytest.raises(TypeError, match="parentheses"):
+        labeling_function(lambda x: 1)
+    with pytest.raises(TypeError, match="callable"):
+        LabelingFunction("x", 3)
+
+
+def test_preprocessor_gets_a_copy_and_kind_must_match():
+    @preprocessor()
+    def add_len(x):
+        x.n = len(x.text)
+        return x
+
+    @labeling_function(pre=[add_len])
+    def long_text(x):
+        return 1 if x.n > 3 else 0
+
+    row = make_row_type(("text",))(("hello",))
+    assert long_text(row) == 1
+    assert "n" not in row  # the original row is untouched
+
+    @preprocessor(vectorized=True)
+    def batch_pre(df):
+        return df
+
+    with pytest.raises(TypeError, match="row-wise but preprocessor"):
+        LabelingFunction("bad", lambda x: 0, pre=[batch_pre])
+
+
+def test_row_access_and_mutation():
+    RowT = make_row_type(("text", "my field", "class"))
+    x = RowT(("a", 2, 3))
+    assert isinstance(x, Row)
+    assert x.text == "a" and x["my field"] == 2 and x["class"] == 3 and x[0] == "a"
+    y = x.copy()
+    y.text = "b"
+    y.extra = 5
+    assert x.text == "a" and y.text == "b" and y.extra == 5 and y["extra"] == 5
+    assert y.to_dict() == {"text": "b", "my field": 2, "class": 3, "extra": 5}
+    with pytest.raises(AttributeError, match="no field 'missing'"):
+        _ = x.missing
+    with pytest.raises(KeyError):
+        _ = x["missing"]
+    assert x.get("missing", 7) == 7
+
+
+def test_vectorized_lf_on_frame():
+    @labeling_function(vectorized=True)
+    def short(df):
+        return (df.text.str.len() < 3).astype(int) * 1 - (df.text.str.len() >= 3).astype(int)
+
+    out = short(pd.DataFrame({"text": ["ab", "abcd"]}))
+    assert out.tolist() == [1, -1]

@@ -1,0 +1,36 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaksup import LabelMatrix, ModelInputError, export_labels, load_labels
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl", ".npz"])
+@pytest.mark.parametrize("index", [pd.Index(["b", "a", "007"]), pd.Index([30, 10, 20]), pd.RangeIndex(3)])
+def test_round_trip_exact(tmp_path, suffix, index):
+    rng = np.random.default_rng(0)
+    P = rng.dirichlet(np.ones(3), size=3)
+    P[0] = [0.5, 0.5, 0.0]
+    L = LabelMatrix.from_dense([[0, -1], [2, 2], [-1, -1]], lf_names=["kw", "re"], index=index)
+    path = export_labels(tmp_path / f"labels{suffix}", P, index=index, L=L, class_names=["a", "b", "c"])
+    back = load_labels(path)
+    assert back.index.tolist() == index.tolist()
+    np.testing.assert_array_equal(back[["prob_a", "prob_b", "prob_c"]].to_numpy(), P)
+    assert back["label"].tolist() == [-1, int(P[1].argmax()), int(P[2].argmax())]
+    assert back["lf.kw"].tolist() == [0, 2, -1] and back["lf.re"].tolist() == [-1, 2, -1]
+
+
+def test_export_validates_alignment_and_format(tmp_path):
+    P = np.array([[0.2, 0.8], [1.0, 0.0]])
+    with pytest.raises(ModelInputError, match="pass index"):
+        export_labels(tmp_path / "a.csv", P)
+    with pytest.raises(ModelInputError, match="1 ids but probs has 2"):
+        export_labels(tmp_path / "a.csv", P, index=["x"])
+    with pytest.raises(ModelInputError, match="index differs from L.index"):
+        export_labels(tmp_path / "a.csv", P, index=["x", "y"], L=LabelMatrix.from_dense([[0], [1]], index=["y", "x"]))
+    with pytest.raises(ValueError, match="use one of"):
+        export_labels(tmp_path / "a.xlsx", P, index=["x", "y"])
+    with pytest.raises(ModelInputError, match="row 0 sums"):
+        export_labels(tmp_path / "a.csv", [[0.2, 0.2]], index=["x"])
+    with pytest.raises(FileNotFoundError):
+        load_labels(tmp_path / "missing.csv")

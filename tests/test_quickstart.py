@@ -1,0 +1,26 @@
+import os
+import subprocess
+import sys
+
+import weaksup as ws
+
+
+def test_quickstart_command(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "weaksup.cli", "quickstart", "--out", str(tmp_path), "--no-progress"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Majority vote test accuracy" in out.stdout
+    labels = ws.load_labels(tmp_path / "train_labels.csv")
+    assert len(labels) == 1586 and {"prob_HAM", "prob_SPAM", "label"} <= set(labels.columns)
+    train, _, _ = ws.datasets.load_youtube_spam()
+    assert labels.index.tolist() == train.index.tolist()
+    assert ws.LabelMatrix.load(tmp_path / "L_train.npz").index.equals(train.index)
+
+
+def test_import_does_not_pull_heavy_dependencies():
+    code = "import sys, weaksup; print(sorted(m for m in ('torch', 'dask', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
