@@ -113,6 +113,13 @@ def load_labels(path: str | Path) -> pd.DataFrame:
 
     Ids that were integers come back as integers (for CSV: ids that read as canonical
     integers), strings as strings.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = export_labels(os.path.join(tempfile.mkdtemp(), "y.jsonl"), [[0.1, 0.9]], index=[42])
+    >>> load_labels(p).loc[42, "label"]
+    np.int64(1)
     """
     path = Path(path)
     suffix = path.suffix.lower()

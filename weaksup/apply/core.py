@@ -20,7 +20,13 @@ _INT_TYPES = frozenset({int, np.int8, np.int16, np.int32, np.int64, np.uint8, np
 
 @dataclass
 class LFErrorRecord:
-    """What went wrong in one LF under ``fault_tolerant=True``: how often, and the first failure."""
+    """What went wrong in one LF under ``fault_tolerant=True``: how often, and the first failure.
+
+    Examples
+    --------
+    >>> LFErrorRecord(2, "row-7", "KeyError: 'text'").merge(LFErrorRecord(1, "row-9", "KeyError: 'text'")).count
+    3
+    """
 
     count: int
     first_row: Any

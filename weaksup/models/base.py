@@ -29,6 +29,17 @@ class BaseLabelModel(BaseEstimator):
 
     Learned state (attributes ending in ``_``): ``cardinality_``, ``n_lfs_``,
     ``lf_names_``, ``class_balance_`` and the model's own parameters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class AlwaysPrior(BaseLabelModel):
+    ...     def _fit(self, L, class_balance, seed, progress):
+    ...         self.class_balance_ = class_balance
+    ...     def _predict_proba(self, L):
+    ...         return np.tile(self.class_balance_, (L.n_rows, 1))
+    >>> AlwaysPrior().fit(np.array([[0], [1]]), class_balance=[0.25, 0.75]).predict(np.array([[1]])).tolist()
+    [1]
     """
 
     #: fewest LFs the model can identify accuracies from
