@@ -82,7 +82,7 @@ class Row:
 
     def to_dict(self) -> dict[str, Any]:
         """The row as a plain dict."""
-        d = dict(zip(self._fields, self._values))
+        d = dict(zip(self._fields, self._values, strict=True))
         if self._extra:
             d.update(self._extra)
         return d
