@@ -1,0 +1,261 @@
+"""Files in, files out for the ``weaksup`` command: LF files, data files, gold columns, label matrices.
+
+Row ids, the rule every command follows: a data file's rows are identified by its ``id``
+column when it has one (ids must be unique), otherwise by their position in the file
+(0, 1, 2, ...). ``weaksup apply`` stores those ids in ``L.npz``; gold labels given as
+``DATA:COLUMN`` are matched to a label matrix by the same ids, so a gold file with an
+``id`` column may list its rows in any order (and may hold extra rows), while a file
+without one must list the same rows in the same order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaksup.errors import LabelMatrixError, WeaksupError
+from weaksup.labeling.lf import LabelingFunction
+from weaksup.matrix import LabelMatrix
+
+DATA_FORMATS = (".csv", ".parquet", ".jsonl")
+ID_COLUMN = "id"
+
+
+class CLIError(WeaksupError):
+    """A failure the ``weaksup`` command reports as one line (exit code 1)."""
+
+
+# labeling functions ---------------------------------------------------------------------------------
+def load_lfs(spec: str) -> list[LabelingFunction]:
+    """Load labeling functions from a Python file or a ``module:attribute`` spec.
+
+    A file (``lfs.py``) is run as a module and every module-level
+    :class:`~weaksup.LabelingFunction`, and every list or tuple of them, is collected in
+    definition order (each LF once). ``file.py:name`` or ``package.module:name`` picks
+    one attribute instead: an LF, a list of LFs, or a function returning them.
+
+    Examples
+    --------
+    >>> [lf.name for lf in load_lfs("weaksup.datasets.spam_lfs:spam_lfs")][:2]
+    ['keyword_my', 'keyword_subscribe']
+    """
+    path_part, _, attr = spec.rpartition(":") if _has_attr_suffix(spec) else (spec, "", "")
+    if path_part.endswith(".py") or Path(path_part).is_file():
+        module = _run_file(Path(path_part))
+        origin = path_part
+    else:
+        if not attr:
+            raise CLIError(f"no LF file {spec!r}: give a .py file or module:attribute")
+        try:
+            module = importlib.import_module(path_part)
+        except Exception as exc:
+            raise CLIError(f"cannot import module {path_part!r}: {type(exc).__name__}: {exc}") from exc
+        origin = path_part
+    if attr:
+        try:
+            obj: Any = module
+            for part in attr.split("."):
+                obj = getattr(obj, part)
+        except AttributeError:
+            raise CLIError(f"{origin} has no attribute {attr!r}") from None
+        if callable(obj) and not isinstance(obj, LabelingFunction):
+            try:
+                obj = obj()
+            except Exception as exc:
+                raise CLIError(f"{origin}:{attr}() raised {type(exc).__name__}: {exc}") from exc
+        lfs = list(_collect([obj]))
+        if not lfs:
+            raise CLIError(f"{origin}:{attr} is not a labeling function or a list of them (got {type(obj).__name__})")
+        return lfs
+    lfs = list(_collect(vars(module).values()))
+    if not lfs:
+        raise CLIError(
+            f"no labeling functions found in {origin}: define them at module level with @labeling_function() "
+            "or LabelingFunction(...)"
+        )
+    return lfs
+
+
+def _has_attr_suffix(spec: str) -> bool:
+    # "C:\\lfs.py" style drive letters are not attribute separators
+    head, sep, tail = spec.rpartition(":")
+    return bool(sep) and bool(head) and len(head) > 1 and tail.replace(".", "").replace("_", "").isalnum()
+
+
+def _run_file(path: Path) -> Any:
+    if not path.is_file():
+        raise CLIError(f"no such LF file: {path}")
+    if path.suffix != ".py":
+        raise CLIError(f"LF file {path} must be a Python file ending in .py")
+    name = f"_weaksup_lfs_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise CLIError(f"cannot load LF file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # needed by dataclasses/pickling inside the file
+    folder = str(path.resolve().parent)
+    sys.path.insert(0, folder)  # let the file import its neighbours
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise CLIError(f"LF file {path} raised {type(exc).__name__} while loading: {exc}") from exc
+    finally:
+        if sys.path and sys.path[0] == folder:
+            sys.path.pop(0)
+    return module
+
+
+def _collect(values: Iterable[Any]) -> Iterable[LabelingFunction]:
+    seen: set[int] = set()
+    for value in values:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, LabelingFunction) and id(item) not in seen:
+                seen.add(id(item))
+                yield item
+
+
+# data files -----------------------------------------------------------------------------------------
+def read_data(path: str | Path) -> pd.DataFrame:
+    """Read a ``.csv``, ``.parquet`` or ``.jsonl`` file, indexed by its row ids (see the module docstring).
+
+    CSV cells that are empty read as missing; text such as ``NA`` stays text.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "d.csv")
+    >>> pd.DataFrame({"id": ["b", "a"], "text": ["x", "NA"]}).to_csv(p, index=False)
+    >>> df = read_data(p)
+    >>> df.index.tolist(), df.loc["a", "text"]
+    (['b', 'a'], 'NA')
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in DATA_FORMATS:
+        raise CLIError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)}")
+    if not path.is_file():
+        raise CLIError(f"no such data file: {path}")
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        elif suffix == ".parquet":
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError as exc:
+                raise CLIError("reading .parquet needs pyarrow: pip install 'weaksup[parquet]'") from exc
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_json(path, orient="records", lines=True, dtype=False)
+    except CLIError:
+        raise
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise CLIError(f"cannot read data file {path}: {type(exc).__name__}: {first}") from exc
+    if ID_COLUMN in frame.columns:
+        ids = frame[ID_COLUMN]
+        if ids.isna().any():
+            raise CLIError(f"{path}: the {ID_COLUMN!r} column has a missing value at line {int(ids.isna().argmax()) + 1}")
+        if ids.duplicated().any():
+            raise CLIError(f"{path}: duplicate row id {ids[ids.duplicated()].iloc[0]!r} in the {ID_COLUMN!r} column")
+        frame.index = pd.Index(ids.to_numpy(), name=ID_COLUMN)
+    else:
+        frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+def parse_column_spec(spec: str) -> tuple[str, str]:
+    """Split ``DATA:COLUMN`` at its last colon.
+
+    Examples
+    --------
+    >>> parse_column_spec("data/dev.csv:label")
+    ('data/dev.csv', 'label')
+    """
+    path, sep, column = spec.rpartition(":")
+    if not sep or not path or not column:
+        raise ValueError(f"expected DATA:COLUMN (a data file and a column name), got {spec!r}")
+    return path, column
+
+
+def read_gold(spec: str, index: pd.Index) -> np.ndarray:
+    """Gold labels from ``DATA:COLUMN``, aligned to ``index`` by row id; missing labels read as ``-1``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "g.csv")
+    >>> pd.DataFrame({"id": ["b", "a"], "y": [1, 0]}).to_csv(p, index=False)
+    >>> read_gold(p + ":y", pd.Index(["a", "b"])).tolist()
+    [0, 1]
+    """
+    path, column = parse_column_spec(spec)
+    frame = read_data(path)
+    if column not in frame.columns:
+        raise CLIError(f"{path} has no column {column!r}; its columns are {list(frame.columns)}")
+    gold = frame[column]
+    if not gold.index.equals(index):
+        missing = index[~index.isin(gold.index)]
+        if len(missing):
+            rule = "" if ID_COLUMN in frame.columns else f" (it has no {ID_COLUMN!r} column, so rows are ids 0..n-1)"
+            raise CLIError(
+                f"{path} has no gold label for {len(missing)} of the label matrix's {len(index)} row ids, "
+                f"e.g. {missing[:3].tolist()}{rule}"
+            )
+        if not index.is_unique:
+            raise CLIError("the label matrix's row ids are not unique, so gold labels cannot be matched to them")
+        gold = gold.reindex(index)
+    values = gold.to_numpy()
+    if values.dtype == object:
+        numeric = pd.to_numeric(gold, errors="coerce")
+        bad = numeric.isna() & gold.notna()
+        if bad.any():
+            row = gold.index[int(np.argmax(bad.to_numpy()))]
+            raise CLIError(f"{path}:{column} must hold integer class ids; row {row!r} holds {gold[row]!r}")
+        values = numeric.to_numpy()
+    values = np.asarray(values, dtype=np.float64)
+    values = np.where(np.isnan(values), -1, values)
+    if (values != np.round(values)).any() or (values < -1).any():
+        pos = int(np.argmax((values != np.round(values)) | (values < -1)))
+        raise CLIError(f"{path}:{column} must hold class ids 0..k-1 (-1 = unknown); row {index[pos]!r} holds {values[pos]}")
+    return values.astype(np.int64)
+
+
+# label matrices -------------------------------------------------------------------------------------
+def load_label_matrix(path: str | Path) -> LabelMatrix:
+    """Load ``L.npz`` written by ``weaksup apply`` (or :meth:`LabelMatrix.save`), with one-line errors.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = LabelMatrix.from_dense([[0, 1]]).save(os.path.join(tempfile.mkdtemp(), "L.npz"))
+    >>> load_label_matrix(p).shape
+    (1, 2)
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".npz":
+        raise CLIError(f"label matrix file {path.name!r} must end in .npz (written by weaksup apply)")
+    if not path.is_file():
+        raise CLIError(f"no such label matrix file: {path}")
+    try:
+        return LabelMatrix.load(path)
+    except LabelMatrixError as exc:
+        raise CLIError(str(exc).splitlines()[0]) from exc
+    except Exception as exc:  # zipfile.BadZipFile, EOFError ... from a damaged file
+        raise CLIError(f"cannot read label matrix from {path}: {type(exc).__name__}: {exc}") from exc
+
+
+def check_output_suffix(path: str | Path, allowed: tuple[str, ...], what: str) -> Path:
+    """Fail early (before any work) when an output path has a suffix we cannot write."""
+    path = Path(path)
+    if path.suffix.lower() not in allowed:
+        raise CLIError(f"cannot write {what} to {path.name!r}: use one of {', '.join(allowed)}")
+    return path
+

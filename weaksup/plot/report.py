@@ -1,0 +1,242 @@
+"""One self-contained HTML report of labeling functions and a label model (figures inlined as PNG)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaksup.analysis import LFAnalysis
+from weaksup.matrix import LabelMatrix, as_label_matrix
+from weaksup.plot import figures
+from weaksup.plot.stats import calibration_curve, disagreement_ranking, learned_accuracies
+from weaksup.utils import align_labels
+
+# Marks every <img> that decoded (naturalWidth > 0) so a headless browser's DOM dump shows the figures rendered.
+_IMAGE_CHECK = """<script>
+window.addEventListener("load", function () {
+  var imgs = document.images, ok = 0;
+  for (var i = 0; i < imgs.length; i++) {
+    var good = imgs[i].complete && imgs[i].naturalWidth > 0;
+    imgs[i].setAttribute("data-rendered", good ? "yes" : "no");
+    if (good) { ok++; }
+  }
+  var s = document.getElementById("image-status");
+  s.setAttribute("data-rendered", String(ok));
+  s.setAttribute("data-total", String(imgs.length));
+  s.textContent = ok + " of " + imgs.length + " figures rendered";
+});
+</script>"""
+
+_STYLE = """<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.85em; } th, td { border: 1px solid #ddd; padding: 3px 7px; }
+th { background: #f4f4f4; } td.text { max-width: 480px; } img { max-width: 100%; }
+.note { color: #666; font-size: 0.9em; } #image-status { color: #888; font-size: 0.8em; }
+</style>"""
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _img(fig: Any, alt: str) -> str:
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{_png(fig)}">'
+
+
+def _text_column(data: pd.DataFrame, text_column: str | None) -> str | None:
+    if text_column is not None:
+        if text_column not in data.columns:
+            raise ValueError(f"data has no column {text_column!r}; its columns are {list(data.columns)}")
+        return text_column
+    if "text" in data.columns:
+        return "text"
+    for col in data.columns:
+        if col != "id" and (data[col].dtype == object or pd.api.types.is_string_dtype(data[col])):
+            return str(col)
+    return None
+
+
+def build_report(
+    L: Any,
+    model: Any = None,
+    Y: Any = None,
+    data: pd.DataFrame | None = None,
+    class_names: Sequence[str] | None = None,
+    title: str = "weaksup report",
+    text_column: str | None = None,
+    top: int = 20,
+    notes: Sequence[str] = (),
+) -> str:
+    """The HTML of :func:`report` as a string.
+
+    Examples
+    --------
+    >>> page = build_report(np.array([[0, 1], [1, 1], [-1, 0]]), Y=[0, 1, 0])
+    >>> page.count("<img"), "LF summary" in page
+    (4, True)
+    """
+    L = as_label_matrix(L)
+    if model is not None and getattr(model, "cardinality_", None) is not None and L.cardinality is None:
+        L = L.with_cardinality(int(model.cardinality_))
+    y = None if Y is None else align_labels(Y, L.index, name="Y", allow_abstain=True)
+    analysis = LFAnalysis(L)
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    facts = [
+        f"{L.n_rows} rows, {L.n_lfs} labeling functions, {L.infer_cardinality()} classes",
+        f"label coverage {analysis.label_coverage():.1%}, overlap {analysis.label_overlap():.1%}, "
+        f"conflict {analysis.label_conflict():.1%}",
+    ]
+    if model is not None:
+        facts.append(f"label model: {type(model).__name__}")
+    if y is not None:
+        facts.append(f"gold labels for {int((y >= 0).sum())} rows")
+    parts.append("<ul>" + "".join(f"<li>{html.escape(f)}</li>" for f in [*facts, *notes]) + "</ul>")
+
+    summary = analysis.summary(Y=y)
+    learned = None
+    if model is not None:
+        learned, source = learned_accuracies(model, L)
+        summary["Learned Acc."] = learned
+    parts.append("<h2>LF summary</h2>")
+    parts.append(summary.to_html(float_format=lambda v: f"{v:.3f}", na_rep="-"))
+    if learned is not None and source != "model":
+        parts.append(f'<p class="note">{type(model).__name__} does not report LF accuracies; "Learned Acc." is '
+                     "the share of each LF's votes that agree with the model's predicted label.</p>")
+
+    parts.append("<h2>Coverage, overlap and conflict per LF</h2>")
+    parts.append(_img(figures.coverage(L), "coverage, overlap and conflict per LF"))
+    parts.append("<h2>Pairwise LF agreement</h2>")
+    parts.append(_img(figures.agreement_heatmap(L), "pairwise LF agreement heat map"))
+    if model is not None or y is not None:
+        parts.append("<h2>LF accuracies</h2>")
+        parts.append(_img(figures.accuracies(L, Y=y, model=model), "learned and empirical LF accuracies"))
+        parts.append("<h2>Class balance</h2>")
+        parts.append(_img(figures.class_balance(model=model, L=L if model is not None else None, Y=y,
+                                                class_names=class_names), "class balance"))
+    probs = model.predict_proba(L) if model is not None else None
+    if probs is not None and y is not None and (y >= 0).any():
+        ece = float(calibration_curve(probs, y)["ece"])
+        parts.append("<h2>Label model calibration</h2>")
+        parts.append(f'<p class="note">Reliability diagram on the {int((y >= 0).sum())} rows with gold labels '
+                     f"(expected calibration error {ece:.3f}).</p>")
+        parts.append(_img(figures.calibration(probs, y), "calibration reliability diagram"))
+    parts.append("<h2>Examples the LFs disagree on most</h2>")
+    parts.append(_disagreements_html(L, probs, y, data, class_names, text_column, top))
+    parts.append('<p id="image-status">figures not checked</p>')
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title>{_STYLE}</head>\n<body>\n" + "\n".join(parts)
+        + f"\n{_IMAGE_CHECK}\n</body></html>\n"
+    )
+
+
+def _disagreements_html(
+    L: LabelMatrix,
+    probs: np.ndarray | None,
+    y: np.ndarray | None,
+    data: pd.DataFrame | None,
+    class_names: Sequence[str] | None,
+    text_column: str | None,
+    top: int,
+) -> str:
+    order = disagreement_ranking(L, top=top)
+    if len(order) == 0:
+        return '<p class="note">No row has conflicting votes.</p>'
+
+    def name(c: int) -> str:
+        return str(class_names[c]) if class_names is not None and 0 <= c < len(class_names) else str(c)
+
+    text_col = None
+    if data is not None:
+        if not L.index.isin(data.index).all():
+            missing = L.index[~L.index.isin(data.index)][:3].tolist()
+            raise ValueError(f"data lacks rows of the label matrix, e.g. ids {missing}")
+        text_col = _text_column(data, text_column)
+    sub = L[order]
+    dense = sub.to_dense()
+    header = ["id"] + ([text_col] if text_col else []) + ["votes"]
+    header += (["model label", "confidence"] if probs is not None else []) + (["gold"] if y is not None else [])
+    rows = []
+    for r, pos in enumerate(order):
+        row_id = L.index[pos]
+        votes = ", ".join(f"{L.lf_names[j]}={name(int(v))}" for j, v in enumerate(dense[r]) if v >= 0)
+        cells = [html.escape(str(row_id))]
+        if text_col:
+            text = str(data.loc[row_id, text_col])
+            cells.append(f'<span title="{html.escape(text)}">{html.escape(text[:300])}</span>')
+        cells.append(html.escape(votes))
+        if probs is not None:
+            p = probs[pos]
+            cells += [html.escape(name(int(np.argmax(p)))), f"{float(np.max(p)):.2f}"]
+        if y is not None:
+            cells.append("-" if y[pos] < 0 else html.escape(name(int(y[pos]))))
+        rows.append("<tr>" + "".join(
+            f'<td class="text">{c}</td>' if text_col and i == 1 else f"<td>{c}</td>" for i, c in enumerate(cells)
+        ) + "</tr>")
+    note = "" if data is not None else '<p class="note">Pass the data (--data) to see each row\'s text.</p>'
+    head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>"
+    return f"{note}<table>{head}{''.join(rows)}</table>"
+
+
+def report(
+    path: str | Path,
+    L: Any,
+    model: Any = None,
+    Y: Any = None,
+    data: pd.DataFrame | None = None,
+    class_names: Sequence[str] | None = None,
+    title: str = "weaksup report",
+    text_column: str | None = None,
+    top: int = 20,
+) -> Path:
+    """Write a self-contained HTML report of the LFs in ``L`` (and a fitted label ``model``) to ``path``.
+
+    The page holds the LF summary table; coverage, overlap and conflict per LF; a heat
+    map of pairwise LF agreement; learned vs empirical LF accuracies and the class
+    balance (with a model or gold ``Y``); the model's calibration on the gold rows
+    (with both); and the rows the LFs disagree on most, with their text when ``data``
+    (a DataFrame indexed by the same row ids as ``L``) is given. Figures are PNGs
+    inlined as base64, so the file can be mailed or archived on its own.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output ``.html`` file.
+    L : LabelMatrix, dense int array or scipy sparse
+    model : fitted label model, optional
+    Y : array-like or pandas.Series, optional
+        Gold labels aligned to ``L`` (``-1`` = unknown).
+    data : pandas.DataFrame, optional
+        The labeled rows, for the disagreement examples' text.
+    class_names : sequence of str, optional
+    title : str
+    text_column : str, optional
+        Column of ``data`` to show; default ``text`` or the first string column.
+    top : int
+        How many contested rows to list.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from weaksup.models import MajorityVoter
+    >>> L = np.array([[0, 1], [1, 1], [-1, 0]])
+    >>> p = report(os.path.join(tempfile.mkdtemp(), "r.html"), L, model=MajorityVoter().fit(L), Y=[0, 1, 0])
+    >>> p.read_text().count("data:image/png;base64,")
+    5
+    """
+    path = Path(path)
+    page = build_report(L, model=model, Y=Y, data=data, class_names=class_names, title=title,
+                        text_column=text_column, top=top)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
