@@ -1,0 +1,51 @@
+"""Data quality: label errors (confident learning), what to hand-label next (active learning), sampling and balance.
+
+Plain functions over arrays where no state is needed (``find_label_issues(labels, pred_probs)``),
+one estimator (:class:`CleanTrainer`) where there is. Nothing here imports torch at import time.
+"""
+
+from weaksup.quality.active_learning import STRATEGIES, LabelSuggestions, suggest_labels
+from weaksup.quality.clean_trainer import CleanTrainer
+from weaksup.quality.confident_learning import (
+    NoiseEstimate,
+    class_thresholds,
+    confident_joint,
+    estimate_noise_matrix,
+    find_label_issues,
+    label_quality_scores,
+)
+from weaksup.quality.cross_val import cross_val_predict_proba
+from weaksup.quality.health import HealthSummary, health_summary
+from weaksup.quality.sampling import (
+    class_weights,
+    importance_sample,
+    random_sample,
+    reservoir_sample,
+    stratified_sample,
+    weighted_sample,
+)
+from weaksup.quality.weak_label_errors import find_weak_label_issues, lf_error_contributions
+
+__all__ = [
+    "STRATEGIES",
+    "CleanTrainer",
+    "HealthSummary",
+    "LabelSuggestions",
+    "NoiseEstimate",
+    "class_thresholds",
+    "class_weights",
+    "confident_joint",
+    "cross_val_predict_proba",
+    "estimate_noise_matrix",
+    "find_label_issues",
+    "find_weak_label_issues",
+    "health_summary",
+    "importance_sample",
+    "label_quality_scores",
+    "lf_error_contributions",
+    "random_sample",
+    "reservoir_sample",
+    "stratified_sample",
+    "suggest_labels",
+    "weighted_sample",
+]

@@ -1,0 +1,120 @@
+"""CleanTrainer: find label issues by cross-validation, drop them, refit on the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+
+from weaksup.errors import NotFittedError
+from weaksup.quality.confident_learning import find_label_issues
+from weaksup.quality.cross_val import (
+    cross_val_predict_proba,
+    fit_on_targets,
+    n_rows,
+    proba_in_class_order,
+    split_targets,
+    take_rows,
+)
+
+
+class CleanTrainer(ClassifierMixin, BaseEstimator):
+    """Train any classifier on the examples whose labels confident learning does not flag.
+
+    ``fit(X, labels)`` computes out-of-fold probabilities with ``cv_folds`` folds, flags
+    label issues with :func:`find_label_issues`, and fits a clone of ``estimator`` on the
+    remaining rows. Hard labels and soft labels (``n x k``; judged by their argmax) both work;
+    soft labels go to a :class:`~weaksup.train.SoftLabelClassifier` as they are and to other
+    estimators through :func:`~weaksup.train.fit_soft`.
+
+    Parameters
+    ----------
+    estimator : scikit-learn classifier with ``predict_proba``
+    cv_folds : int
+    find_issues_kwargs : dict, optional
+        Passed to :func:`find_label_issues` (e.g. ``{"method": "both"}``).
+    seed : int or None
+        Seeds the fold split.
+
+    Attributes
+    ----------
+    estimator_ : the classifier refitted on the kept rows
+    label_issues_ : ndarray of bool (n,)
+        Rows dropped as label issues.
+    pred_probs_ : ndarray (n, k)
+        The out-of-fold probabilities used.
+    classes_ : ndarray
+        ``0..k-1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(-2, 1, (50, 2)), rng.normal(2, 1, (50, 2))]
+    >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
+    >>> y_noisy = y.copy(); y_noisy[[0, 1, 60]] = [1, 1, 0]
+    >>> ct = CleanTrainer(LogisticRegression(), cv_folds=5, seed=0).fit(X, y_noisy)
+    >>> np.flatnonzero(ct.label_issues_).tolist()
+    [0, 1, 60]
+    >>> ct.score(X, y)
+    1.0
+    """
+
+    def __init__(
+        self,
+        estimator: Any,
+        cv_folds: int = 5,
+        find_issues_kwargs: dict | None = None,
+        seed: int | None = 0,
+    ) -> None:
+        self.estimator = estimator
+        self.cv_folds = cv_folds
+        self.find_issues_kwargs = find_issues_kwargs
+        self.seed = seed
+
+    def fit(self, X: Any, labels: Any, pred_probs: Any = None) -> CleanTrainer:
+        """Find label issues, drop them, refit; returns ``self``.
+
+        ``pred_probs`` (n x k), when given, are used as the out-of-sample probabilities and
+        the cross-validation is skipped.
+        """
+        n = n_rows(X)
+        y, probs, k = split_targets(labels, n)
+        if pred_probs is None:
+            pred_probs = cross_val_predict_proba(
+                self.estimator, X, labels if probs is None else probs, n_folds=self.cv_folds, seed=self.seed,
+                cardinality=k,
+            )
+        kwargs = dict(self.find_issues_kwargs or {})
+        kwargs.pop("return_indices_ranked_by", None)  # we need the mask
+        issues = find_label_issues(y, pred_probs, **kwargs)
+        keep = np.flatnonzero(~issues)
+        est = clone(self.estimator)
+        fit_on_targets(est, take_rows(X, keep), y[keep], None if probs is None else probs[keep])
+        self.estimator_ = est
+        self.label_issues_ = issues
+        self.pred_probs_ = np.asarray(pred_probs, dtype=np.float64)
+        self.classes_ = np.arange(k)
+        self.n_classes_ = k
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "estimator_"):
+            raise NotFittedError("CleanTrainer is not fitted; call fit(X, labels) first")
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities of the refitted estimator, columns ``0..k-1``."""
+        self._check_fitted()
+        return proba_in_class_order(self.estimator_, X, self.n_classes_)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Hard predictions of the refitted estimator."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy against hard labels ``y``."""
+        from sklearn.metrics import accuracy_score
+
+        return float(accuracy_score(np.asarray(y), self.predict(X), sample_weight=sample_weight))

@@ -1,0 +1,366 @@
+"""Confident learning (Northcutt, Jiang & Chuang, JAIR 2021): find examples whose given label is likely wrong.
+
+From out-of-sample predicted probabilities ``P`` (n x k) and given labels ``y``:
+
+1. per-class thresholds ``t_j`` = mean of ``P[:, j]`` over examples *given* label ``j``
+   (the model's average self-confidence on class ``j``);
+2. the confident joint ``C[i, j]`` counts examples given label ``i`` whose probability for
+   class ``j`` reaches ``t_j`` (argmax among such classes when several do);
+3. calibration rescales each row of ``C`` to the number of examples given label ``i``, so
+   ``Q = C / n`` estimates the joint distribution ``P(given = i, true = j)``;
+4. the off-diagonal counts say how many examples to prune, per given class (``prune_by_class``)
+   or per (given, true) pair (``prune_by_noise_rate``); which examples is decided by ranking
+   (lowest self-confidence, or largest margin towards the likely true class).
+
+Matrix conventions (documented once, used everywhere here): ``confident_joint`` and ``joint``
+are indexed ``[given, true]``; ``noise_matrix[i, j] = P(given = i | true = j)`` and
+``inverse_noise_matrix[j, i] = P(true = j | given = i)``, so both are column-stochastic.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from weaksup.errors import ModelInputError
+from weaksup.quality._checks import check_labels_probs
+
+METHODS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "self_confidence",
+    "normalized_margin",
+    "predicted_neq_given",
+)
+SCORE_METHODS = ("self_confidence", "normalized_margin", "confidence_weighted_entropy")
+
+
+class NoiseEstimate(NamedTuple):
+    """Result of :func:`estimate_noise_matrix` (unpacks like a tuple).
+
+    Attributes
+    ----------
+    noise_matrix : ndarray (k, k)
+        ``P(given = i | true = j)`` at ``[i, j]``; columns sum to 1.
+    inverse_noise_matrix : ndarray (k, k)
+        ``P(true = j | given = i)`` at ``[j, i]``; columns sum to 1.
+    py : ndarray (k,)
+        Estimated prior of the *true* labels, ``P(true = j)``.
+    joint : ndarray (k, k)
+        ``P(given = i, true = j)`` at ``[i, j]``; sums to 1.
+    confident_joint : ndarray (k, k)
+        The calibrated confident joint (counts, ``[given, true]``), summing to ``n``.
+    """
+
+    noise_matrix: np.ndarray
+    inverse_noise_matrix: np.ndarray
+    py: np.ndarray
+    joint: np.ndarray
+    confident_joint: np.ndarray
+
+
+def class_thresholds(labels: Any, pred_probs: Any) -> np.ndarray:
+    """Per-class confidence thresholds ``t_j`` = mean ``P[:, j]`` over examples given label ``j``.
+
+    A class nobody was given gets ``inf`` (no example can be confidently counted as it).
+
+    Examples
+    --------
+    >>> class_thresholds([0, 0, 1], [[0.8, 0.2], [0.6, 0.4], [0.3, 0.7]]).tolist()
+    [0.7, 0.7]
+    """
+    y, P = check_labels_probs(labels, pred_probs)
+    return _thresholds(y, P)
+
+
+def _thresholds(y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    k = P.shape[1]
+    counts = np.bincount(y, minlength=k).astype(np.float64)
+    sums = np.zeros(k)
+    np.add.at(sums, y, P[np.arange(len(y)), y])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.inf)
+
+
+def _confident_true_guess(y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """For each example the class it confidently belongs to (``-1`` if no class reaches its threshold)."""
+    t = _thresholds(y, P)
+    above = P >= t[None, :] - 1e-6  # tolerance so an example sitting exactly on the mean counts
+    guess = np.where(above, P, -np.inf).argmax(axis=1)
+    guess[~above.any(axis=1)] = -1
+    return guess
+
+
+def _round_keep_row_totals(M: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Integer matrix close to ``M`` whose rows sum exactly to ``totals`` (largest remainders)."""
+    floor = np.floor(M).astype(np.int64)
+    short = (np.round(totals).astype(np.int64) - floor.sum(axis=1)).clip(min=0)
+    frac = M - floor
+    order = np.argsort(-frac, axis=1, kind="stable")
+    for i in np.flatnonzero(short):
+        floor[i, order[i, : short[i]]] += 1
+    return floor
+
+
+def confident_joint(labels: Any, pred_probs: Any, calibrate: bool = True) -> np.ndarray:
+    """The ``k x k`` confident joint ``C[given, true]``.
+
+    Parameters
+    ----------
+    labels : array-like (n,)
+        Given labels ``0..k-1``.
+    pred_probs : array-like (n, k)
+        Out-of-sample predicted probabilities (e.g. from :func:`cross_val_predict_proba`).
+    calibrate : bool
+        Rescale each row to the number of examples given that label (integer counts
+        preserving row totals), so the matrix sums to ``n``. Without calibration, only
+        examples reaching some class threshold are counted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = [0, 0, 0, 1, 1, 1]
+    >>> P = np.array([[.9, .1], [.8, .2], [.1, .9], [.2, .8], [.3, .7], [.1, .9]])
+    >>> confident_joint(labels, P, calibrate=False).tolist()  # row 4 reaches no threshold
+    [[2, 1], [0, 2]]
+    >>> confident_joint(labels, P).tolist()  # calibrated: rows sum to the given-label counts
+    [[2, 1], [0, 3]]
+    """
+    y, P = check_labels_probs(labels, pred_probs)
+    return _confident_joint(y, P, calibrate)
+
+
+def _confident_joint(y: np.ndarray, P: np.ndarray, calibrate: bool) -> np.ndarray:
+    k = P.shape[1]
+    guess = _confident_true_guess(y, P)
+    ok = guess >= 0
+    C = np.bincount(y[ok] * k + guess[ok], minlength=k * k).reshape(k, k).astype(np.int64)
+    if not calibrate:
+        return C
+    n_given = np.bincount(y, minlength=k)
+    row = C.sum(axis=1)
+    scaled = np.zeros((k, k))
+    has = row > 0
+    scaled[has] = C[has] / row[has, None] * n_given[has, None]
+    # a given class with no confident example: assume its labels are right
+    empty = (~has) & (n_given > 0)
+    scaled[empty, empty] = n_given[empty]
+    return _round_keep_row_totals(scaled, n_given)
+
+
+def estimate_noise_matrix(labels: Any, pred_probs: Any, confident_joint: np.ndarray | None = None) -> NoiseEstimate:
+    """Estimate the label-noise process from the calibrated confident joint.
+
+    Returns a :class:`NoiseEstimate` ``(noise_matrix, inverse_noise_matrix, py, joint,
+    confident_joint)``; see the module docstring for the index conventions.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = [0, 0, 0, 1, 1, 1]
+    >>> P = np.array([[.9, .1], [.8, .2], [.1, .9], [.2, .8], [.3, .7], [.1, .9]])
+    >>> est = estimate_noise_matrix(labels, P)
+    >>> est.joint.round(3).tolist()
+    [[0.333, 0.167], [0.0, 0.5]]
+    >>> est.noise_matrix.round(2).tolist()  # P(given | true): a quarter of true 1s were given 0
+    [[1.0, 0.25], [0.0, 0.75]]
+    >>> est.py.round(3).tolist()
+    [0.333, 0.667]
+    """
+    y, P = check_labels_probs(labels, pred_probs)
+    k = P.shape[1]
+    if confident_joint is None:
+        C = _confident_joint(y, P, calibrate=True)
+    else:
+        C = np.asarray(confident_joint, dtype=np.float64)
+        if C.shape != (k, k):
+            raise ModelInputError(f"confident_joint has shape {C.shape}, expected ({k}, {k})")
+    C = C.astype(np.float64)
+    total = C.sum()
+    joint = C / total if total > 0 else np.eye(k) / k
+    py = joint.sum(axis=0)
+    ps = joint.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        noise = np.where(py[None, :] > 0, joint / py[None, :], np.eye(k))
+        inverse = np.where(ps[None, :] > 0, joint.T / ps[None, :], np.eye(k))
+    return NoiseEstimate(noise, inverse, py, joint, C)
+
+
+def label_quality_scores(labels: Any, pred_probs: Any, method: str = "self_confidence") -> np.ndarray:
+    """Per-example label quality in ``[0, 1]``; low means the given label is likely wrong.
+
+    Parameters
+    ----------
+    method : {"self_confidence", "normalized_margin", "confidence_weighted_entropy"}
+        ``self_confidence``: ``P[i, y_i]``. ``normalized_margin``: ``(P[i, y_i] - max_{j != y_i}
+        P[i, j] + 1) / 2``. ``confidence_weighted_entropy``: self-confidence divided by the
+        row's normalised entropy, squashed to ``[0, 1]`` by ``x / (1 + x)``.
+
+    Examples
+    --------
+    >>> label_quality_scores([0, 1], [[0.9, 0.1], [0.8, 0.2]]).tolist()
+    [0.9, 0.2]
+    >>> label_quality_scores([0, 1], [[0.9, 0.1], [0.8, 0.2]], method="normalized_margin").round(2).tolist()
+    [0.9, 0.2]
+    """
+    y, P = check_labels_probs(labels, pred_probs)
+    return _scores(y, P, method)
+
+
+def _scores(y: np.ndarray, P: np.ndarray, method: str) -> np.ndarray:
+    if method not in SCORE_METHODS:
+        raise ModelInputError(f"method must be one of {SCORE_METHODS}, got {method!r}")
+    rows = np.arange(len(y))
+    self_conf = P[rows, y]
+    if method == "self_confidence":
+        return self_conf
+    if method == "normalized_margin":
+        other = P.copy()
+        other[rows, y] = -np.inf
+        return (self_conf - other.max(axis=1) + 1.0) / 2.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ent = -np.where(P > 0, P * np.log(P), 0.0).sum(axis=1) / np.log(P.shape[1])
+        x = self_conf / np.maximum(ent, 1e-12)
+    return x / (1.0 + x)
+
+
+def _prune_counts(C: np.ndarray, n_given: np.ndarray, frac_noise: float, min_per_class: int) -> np.ndarray:
+    """Off-diagonal counts to prune per (given, true), scaled by ``frac_noise`` and capped per given class."""
+    R = C.astype(np.float64).copy()
+    np.fill_diagonal(R, 0.0)
+    R *= frac_noise
+    cap = np.maximum(n_given - min_per_class, 0).astype(np.float64)
+    tot = R.sum(axis=1)
+    target = np.minimum(np.round(tot), cap)
+    over = tot > target
+    R[over] *= (target[over] / tot[over])[:, None]
+    return _round_keep_row_totals(R, target)
+
+
+def find_label_issues(
+    labels: Any,
+    pred_probs: Any,
+    method: str = "prune_by_noise_rate",
+    return_indices_ranked_by: str | None = None,
+    frac_noise: float = 1.0,
+    min_examples_per_class: int = 1,
+    confident_joint: np.ndarray | None = None,
+) -> np.ndarray:
+    """Flag examples whose given label is likely wrong.
+
+    Parameters
+    ----------
+    labels : array-like (n,)
+        Given labels ``0..k-1`` (a Series is aligned to a ``pred_probs`` DataFrame's index).
+    pred_probs : array-like (n, k)
+        Out-of-sample predicted probabilities. In-sample probabilities from a model that
+        memorised the labels will find nothing.
+    method : str
+        ``prune_by_noise_rate`` (default): for every (given ``i``, true ``j``) off-diagonal
+        count of the calibrated confident joint, flag that many examples given ``i`` with the
+        largest margin ``P[:, j] - P[:, i]``. ``prune_by_class``: per given class, flag its
+        off-diagonal row total of examples with the lowest self-confidence. ``both``: the
+        intersection of the two. ``confident_learning``: examples in the off-diagonal of the
+        (uncalibrated) confident joint. ``self_confidence`` / ``normalized_margin``: the
+        estimated number of issues with the lowest such score. ``predicted_neq_given``:
+        argmax differs from the given label (a baseline).
+    return_indices_ranked_by : None or one of :data:`SCORE_METHODS`
+        ``None`` returns a boolean mask; otherwise the flagged positions, most likely
+        wrong first, ranked by :func:`label_quality_scores` with that method.
+    frac_noise : float in (0, 1]
+        Flag only this fraction of the estimated issues (the most confident ones).
+    min_examples_per_class : int
+        Never flag so many that a given class keeps fewer than this many examples.
+    confident_joint : array (k, k), optional
+        A precomputed calibrated confident joint (``[given, true]``).
+
+    For the pruning methods an example whose argmax equals its given label is never
+    flagged: the model agrees with the label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = [0, 0, 0, 1, 1, 1]
+    >>> P = np.array([[.9, .1], [.8, .2], [.1, .9], [.2, .8], [.3, .7], [.1, .9]])
+    >>> find_label_issues(labels, P).tolist()
+    [False, False, True, False, False, False]
+    >>> find_label_issues(labels, P, return_indices_ranked_by="self_confidence").tolist()
+    [2]
+    """
+    if method not in METHODS:
+        raise ModelInputError(f"method must be one of {METHODS}, got {method!r}")
+    if not 0.0 < frac_noise <= 1.0:
+        raise ModelInputError(f"frac_noise must be in (0, 1], got {frac_noise}")
+    if return_indices_ranked_by is not None and return_indices_ranked_by not in SCORE_METHODS:
+        raise ModelInputError(f"return_indices_ranked_by must be None or one of {SCORE_METHODS}")
+    y, P = check_labels_probs(labels, pred_probs)
+    n, k = P.shape
+    rows = np.arange(n)
+    n_given = np.bincount(y, minlength=k)
+    mask = np.zeros(n, dtype=bool)
+
+    if method == "predicted_neq_given":
+        mask = P[rows, y] < P.max(axis=1)
+    elif method == "confident_learning":
+        guess = _confident_true_guess(y, P)
+        mask = (guess >= 0) & (guess != y)
+    else:
+        if confident_joint is None:
+            C = _confident_joint(y, P, calibrate=True)
+        else:
+            C = np.asarray(confident_joint)
+            if C.shape != (k, k):
+                raise ModelInputError(f"confident_joint has shape {C.shape}, expected ({k}, {k})")
+        R = _prune_counts(C, n_given, frac_noise, min_examples_per_class)
+        if method in ("self_confidence", "normalized_margin"):
+            n_issues = int(R.sum())
+            order = np.argsort(_scores(y, P, method), kind="stable")[:n_issues]
+            mask[order] = True
+        else:
+            by_class = _prune_by_class(y, P, R) if method in ("prune_by_class", "both") else None
+            by_rate = _prune_by_noise_rate(y, P, R) if method in ("prune_by_noise_rate", "both") else None
+            if method == "both":
+                mask = by_class & by_rate
+            else:
+                mask = by_class if by_class is not None else by_rate
+    if method not in ("self_confidence", "normalized_margin", "predicted_neq_given"):
+        mask &= P[rows, y] < P.max(axis=1)  # the model agrees with the given label: not an issue
+
+    if return_indices_ranked_by is None:
+        return mask
+    flagged = np.flatnonzero(mask)
+    scores = _scores(y[flagged], P[flagged], return_indices_ranked_by)
+    return flagged[np.argsort(scores, kind="stable")]
+
+
+def _prune_by_class(y: np.ndarray, P: np.ndarray, R: np.ndarray) -> np.ndarray:
+    mask = np.zeros(len(y), dtype=bool)
+    for i in range(P.shape[1]):
+        m = int(R[i].sum())
+        if m == 0:
+            continue
+        members = np.flatnonzero(y == i)
+        low = np.argsort(P[members, i], kind="stable")[:m]
+        mask[members[low]] = True
+    return mask
+
+
+def _prune_by_noise_rate(y: np.ndarray, P: np.ndarray, R: np.ndarray) -> np.ndarray:
+    mask = np.zeros(len(y), dtype=bool)
+    k = P.shape[1]
+    for i in range(k):
+        if R[i].sum() == 0:
+            continue
+        members = np.flatnonzero(y == i)
+        Pi = P[members]
+        for j in range(k):
+            m = int(R[i, j])
+            if j == i or m == 0:
+                continue
+            margin = Pi[:, j] - Pi[:, i]
+            top = np.argsort(-margin, kind="stable")[:m]
+            mask[members[top]] = True
+    return mask

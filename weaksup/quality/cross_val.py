@@ -1,0 +1,125 @@
+"""Out-of-sample predicted probabilities by stratified K-fold, from hard or soft (probabilistic) labels."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
+
+from weaksup.errors import ModelInputError
+from weaksup.utils import align_labels, check_probs
+
+
+def take_rows(X: Any, rows: np.ndarray) -> Any:
+    """Rows of a DataFrame/Series (by position), array, sparse matrix or list."""
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return X.iloc[rows]
+    if isinstance(X, np.ndarray) or hasattr(X, "tocsr"):
+        return X[rows]
+    return [X[i] for i in rows]
+
+
+def n_rows(X: Any) -> int:
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def split_targets(labels: Any, n: int, cardinality: int | None = None) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """``(hard_labels, soft_probs_or_None, k)`` from 1-D hard labels or an ``n x k`` probability matrix.
+
+    Soft labels are stratified/judged by their argmax.
+    """
+    if isinstance(labels, pd.DataFrame) or np.ndim(labels) == 2:
+        probs = check_probs(labels, cardinality, name="labels")
+        if len(probs) != n:
+            raise ModelInputError(f"X has {n} rows but labels has {len(probs)}: they must be aligned row for row")
+        return probs.argmax(axis=1), probs, probs.shape[1]
+    if isinstance(labels, pd.Series):
+        labels = labels.to_numpy()
+    y = align_labels(labels, cardinality=cardinality, name="labels")
+    if len(y) != n:
+        raise ModelInputError(f"X has {n} rows but labels has {len(y)}: they must be aligned row for row")
+    k = cardinality if cardinality is not None else max(2, int(y.max()) + 1 if len(y) else 2)
+    return y, None, k
+
+
+def fit_on_targets(estimator: Any, X: Any, y: np.ndarray, probs: np.ndarray | None) -> Any:
+    """Fit on hard labels, or on soft labels natively (SoftLabelClassifier) or via ``fit_soft``."""
+    if probs is None:
+        return estimator.fit(X, y)
+    if getattr(estimator, "_accepts_probabilistic_labels", False):
+        return estimator.fit(X, probs)
+    from weaksup.train import fit_soft  # later stage of the pipeline is fine here: quality comes after train
+
+    return fit_soft(estimator, X, probs)
+
+
+def proba_in_class_order(estimator: Any, X: Any, k: int) -> np.ndarray:
+    """``predict_proba`` with columns ``0..k-1`` even when the fitted model saw only some classes."""
+    out = np.asarray(estimator.predict_proba(X), dtype=np.float64)
+    classes = np.asarray(getattr(estimator, "classes_", np.arange(out.shape[1])))
+    if out.shape[1] == k and np.array_equal(classes, np.arange(k)):
+        return out
+    full = np.zeros((out.shape[0], k))
+    full[:, classes.astype(np.int64)] = out
+    return full
+
+
+def cross_val_predict_proba(
+    estimator: Any,
+    X: Any,
+    labels: Any,
+    n_folds: int = 5,
+    seed: int | None = 0,
+    cardinality: int | None = None,
+) -> np.ndarray:
+    """Out-of-fold ``n x k`` predicted probabilities, for confident learning.
+
+    Each row's probabilities come from a clone of ``estimator`` fitted on the other
+    folds (stratified on the hard label, or on the argmax of soft labels). Rows stay in
+    the order of ``X``.
+
+    Parameters
+    ----------
+    estimator : scikit-learn classifier with ``predict_proba``
+        Cloned per fold. With soft labels it is fitted natively if it is a
+        :class:`~weaksup.train.SoftLabelClassifier`, else through :func:`weaksup.train.fit_soft`.
+    X : array, sparse matrix, DataFrame or list (n rows)
+    labels : array-like (n,) of ints, or (n, k) probabilities
+    n_folds : int
+    seed : int or None
+        Seeds the fold shuffle.
+    cardinality : int, optional
+        Number of classes (inferred from the labels otherwise).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = np.r_[np.zeros((10, 1)), np.ones((10, 1))] + np.linspace(0, 0.1, 20)[:, None]
+    >>> y = np.r_[np.zeros(10, int), np.ones(10, int)]
+    >>> P = cross_val_predict_proba(LogisticRegression(), X, y, n_folds=5, seed=0)
+    >>> P.shape, bool((P.argmax(1) == y).all())
+    ((20, 2), True)
+    """
+    n = n_rows(X)
+    y, probs, k = split_targets(labels, n, cardinality)
+    if n_folds < 2:
+        raise ModelInputError(f"n_folds must be >= 2, got {n_folds}")
+    counts = np.bincount(y, minlength=k)
+    if counts.max() < n_folds:
+        raise ModelInputError(f"every class has fewer than n_folds = {n_folds} examples; use fewer folds")
+    out = np.zeros((n, k))
+    skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        # a class rarer than n_folds only triggers sklearn's 'least populated class' warning
+        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
+        folds = list(skf.split(np.zeros(n), y))
+    for train, test in folds:
+        est = clone(estimator)
+        fit_on_targets(est, take_rows(X, train), y[train], None if probs is None else probs[train])
+        out[test] = proba_in_class_order(est, take_rows(X, test), k)
+    return out

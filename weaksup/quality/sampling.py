@@ -1,0 +1,216 @@
+"""Sampling and class balance: random, stratified, weighted, importance and reservoir sampling; class weights.
+
+Every sampler takes a ``seed`` (int, None or a ``numpy.random.Generator``) and draws from a
+private generator, never numpy's global one. Samplers over arrays return row positions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from weaksup.errors import ModelInputError
+from weaksup.quality._checks import as_rng
+from weaksup.utils import align_labels, check_probs
+
+
+def _hard(labels: Any) -> np.ndarray:
+    if np.ndim(labels) == 2:
+        return check_probs(labels, name="labels").argmax(axis=1)
+    return align_labels(np.asarray(labels), name="labels")
+
+
+def random_sample(n_population: int, n: int, seed: Any = None, replace: bool = False) -> np.ndarray:
+    """``n`` uniformly drawn positions out of ``0..n_population-1`` (sorted when without replacement).
+
+    Examples
+    --------
+    >>> random_sample(10, 3, seed=0).tolist()
+    [5, 6, 9]
+    """
+    if not replace and n > n_population:
+        raise ModelInputError(f"cannot draw {n} rows without replacement from {n_population}")
+    pos = as_rng(seed).choice(n_population, size=n, replace=replace)
+    return pos if replace else np.sort(pos)
+
+
+def stratified_sample(labels: Any, n: int, seed: Any = None, balanced: bool = False) -> np.ndarray:
+    """``n`` positions drawn per class, keeping the class proportions (or equal counts with ``balanced``).
+
+    Proportional allocation uses largest remainders, so counts sum exactly to ``n``; every
+    class present gets at least one row when ``n`` allows. With ``balanced=True`` each class
+    gets ``n // k`` rows (the remainder to the largest classes), capped by what it has, the
+    shortfall spread over classes with rows to spare. Soft labels (``n x k``) are stratified
+    by their argmax. Returns sorted positions.
+
+    Examples
+    --------
+    >>> y = [0] * 8 + [1] * 2
+    >>> pos = stratified_sample(y, 5, seed=0)
+    >>> sorted(int(y[i]) for i in pos)
+    [0, 0, 0, 0, 1]
+    >>> sorted(int(y[i]) for i in stratified_sample(y, 4, seed=0, balanced=True))
+    [0, 0, 1, 1]
+    """
+    y = _hard(labels)
+    if n > len(y):
+        raise ModelInputError(f"cannot draw {n} rows from {len(y)}")
+    rng = as_rng(seed)
+    classes, counts = np.unique(y, return_counts=True)
+    if balanced:
+        alloc = np.full(len(classes), n // len(classes))
+        alloc[np.argsort(-counts, kind="stable")[: n % len(classes)]] += 1
+    else:
+        exact = n * counts / counts.sum()
+        alloc = np.floor(exact).astype(np.int64)
+        if n >= len(classes):
+            alloc = np.maximum(alloc, 1)
+        while alloc.sum() > n:  # the at-least-one rule overshot: take from the largest allocation
+            alloc[np.argmax(alloc - exact)] -= 1
+        rem = n - alloc.sum()
+        alloc[np.argsort(-(exact - alloc), kind="stable")[:rem]] += 1
+    alloc = np.minimum(alloc, counts)
+    short = n - alloc.sum()
+    while short > 0:  # classes that ran out: fill from those with rows left, largest first
+        spare = counts - alloc
+        j = int(np.argmax(spare))
+        alloc[j] += 1
+        short -= 1
+    out = [rng.choice(np.flatnonzero(y == c), size=int(a), replace=False) for c, a in zip(classes, alloc, strict=True)]
+    return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+
+
+def weighted_sample(weights: Any, n: int, seed: Any = None, replace: bool = False) -> np.ndarray:
+    """``n`` positions drawn with probability proportional to ``weights``.
+
+    Without replacement it uses exponential keys (Efraimidis-Spirakis: the ``n`` smallest
+    ``E_i / w_i``), equivalent to successive weighted draws; zero-weight rows are never drawn.
+    Returns positions in draw order.
+
+    Examples
+    --------
+    >>> weighted_sample([0.0, 1.0, 0.0, 3.0], 2, seed=0).tolist()
+    [3, 1]
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 1 or not np.isfinite(w).all() or (w < 0).any():
+        raise ModelInputError("weights must be a 1-D array of finite non-negative numbers")
+    rng = as_rng(seed)
+    positive = int((w > 0).sum())
+    if replace:
+        if positive == 0:
+            raise ModelInputError("all weights are zero")
+        return rng.choice(len(w), size=n, replace=True, p=w / w.sum())
+    if n > positive:
+        raise ModelInputError(f"cannot draw {n} rows without replacement: only {positive} have positive weight")
+    with np.errstate(divide="ignore"):
+        keys = rng.exponential(size=len(w)) / w
+    return np.argsort(keys, kind="stable")[:n]
+
+
+def importance_sample(
+    proposal: Any, n: int, target: Any = None, seed: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` positions (with replacement) from ``proposal`` and return importance weights.
+
+    The weight of a draw ``i`` is ``target_i / proposal_i`` (both normalised; ``target``
+    defaults to uniform over the population), so ``np.mean(f[pos] * w)`` is an unbiased
+    estimate of the mean of ``f`` under ``target``: sample where it matters (e.g. uncertain
+    rows), still estimate population accuracy.
+
+    Returns
+    -------
+    positions : ndarray (n,)
+    weights : ndarray (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = np.r_[np.ones(10), np.zeros(90)]          # population mean 0.1
+    >>> q = np.r_[np.full(10, 5.0), np.ones(90)]       # oversample the rare rows
+    >>> pos, w = importance_sample(q, 20000, seed=0)
+    >>> round(float(np.mean(f[pos] * w)), 2)
+    0.1
+    """
+    q = np.asarray(proposal, dtype=np.float64)
+    if q.ndim != 1 or not np.isfinite(q).all() or (q < 0).any() or q.sum() <= 0:
+        raise ModelInputError("proposal must be a 1-D array of finite non-negative numbers with a positive sum")
+    q = q / q.sum()
+    if target is None:
+        p = np.full(len(q), 1.0 / len(q))
+    else:
+        p = np.asarray(target, dtype=np.float64)
+        if p.shape != q.shape or (p < 0).any() or p.sum() <= 0:
+            raise ModelInputError(f"target must be non-negative with shape {q.shape}")
+        p = p / p.sum()
+    if ((p > 0) & (q == 0)).any():
+        row = int(np.argmax((p > 0) & (q == 0)))
+        raise ModelInputError(f"proposal is zero at row {row} where target is positive: the estimate would be biased")
+    pos = as_rng(seed).choice(len(q), size=n, replace=True, p=q)
+    return pos, p[pos] / q[pos]
+
+
+def reservoir_sample(iterable: Iterable[Any], k: int, seed: Any = None) -> list[Any]:
+    """A uniform sample of ``k`` items from an iterable of unknown length, in one pass (Algorithm L).
+
+    Memory is O(k); the iterator is consumed once and items are skipped in geometric jumps,
+    so the number of random draws is O(k log(N/k)). Returns fewer than ``k`` items if the
+    iterable is shorter. The order of the returned items is the reservoir's, not the stream's.
+
+    Examples
+    --------
+    >>> sorted(reservoir_sample(range(10), 3, seed=0)) == sorted(reservoir_sample(range(10), 3, seed=0))
+    True
+    >>> sorted(reservoir_sample(range(2), 5, seed=0))
+    [0, 1]
+    """
+    if k < 0:
+        raise ModelInputError(f"k must be >= 0, got {k}")
+    rng = as_rng(seed)
+    it = iter(iterable)
+    reservoir = list(itertools.islice(it, k))
+    if k == 0 or len(reservoir) < k:
+        return reservoir
+    w = math.exp(math.log(rng.random()) / k)
+    while True:
+        skip = math.floor(math.log(rng.random()) / math.log1p(-w)) if w < 1.0 else 0
+        nxt = next(itertools.islice(it, skip, skip + 1), _END)
+        if nxt is _END:
+            return reservoir
+        reservoir[int(rng.integers(k))] = nxt
+        w *= math.exp(math.log(rng.random()) / k)
+
+
+_END = object()
+
+
+def class_weights(labels_or_probs: Any, cardinality: int | None = None) -> np.ndarray:
+    """Balanced per-class weights ``n / (k * count_c)`` from hard labels or soft label counts.
+
+    Soft labels (``n x k``) count each row fractionally. A class with no (soft) count gets
+    weight 0 (there is nothing to weigh). Pass the result as ``class_weight`` or turn it into
+    per-row sample weights with ``w[y]``.
+
+    Examples
+    --------
+    >>> class_weights([0, 0, 0, 1]).tolist()
+    [0.6666666666666666, 2.0]
+    >>> class_weights([[0.5, 0.5], [1.0, 0.0]]).tolist()
+    [0.6666666666666666, 2.0]
+    """
+    if np.ndim(labels_or_probs) == 2:
+        P = check_probs(labels_or_probs, cardinality, name="labels_or_probs")
+        counts = P.sum(axis=0)
+    else:
+        y = align_labels(np.asarray(labels_or_probs), cardinality=cardinality, name="labels_or_probs")
+        k = cardinality if cardinality is not None else int(y.max()) + 1 if len(y) else 0
+        counts = np.bincount(y, minlength=k).astype(np.float64)
+    k = len(counts)
+    if k == 0 or counts.sum() <= 0:
+        raise ModelInputError("class_weights needs at least one labeled row")
+    with np.errstate(divide="ignore"):
+        return np.where(counts > 0, counts.sum() / (k * counts), 0.0)
