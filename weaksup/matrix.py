@@ -197,6 +197,36 @@ class LabelMatrix:
             csr = coo.tocsr()
         return cls(csr, lf_names=lf_names, index=index, cardinality=cardinality)
 
+    @classmethod
+    def from_annotations(
+        cls,
+        df: pd.DataFrame,
+        item: str = "item",
+        annotator: str = "annotator",
+        label: str = "label",
+        cardinality: int | None = None,
+        classes: Sequence[Any] | None = None,
+    ) -> LabelMatrix:
+        """Build from a long table of crowd annotations, one row per (item, annotator, label).
+
+        Rows of the matrix are the unique items in order of first appearance (item ids become
+        the index), columns the annotators (their names become the LF names); an annotator who
+        did not label an item abstains. Labels must be integers ``0..k-1`` unless ``classes``
+        maps values to ``0..k-1`` by position (then ``cardinality`` defaults to its length).
+        An annotator giving one item two different labels is an error; exact repeats collapse.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"tweet": [7, 7, 9], "worker": ["ann", "bob", "bob"], "y": ["pos", "neg", "pos"]})
+        >>> L = LabelMatrix.from_annotations(df, item="tweet", annotator="worker", label="y", classes=["neg", "pos"])
+        >>> L.lf_names, L.index.tolist(), L.to_dense().tolist()
+        (['ann', 'bob'], [7, 9], [[1, 0], [-1, 1]])
+        """
+        from weaksup.annotations import label_matrix_from_annotations  # kept out of this core module
+
+        return label_matrix_from_annotations(df, item, annotator, label, cardinality=cardinality, classes=classes)
+
     # basic properties ---------------------------------------------------------------------------
     @property
     def csr(self) -> sp.csr_matrix:

@@ -1,0 +1,95 @@
+"""Crowd annotations: a long table of (item, annotator, label) as a LabelMatrix (annotators are the LFs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from weaksup.errors import LabelMatrixError
+
+
+def label_matrix_from_annotations(
+    df: pd.DataFrame,
+    item: str = "item",
+    annotator: str = "annotator",
+    label: str = "label",
+    cardinality: int | None = None,
+    classes: Sequence[Any] | None = None,
+) -> Any:
+    """Build a LabelMatrix from crowd annotations; see :meth:`weaksup.LabelMatrix.from_annotations`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"item": ["a", "a", "b"], "annotator": ["w1", "w2", "w2"], "label": [1, 0, 1]})
+    >>> L = label_matrix_from_annotations(df)
+    >>> L.to_frame().reset_index().values.tolist()
+    [['a', 1, 0], ['b', -1, 1]]
+    """
+    from weaksup.matrix import LabelMatrix
+
+    missing = [c for c in (item, annotator, label) if c not in df.columns]
+    if missing:
+        raise LabelMatrixError(f"annotations table has no column(s) {missing}; columns are {list(df.columns)}")
+    for col in (item, annotator, label):
+        if df[col].isna().any():
+            row = df.index[df[col].isna().to_numpy()][0]
+            raise LabelMatrixError(f"annotations row {row!r} has a missing {col!r}")
+    values = df[label].to_numpy()
+    if classes is not None:
+        classes = list(classes)
+        if len(set(classes)) != len(classes):
+            raise LabelMatrixError(f"classes must be unique, got {classes}")
+        lookup = {c: i for i, c in enumerate(classes)}
+        codes = np.empty(len(values), dtype=np.int64)
+        for r, v in enumerate(values):
+            if v not in lookup:
+                raise LabelMatrixError(
+                    f"annotations row {df.index[r]!r} (annotator {df[annotator].iloc[r]!r}) has label {v!r}, "
+                    f"not one of classes {classes}"
+                )
+            codes[r] = lookup[v]
+        if cardinality is None:
+            cardinality = len(classes)
+    else:
+        ok = [isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values]
+        if not all(ok):
+            r = ok.index(False)
+            raise LabelMatrixError(
+                f"annotations row {df.index[r]!r} (annotator {df[annotator].iloc[r]!r}) has label {values[r]!r}: "
+                "labels must be integers 0..k-1; pass classes=[...] to map other values"
+            )
+        codes = values.astype(np.int64)
+        if len(codes) and codes.min() < 0:
+            r = int(np.argmin(codes))
+            raise LabelMatrixError(
+                f"annotations row {df.index[r]!r} (annotator {df[annotator].iloc[r]!r}) has label {codes[r]}: "
+                "labels must be >= 0 (leave abstains out of the table)"
+            )
+    item_codes, items = pd.factorize(df[item], sort=False)  # first-appearance order
+    ann_codes, annotators = pd.factorize(df[annotator], sort=False)
+    pair = pd.DataFrame({"i": item_codes, "a": ann_codes, "y": codes})
+    dup = pair.duplicated(["i", "a"], keep=False)
+    if dup.any():
+        g = pair[dup].groupby(["i", "a"])["y"].nunique()
+        conflicting = g[g > 1]
+        if len(conflicting):
+            i, a = conflicting.index[0]
+            labs = sorted(set(pair[(pair.i == i) & (pair.a == a)].y.tolist()))
+            raise LabelMatrixError(
+                f"annotator {annotators[a]!r} gave item {items[i]!r} different labels {labs}; "
+                "resolve duplicates before building the label matrix"
+            )
+        pair = pair.drop_duplicates(["i", "a"])  # exact repeats carry no extra information
+    csr = sp.csr_matrix(
+        (pair.y.to_numpy() + 1, (pair.i.to_numpy(), pair.a.to_numpy())), shape=(len(items), len(annotators))
+    )
+    return LabelMatrix(
+        csr,
+        lf_names=[str(a) for a in annotators],
+        index=pd.Index(items, name=item),
+        cardinality=cardinality,
+    )
