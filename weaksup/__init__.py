@@ -4,7 +4,7 @@ Write labeling functions, apply them into a sparse :class:`LabelMatrix`, analyse
 fit a label model, and export probabilistic labels aligned to your rows.
 """
 
-from weaksup import datasets
+from weaksup import datasets, quality
 from weaksup.analysis import LFAnalysis
 from weaksup.apply import LFApplier, LFErrorRecord
 from weaksup.errors import (
@@ -19,7 +19,8 @@ from weaksup.io import export_labels, load_labels
 from weaksup.labeling import LabelingFunction, Preprocessor, Row, labeling_function, preprocessor
 from weaksup.matrix import ABSTAIN, LabelMatrix, as_label_matrix
 from weaksup.models import BaseLabelModel, MajorityVoter
-from weaksup.utils import filter_unlabeled, probs_to_preds, preds_to_probs
+from weaksup.quality import CleanTrainer, find_label_issues, health_summary, suggest_labels
+from weaksup.utils import filter_unlabeled, preds_to_probs, probs_to_preds
 
 __version__ = "0.1.0"
 
@@ -40,8 +41,13 @@ __all__ = [
     "Preprocessor",
     "Row",
     "WeaksupError",
+    "CleanTrainer",
     "as_label_matrix",
     "datasets",
+    "find_label_issues",
+    "health_summary",
+    "quality",
+    "suggest_labels",
     "export_labels",
     "filter_unlabeled",
     "labeling_function",
