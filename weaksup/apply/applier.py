@@ -16,6 +16,7 @@ from weaksup.apply.core import (
     merge_errors,
     slice_batches,
 )
+from weaksup.apply.parallel import effective_n_jobs, iter_parallel
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
@@ -35,6 +36,10 @@ class LFApplier:
         Number of classes; when given, votes outside ``0..cardinality-1`` are errors.
     chunk_size : int
         Rows per batch (bounds memory and sets progress granularity).
+    n_jobs : int
+        Worker processes: ``1`` runs in this process; ``k > 1`` uses ``k`` processes,
+        ``-1`` all cores (joblib's loky). Chunks come back in input order, and an LF error
+        in a worker is raised here exactly as in-process.
 
     Attributes
     ----------
@@ -60,10 +65,12 @@ class LFApplier:
         lfs: Sequence[LabelingFunction],
         cardinality: int | None = None,
         chunk_size: int = 20_000,
+        n_jobs: int = 1,
     ) -> None:
         self.lfs = check_lfs(lfs)
         self.cardinality = cardinality
         self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
         self.errors_: dict[str, LFErrorRecord] = {}
 
     @property
@@ -89,8 +96,17 @@ class LFApplier:
         frame, index = as_frame_or_array(data)
         self.errors_ = {}
         parts: list[LabelMatrix] = []
+        batches = slice_batches(frame, index, self.chunk_size)
+        n_jobs = effective_n_jobs(self.n_jobs)
         with tqdm(total=len(index), disable=not progress, desc="Applying LFs", unit="rows") as bar:
-            for batch in slice_batches(frame, index, self.chunk_size):
+            if n_jobs > 1 and len(batches) > 1:
+                results = iter_parallel(self.lfs, batches, self.cardinality, fault_tolerant, min(n_jobs, len(batches)))
+                for batch, (csr, errors) in zip(batches, results, strict=True):
+                    merge_errors(self.errors_, errors)
+                    parts.append(LabelMatrix(csr, self.lf_names, batch.index, self.cardinality))
+                    bar.update(len(batch))
+                return stack_rows(parts, self.lf_names, index, self.cardinality)
+            for batch in batches:
                 L_part, errors = apply_lfs_to_batch(self.lfs, batch, self.cardinality, fault_tolerant)
                 merge_errors(self.errors_, errors)
                 parts.append(L_part)
