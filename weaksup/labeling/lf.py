@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import pickle
+import re
+import types
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from weaksup.labeling.preprocessor import Preprocessor
@@ -82,6 +88,27 @@ class LabelingFunction:
         pre = f", pre={[p.name for p in self.pre]}" if self.pre else ""
         return f"LabelingFunction({self.name!r}{kind}{pre})"
 
+    def fingerprint(self) -> str:
+        """A hash of everything that decides this LF's votes: code, resources, preprocessors.
+
+        Code is hashed from the bytecode, constants, defaults and closure values of ``f``
+        and of the functions and globals it refers to (recursively), so editing the LF,
+        a helper it calls, a constant it reads or a resource changes the fingerprint;
+        renaming the LF does not. Values that cannot be hashed reproducibly make the
+        fingerprint unique per call (the LF is then never reused from a cache).
+
+        Examples
+        --------
+        >>> a = LabelingFunction("a", lambda x: 1 if "http" in x.text else -1)
+        >>> b = LabelingFunction("b", lambda x: 1 if "http" in x.text else -1)
+        >>> c = LabelingFunction("c", lambda x: 1 if "www" in x.text else -1)
+        >>> a.fingerprint() == b.fingerprint(), a.fingerprint() == c.fingerprint()
+        (True, False)
+        """
+        h = hashlib.sha256()
+        _feed(h, (self.vectorized, self.f, self.resources, [(p.vectorized, p.f, p.resources) for p in self.pre]), set())
+        return h.hexdigest()[:32]
+
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("bound", None)  # partials of local functions need not travel to workers
@@ -111,3 +138,90 @@ def labeling_function(
         return LabelingFunction(name or f.__name__, f, resources=resources, pre=pre, vectorized=vectorized)
 
     return wrap
+
+
+def _feed(h: Any, obj: Any, seen: set[int]) -> None:
+    """Feed a reproducible description of ``obj`` into hash ``h`` (see :meth:`LabelingFunction.fingerprint`)."""
+    if obj is None or isinstance(obj, (bool, int, float, complex, str, bytes)):
+        h.update(f"{type(obj).__name__}:{obj!r};".encode())
+    elif isinstance(obj, (list, tuple)):
+        h.update(f"{type(obj).__name__}[{len(obj)}](".encode())
+        for item in obj:
+            _feed(h, item, seen)
+        h.update(b")")
+    elif isinstance(obj, dict):
+        h.update(f"dict[{len(obj)}](".encode())
+        for key in sorted(obj, key=repr):
+            _feed(h, key, seen)
+            _feed(h, obj[key], seen)
+        h.update(b")")
+    elif isinstance(obj, (set, frozenset)):
+        h.update(f"set[{len(obj)}]".encode() + "|".join(sorted(map(repr, obj))).encode())
+    elif isinstance(obj, np.ndarray):
+        h.update(f"ndarray{obj.dtype}{obj.shape}".encode())
+        if obj.dtype == object:
+            _feed(h, obj.tolist(), seen)
+        else:
+            h.update(np.ascontiguousarray(obj).tobytes())
+    elif isinstance(obj, np.generic):
+        h.update(f"{obj.dtype}:{obj!r};".encode())
+    elif isinstance(obj, (pd.Index, pd.Series, pd.DataFrame)):
+        h.update(f"{type(obj).__name__}{list(map(str, getattr(obj, 'columns', [])))}".encode())
+        h.update(pd.util.hash_pandas_object(obj, index=not isinstance(obj, pd.Index)).to_numpy().tobytes())
+    elif isinstance(obj, re.Pattern):
+        h.update(f"re:{obj.pattern!r}:{obj.flags};".encode())
+    elif isinstance(obj, types.ModuleType):
+        h.update(f"module:{obj.__name__};".encode())
+    elif isinstance(obj, types.CodeType):
+        h.update(obj.co_code)
+        _feed(h, (obj.co_names, obj.co_varnames, obj.co_freevars), seen)
+        for const in obj.co_consts:
+            _feed(h, const, seen)
+    elif isinstance(obj, (types.FunctionType, types.MethodType, functools.partial, LabelingFunction)):
+        if id(obj) in seen:  # recursion: a function that refers to itself
+            h.update(f"seen:{getattr(obj, '__qualname__', type(obj).__name__)};".encode())
+            return
+        seen.add(id(obj))
+        if isinstance(obj, types.FunctionType):
+            code = obj.__code__
+            h.update(f"function:{obj.__qualname__}".encode())
+            _feed(h, code, seen)
+            _feed(h, (obj.__defaults__, obj.__kwdefaults__), seen)
+            _feed(h, [c.cell_contents if _cell_ok(c) else None for c in obj.__closure__ or ()], seen)
+            for name in sorted(_global_names(code)):
+                if name in obj.__globals__:
+                    _feed(h, (name, obj.__globals__[name]), seen)
+        elif isinstance(obj, types.MethodType):
+            _feed(h, (obj.__func__, obj.__self__), seen)
+        elif isinstance(obj, functools.partial):
+            _feed(h, (obj.func, obj.args, obj.keywords), seen)
+        elif isinstance(obj, LabelingFunction):
+            h.update(obj.fingerprint().encode())
+    elif isinstance(obj, type):
+        h.update(f"class:{obj.__module__}.{obj.__qualname__};".encode())
+    elif isinstance(obj, (types.BuiltinFunctionType, types.BuiltinMethodType)):
+        h.update(f"builtin:{getattr(obj, '__module__', '')}.{obj.__qualname__};".encode())
+    else:  # models, tables, other objects: their pickled state
+        try:
+            h.update(f"object:{type(obj).__module__}.{type(obj).__qualname__}".encode())
+            h.update(pickle.dumps(obj, protocol=4))
+            if isinstance(vars(type(obj)).get("__call__"), types.FunctionType):
+                _feed(h, type(obj).__call__, seen)
+        except Exception:  # unpicklable: never let a cache reuse it
+            h.update(uuid.uuid4().bytes)
+
+
+def _cell_ok(cell: Any) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 -- empty cells raise
+    except ValueError:
+        return False
+    return True
+
+
+def _global_names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
