@@ -1,0 +1,90 @@
+"""``fit_soft``: train any scikit-learn classifier on probabilistic labels by expanding rows into weighted copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from weaksup.errors import ModelInputError
+from weaksup.train._validation import check_sample_weight, n_rows, take_rows
+from weaksup.utils import check_probs
+
+
+def expand_soft_labels(
+    X: Any, probs: Any, sample_weight: Any = None, min_weight: float = 0.0
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """Expand each row into one copy per class, weighted ``prob x sample_weight``.
+
+    Copies whose weight is ``<= min_weight`` are dropped, so confident rows cost one
+    copy. Sparse ``X`` stays sparse (rows are gathered, never densified).
+
+    Returns
+    -------
+    X_expanded, y_expanded, weights, source_rows
+        ``source_rows[i]`` is the row of ``X`` that copy ``i`` came from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Xe, ye, we, src = expand_soft_labels(np.array([[1.0], [2.0]]), [[0.25, 0.75], [1.0, 0.0]])
+    >>> ye.tolist(), we.tolist(), src.tolist()
+    ([0, 1, 0], [0.25, 0.75, 1.0], [0, 0, 1])
+    """
+    n = n_rows(X)
+    P = check_probs(probs, name="probs")
+    if len(P) != n:
+        raise ModelInputError(f"X has {n} rows but probs has {len(P)}: they must be aligned row for row")
+    w = check_sample_weight(sample_weight, n)
+    W = P * w[:, None]
+    src, cls = np.nonzero(W > min_weight)  # row-major: copies of a row stay together, in order
+    if not len(src):
+        raise ModelInputError("every row has zero weight after multiplying probs by sample_weight")
+    return take_rows(X, src), cls.astype(np.int64), W[src, cls], src
+
+
+def fit_soft(
+    estimator: Any,
+    X: Any,
+    probs: Any,
+    sample_weight: Any = None,
+    weight_param: str = "sample_weight",
+    **fit_params: Any,
+) -> Any:
+    """Fit any scikit-learn classifier on probabilistic labels; returns the fitted estimator.
+
+    Each row becomes k rows (one per class) weighted by ``probs[i, c] * sample_weight[i]``,
+    which makes a weighted log-loss equal to the soft-label cross entropy. Zero-weight
+    copies are dropped. Classes get the labels ``0..k-1``; a class with no weight anywhere
+    is missing from ``estimator.classes_``.
+
+    Parameters
+    ----------
+    estimator : scikit-learn classifier whose ``fit`` accepts sample weights
+    X : array, sparse matrix or DataFrame (n rows)
+    probs : array (n, k)
+    sample_weight : array (n,), optional
+    weight_param : str
+        Name of the fit argument taking the weights, e.g. ``"logisticregression__sample_weight"``
+        for a Pipeline.
+    **fit_params
+        Passed on to ``estimator.fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> probs = np.array([[0.9, 0.1], [0.7, 0.3], [0.3, 0.7], [0.1, 0.9]])
+    >>> fit_soft(LogisticRegression(), X, probs).predict(X).tolist()
+    [0, 0, 1, 1]
+    """
+    from sklearn.utils.validation import has_fit_parameter
+
+    if weight_param == "sample_weight" and not has_fit_parameter(estimator, "sample_weight"):
+        raise ModelInputError(
+            f"{type(estimator).__name__}.fit takes no sample_weight, so it cannot learn from probabilistic labels; "
+            "for a Pipeline pass weight_param='<step>__sample_weight'"
+        )
+    Xe, ye, we, _ = expand_soft_labels(X, probs, sample_weight)
+    return estimator.fit(Xe, ye, **{weight_param: we}, **fit_params)
