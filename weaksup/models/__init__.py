@@ -4,13 +4,25 @@ from weaksup.models.base import BaseLabelModel, label_model_classes
 from weaksup.models.dawid_skene import DawidSkene
 from weaksup.models.generative import GenerativeModel
 from weaksup.models.majority import MajorityVoter
+from weaksup.models.matrix_completion import MatrixCompletion
+from weaksup.models.selection import select_label_model
 from weaksup.models.stats import PatternCounts
+from weaksup.models.triplet import Triplet
+from weaksup.models.weighted_majority import WeightedMajorityVoter
+
+#: the default label model: the best of the family on WRENCH (see benchmarks/RESULTS.md)
+LabelModel = GenerativeModel
 
 __all__ = [
     "BaseLabelModel",
     "DawidSkene",
     "GenerativeModel",
+    "LabelModel",
     "MajorityVoter",
+    "MatrixCompletion",
     "PatternCounts",
+    "Triplet",
+    "WeightedMajorityVoter",
     "label_model_classes",
+    "select_label_model",
 ]

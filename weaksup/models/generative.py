@@ -23,6 +23,15 @@ class GenerativeModel(LogTableModel):
     ----------
     cardinality : int, optional
         Number of classes (inferred from the votes if omitted).
+    accuracy : {"lf", "class"}
+        One accuracy per LF, or one per LF and true class.
+    propensity : {"polarity", "class", "lf"}
+        Firing rate ``P(LF votes | y = c)``: per class for the classes the LF votes and pooled
+        over the others ("polarity"), per class ("class"), or one per LF ("lf": abstaining
+        then carries no evidence, and one-class LFs make the model degenerate).
+    errors : {"polarity", "uniform"}
+        Where wrong votes go: to the classes the LF votes, in proportion ("polarity"), or
+        uniformly over the other classes (Snorkel's data-programming assumption).
     acc_prior : float
         Prior mean of every accuracy (better than chance is the working assumption of WS).
     prior_strength : float
@@ -53,9 +62,13 @@ class GenerativeModel(LogTableModel):
 
     min_lfs = 3
 
-    def __init__(self, cardinality: int | None = None, acc_prior: float = 0.7, prior_strength: float = 2.0,
-                 propensity_smoothing: float = 1.0, max_iter: int = 200, tol: float = 1e-7) -> None:
+    def __init__(self, cardinality: int | None = None, accuracy: str = "lf", propensity: str = "polarity",
+                 errors: str = "polarity", acc_prior: float = 0.7, prior_strength: float = 2.0, propensity_smoothing: float = 1.0,
+                 max_iter: int = 200, tol: float = 1e-7) -> None:
         super().__init__(cardinality=cardinality)
+        self.accuracy = accuracy
+        self.propensity = propensity
+        self.errors = errors
         self.acc_prior = acc_prior
         self.prior_strength = prior_strength
         self.propensity_smoothing = propensity_smoothing
@@ -69,6 +82,8 @@ class GenerativeModel(LogTableModel):
         w = stats.counts.astype(np.float64)
         # how often each LF votes each class: where its wrong votes go
         share = np.asarray(X.T @ w).reshape(m, k) + 1e-3
+        wrong_base = np.ones_like(share) if self.errors == "uniform" else share
+        polar = share > 0.5  # (m, k): the classes each LF ever votes
         a_acc = self.acc_prior * self.prior_strength
         b_acc = (1 - self.acc_prior) * self.prior_strength
         s = float(self.propensity_smoothing)
@@ -76,10 +91,20 @@ class GenerativeModel(LogTableModel):
 
         def m_step(C: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             fired = C[:, 1:, :].sum(axis=1)  # (m, k)
-            prop = (fired + s) / (T[None, :] + 2 * s)
             correct = C[:, 1:, :][:, eye]  # (m, k): votes for c when y = c
-            acc = (correct + a_acc) / (fired + a_acc + b_acc)
-            wrong = np.where(eye[None, :, :], 0.0, share[:, :, None])  # (m, vote, class)
+            if self.propensity == "lf":  # one firing rate per LF: abstaining carries no class evidence
+                prop = np.repeat((fired.sum(1, keepdims=True) + s) / (T.sum() + 2 * s), k, axis=1)
+            elif self.propensity == "polarity":  # per class it votes; pooled over classes it never votes
+                f_out = np.where(polar, 0.0, fired).sum(1, keepdims=True)
+                t_out = np.where(polar, 0.0, T[None, :]).sum(1, keepdims=True)
+                prop = np.where(polar, (fired + s) / (T[None, :] + 2 * s), (f_out + s) / (t_out + 2 * s))
+            else:
+                prop = (fired + s) / (T[None, :] + 2 * s)
+            if self.accuracy == "lf":  # one accuracy per LF, pooled over classes
+                acc = np.repeat((correct.sum(1, keepdims=True) + a_acc) / (fired.sum(1, keepdims=True) + a_acc + b_acc), k, axis=1)
+            else:
+                acc = (correct + a_acc) / (fired + a_acc + b_acc)
+            wrong = np.where(eye[None, :, :], 0.0, wrong_base[:, :, None])  # (m, vote, class)
             wrong /= np.clip(wrong.sum(axis=1, keepdims=True), 1e-300, None)
             vote = np.where(eye[None, :, :], acc[:, None, :], (1 - acc)[:, None, :] * wrong)
             table = np.empty((m, k + 1, k))

@@ -1,0 +1,115 @@
+"""Model selection on a small labelled dev split, as WRENCH does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaksup.errors import ModelInputError
+from weaksup.matrix import as_label_matrix
+from weaksup.models.base import BaseLabelModel
+
+
+def default_candidates(cardinality: int | None = None) -> list[BaseLabelModel]:
+    """The candidate label models :func:`select_label_model` tries by default."""
+    from weaksup.models import (
+        DawidSkene,
+        GenerativeModel,
+        MajorityVoter,
+        MatrixCompletion,
+        Triplet,
+        WeightedMajorityVoter,
+    )
+
+    return [
+        GenerativeModel(cardinality=cardinality),
+        GenerativeModel(cardinality=cardinality, accuracy="class", propensity="class"),
+        GenerativeModel(cardinality=cardinality, errors="uniform", prior_strength=30.0),
+        DawidSkene(cardinality=cardinality),
+        WeightedMajorityVoter(cardinality=cardinality),
+        MajorityVoter(cardinality=cardinality),
+        MatrixCompletion(cardinality=cardinality),
+        Triplet(cardinality=cardinality),
+    ]
+
+
+def select_label_model(
+    L_train: Any,
+    L_dev: Any,
+    Y_dev: Any,
+    candidates: Sequence[BaseLabelModel] | None = None,
+    metric: str = "accuracy",
+    dev_class_balance: bool | None = None,
+    tie_break: str = "prior",
+    seed: int | None = 0,
+    pos_label: int = 1,
+) -> tuple[BaseLabelModel, pd.DataFrame]:
+    """Fit each candidate on ``L_train`` and keep the one that scores best on the dev split.
+
+    Parameters
+    ----------
+    L_train, L_dev : label matrices (same LFs)
+    Y_dev : array-like
+        Gold labels of the dev rows.
+    candidates : list of unfitted label models, optional
+        Defaults to :func:`default_candidates`.
+    metric : str
+        Any metric of :meth:`BaseLabelModel.score` where higher is better ("accuracy", "f1", ...).
+    dev_class_balance : bool, optional
+        ``True``: fit with the class balance of ``Y_dev``; ``False``: learn it; ``None``
+        (default): try both for every candidate.
+    tie_break, seed, pos_label
+        Passed to :meth:`BaseLabelModel.score`.
+
+    Returns
+    -------
+    best : fitted label model
+    scores : DataFrame, one row per fit (model, params, class_balance, score), best first
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from weaksup.models import MajorityVoter, GenerativeModel
+    >>> L = np.array([[0, 0, -1], [1, 1, 1], [0, -1, 0], [1, 1, -1], [0, 0, 0]] * 4)
+    >>> best, table = select_label_model(L, L, [0, 1, 0, 1, 0] * 4, candidates=[MajorityVoter(), GenerativeModel()])
+    >>> list(table.columns)
+    ['model', 'params', 'class_balance', 'accuracy']
+    """
+    from sklearn.base import clone
+
+    if metric in ("log_loss", "brier"):
+        raise ModelInputError(f"select_label_model maximises its metric; {metric!r} is a loss")
+    L_train = as_label_matrix(L_train)
+    L_dev = as_label_matrix(L_dev)
+    k = max(L_train.infer_cardinality(), L_dev.infer_cardinality(), int(np.max(Y_dev)) + 1 if len(Y_dev) else 2)
+    cands = list(candidates) if candidates is not None else default_candidates(k)
+    modes = [False, True] if dev_class_balance is None else [bool(dev_class_balance)]
+    rows, fitted = [], []
+    for cand in cands:
+        for use_dev in modes:
+            model = clone(cand)
+            if model.cardinality is None:
+                model.set_params(cardinality=k)
+            try:
+                model.fit(L_train, Y_dev=Y_dev if use_dev else None, seed=seed)
+                score = model.score(L_dev, Y_dev, metrics=[metric], tie_break=tie_break, seed=seed,
+                                    pos_label=pos_label)[metric]
+            except ModelInputError as exc:  # e.g. too few LFs for this candidate
+                score, model = float("nan"), None
+                params = f"skipped: {exc}"
+            else:
+                params = ", ".join(f"{key}={val}" for key, val in sorted(cand.get_params().items())
+                                   if key != "cardinality")
+            rows.append({"model": type(cand).__name__, "params": params,
+                         "class_balance": "dev" if use_dev else "learned", metric: score})
+            fitted.append(model)
+    table = pd.DataFrame(rows)
+    scores = table[metric].to_numpy(dtype=np.float64)
+    if np.isnan(scores).all():
+        raise ModelInputError("no candidate label model could be fitted")
+    best = int(np.nanargmax(scores))  # first best wins: candidates are in order of preference
+    order = sorted(range(len(rows)), key=lambda i: (-np.nan_to_num(scores[i], nan=-np.inf), i))
+    return fitted[best], table.iloc[order].reset_index(drop=True)

@@ -1,0 +1,65 @@
+"""Weighted majority vote: each LF's vote counts with a weight, given or from estimated accuracies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from weaksup.errors import ModelInputError
+from weaksup.models._table import LogTableModel
+from weaksup.models.stats import PatternCounts
+
+
+class WeightedMajorityVoter(LogTableModel):
+    """Weighted majority vote with calibrated probabilities.
+
+    A row's score for class ``c`` is the summed weight of the LFs voting ``c``;
+    ``predict_proba`` is ``softmax(log prior + scores)``, the naive-Bayes posterior when
+    weight ``w_j = log((k - 1) acc_j / (1 - acc_j))`` for an LF of accuracy ``acc_j`` whose
+    errors are uniform. With ``weights=None`` the accuracies are estimated from the votes
+    by a :class:`~weaksup.models.GenerativeModel` fit.
+
+    Parameters
+    ----------
+    cardinality : int, optional
+        Number of classes.
+    weights : array-like (m,), optional
+        One non-negative weight per LF; estimated if omitted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> L = np.array([[0, 1, 1], [-1, 1, 1]])
+    >>> WeightedMajorityVoter(weights=[3.0, 1.0, 1.0]).fit(L).predict(L).tolist()
+    [0, 1]
+    """
+
+    def __init__(self, cardinality: int | None = None, weights: Any = None) -> None:
+        super().__init__(cardinality=cardinality)
+        self.weights = weights
+
+    @property
+    def min_lfs(self) -> int:  # type: ignore[override]
+        return 1 if self.weights is not None else 3
+
+    def _fit_stats(self, stats: PatternCounts, class_balance: np.ndarray | None, seed: int | None,
+                   progress: bool) -> None:
+        k, m = self.cardinality_, stats.n_lfs
+        if self.weights is not None:
+            w = np.asarray(self.weights, dtype=np.float64)
+            if w.shape != (m,) or not np.isfinite(w).all():
+                raise ModelInputError(f"weights must be {m} finite numbers (one per LF), got {w.tolist()}")
+            prior = class_balance if class_balance is not None else np.full(k, 1.0 / k)
+        else:
+            from weaksup.models.generative import GenerativeModel
+
+            gen = GenerativeModel(cardinality=k).fit_from_stats(stats, class_balance=class_balance, seed=seed)
+            acc = np.clip(gen.accuracies_, 1e-3, 1 - 1e-3)
+            w = np.log((k - 1) * acc / (1 - acc))
+            prior = gen.class_balance_
+        self.weights_ = w
+        table = np.zeros((m, k + 1, k))
+        table[:, 1:, :] = w[:, None, None] * np.eye(k)[None, :, :]
+        self.log_table_ = table
+        self.class_balance_ = np.asarray(prior, dtype=np.float64)
