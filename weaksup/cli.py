@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from weaksup.cli_io import CLIError, check_output_suffix, parse_column_spec
+from weaksup.errors import WeaksupError
 
 LABEL_FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
 
@@ -273,8 +274,10 @@ def _model_classes() -> dict[str, type]:
     import weaksup.models  # noqa: F401  (registers the label models)
     from weaksup.models.base import label_model_classes
 
+    # shared bases live in private modules (weaksup.models._table): not models one can fit
     return {name: cls for name, cls in label_model_classes().items()
-            if not name.startswith("_") and not inspect.isabstract(cls)}
+            if not name.startswith("_") and not inspect.isabstract(cls)
+            and not any(part.startswith("_") for part in cls.__module__.split("."))}
 
 
 def _default_model_name() -> str:
@@ -357,6 +360,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
         raise UsageError("--dev and --dev-labels go together")
     from weaksup.cli_io import load_label_matrix, read_gold
 
+    _make_model(args.model, args.param, None)  # a bad name or parameter fails before any work
     L = load_label_matrix(args.matrix)
     Y_dev = None
     if args.dev:
@@ -500,9 +504,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
-    >>> main(["fit", "--list-models"])  # doctest: +ELLIPSIS
-    ...MajorityVoter...
-    0
+    >>> import contextlib, io
+    >>> out = io.StringIO()
+    >>> with contextlib.redirect_stdout(out):
+    ...     code = main(["fit", "--list-models"])
+    >>> code, "MajorityVoter" in out.getvalue()
+    (0, True)
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -526,7 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         message = " ".join(str(exc).split()) or "(no message)"
-        kind = "" if isinstance(exc, CLIError) else f"{type(exc).__name__}: "
+        kind = "" if isinstance(exc, WeaksupError) else f"{type(exc).__name__}: "
         print(f"weaksup {args.command}: error: {kind}{message}", file=sys.stderr)
         return 1
 

@@ -55,7 +55,7 @@ def coverage(L: Any) -> Any:
     ax.set_xlim(0, max(1e-9, max(float(v.max()) if len(v) else 0.0 for v in stats.values())) * 1.1)
     ax.set_xlabel("share of rows")
     ax.set_title(f"LF coverage, overlap and conflict (label coverage {a.label_coverage():.1%} of {L.n_rows} rows)")
-    ax.legend(loc="lower right")
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -114,7 +114,7 @@ def accuracies(
     >>> from weaksup.models import MajorityVoter
     >>> L = np.array([[0, 0, 1], [1, 1, 1], [0, 0, -1]])
     >>> fig = accuracies(L, Y=[0, 1, 0], model=MajorityVoter().fit(L))
-    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    >>> [t.get_text() for t in fig.legends[0].get_texts()]
     ['chance', 'learned (agreement with predictions)', 'empirical (gold)']
     """
     L = as_label_matrix(L)
@@ -141,7 +141,7 @@ def accuracies(
     ax.axvline(1.0 / L.infer_cardinality(), color="grey", linestyle=":", label="chance")
     ax.set_xlabel("accuracy")
     ax.set_title("LF accuracies: learned vs empirical" if len(series) > 1 else "LF accuracies")
-    ax.legend(loc="lower right")
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -191,7 +191,7 @@ def class_balance(
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("share of rows")
     ax.set_title("Class balance")
-    ax.legend(fontsize=8)
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8)
     return fig
 
 

@@ -16,7 +16,7 @@ from weaksup.analysis import LFAnalysis
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.plot import figures
 from weaksup.plot.stats import calibration_curve, disagreement_ranking, learned_accuracies
-from weaksup.utils import align_labels
+from weaksup.utils import align_labels, probs_to_preds
 
 # Marks every <img> that decoded (naturalWidth > 0) so a headless browser's DOM dump shows the figures rendered.
 _IMAGE_CHECK = """<script>
@@ -176,8 +176,8 @@ def _disagreements_html(
             cells.append(f'<span title="{html.escape(text)}">{html.escape(text[:300])}</span>')
         cells.append(html.escape(votes))
         if probs is not None:
-            p = probs[pos]
-            cells += [html.escape(name(int(np.argmax(p)))), f"{float(np.max(p)):.2f}"]
+            label = int(probs_to_preds(probs[pos: pos + 1], tie_break="abstain")[0])
+            cells += ["tie" if label < 0 else html.escape(name(label)), f"{float(np.max(probs[pos])):.2f}"]
         if y is not None:
             cells.append("-" if y[pos] < 0 else html.escape(name(int(y[pos]))))
         rows.append("<tr>" + "".join(
