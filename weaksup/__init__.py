@@ -4,9 +4,10 @@ Write labeling functions, apply them into a sparse :class:`LabelMatrix`, analyse
 fit a label model, and export probabilistic labels aligned to your rows.
 """
 
-from weaksup import datasets, quality
+from weaksup import datasets, quality, train
 from weaksup.analysis import LFAnalysis
 from weaksup.apply import LFApplier, LFErrorRecord
+from weaksup.apply.cache import IncrementalApplier
 from weaksup.errors import (
     InvalidLabelError,
     LabelingFunctionError,
@@ -17,14 +18,45 @@ from weaksup.errors import (
 )
 from weaksup.io import export_labels, load_labels
 from weaksup.labeling import LabelingFunction, Preprocessor, Row, labeling_function, preprocessor
+from weaksup.labeling.templates import keyword_lf, length_lf, lookup_lf, model_lf, regex_lf, threshold_lf
 from weaksup.matrix import ABSTAIN, LabelMatrix, as_label_matrix
-from weaksup.models import BaseLabelModel, MajorityVoter
+from weaksup.models import (
+    BaseLabelModel,
+    DawidSkene,
+    GenerativeModel,
+    LabelModel,
+    MajorityVoter,
+    MatrixCompletion,
+    PatternCounts,
+    Triplet,
+    WeightedMajorityVoter,
+    select_label_model,
+)
 from weaksup.quality import CleanTrainer, find_label_issues, health_summary, suggest_labels
+from weaksup.train import SoftLabelClassifier, fit_soft
 from weaksup.utils import filter_unlabeled, preds_to_probs, probs_to_preds
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DawidSkene",
+    "GenerativeModel",
+    "IncrementalApplier",
+    "LabelModel",
+    "MatrixCompletion",
+    "PatternCounts",
+    "SoftLabelClassifier",
+    "Triplet",
+    "WeightedMajorityVoter",
+    "fit_soft",
+    "keyword_lf",
+    "length_lf",
+    "lookup_lf",
+    "model_lf",
+    "regex_lf",
+    "select_label_model",
+    "threshold_lf",
+    "train",
     "ABSTAIN",
     "BaseLabelModel",
     "InvalidLabelError",
