@@ -21,6 +21,7 @@ from weaksup.labeling import LabelingFunction, Preprocessor, Row, labeling_funct
 from weaksup.labeling.templates import keyword_lf, length_lf, lookup_lf, model_lf, regex_lf, threshold_lf
 from weaksup.matrix import ABSTAIN, LabelMatrix, as_label_matrix
 from weaksup.models import (
+    AgreementModel,
     BaseLabelModel,
     DawidSkene,
     GenerativeModel,
@@ -39,6 +40,7 @@ from weaksup.utils import filter_unlabeled, preds_to_probs, probs_to_preds
 __version__ = "0.1.0"
 
 __all__ = [
+    "AgreementModel",
     "DawidSkene",
     "GenerativeModel",
     "IncrementalApplier",

@@ -1,5 +1,6 @@
 """Label models: learn LF accuracies and class balance from votes, output probabilistic labels."""
 
+from weaksup.models.agreement import AgreementModel
 from weaksup.models.base import BaseLabelModel, label_model_classes
 from weaksup.models.dawid_skene import DawidSkene
 from weaksup.models.generative import GenerativeModel
@@ -11,9 +12,10 @@ from weaksup.models.triplet import Triplet
 from weaksup.models.weighted_majority import WeightedMajorityVoter
 
 #: the default label model: the best of the family on WRENCH (see benchmarks/RESULTS.md)
-LabelModel = GenerativeModel
+LabelModel = AgreementModel
 
 __all__ = [
+    "AgreementModel",
     "BaseLabelModel",
     "DawidSkene",
     "GenerativeModel",

@@ -16,6 +16,7 @@ from weaksup.models.base import BaseLabelModel
 def default_candidates(cardinality: int | None = None) -> list[BaseLabelModel]:
     """The candidate label models :func:`select_label_model` tries by default."""
     from weaksup.models import (
+        AgreementModel,
         DawidSkene,
         GenerativeModel,
         MajorityVoter,
@@ -25,6 +26,8 @@ def default_candidates(cardinality: int | None = None) -> list[BaseLabelModel]:
     )
 
     return [
+        AgreementModel(cardinality=cardinality),
+        AgreementModel(cardinality=cardinality, prior_strength=20.0),
         GenerativeModel(cardinality=cardinality),
         GenerativeModel(cardinality=cardinality, accuracy="class", propensity="class"),
         GenerativeModel(cardinality=cardinality, errors="uniform", prior_strength=30.0),
