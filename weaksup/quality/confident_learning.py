@@ -248,6 +248,7 @@ def find_label_issues(
     frac_noise: float = 1.0,
     min_examples_per_class: int = 1,
     confident_joint: np.ndarray | None = None,
+    issue_count: str = "off_diagonal",
 ) -> np.ndarray:
     """Flag examples whose given label is likely wrong.
 
@@ -265,7 +266,7 @@ def find_label_issues(
         off-diagonal row total of examples with the lowest self-confidence. ``both``: the
         intersection of the two. ``confident_learning``: examples in the off-diagonal of the
         (uncalibrated) confident joint. ``self_confidence`` / ``normalized_margin``: the
-        estimated number of issues with the lowest such score. ``predicted_neq_given``:
+        estimated number of issues (see ``issue_count``) with the lowest such score. ``predicted_neq_given``:
         argmax differs from the given label (a baseline).
     return_indices_ranked_by : None or one of :data:`SCORE_METHODS`
         ``None`` returns a boolean mask; otherwise the flagged positions, most likely
@@ -276,6 +277,12 @@ def find_label_issues(
         Never flag so many that a given class keeps fewer than this many examples.
     confident_joint : array (k, k), optional
         A precomputed calibrated confident joint (``[given, true]``).
+    issue_count : {"off_diagonal", "calibrated"}
+        How many examples the score methods (``self_confidence``, ``normalized_margin``)
+        flag: ``off_diagonal`` (default) counts the off-diagonal of the *uncalibrated*
+        confident joint (as ``method="confident_learning"`` does; cleanlab's default, more
+        precise); ``calibrated`` uses the calibrated joint's off-diagonal (as the pruning
+        methods do; flags more, so higher recall and lower precision).
 
     For the pruning methods an example whose argmax equals its given label is never
     flagged: the model agrees with the label.
@@ -294,6 +301,8 @@ def find_label_issues(
         raise ModelInputError(f"method must be one of {METHODS}, got {method!r}")
     if not 0.0 < frac_noise <= 1.0:
         raise ModelInputError(f"frac_noise must be in (0, 1], got {frac_noise}")
+    if issue_count not in ("off_diagonal", "calibrated"):
+        raise ModelInputError(f"issue_count must be 'off_diagonal' or 'calibrated', got {issue_count!r}")
     if return_indices_ranked_by is not None and return_indices_ranked_by not in SCORE_METHODS:
         raise ModelInputError(f"return_indices_ranked_by must be None or one of {SCORE_METHODS}")
     y, P = check_labels_probs(labels, pred_probs)
@@ -316,7 +325,13 @@ def find_label_issues(
                 raise ModelInputError(f"confident_joint has shape {C.shape}, expected ({k}, {k})")
         R = _prune_counts(C, n_given, frac_noise, min_examples_per_class)
         if method in ("self_confidence", "normalized_margin"):
-            n_issues = int(R.sum())
+            if issue_count == "calibrated":
+                n_issues = int(R.sum())
+            else:
+                # the size of the confident_learning flag set (off-diagonal, model disagrees with the label)
+                guess = _confident_true_guess(y, P)
+                off = (guess >= 0) & (guess != y) & (P[rows, y] < P.max(axis=1))
+                n_issues = int(round(frac_noise * int(off.sum())))
             order = np.argsort(_scores(y, P, method), kind="stable")[:n_issues]
             mask[order] = True
         else:

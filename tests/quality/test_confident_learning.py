@@ -1,0 +1,130 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from weaksup.errors import ModelInputError
+from weaksup.quality import (
+    class_thresholds,
+    confident_joint,
+    estimate_noise_matrix,
+    find_label_issues,
+    label_quality_scores,
+)
+from weaksup.quality.confident_learning import METHODS
+
+P6 = np.array([[.9, .1], [.8, .2], [.1, .9], [.2, .8], [.3, .7], [.1, .9]])
+Y6 = [0, 0, 0, 1, 1, 1]
+
+
+def naive_confident_joint(y, P):
+    """Textbook definition, one example at a time."""
+    k = P.shape[1]
+    t = [P[np.asarray(y) == j, j].mean() for j in range(k)]
+    C = np.zeros((k, k), int)
+    for yi, p in zip(y, P, strict=True):
+        above = [j for j in range(k) if p[j] >= t[j] - 1e-6]
+        if above:
+            C[yi, max(above, key=lambda j: p[j])] += 1
+    return C
+
+
+def test_confident_joint_matches_the_definition_and_calibrates_to_given_counts(noisy_problem):
+    _, _, noisy, P = noisy_problem
+    np.testing.assert_array_equal(confident_joint(noisy, P, calibrate=False), naive_confident_joint(noisy, P))
+    C = confident_joint(noisy, P)
+    np.testing.assert_array_equal(C.sum(axis=1), np.bincount(noisy, minlength=3))
+    assert class_thresholds(Y6, P6).tolist() == pytest.approx([(0.9 + 0.8 + 0.1) / 3, (0.8 + 0.7 + 0.9) / 3])
+
+
+def test_noise_matrix_is_column_stochastic_and_recovers_the_flip_rate(noisy_problem):
+    _, y, noisy, P = noisy_problem
+    est = estimate_noise_matrix(noisy, P)
+    np.testing.assert_allclose(est.noise_matrix.sum(axis=0), 1.0)
+    np.testing.assert_allclose(est.inverse_noise_matrix.sum(axis=0), 1.0)
+    assert est.joint.sum() == pytest.approx(1.0)
+    off_diagonal = 1.0 - np.trace(est.joint)
+    assert abs(off_diagonal - np.mean(noisy != y)) < 0.04  # 10% flipped
+    with pytest.raises(ModelInputError, match="shape"):
+        estimate_noise_matrix(noisy, P, confident_joint=np.eye(2))
+
+
+def test_find_label_issues_finds_injected_flips(noisy_problem):
+    _, y, noisy, P = noisy_problem
+    truth = noisy != y
+    baseline = find_label_issues(noisy, P, method="predicted_neq_given")
+    base_precision = (baseline & truth).sum() / baseline.sum()
+    for method in METHODS:
+        mask = find_label_issues(noisy, P, method=method)
+        assert mask.dtype == bool and mask.shape == truth.shape
+        precision, recall = (mask & truth).sum() / mask.sum(), (mask & truth).sum() / truth.sum()
+        assert precision > 0.6 and recall > 0.6, (method, precision, recall)
+        if method != "predicted_neq_given":  # confident learning is more precise than argmax != label
+            assert precision > base_precision, (method, precision, base_precision)
+
+
+def test_ranked_indices_are_the_mask_ordered_by_quality(noisy_problem):
+    _, _, noisy, P = noisy_problem
+    mask = find_label_issues(noisy, P)
+    for rank_by in ("self_confidence", "normalized_margin", "confidence_weighted_entropy"):
+        idx = find_label_issues(noisy, P, return_indices_ranked_by=rank_by)
+        assert sorted(idx.tolist()) == np.flatnonzero(mask).tolist()
+        scores = label_quality_scores(noisy, P, method=rank_by)[idx]
+        assert (np.diff(scores) >= 0).all()
+
+
+def test_frac_noise_and_min_examples_per_class_shrink_the_flagged_set(noisy_problem):
+    _, _, noisy, P = noisy_problem
+    full = find_label_issues(noisy, P)
+    half = find_label_issues(noisy, P, frac_noise=0.5)
+    assert half.sum() < full.sum() and not (half & ~full).any()
+    # a class with 3 rows, all given the wrong label: at least 2 must be kept
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 1, 1])
+    P2 = np.tile([0.05, 0.95], (9, 1))
+    P2[3:] = [0.1, 0.9]
+    assert find_label_issues(y, P2, min_examples_per_class=2, method="prune_by_class")[:3].sum() <= 1
+
+
+def test_issue_count_options_for_score_methods(noisy_problem):
+    _, _, noisy, P = noisy_problem
+    default = find_label_issues(noisy, P, method="self_confidence")
+    assert default.sum() == find_label_issues(noisy, P, method="confident_learning").sum()
+    calibrated = find_label_issues(noisy, P, method="self_confidence", issue_count="calibrated")
+    assert calibrated.sum() >= default.sum() and not (default & ~calibrated).any()
+    with pytest.raises(ModelInputError, match="issue_count"):
+        find_label_issues(noisy, P, method="self_confidence", issue_count="all")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_same_flags_as_cleanlab(noisy_problem, method):
+    cleanlab_filter = pytest.importorskip("cleanlab.filter")
+    _, _, noisy, P = noisy_problem
+    theirs = {"self_confidence": "low_self_confidence", "normalized_margin": "low_normalized_margin"}.get(method, method)
+    ours = find_label_issues(noisy, P, method=method)
+    ref = cleanlab_filter.find_label_issues(noisy, P, filter_by=theirs, n_jobs=1)
+    assert (ours != ref).sum() <= 1  # rounding of the calibrated counts may differ by one example
+
+
+def test_scores_and_doc_example():
+    assert find_label_issues(Y6, P6).tolist() == [False, False, True, False, False, False]
+    s = label_quality_scores(Y6, P6, method="confidence_weighted_entropy")
+    assert ((0 <= s) & (s <= 1)).all() and s.argmin() == 2
+
+
+def test_dataframe_probs_align_series_labels_by_index():
+    P = pd.DataFrame(P6, index=list("abcdef"))
+    y = pd.Series(Y6, index=list("abcdef")).iloc[::-1]  # reversed order: aligned by id
+    assert find_label_issues(y, P).tolist() == find_label_issues(Y6, P6).tolist()
+
+
+@pytest.mark.parametrize("labels, probs, match", [
+    ([0, 1], [[0.5, 0.5]], "entries"),
+    ([0, 2], [[0.5, 0.5], [0.5, 0.5]], "2"),
+    ([0, 1], [[0.5, 0.6], [0.5, 0.5]], "sum"),
+])
+def test_bad_inputs_raise_typed_errors(labels, probs, match):
+    with pytest.raises(ModelInputError, match=match):
+        find_label_issues(labels, probs)
+    with pytest.raises(ModelInputError, match="method"):
+        find_label_issues(Y6, P6, method="nope")
+    with pytest.raises(ModelInputError, match="frac_noise"):
+        find_label_issues(Y6, P6, frac_noise=0)
