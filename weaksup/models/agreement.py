@@ -22,10 +22,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
-from weaksup.models._table import LogTableModel, softmax
-from weaksup.models.stats import PatternCounts
+from weaksup.matrix import LabelMatrix
+from weaksup.models._table import LogTableModel, log_posterior, softmax
+from weaksup.models.stats import PatternCounts, one_hot
 
-_CHUNK_NNZ = 1 << 22  # votes processed per block: bounds the temporaries of one iteration
+_PROBE = 100_000  # rows probed to decide whether counting distinct patterns pays off
 
 
 class AgreementModel(LogTableModel):
@@ -53,8 +54,9 @@ class AgreementModel(LogTableModel):
         get their own accuracy, rarely overlapping ones stay near ``acc_prior``.
     learn_class_balance : bool
         If True (and no class balance or dev labels are given), estimate the class balance
-        as the mean posterior of the rows with votes, after the fit (it is not fed back into
-        the fit). Default False: a uniform prior, as in Snorkel.
+        by maximum likelihood over the rows with votes after the accuracies are fitted (it is
+        not fed back into them). Default False: a uniform prior, as in Snorkel, which scored
+        better on WRENCH, where LFs firing for one class make the learned balance unreliable.
     max_iter : int
         Maximum iterations.
     tol : float
@@ -95,20 +97,44 @@ class AgreementModel(LogTableModel):
         self.max_iter = max_iter
         self.tol = tol
 
+    def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
+        # Only rows where two or more LFs vote inform the fit. Counting their distinct patterns
+        # pays off when patterns repeat (real LFs); on near-unique rows it is skipped.
+        self._stats_acc, self._stats_dirty = None, False  # a full fit discards partial_fit chunks
+        csr = L.csr
+        multi = csr[np.diff(csr.indptr) >= 2]
+        probe = PatternCounts.from_label_matrix(multi[:_PROBE], cardinality=self.cardinality_)
+        if probe.n_patterns < 0.5 * min(multi.shape[0], _PROBE):
+            stats = PatternCounts.from_label_matrix(multi, cardinality=self.cardinality_)
+            pats, count = stats.patterns, stats.counts.astype(np.float64)
+        else:
+            pats, count = multi, np.ones(multi.shape[0])
+        self._fit_patterns(pats, count, L.n_lfs, class_balance, progress)
+        if class_balance is None and self.learn_class_balance:
+            self.class_balance_ = _posterior_balance(csr, np.ones(csr.shape[0]), self.log_table_)
+
     def _fit_stats(self, stats: PatternCounts, class_balance: np.ndarray | None, seed: int | None,
                    progress: bool) -> None:
-        k, m = self.cardinality_, stats.n_lfs
+        count = stats.counts.astype(np.float64)
+        self._fit_patterns(stats.patterns, count, stats.n_lfs, class_balance, progress)
+        if class_balance is None and self.learn_class_balance:
+            self.class_balance_ = _posterior_balance(stats.patterns, count, self.log_table_)
+
+    def _fit_patterns(self, pats: sp.csr_matrix, count: np.ndarray, m: int, class_balance: np.ndarray | None,
+                      progress: bool) -> None:
+        k = self.cardinality_
         if not 1.0 / k < self.acc_prior < 1.0 or self.prior_strength < 0:
             raise ModelInputError(
                 f"acc_prior must lie in (1/k, 1) = ({1 / k:.3f}, 1) and prior_strength be >= 0; got "
                 f"acc_prior={self.acc_prior}, prior_strength={self.prior_strength}"
             )
-        pats = stats.patterns
-        count = stats.counts.astype(np.float64)
-        # per vote: the LF (column) and the class voted; rows come from indptr chunk by chunk
-        lf_of = pats.indices.astype(np.int64)
-        cls_of = pats.data.astype(np.int64) - 1
-        n_votes = np.diff(pats.indptr)
+        shared = np.diff(pats.indptr) >= 2  # rows where an LF's vote can be checked against another's
+        X = one_hot(pats[shared], k)
+        c = count[shared]
+        XT = X.T  # CSC view, no copy
+        eye = np.eye(k)
+        # rows on which each LF voted together with another LF
+        overlap = np.asarray(XT @ c).reshape(m, k).sum(axis=1)
         a0 = self.acc_prior * self.prior_strength
         b0 = (1.0 - self.acc_prior) * self.prior_strength
         lo, hi = 1.0 / k + 1e-4, 1.0 - 1e-4  # above chance: a weight never turns against its vote
@@ -117,9 +143,8 @@ class AgreementModel(LogTableModel):
             acc = np.clip(acc, lo, hi)
             return np.log((k - 1) * acc / (1 - acc))
 
-        weights = to_weights(np.full(m, self.acc_prior))  # equal weights: majority vote
         acc = np.full(m, self.acc_prior)
-        overlap = np.zeros(m)
+        weights = to_weights(acc)  # equal weights: majority vote
         n_iter = 0
         steps = range(1, self.max_iter + 1)
         if progress:
@@ -128,8 +153,13 @@ class AgreementModel(LogTableModel):
             steps = tqdm(steps, desc="AgreementModel", leave=False)
         for step in steps:
             n_iter = step
-            agree, overlap = _loo_agreement(pats.indptr, lf_of, cls_of, n_votes, count, weights, m, k)
-            acc = (agree + a0) / (overlap + a0 + b0)
+            # E-step: posterior of every shared row under the current weights, uniform prior
+            # (the prior is left out on purpose: fed back, it pulls every row to the majority class)
+            post = softmax(np.asarray(X @ np.kron(weights[:, None], eye)))
+            post *= c[:, None]
+            # M-step: expected right votes of LF j = sum over its votes v of P(y = v)
+            right = np.asarray(XT @ post).reshape(m, k, k)[:, np.arange(k), np.arange(k)].sum(axis=1)
+            acc = (right + a0) / (overlap + a0 + b0)
             new = to_weights(acc)
             delta = float(np.abs(new - weights).max()) if m else 0.0
             weights = new
@@ -140,14 +170,10 @@ class AgreementModel(LogTableModel):
         self.lf_accuracy_ = np.clip(acc, lo, hi)
         self.lf_overlap_ = overlap
         table = np.zeros((m, k + 1, k))
-        table[:, 1:, :] = weights[:, None, None] * np.eye(k)[None, :, :]
+        table[:, 1:, :] = weights[:, None, None] * eye[None, :, :]
         self.log_table_ = table
-        if class_balance is not None:
-            self.class_balance_ = np.asarray(class_balance, dtype=np.float64)
-        elif self.learn_class_balance:
-            self.class_balance_ = _posterior_balance(pats, count, table, k)
-        else:
-            self.class_balance_ = np.full(k, 1.0 / k)
+        self.class_balance_ = (np.full(k, 1.0 / k) if class_balance is None
+                               else np.asarray(class_balance, dtype=np.float64))
 
     @property
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
@@ -155,44 +181,29 @@ class AgreementModel(LogTableModel):
         return np.asarray(self.lf_accuracy_)
 
 
-def _loo_agreement(indptr: np.ndarray, lf_of: np.ndarray, cls_of: np.ndarray, n_votes: np.ndarray,
-                   count: np.ndarray, weights: np.ndarray, m: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per LF: expected number of right votes on rows shared with another LF, and that row count.
+def _posterior_balance(pats: sp.csr_matrix, count: np.ndarray, table: np.ndarray, max_iter: int = 500,
+                       tol: float = 1e-10) -> np.ndarray:
+    """Maximum-likelihood class balance of the rows with votes, the LF weights held fixed.
 
-    The class prior is left out on purpose: fed back into the fit it pulls every row, and
-    then every LF's accuracy, towards the majority class.
+    EM over mixture weights only (a concave problem): the prior is re-estimated as the mean
+    posterior until it stops moving. The weights are not refitted, so this cannot feed back
+    into the accuracies.
     """
-    agree = np.zeros(m)
-    overlap = np.zeros(m)
-    n_rows = len(n_votes)
-    start = 0
-    while start < n_rows:
-        # a block of whole rows holding about _CHUNK_NNZ votes
-        stop = int(np.searchsorted(indptr, indptr[start] + _CHUNK_NNZ, side="right")) - 1
-        stop = min(max(stop, start + 1), n_rows)
-        a, b = int(indptr[start]), int(indptr[stop])
-        row = np.repeat(np.arange(stop - start), n_votes[start:stop])
-        lf, cl = lf_of[a:b], cls_of[a:b]
-        S = np.bincount(row * k + cl, weights=weights[lf], minlength=(stop - start) * k).reshape(-1, k)
-        S -= S.max(axis=1, keepdims=True)
-        E = np.exp(S)
-        Z = E.sum(axis=1)
-        p = E[row, cl] / Z[row]  # posterior probability that this vote is right
-        scored = (n_votes[start:stop] > 1)[row]  # rows where some other LF voted
-        c = np.where(scored, count[start:stop][row], 0.0)
-        agree += np.bincount(lf, weights=c * p, minlength=m)
-        overlap += np.bincount(lf, weights=c, minlength=m)
-        start = stop
-    return agree, overlap
-
-
-def _posterior_balance(pats: sp.csr_matrix, count: np.ndarray, table: np.ndarray, k: int) -> np.ndarray:
-    """Mean posterior (uniform prior) of the rows with votes, add-one smoothed."""
-    from weaksup.models._table import log_posterior
-
+    k = table.shape[2]
     voted = np.diff(pats.indptr) > 0
     if not voted.any():
         return np.full(k, 1.0 / k)
-    P = softmax(log_posterior(pats[voted], table, np.zeros(k)))
-    mass = count[voted] @ P
-    return (mass + 1.0) / (mass.sum() + k)
+    Z = log_posterior(pats[voted], table, np.zeros(k))
+    Z -= Z.max(axis=1, keepdims=True)
+    like = np.exp(Z)
+    c = count[voted]
+    prior = np.full(k, 1.0 / k)
+    for _ in range(max_iter):
+        post = like * prior
+        post /= post.sum(axis=1, keepdims=True)
+        new = (c @ post + 1.0) / (c.sum() + k)  # add-one: no class gets prior 0
+        done = float(np.abs(new - prior).max()) < tol
+        prior = new
+        if done:
+            break
+    return prior
