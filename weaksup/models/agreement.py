@@ -23,9 +23,10 @@ import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
-from weaksup.models._table import LogTableModel, log_posterior, softmax
+from weaksup.models._table import LogTableModel, log_posterior
 from weaksup.models.stats import PatternCounts, one_hot
 
+_PREDICT_CHUNK = 1_000_000
 _PROBE = 100_000  # rows probed to decide whether counting distinct patterns pays off
 
 
@@ -155,7 +156,7 @@ class AgreementModel(LogTableModel):
             n_iter = step
             # E-step: posterior of every shared row under the current weights, uniform prior
             # (the prior is left out on purpose: fed back, it pulls every row to the majority class)
-            post = softmax(np.asarray(X @ np.kron(weights[:, None], eye)))
+            post = _softmax(np.asarray(X @ np.kron(weights[:, None], eye)))
             post *= c[:, None]
             # M-step: expected right votes of LF j = sum over its votes v of P(y = v)
             right = np.asarray(XT @ post).reshape(m, k, k)[:, np.arange(k), np.arange(k)].sum(axis=1)
@@ -175,10 +176,37 @@ class AgreementModel(LogTableModel):
         self.class_balance_ = (np.full(k, 1.0 / k) if class_balance is None
                                else np.asarray(class_balance, dtype=np.float64))
 
+    def _predict_proba(self, L: LabelMatrix) -> np.ndarray:
+        k = self.cardinality_
+        log_prior = np.log(np.clip(np.asarray(self.class_balance_, dtype=np.float64), 1e-300, None))
+        W = np.kron(np.asarray(self.weights_, dtype=np.float64)[:, None], np.eye(k))
+        out = np.empty((L.n_rows, k))
+        for start in range(0, L.n_rows, _PREDICT_CHUNK):  # bounds the one-hot copy's memory
+            part = L.csr[start : start + _PREDICT_CHUNK]
+            Z = np.asarray(one_hot(part, k) @ W)
+            Z += log_prior
+            out[start : start + part.shape[0]] = _softmax(Z)
+        return out
+
     @property
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
         """Estimated accuracy of each LF when it votes."""
         return np.asarray(self.lf_accuracy_)
+
+
+def _softmax(Z: np.ndarray) -> np.ndarray:
+    """Row softmax in place, column by column (reductions along a short axis are slow in numpy)."""
+    k = Z.shape[1]
+    top = Z[:, 0].copy()
+    for c in range(1, k):
+        np.maximum(top, Z[:, c], out=top)
+    Z -= top[:, None]
+    np.exp(Z, out=Z)
+    total = Z[:, 0].copy()
+    for c in range(1, k):
+        total += Z[:, c]
+    Z /= total[:, None]
+    return Z
 
 
 def _posterior_balance(pats: sp.csr_matrix, count: np.ndarray, table: np.ndarray, max_iter: int = 500,
