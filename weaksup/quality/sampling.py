@@ -75,9 +75,10 @@ def stratified_sample(labels: Any, n: int, seed: Any = None, balanced: bool = Fa
         alloc[np.argsort(-(exact - alloc), kind="stable")[:rem]] += 1
     alloc = np.minimum(alloc, counts)
     short = n - alloc.sum()
-    while short > 0:  # classes that ran out: fill from those with rows left, largest first
+    while short > 0:  # classes that ran out: fill from those with rows left
         spare = counts - alloc
-        j = int(np.argmax(spare))
+        # balanced: the smallest allocation with rows left (keeps counts even); else the most spare rows
+        j = int(np.argmin(np.where(spare > 0, alloc, np.iinfo(np.int64).max))) if balanced else int(np.argmax(spare))
         alloc[j] += 1
         short -= 1
     out = [rng.choice(np.flatnonzero(y == c), size=int(a), replace=False) for c, a in zip(classes, alloc, strict=True)]
