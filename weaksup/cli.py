@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="MODEL_DIR",
                    help="fitted label model (default: fit the default label model on L for the report)")
     p.add_argument("--gold", type=_column_spec, metavar="DATA:COLUMN", help="gold labels, matched by row id")
+    p.add_argument("--dev", metavar="L_dev.npz",
+                   help="label matrix of a labeled dev split: the calibration diagram and dev accuracies use it")
+    p.add_argument("--dev-labels", type=_column_spec, metavar="DATA:COLUMN", help="gold labels of the dev split")
     p.add_argument("--data", metavar="DATA", help="the data file L was applied to, to show the contested rows' text")
     p.add_argument("--text-column", metavar="COLUMN", help="column of DATA to show (default: text)")
     p.add_argument("--class-names", type=_names, metavar="A,B,...", help="class names, e.g. HAM,SPAM")
@@ -443,8 +446,16 @@ def cmd_report(args: argparse.Namespace) -> None:
         import matplotlib  # noqa: F401
     except ImportError as exc:
         raise CLIError(f"report needs matplotlib: pip install 'weaksup[plot]' ({exc})") from exc
+    if (args.dev is None) != (args.dev_labels is None):
+        raise UsageError("--dev and --dev-labels go together")
     L = load_label_matrix(args.matrix)
     notes = []
+    L_dev = Y_dev = None
+    if args.dev:
+        L_dev = load_label_matrix(args.dev)
+        if L_dev.lf_names != L.lf_names:
+            raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
+        Y_dev = read_gold(args.dev_labels, L_dev.index)
     if args.model:
         model = _load_model(args.model)
         _check_model_matches(model, L, args.model, args.matrix)
@@ -464,7 +475,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from weaksup.plot.report import build_report
 
     page = build_report(L, model=model, Y=Y, data=data, class_names=args.class_names, title=args.title,
-                        text_column=args.text_column, top=args.top, notes=notes)
+                        text_column=args.text_column, top=args.top, notes=notes, L_dev=L_dev, Y_dev=Y_dev)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     print(f"Wrote the report on {L.n_lfs} labeling functions and {L.n_rows} rows to {out}")

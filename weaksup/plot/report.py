@@ -15,7 +15,12 @@ import pandas as pd
 from weaksup.analysis import LFAnalysis
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.plot import figures
-from weaksup.plot.stats import calibration_curve, disagreement_ranking, learned_accuracies
+from weaksup.plot.stats import (
+    calibration_curve,
+    disagreement_ranking,
+    empirical_accuracies,
+    learned_accuracies,
+)
 from weaksup.utils import align_labels, probs_to_preds
 
 # Marks every <img> that decoded (naturalWidth > 0) so a headless browser's DOM dump shows the figures rendered.
@@ -76,6 +81,8 @@ def build_report(
     text_column: str | None = None,
     top: int = 20,
     notes: Sequence[str] = (),
+    L_dev: Any = None,
+    Y_dev: Any = None,
 ) -> str:
     """The HTML of :func:`report` as a string.
 
@@ -89,6 +96,7 @@ def build_report(
     if model is not None and getattr(model, "cardinality_", None) is not None and L.cardinality is None:
         L = L.with_cardinality(int(model.cardinality_))
     y = None if Y is None else align_labels(Y, L.index, name="Y", allow_abstain=True)
+    L_dev, y_dev = _dev_split(L, L_dev, Y_dev)
     analysis = LFAnalysis(L)
     parts = [f"<h1>{html.escape(title)}</h1>"]
     facts = [
@@ -100,6 +108,8 @@ def build_report(
         facts.append(f"label model: {type(model).__name__}")
     if y is not None:
         facts.append(f"gold labels for {int((y >= 0).sum())} rows")
+    if y_dev is not None:
+        facts.append(f"dev split: {L_dev.n_rows} rows, gold labels for {int((y_dev >= 0).sum())}")
     parts.append("<ul>" + "".join(f"<li>{html.escape(f)}</li>" for f in [*facts, *notes]) + "</ul>")
 
     summary = analysis.summary(Y=y)
@@ -107,6 +117,8 @@ def build_report(
     if model is not None:
         learned, source = learned_accuracies(model, L)
         summary["Learned Acc."] = learned
+    if y_dev is not None:
+        summary["Emp. Acc. (dev)"] = empirical_accuracies(L_dev, y_dev)
     parts.append("<h2>LF summary</h2>")
     parts.append(summary.to_html(float_format=lambda v: f"{v:.3f}", na_rep="-"))
     if learned is not None and source != "model":
@@ -117,19 +129,27 @@ def build_report(
     parts.append(_img(figures.coverage(L), "coverage, overlap and conflict per LF"))
     parts.append("<h2>Pairwise LF agreement</h2>")
     parts.append(_img(figures.agreement_heatmap(L), "pairwise LF agreement heat map"))
-    if model is not None or y is not None:
+    if model is not None or y is not None or y_dev is not None:
         parts.append("<h2>LF accuracies</h2>")
-        parts.append(_img(figures.accuracies(L, Y=y, model=model), "learned and empirical LF accuracies"))
+        if y is None and y_dev is not None:  # empirical accuracies from the dev split's gold labels
+            fig = figures.accuracies(L_dev, Y=y_dev, model=model)
+        else:
+            fig = figures.accuracies(L, Y=y, model=model)
+        parts.append(_img(fig, "learned and empirical LF accuracies"))
         parts.append("<h2>Class balance</h2>")
-        parts.append(_img(figures.class_balance(model=model, L=L if model is not None else None, Y=y,
+        gold = y if y is not None else y_dev
+        parts.append(_img(figures.class_balance(model=model, L=L if model is not None else None, Y=gold,
                                                 class_names=class_names), "class balance"))
     probs = model.predict_proba(L) if model is not None else None
-    if probs is not None and y is not None and (y >= 0).any():
-        ece = float(calibration_curve(probs, y)["ece"])
+    # calibration on the dev split when given, else on the rows of L that have gold labels
+    cal_L, cal_y, where = (L_dev, y_dev, "dev split") if y_dev is not None else (L, y, "label matrix")
+    if model is not None and cal_y is not None and (cal_y >= 0).any():
+        cal_probs = probs if cal_L is L else model.predict_proba(cal_L)
+        ece = float(calibration_curve(cal_probs, cal_y)["ece"])
         parts.append("<h2>Label model calibration</h2>")
-        parts.append(f'<p class="note">Reliability diagram on the {int((y >= 0).sum())} rows with gold labels '
-                     f"(expected calibration error {ece:.3f}).</p>")
-        parts.append(_img(figures.calibration(probs, y), "calibration reliability diagram"))
+        parts.append(f'<p class="note">Reliability diagram on the {int((cal_y >= 0).sum())} rows of the {where} '
+                     f"with gold labels (expected calibration error {ece:.3f}).</p>")
+        parts.append(_img(figures.calibration(cal_probs, cal_y), "calibration reliability diagram"))
     parts.append("<h2>Examples the LFs disagree on most</h2>")
     parts.append(_disagreements_html(L, probs, y, data, class_names, text_column, top))
     parts.append('<p id="image-status">figures not checked</p>')
@@ -138,6 +158,20 @@ def build_report(
         f"<title>{html.escape(title)}</title>{_STYLE}</head>\n<body>\n" + "\n".join(parts)
         + f"\n{_IMAGE_CHECK}\n</body></html>\n"
     )
+
+
+def _dev_split(L: LabelMatrix, L_dev: Any, Y_dev: Any) -> tuple[LabelMatrix | None, np.ndarray | None]:
+    """Check a dev split (its own label matrix with the same LFs, and gold labels aligned to it)."""
+    if L_dev is None and Y_dev is None:
+        return None, None
+    if L_dev is None or Y_dev is None:
+        raise ValueError("L_dev and Y_dev go together")
+    L_dev = as_label_matrix(L_dev)
+    if L_dev.lf_names != L.lf_names:
+        raise ValueError(f"the dev label matrix has LFs {L_dev.lf_names}, but L has {L.lf_names}")
+    if L.cardinality is not None and L_dev.cardinality is None:
+        L_dev = L_dev.with_cardinality(L.cardinality)
+    return L_dev, align_labels(Y_dev, L_dev.index, name="Y_dev", allow_abstain=True)
 
 
 def _disagreements_html(
@@ -198,13 +232,15 @@ def report(
     title: str = "weaksup report",
     text_column: str | None = None,
     top: int = 20,
+    L_dev: Any = None,
+    Y_dev: Any = None,
 ) -> Path:
     """Write a self-contained HTML report of the LFs in ``L`` (and a fitted label ``model``) to ``path``.
 
     The page holds the LF summary table; coverage, overlap and conflict per LF; a heat
     map of pairwise LF agreement; learned vs empirical LF accuracies and the class
-    balance (with a model or gold ``Y``); the model's calibration on the gold rows
-    (with both); and the rows the LFs disagree on most, with their text when ``data``
+    balance (with a model or gold labels); the model's calibration (reliability diagram)
+    on the dev split ``L_dev``/``Y_dev`` when given, else on the gold rows of ``L``; and the rows the LFs disagree on most, with their text when ``data``
     (a DataFrame indexed by the same row ids as ``L``) is given. Figures are PNGs
     inlined as base64, so the file can be mailed or archived on its own.
 
@@ -224,6 +260,8 @@ def report(
         Column of ``data`` to show; default ``text`` or the first string column.
     top : int
         How many contested rows to list.
+    L_dev, Y_dev : label matrix and gold labels of a dev split, optional
+        Same LFs as ``L``; used for the calibration diagram and empirical accuracies.
 
     Examples
     --------
@@ -236,7 +274,7 @@ def report(
     """
     path = Path(path)
     page = build_report(L, model=model, Y=Y, data=data, class_names=class_names, title=title,
-                        text_column=text_column, top=top)
+                        text_column=text_column, top=top, L_dev=L_dev, Y_dev=Y_dev)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
