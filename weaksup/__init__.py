@@ -8,6 +8,7 @@ from weaksup import datasets, quality, train
 from weaksup.analysis import LFAnalysis
 from weaksup.apply import LFApplier, LFErrorRecord
 from weaksup.apply.cache import IncrementalApplier
+from weaksup.apply.chunked import ChunkedApplier, apply_file, fit_file, label_file
 from weaksup.errors import (
     InvalidLabelError,
     LabelingFunctionError,
@@ -40,6 +41,10 @@ from weaksup.utils import filter_unlabeled, preds_to_probs, probs_to_preds
 __version__ = "0.1.0"
 
 __all__ = [
+    "ChunkedApplier",
+    "apply_file",
+    "fit_file",
+    "label_file",
     "AgreementModel",
     "DawidSkene",
     "GenerativeModel",
@@ -90,3 +95,11 @@ __all__ = [
     "preprocessor",
     "probs_to_preds",
 ]
+
+
+def __getattr__(name: str):  # DaskLFApplier is imported on first use, so `import weaksup` never imports Dask
+    if name == "DaskLFApplier":
+        from weaksup.apply.dask import DaskLFApplier
+
+        return DaskLFApplier
+    raise AttributeError(f"module 'weaksup' has no attribute {name!r}")
