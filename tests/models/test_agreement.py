@@ -1,0 +1,91 @@
+import numpy as np
+import pytest
+
+from weaksup import ModelInputError
+from weaksup.models import AgreementModel, MajorityVoter, PatternCounts
+
+from .conftest import make_votes
+
+ACCS = [0.92, 0.85, 0.75, 0.65, 0.8]
+
+
+def test_recovers_known_accuracies_within_002():
+    L, y = make_votes(20_000, ACCS, k=2, cov=[0.7, 0.5, 0.6, 0.8, 0.4], seed=0)
+    model = AgreementModel().fit(L)
+    emp = [(L[L[:, j] >= 0, j] == y[L[:, j] >= 0]).mean() for j in range(len(ACCS))]
+    assert np.abs(model.accuracies_ - emp).max() < 0.02
+    assert np.all(np.diff(model.weights_[np.argsort(ACCS)]) > 0)  # more accurate LFs weigh more
+
+
+def test_recovers_multiclass_accuracies():
+    L, y = make_votes(20_000, ACCS, k=4, cov=0.7, seed=1)
+    model = AgreementModel().fit(L)
+    emp = [(L[L[:, j] >= 0, j] == y[L[:, j] >= 0]).mean() for j in range(len(ACCS))]
+    assert np.abs(model.accuracies_ - emp).max() < 0.02
+
+
+@pytest.mark.parametrize("balance", [[0.5, 0.5], [5 / 6, 1 / 6], [20 / 21, 1 / 21]])
+def test_learned_class_balance_within_001(balance):
+    L, y = make_votes(20_000, ACCS, k=2, balance=balance, cov=0.7, seed=2)
+    model = AgreementModel(learn_class_balance=True).fit(L)
+    np.testing.assert_allclose(model.class_balance_, np.bincount(y) / len(y), atol=0.01)
+
+
+def test_default_prior_is_uniform_and_kept_out_of_the_fit():
+    L, _ = make_votes(3000, ACCS, k=3, cov=0.6, seed=3)
+    plain = AgreementModel().fit(L)
+    np.testing.assert_allclose(plain.class_balance_, [1 / 3] * 3)
+    given = AgreementModel().fit(L, class_balance=[0.6, 0.3, 0.1])
+    np.testing.assert_array_equal(plain.weights_, given.weights_)  # the prior only enters at prediction
+    assert not np.allclose(plain.predict_proba(L), given.predict_proba(L))
+
+
+def test_one_class_lfs_do_not_collapse():
+    """LFs that each vote one class (the common case in practice) must not drive it to one class."""
+    L, y = make_votes(6000, [0.9, 0.8, 0.85, 0.7, 0.95, 0.75], k=2, balance=[0.7, 0.3], cov=0.3, seed=4,
+                      one_class=True)
+    model = AgreementModel().fit(L)
+    voted = (L >= 0).any(axis=1)
+    pred = model.predict(L, tie_break="index")
+    mv = MajorityVoter(cardinality=2).predict(L, tie_break="index")
+    assert (pred[voted] == y[voted]).mean() >= (mv[voted] == y[voted]).mean() - 0.01
+    assert len(set(pred[voted].tolist())) == 2
+    assert (model.weights_ > 0).all()
+
+
+def test_weights_stay_above_chance_for_bad_lfs():
+    L, y = make_votes(5000, [0.9, 0.85, 0.8, 0.2], k=2, cov=0.8, seed=5)
+    model = AgreementModel().fit(L)
+    assert model.weights_[3] >= 0 and model.weights_[3] < 0.01  # worse than chance: ignored, never flipped
+    assert (model.predict(L, tie_break="index") == y).mean() > 0.9
+
+
+def test_one_or_two_lfs_reduce_to_majority_vote():
+    L = np.array([[0], [1], [1], [-1]])
+    model = AgreementModel(cardinality=2).fit(L)
+    np.testing.assert_allclose(model.predict_proba(L).argmax(axis=1)[:3], [0, 1, 1])
+    np.testing.assert_allclose(model.accuracies_, [0.7])  # no overlaps: the prior
+    assert model.lf_overlap_.tolist() == [0.0]
+
+
+def test_invalid_prior_is_a_typed_error():
+    with pytest.raises(ModelInputError, match="acc_prior"):
+        AgreementModel(acc_prior=0.3).fit(np.array([[0, 1, 2]]))  # below chance for k = 3
+    with pytest.raises(ModelInputError, match="prior_strength"):
+        AgreementModel(prior_strength=-1).fit(np.array([[0, 1]]))
+
+
+def test_fit_from_rows_matches_fit_from_stats_and_progress_bar():
+    L, _ = make_votes(2000, ACCS, k=3, cov=0.5, seed=6)
+    a = AgreementModel().fit(L, progress=True)
+    b = AgreementModel().fit_from_stats(PatternCounts.from_label_matrix(L))
+    np.testing.assert_allclose(a.weights_, b.weights_, atol=1e-9)
+    assert 1 <= a.n_iter_ <= a.max_iter
+
+
+def test_unique_rows_path_matches_pattern_path():
+    # near-unique rows skip pattern counting; the result must be the same fit
+    L, _ = make_votes(3000, [0.8] * 40, k=2, cov=0.5, seed=7)
+    a = AgreementModel().fit(L)
+    b = AgreementModel().fit_from_stats(PatternCounts.from_label_matrix(L))
+    np.testing.assert_allclose(a.predict_proba(L), b.predict_proba(L), atol=1e-9)
