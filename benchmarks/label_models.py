@@ -446,6 +446,9 @@ def main() -> None:
         worker(args.worker[0], args.worker[1], int(args.worker[2]))
         return
     warnings.filterwarnings("ignore")
+    import torch
+
+    torch.set_num_threads(1)  # both Snorkel and MatrixCompletion; oversubscribing 2 shared cores stalls torch
     args.recovery_n = 20_000 if args.small else 100_000
     args.speed_n, args.speed_m = (100_000, 50) if args.small else (1_000_000, 50)
     big_n, big_m = (1_000_000, 100) if args.small else (10_000_000, 100)
