@@ -110,7 +110,8 @@ def _raw_text(batch: Any, field: str | int) -> Any:
     if mods is None:
         return col
     pa = mods[0]
-    arr = pa.array(col, from_pandas=True)
+    # the ExtensionArray, not the Series: Series.__getattr__("__arrow_array__") would hash the whole index
+    arr = pa.array(col.array, from_pandas=True)
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
