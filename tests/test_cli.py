@@ -1,7 +1,8 @@
 """The ``weaksup`` command: every command through its real entry point, and every bad input's exit code and message.
 
-Python start-up costs ~2 s per subprocess, so the happy path is one chain of commands and most bad inputs go
-through ``weaksup.cli.main`` (the function the console script calls) in-process.
+Python start-up costs ~2 s per subprocess, so the happy path is one chain of commands, the issue's list of bad
+inputs runs through the installed script concurrently, and the many finer variations go through
+``weaksup.cli.main`` (the function the console script calls) in-process.
 """
 
 import json
@@ -151,7 +152,8 @@ def test_pipeline_through_the_command(files, tmp_path):
 
     # report with model, gold and data
     out = run_cli("report", tmp_path / "L.npz", "--model", tmp_path / "ds", "--gold", f"{d / 'gold.csv'}:label",
-                  "--data", d / "train.csv", "-o", tmp_path / "report.html", "--class-names", "HAM,SPAM")
+                  "--data", d / "train.csv", "-o", tmp_path / "report.html", "--class-names", "HAM,SPAM",
+                  "--dev", tmp_path / "L_dev.npz", "--dev-labels", f"{d / 'dev.jsonl'}:label")
     assert out.returncode == 0, out.stderr
     page = (tmp_path / "report.html").read_text()
     # coverage, agreement heat map, accuracies, class balance, calibration
@@ -159,6 +161,7 @@ def test_pipeline_through_the_command(files, tmp_path):
     assert "thanks!! see http://my.example" in page  # a contested row, with its text
     assert all(name in page for name in L.lf_names)
     assert "Learned Acc." in page and "does not report LF accuracies" not in page
+    assert "Reliability diagram on the 30 rows of the dev split" in page and "Emp. Acc. (dev)" in page
 
 
 def test_help_on_every_command(capsys):
@@ -179,17 +182,6 @@ def test_datasets_command_writes_splits_with_ids(tmp_path, capsys):
     assert read_gold(f"{tmp_path / 'valid.jsonl'}:label", expected.index).tolist() == expected["label"].tolist()
 
 
-def test_failures_are_one_line_through_the_command(files, tmp_path):
-    d = files
-    # an LF reading x.text on data without a text column: named, with its row
-    msg = one_line_error(run_cli("apply", d / "lfs.py", d / "no_text.jsonl", "-o", tmp_path / "L.npz"),
-                         "has_link", "'a'", "text")
-    assert msg.startswith("weaksup apply: error: labeling function 'has_link' failed on row 'a'")
-    # bad usage is exit code 2 (argparse)
-    out = run_cli("apply", d / "lfs.py", d / "train.csv")
-    assert out.returncode == 2 and "-o/--output" in out.stderr
-
-
 def test_mismatched_model_and_debug(files, tmp_path, capsys):
     d = files
     assert main(["run", str(d / "other_lfs.py"), str(d / "train.csv"), "-o", str(tmp_path / "o.csv"),
@@ -207,6 +199,56 @@ def test_mismatched_model_and_debug(files, tmp_path, capsys):
         main(["analyze", str(d / "corrupt.npz"), "--debug"])
     with pytest.raises(CLIError):
         main(["--debug", "analyze", str(d / "corrupt.npz")])
+
+
+def run_many(commands, timeout=180):
+    """Run several console-script invocations at once (start-up dominates, so overlap it)."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    procs = [subprocess.Popen([str(SCRIPT), *map(str, argv)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env) for argv in commands]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=timeout)
+        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return results
+
+
+def test_every_bad_input_through_the_console_script(files, tmp_path):
+    """The issue's list of bad inputs, each through the installed ``weaksup`` script: exit 1, one line, no traceback."""
+    d, t = files, tmp_path
+    # a model fitted on other LFs, and a label matrix of the usual LFs, for the mismatch case
+    assert main(["run", str(d / "other_lfs.py"), str(d / "train.csv"), "-o", str(t / "o.csv"),
+                 "--save-model", str(t / "m1")]) == 0
+    assert main(["apply", str(d / "lfs.py"), str(d / "train.csv"), "-o", str(t / "L4.npz")]) == 0
+    cases = [
+        (["apply", d / "lfs.py", d / "missing.csv", "-o", t / "L.npz"], ["no such data file", "missing.csv"]),
+        (["apply", d / "lfs.py", d / "data.txt", "-o", t / "L.npz"], ["data.txt", ".csv, .parquet, .jsonl"]),
+        (["run", d / "lfs.py", d / "no_text.jsonl", "-o", t / "y.csv"],
+         ["labeling function 'has_link' failed on row 'a'", "text"]),
+        (["apply", d / "no_lfs.py", d / "train.csv", "-o", t / "L.npz"], ["no labeling functions found", "no_lfs.py"]),
+        (["analyze", d / "corrupt.npz"], ["cannot read label matrix", "corrupt.npz"]),
+        (["predict", t / "m1", t / "L4.npz", "-o", t / "p.csv"], ["has 4 LFs", "fitted on 1 LFs ['only']"]),
+    ]
+    for (argv, needles), out in zip(cases, run_many([argv for argv, _ in cases]), strict=True):
+        line = one_line_error(out, *needles)
+        assert line.startswith(f"weaksup {argv[0]}: error: "), line
+        assert out.stdout == ""
+    assert not (t / "p.csv").exists()
+    # --debug: the same failure shows its traceback
+    debug = run_many([["analyze", d / "corrupt.npz", "--debug"]])[0]
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "CLIError" in debug.stderr
+
+
+def test_usage_errors_through_the_console_script(files, tmp_path):
+    """Bad usage exits 2 with argparse's usage line, also through the installed script."""
+    d = files
+    cases = [
+        ["apply", d / "lfs.py", d / "train.csv"],  # no -o
+        ["report", d / "corrupt.npz", "-o", tmp_path / "r.html", "--dev", "x.npz"],
+    ]
+    for argv, out in zip(cases, run_many(cases), strict=True):
+        assert out.returncode == 2, (argv, out.stderr)
+        assert "usage: weaksup" in out.stderr and "Traceback" not in out.stderr
 
 
 @pytest.mark.parametrize("argv, needles", [
@@ -261,7 +303,6 @@ def test_usage_errors_exit_2(files, tmp_path, capsys):
     for argv in (
         ["analyze", str(d / "corrupt.npz"), "--gold", "no-colon"],
         ["apply", str(d / "lfs.py"), str(d / "train.csv"), "-o", "L.npz", "--n-jobs", "0"],
-        ["nonsense"],
     ):
         with pytest.raises(SystemExit) as exc:
             main(argv)
@@ -319,4 +360,4 @@ def test_predict_writes_every_format(files, tmp_path, capsys):
         assert got.index.tolist() == reference.index.tolist()
         np.testing.assert_allclose(got["prob_1"].to_numpy(), reference["prob_1"].to_numpy())
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
-    assert meta["class"] in ("LabelModel", "MajorityVoter")  # the default model
+    assert meta["class"] == ws.models.LabelModel.__name__  # the default model is the recommended one

@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     modelling = argparse.ArgumentParser(add_help=False)
     modelling.add_argument("--model", metavar="NAME",
-                           help="label model class (default: LabelModel if available, else MajorityVoter); "
+                           help="label model class (default: LabelModel, the recommended one); "
                                 "'weaksup fit --list-models' lists them")
     modelling.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                            help="a model hyper-parameter (JSON value), repeatable, e.g. --param n_epochs=200")
@@ -284,12 +284,17 @@ def _model_classes() -> dict[str, type]:
 
 
 def _default_model_name() -> str:
-    return "LabelModel" if "LabelModel" in _model_classes() else "MajorityVoter"
+    """The class ``weaksup.LabelModel`` points at (the recommended label model), else MajorityVoter."""
+    import weaksup.models
+
+    default = getattr(getattr(weaksup.models, "LabelModel", None), "__name__", None)
+    return default if default in _model_classes() else "MajorityVoter"
 
 
 def _make_model(name: str | None, params: list[tuple[str, Any]], cardinality: int | None) -> Any:
     classes = _model_classes()
-    name = name or _default_model_name()
+    if name is None or name == "LabelModel":  # LabelModel is the alias of the recommended model
+        name = _default_model_name()
     if name not in classes:
         raise UsageError(f"unknown label model {name!r}; choose from {', '.join(sorted(classes))}")
     klass = classes[name]
