@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+
+from weaksup import ModelInputError
+from weaksup.models import PatternCounts
+
+from .conftest import make_votes
+
+
+def test_chunks_merge_to_whole_matrix_statistics():
+    L, _ = make_votes(2000, [0.9, 0.8, 0.7, 0.6], k=3, cov=0.5, seed=0)
+    parts = [PatternCounts.from_label_matrix(L[i : i + 300], cardinality=3) for i in range(0, 2000, 300)]
+    whole = PatternCounts.from_label_matrix(L, cardinality=3)
+    assert sum(parts) == whole
+    assert whole.n_rows == 2000 and whole.n_patterns == len(np.unique(L, axis=0))
+    np.testing.assert_allclose(whole.coverage(), (L >= 0).mean(axis=0))
+
+
+def test_overlap_and_agreement_matrices_match_dense_definitions():
+    L, _ = make_votes(500, [0.9, 0.8, 0.7], k=2, cov=0.6, seed=1)
+    s = PatternCounts.from_label_matrix(L, cardinality=2)
+    onehot = np.concatenate([(L[:, [j]] == np.arange(2)).astype(float) for j in range(3)], axis=1)
+    np.testing.assert_allclose(s.overlap_matrix(), onehot.T @ onehot / 500)
+    agree = np.array([[np.mean((L[:, i] == L[:, j]) & (L[:, i] >= 0)) for j in range(3)] for i in range(3)])
+    np.testing.assert_allclose(s.agreement_matrix(), agree)
+
+
+def test_merge_errors_are_typed():
+    a = PatternCounts.from_label_matrix([[0, 1]])
+    with pytest.raises(ModelInputError, match="2 LFs"):
+        a.merge(PatternCounts.from_label_matrix([[0, 1, 1]]))
+    with pytest.raises(ModelInputError, match="cardinality"):
+        PatternCounts.from_label_matrix([[0, 1]], cardinality=2).merge(
+            PatternCounts.from_label_matrix([[0, 1]], cardinality=3))
+    with pytest.raises(ModelInputError, match="non-negative"):
+        PatternCounts(a.patterns, [-1])
