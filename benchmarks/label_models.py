@@ -7,8 +7,8 @@ this run, with Snorkel (``pip install weaksup[bench]``) side by side.
     python benchmarks/label_models.py --small          # quick run while developing
     python benchmarks/label_models.py --skip-speed     # accuracy tables only
 
-Speed and memory: each contender runs in its own fresh subprocess that loads the same
-matrix from disk (Snorkel: the dense int64 array its appliers produce; weaksup: the sparse
+Speed and memory: each contender runs in its own fresh subprocess (weaksup's default never
+imports torch; Snorkel's does) that loads the same matrix from disk (Snorkel: the dense int64 array its appliers produce; weaksup: the sparse
 LabelMatrix its appliers produce), then times ``fit`` + ``predict_proba``. Peak memory is the
 process's peak resident set (``VmHWM`` from /proc, the same as ``ru_maxrss``), reported both
 in total and above the resident set just before fitting (input and imports already loaded).
@@ -240,11 +240,11 @@ def _vm(field: str) -> float:
 
 def worker(kind: str, path: str, k: int) -> None:
     """Run one contender on the matrix in ``path``; print a JSON line with time and memory."""
-    import torch  # both sides import torch up front, so neither pays it inside the timing
-
-    torch.set_num_threads(1)
     if kind.startswith("snorkel"):
+        import torch  # imported (by Snorkel anyway) before the clock starts
         from snorkel.labeling.model import LabelModel as SnorkelLabelModel
+
+        torch.set_num_threads(1)
 
         L = np.load(path + ".dense.npy")
         before = _vm("VmRSS")

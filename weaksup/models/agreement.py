@@ -130,12 +130,12 @@ class AgreementModel(LogTableModel):
                 f"acc_prior={self.acc_prior}, prior_strength={self.prior_strength}"
             )
         shared = np.diff(pats.indptr) >= 2  # rows where an LF's vote can be checked against another's
-        X = one_hot(pats[shared], k)
+        P = pats if shared.all() else pats[shared]
         c = count[shared]
-        XT = X.T  # CSC view, no copy
         eye = np.eye(k)
         # rows on which each LF voted together with another LF
-        overlap = np.asarray(XT @ c).reshape(m, k).sum(axis=1)
+        overlap = np.bincount(P.indices, weights=np.repeat(c, np.diff(P.indptr)), minlength=m)
+        expected_right = _right_votes_binary(P, c, overlap) if k == 2 else _right_votes(P, c, m, k)
         a0 = self.acc_prior * self.prior_strength
         b0 = (1.0 - self.acc_prior) * self.prior_strength
         lo, hi = 1.0 / k + 1e-4, 1.0 - 1e-4  # above chance: a weight never turns against its vote
@@ -154,12 +154,7 @@ class AgreementModel(LogTableModel):
             steps = tqdm(steps, desc="AgreementModel", leave=False)
         for step in steps:
             n_iter = step
-            # E-step: posterior of every shared row under the current weights, uniform prior
-            # (the prior is left out on purpose: fed back, it pulls every row to the majority class)
-            post = _softmax(np.asarray(X @ np.kron(weights[:, None], eye)))
-            post *= c[:, None]
-            # M-step: expected right votes of LF j = sum over its votes v of P(y = v)
-            right = np.asarray(XT @ post).reshape(m, k, k)[:, np.arange(k), np.arange(k)].sum(axis=1)
+            right = expected_right(weights)
             acc = (right + a0) / (overlap + a0 + b0)
             new = to_weights(acc)
             delta = float(np.abs(new - weights).max()) if m else 0.0
@@ -179,6 +174,12 @@ class AgreementModel(LogTableModel):
     def _predict_proba(self, L: LabelMatrix) -> np.ndarray:
         k = self.cardinality_
         log_prior = np.log(np.clip(np.asarray(self.class_balance_, dtype=np.float64), 1e-300, None))
+        weights = np.asarray(self.weights_, dtype=np.float64)
+        if k == 2:  # posterior of class 1 = sigmoid(signed vote sum + prior log-odds)
+            csr = L.csr
+            X = sp.csr_matrix((np.where(csr.data == 2, 1.0, -1.0), csr.indices, csr.indptr), shape=csr.shape)
+            p1 = 0.5 * (1.0 + np.tanh(0.5 * (X @ weights + log_prior[1] - log_prior[0])))
+            return np.column_stack([1.0 - p1, p1])
         W = np.kron(np.asarray(self.weights_, dtype=np.float64)[:, None], np.eye(k))
         out = np.empty((L.n_rows, k))
         for start in range(0, L.n_rows, _PREDICT_CHUNK):  # bounds the one-hot copy's memory
@@ -192,6 +193,43 @@ class AgreementModel(LogTableModel):
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
         """Estimated accuracy of each LF when it votes."""
         return np.asarray(self.lf_accuracy_)
+
+
+def _right_votes(P: sp.csr_matrix, c: np.ndarray, m: int, k: int):
+    """E-step + M-step sufficient statistic: weights -> expected number of right votes per LF.
+
+    The posterior of every row uses a uniform prior on purpose: a prior fed back into the
+    fit pulls every row, and then every LF's accuracy, towards the majority class.
+    """
+    X = one_hot(P, k)
+    XT = X.T  # CSC view, no copy
+    eye = np.eye(k)
+    diag = np.arange(k)
+
+    def right(weights: np.ndarray) -> np.ndarray:
+        post = _softmax(np.asarray(X @ np.kron(weights[:, None], eye)))
+        post *= c[:, None]
+        # expected right votes of LF j = sum over its votes v of P(y = v)
+        return np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1)
+
+    return right
+
+
+def _right_votes_binary(P: sp.csr_matrix, c: np.ndarray, overlap: np.ndarray):
+    """Two classes: the same statistic from one signed matrix (+1 votes class 1, -1 class 0).
+
+    The posterior margin is ``s = X w``, and a vote ``x`` is right with probability
+    ``(1 + x tanh(s / 2)) / 2``, so one mat-vec each way replaces the one-hot products.
+    """
+    X = sp.csr_matrix((np.where(P.data == 2, 1.0, -1.0), P.indices, P.indptr), shape=P.shape)
+    XT = X.T
+
+    def right(weights: np.ndarray) -> np.ndarray:
+        q = np.tanh(0.5 * (X @ weights))
+        q *= c
+        return 0.5 * (overlap + XT @ q)
+
+    return right
 
 
 def _softmax(Z: np.ndarray) -> np.ndarray:
