@@ -361,3 +361,13 @@ def test_predict_writes_every_format(files, tmp_path, capsys):
         np.testing.assert_allclose(got["prob_1"].to_numpy(), reference["prob_1"].to_numpy())
     meta = json.loads((tmp_path / "m" / "model.json").read_text())
     assert meta["class"] == ws.models.LabelModel.__name__  # the default model is the recommended one
+
+
+def test_parallel_chunked_and_dask_apply_give_the_same_matrix(files, tmp_path):
+    d = files
+    L_expected, _ = expected_L(d)
+    for extra in (["--n-jobs", "2", "--chunk-size", "7"], ["--dask", "local", "--n-jobs", "1", "--chunk-size", "25"]):
+        out = tmp_path / f"L{len(extra)}{extra[0]}.npz"
+        assert main(["apply", str(d / "lfs.py"), str(d / "train.csv"), "-o", str(out), "--no-progress", *extra]) == 0
+        L = ws.LabelMatrix.load(out)
+        assert L == L_expected and L.index.tolist() == L_expected.index.tolist()

@@ -255,9 +255,8 @@ def _apply_dask(args: argparse.Namespace, lfs: list) -> Any:
             except Exception as exc:
                 raise CLIError(f"cannot connect to the Dask scheduler at {args.dask}: {exc}") from exc
         try:
-            applier = DaskLFApplier(lfs, cardinality=args.cardinality)
-            kwargs = {"fault_tolerant": args.fault_tolerant} if args.fault_tolerant else {}
-            L = applier.apply(ddf, **kwargs)
+            applier = DaskLFApplier(lfs, cardinality=args.cardinality, client=client)
+            L = applier.apply(ddf, progress=_progress(args), fault_tolerant=args.fault_tolerant)
         finally:
             client.close()
     finally:
