@@ -15,9 +15,11 @@ Writes the ``quality`` section of benchmarks/RESULTS.md.
    and the timing ratio (median of repeated calls).
 2. CleanTrainer vs plain training: logistic regression on the noisy train-split labels, test
    accuracy on the clean test split (synthetic: a held-out clean half).
-3. Active learning on youtube and trec: logistic regression on TF-IDF trained on the hand
-   labels only; start from 10 random labels, then each strategy picks the next batch from the
-   train pool; test accuracy at 10..300 labels, averaged over seeds.
+3. Active learning on youtube and trec: logistic regression on TF-IDF, refitted after each small
+   acquisition batch, in two settings: ``hand`` (trained on the hand labels only) and
+   ``weak+hand`` (majority-vote weak labels of the LF-covered train rows, hand labels replacing
+   them); every strategy starts from the same 10 random labels per seed; test accuracy at
+   10..300 labels, averaged over seeds.
 """
 
 from __future__ import annotations
@@ -145,7 +147,7 @@ def detection_runs(quick: bool, seeds: list[int]) -> tuple[pd.DataFrame, pd.Data
     repeats = 3 if quick else 7
     det_rows, train_rows = [], []
     problems = []
-    syn = synthetic(600 if quick else 2000, seed=0)
+    syn = synthetic(600 if quick else 1000, seed=0)
     problems.append(("synthetic", "train", syn["X_train"], syn["y_train"], syn["k"], syn["X_test"], syn["y_test"]))
     for name in ["youtube", "sms", "trec"]:
         d = load_text(name)
