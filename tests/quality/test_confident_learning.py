@@ -128,3 +128,27 @@ def test_bad_inputs_raise_typed_errors(labels, probs, match):
         find_label_issues(Y6, P6, method="nope")
     with pytest.raises(ModelInputError, match="frac_noise"):
         find_label_issues(Y6, P6, frac_noise=0)
+
+
+def test_health_summary_reports_the_noisy_class_and_pair():
+    from weaksup.quality import health_summary
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    noisy = y.copy()
+    cat_to_dog = np.flatnonzero(y == 0)[:60]  # 30% of true class 0 given label 1
+    noisy[cat_to_dog] = 1
+    P = np.full((600, 3), 0.05)
+    P[np.arange(600), y] = 0.9
+    s = health_summary(noisy, P, class_names=["cat", "dog", "fox"])
+    assert s.n_examples == 600 and s.n_issues == 60
+    assert s.overall_health == pytest.approx(0.9)
+    worst = s.classes.iloc[0]
+    assert worst["class"] == "dog" and worst["n_issues"] == 60
+    assert worst["label_noise"] == pytest.approx(60 / (np.sum(noisy == 1)))
+    assert s.confused_pairs.iloc[0][["given", "true", "n_examples"]].tolist() == ["dog", "cat", 60]
+    assert s.to_frame().equals(s.classes)
+    text = str(s)
+    assert "overall label health: 0.900" in text and "dog" in text
+    with pytest.raises(ModelInputError, match="class_names"):
+        health_summary(noisy, P, class_names=["a", "b"])
