@@ -237,3 +237,18 @@ def test_bad_params_and_unfitted(separable):
         SoftLabelClassifier(class_weight=[1.0]).fit(X, probs)
     with pytest.raises(NotFittedError):
         SoftLabelClassifier().predict(X)
+
+
+def test_n_threads_is_restored_and_validated():
+    import torch
+
+    from weaksup.errors import ModelInputError
+    from weaksup.train import SoftLabelClassifier
+
+    before = torch.get_num_threads()
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    clf = SoftLabelClassifier(max_epochs=3, n_threads=1).fit(X, [0, 0, 1, 1])
+    assert clf.predict(X).shape == (4,)
+    assert torch.get_num_threads() == before
+    with pytest.raises(ModelInputError, match="n_threads"):
+        SoftLabelClassifier(n_threads=0).fit(X, [0, 0, 1, 1])
