@@ -140,6 +140,15 @@ def test_lf_error_on_a_worker_names_the_lf_and_row(client):
         applier.pattern_counts(ddf, progress=False)
 
 
+def test_repeated_calls_on_persisted_data_do_not_interfere(client):
+    df = comments(80, seed=6)
+    ddf = dd.from_pandas(df, npartitions=4, sort=False).persist()
+    applier = DaskLFApplier(lfs(), cardinality=2)
+    first = applier.apply(ddf, progress=False)
+    second = applier.apply(ddf, progress=False)  # same graph right after: no shared, cancelled futures
+    assert first == second == LFApplier(lfs(), cardinality=2).apply(df, progress=False)
+
+
 def test_rejects_in_memory_input(client):
     with pytest.raises(TypeError, match="dask DataFrame"):
         DaskLFApplier([keyword_lf("my", 1)]).apply(comments(5), progress=False)

@@ -160,7 +160,9 @@ class DaskLFApplier:
             )
         key, blob = dump_lfs(self.lfs)
         payload = dask.delayed(_lf_payload, pure=True)(key, blob, dask_key_name=f"weaksup-lfs-{key}")
-        task = dask.delayed(_label_task, pure=True)
+        # fresh keys per call: a later call never shares (or has cancelled) the futures of an earlier one;
+        # tasks are still pure functions, so the scheduler can rerun them after losing a worker
+        task = dask.delayed(_label_task, pure=False)
         return [
             task(payload, part, self.cardinality, fault_tolerant, what,
                  None if folder is None else str(folder / f"part-{i:05d}.npz"))
@@ -191,8 +193,9 @@ class DaskLFApplier:
                         _matrix_or_raise(result)
                     results[position[future.key]] = result
                     bar.update(1)
-        finally:
-            client.cancel(futures)  # no-op for finished ones; frees the rest after an error
+        except BaseException:
+            client.cancel(futures)  # stop the partitions still running; their results are not needed
+            raise
         return results
 
     def _collect_errors(self, results: list[tuple[str, Any, Any]]) -> None:
