@@ -38,7 +38,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import weaksup as ws
@@ -68,7 +67,7 @@ print(train[["author", "text"]].sample(8, random_state=3).to_string())
 # (`keyword_lf`, `regex_lf`, ...) are vectorized and run over whole columns at once.
 
 # %%
-from weaksup.labeling.templates import keyword_lf, regex_lf
+from weaksup.labeling.templates import keyword_lf, regex_lf  # noqa: E402
 
 
 @ws.labeling_function()
@@ -163,9 +162,9 @@ print(f"label model ({type(label_model).__name__}, chosen on valid) test accurac
 # stop early on the dev set and choose the class weighting (none or balanced) there.
 
 # %%
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
-from weaksup.train import SoftLabelClassifier
+from weaksup.train import SoftLabelClassifier  # noqa: E402
 
 probs_train = label_model.predict_proba(L_train)
 train_filtered, probs_filtered = ws.filter_unlabeled(train, probs_train, L_train)
