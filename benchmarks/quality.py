@@ -188,7 +188,9 @@ def detection_runs(quick: bool, seeds: list[int]) -> tuple[pd.DataFrame, pd.Data
 
 # ---------------------------------------------------------------------------------------------
 AL_BUDGETS = [10, 20, 30, 40, 50, 75, 100, 150, 200, 250, 300]
-AL_STRATEGIES = ["random", "entropy", "margin", "committee", "lf_disagreement"]
+# "+stochastic": suggest_labels(batch="stochastic"), power acquisition instead of the top-n batch
+AL_STRATEGIES = ["random", "entropy", "margin", "committee", "lf_disagreement", "entropy+stochastic",
+                 "margin+stochastic"]
 
 
 def active_learning_runs(quick: bool, seeds: list[int]) -> pd.DataFrame:
@@ -224,7 +226,9 @@ def active_learning_runs(quick: bool, seeds: list[int]) -> pd.DataFrame:
                         if i + 1 == len(budgets):
                             break
                         committee = [mv] if strategy == "committee" else None
-                        sug = suggest_labels(L_pool, probs_pool, budgets[i + 1] - b, strategy=strategy,
+                        base, _, batch = strategy.partition("+")
+                        sug = suggest_labels(L_pool, probs_pool, budgets[i + 1] - b, strategy=base,
+                                             batch=batch or "top",
                                              exclude=np.isin(np.arange(len(y_pool)), labeled), seed=seed,
                                              committee_probs=committee)
                         labeled = np.r_[labeled, sug.positions]
@@ -301,11 +305,18 @@ def render(det: pd.DataFrame, tr: pd.DataFrame, al: pd.DataFrame, seeds: list[in
     out.append(f"\nCleanTrainer beat plain training in {wins} of {len(t)} settings "
                f"(mean gain {t.gain.mean():+.3f}).\n")
 
+    out.append(render_al(al))
+def render_al(al: pd.DataFrame, run_line: str = "") -> str:
+    out = []
     out.append("### Active learning: test accuracy vs number of hand labels (mean over seeds)\n")
+    if run_line:
+        out.append(run_line)
     out.append("Logistic regression on TF-IDF, refitted after every acquisition batch (batches = the gaps between "
                "the columns). `hand`: trained on the hand labels only. `weak+hand`: trained on the majority-vote "
                "weak label of every LF-covered train row, hand labels replacing weak ones. All strategies start "
-               "from the same 10 random labels per seed; `committee` = end model + majority vote.\n")
+               "from the same 10 random labels per seed; `committee` = end model + majority vote; "
+               "`+stochastic` = `suggest_labels(batch=\"stochastic\")` (batch drawn with probability proportional "
+               "to score**4) instead of the top-n rows.\n")
     curve = al.groupby(["dataset", "setting", "strategy", "n_labels"]).acc.mean().unstack("n_labels")
     out.append(_md(curve.reset_index(), {c: 3 for c in curve.columns}))
     out.append("")
@@ -360,13 +371,32 @@ def write_section(text: str, name: str = "quality") -> None:
     path.write_text(new)
 
 
+def replace_al_subsection(al_text: str, name: str = "quality") -> None:
+    """Swap the active-learning part of an existing section (for ``--only al``)."""
+    path = ROOT / "benchmarks" / "RESULTS.md"
+    old = path.read_text()
+    start = old.index("### Active learning", old.index(f"<!-- BEGIN {name} -->"))
+    end = old.index(f"<!-- END {name} -->")
+    path.write_text(old[:start] + al_text + old[end:])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rates/seeds/budgets")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--only", choices=["al"], help="rerun only the active-learning part and replace its subsection")
     args = ap.parse_args()
     seeds = [0] if args.quick else [0, 1, 2]
     t0 = time.time()
+    if args.only == "al":
+        al = active_learning_runs(args.quick, seeds)
+        text = render_al(al, f"Run: `python benchmarks/quality.py --only al{' --quick' if args.quick else ''}` "
+                             f"(seeds {seeds}, {time.time() - t0:.0f} s wall), a separate run from the sections "
+                             "above.\n")
+        print(text)
+        if not args.no_write:
+            replace_al_subsection(text)
+        return
     det, tr = detection_runs(args.quick, seeds)
     al = active_learning_runs(args.quick, seeds)
     text = render(det, tr, al, seeds, args.quick, time.time() - t0)

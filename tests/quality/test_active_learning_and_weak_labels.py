@@ -105,3 +105,20 @@ def test_weak_label_issue_errors():
         find_weak_label_issues(silent, probs, X)
     with pytest.raises(ModelInputError, match="positions"):
         lf_error_contributions(Lw, np.array([99]), probs)
+
+
+def test_stochastic_batches_favour_informative_rows_and_are_seeded():
+    rng = np.random.default_rng(0)
+    p1 = np.r_[np.full(50, 0.5), rng.uniform(0.95, 1.0, 950)]  # 50 uncertain rows among 1000
+    probs = np.c_[p1, 1 - p1]
+    a = suggest_labels(None, probs, 20, batch="stochastic", seed=3)
+    assert a.positions.tolist() == suggest_labels(None, probs, 20, batch="stochastic", seed=3).positions.tolist()
+    assert len(set(a.positions.tolist())) == 20 and (a.positions < 50).mean() > 0.9
+    top = suggest_labels(None, probs, 20)
+    assert set(top.positions.tolist()) <= set(range(50))
+    excl = np.zeros(1000, bool)
+    excl[:40] = True
+    b = suggest_labels(None, probs, 15, batch="stochastic", exclude=excl, seed=1)
+    assert not excl[b.positions].any()
+    with pytest.raises(ModelInputError, match="batch"):
+        suggest_labels(None, probs, 1, batch="greedy")

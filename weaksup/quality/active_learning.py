@@ -68,6 +68,8 @@ def suggest_labels(
     exclude: Any = None,
     seed: int | None = None,
     committee_probs: Sequence[Any] | None = None,
+    batch: str = "top",
+    power: float = 4.0,
 ) -> LabelSuggestions:
     """Pick ``n`` rows to hand-label next.
 
@@ -93,6 +95,14 @@ def suggest_labels(
         Breaks ties (and draws for ``random``) with a private generator.
     committee_probs : sequence of (n_rows, k) arrays, optional
         Other label models' probabilities for ``committee``.
+    batch : {"top", "stochastic"}
+        ``top``: the ``n`` best-scoring rows. ``stochastic``: draw ``n`` rows without
+        replacement with probability proportional to ``score ** power`` (power acquisition,
+        Kirsch et al., TMLR 2023): a batch of near-duplicates all at the top of the ranking
+        teaches the model little, and sampling spreads the batch while still favouring
+        informative rows. Matters when ``n`` is more than a few rows; results come in draw order.
+    power : float
+        Exponent for ``batch="stochastic"``; larger is closer to ``top``.
 
     Returns
     -------
@@ -108,9 +118,15 @@ def suggest_labels(
     [2, 1]
     >>> suggest_labels(L, probs, 1, strategy="entropy", exclude=[2]).ids.tolist()
     [1]
+    >>> len(suggest_labels(L, probs, 2, batch="stochastic", seed=0).positions)
+    2
     """
     if strategy not in STRATEGIES:
         raise ModelInputError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    if batch not in ("top", "stochastic"):
+        raise ModelInputError(f"batch must be 'top' or 'stochastic', got {batch!r}")
+    if not power > 0:
+        raise ModelInputError(f"power must be > 0, got {power}")
     if int(n) != n or n < 0:
         raise ModelInputError(f"n must be a non-negative integer, got {n!r}")
     P = check_probs(probs, name="probs")
@@ -154,7 +170,12 @@ def suggest_labels(
     available = ~_exclusion_mask(exclude, index)
     cand = np.flatnonzero(available)
     tiebreak = rng.random(len(cand))
-    order = np.lexsort((tiebreak, -score[cand]))[: int(n)]
+    if batch == "stochastic" and strategy != "random":
+        # Efraimidis-Spirakis keys: the n smallest E_i / w_i are a weighted draw without replacement
+        weight = np.maximum(score[cand], 0.0) ** power + 1e-12
+        order = np.argsort(rng.exponential(size=len(cand)) / weight, kind="stable")[: int(n)]
+    else:
+        order = np.lexsort((tiebreak, -score[cand]))[: int(n)]
     pos = cand[order]
     return LabelSuggestions(index[pos], pos, score[pos])
 
