@@ -177,8 +177,9 @@ def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndar
     """
     L = as_label_matrix(L)
     probs = np.asarray(probs)
-    if len(probs) != L.n_rows or len(data) != L.n_rows:
-        raise ModelInputError(f"data ({len(data)}), probs ({len(probs)}) and L ({L.n_rows}) must have the same rows")
+    n_data = data.shape[0] if hasattr(data, "shape") else len(data)  # len() of a scipy sparse matrix raises
+    if len(probs) != L.n_rows or n_data != L.n_rows:
+        raise ModelInputError(f"data ({n_data}), probs ({len(probs)}) and L ({L.n_rows}) must have the same rows")
     mask = np.diff(L.csr.indptr) > 0
     if isinstance(data, (pd.DataFrame, pd.Series)):
         kept = data[mask]
