@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,13 @@ def test_quickstart_command(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert "Majority vote test accuracy" in out.stdout
+    # label model beside majority vote, then the end model's test accuracy as the last result line
+    accuracy = dict(re.findall(r"^(Majority vote|Label model|End model).*test accuracy: ([\d.]+)%$", out.stdout, re.M))
+    assert set(accuracy) == {"Majority vote", "Label model", "End model"}, out.stdout
+    assert float(accuracy["Majority vote"]) > 80 and float(accuracy["Label model"]) > 80
+    assert float(accuracy["End model"]) > float(accuracy["Majority vote"])
+    lines = out.stdout.strip().splitlines()
+    assert lines[-2].startswith("End model") and lines[-1].startswith("Done in")
     labels = ws.load_labels(tmp_path / "train_labels.csv")
     assert len(labels) == 1586 and {"prob_HAM", "prob_SPAM", "label"} <= set(labels.columns)
     train, _, _ = ws.datasets.load_youtube_spam()
