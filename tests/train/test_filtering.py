@@ -60,3 +60,17 @@ def test_thresholds_that_leave_one_class_are_skipped():
     assert np.isnan(flt.scores_[0.9]) and flt.threshold_ == 0.0
     with pytest.raises(ModelInputError, match="no threshold"):
         ConfidenceFilter(LogisticRegression(), thresholds=[0.9]).fit(X, P, X, [0] * 5 + [1] * 5)
+
+
+def test_filter_unlabeled_keeps_sparse_features_sparse_and_aligned():
+    import scipy.sparse as sp
+
+    from weaksup import filter_unlabeled
+
+    X = sp.csr_matrix(np.arange(12, dtype=float).reshape(4, 3))
+    probs = np.array([[0.5, 0.5], [0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+    L = np.array([[-1, -1], [0, -1], [-1, -1], [1, 1]])
+    X_kept, p_kept = filter_unlabeled(X, probs, L)
+    assert sp.issparse(X_kept)
+    np.testing.assert_array_equal(X_kept.toarray(), X.toarray()[[1, 3]])
+    np.testing.assert_array_equal(p_kept, probs[[1, 3]])
