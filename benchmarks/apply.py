@@ -194,7 +194,7 @@ def run_speed(sizes: list[int], dask_partitions: int) -> list[dict]:
             persisted = dd.from_pandas(df, npartitions=dask_partitions, sort=False).persist()
             wait(persisted)  # as if the workers had loaded the data themselves (e.g. dd.read_parquet)
             for name, fn in runs.items():
-                reps = 3 if "templates" in name else repeat  # cheap: take the best of 3 at every size
+                reps = 5 if "templates" in name else repeat  # cheap: best of 5 at every size (spiky load)
                 t, L = timed(fn, persisted if name.endswith("data on workers") else df, reps)
                 if not (np.array_equal(L.to_dense(), L_snorkel) and L.index.equals(df.index)):
                     raise AssertionError(f"{name} disagrees with Snorkel at n={n}")
@@ -314,7 +314,7 @@ def report(speed: list[dict], mem: dict, e2e: dict, load: tuple, quick: bool, da
                  f"{os.cpu_count()} CPU cores **shared with ~5 other agents' jobs** (load average "
                  f"{load[0]:.1f} before / {load[1]:.1f} after the speed runs), so parallel speedups are "
                  "pessimistic and timings noisy. Snorkel 0.10 (PyPI). Times in seconds: Snorkel one run per size; weaksup best of 3 at "
-                 "100k (and for templates at 1M), best of 2 at 1M; ratio = Snorkel time / weaksup time. Every label matrix was checked equal to Snorkel's."
+                 "100k and best of 2 at 1M (templates: best of 5 at both); ratio = Snorkel time / weaksup time. Every label matrix was checked equal to Snorkel's."
                  + (" **Quick (reduced-size) run.**" if quick else ""))
     lines += ["", "Dask columns: a `LocalCluster` of 2 single-threaded worker processes started before timing, "
               f"{dask_parts} partitions. \"Dask 2 workers\" times `dd.from_pandas(df)` (Dask tokenizes the frame) plus "
