@@ -1,6 +1,6 @@
 """Benchmark weaksup.quality: label-error detection vs cleanlab, CleanTrainer vs plain training, active learning.
 
-Run:  python benchmarks/quality.py [--quick]
+Run:  python benchmarks/quality.py [--quick] [--only al]   (--only al reruns just the active-learning part)
 Writes the ``quality`` section of benchmarks/RESULTS.md.
 
 1. Label-error detection with known injected noise. Datasets: a synthetic 4-class Gaussian
