@@ -348,8 +348,12 @@ def report(speed: list[dict], mem: dict, e2e: dict, load: tuple, quick: bool, da
               f"building it {mem['peak_rss_mb']:.0f} MiB | {verdict(mem['nbytes_mb'] < 1500)} |", ""]
     lines += [f"Parallel capacity: a pure-CPU loop run twice in 2 processes vs twice in one process got {cap} "
               "(measured just before the runs of that size / right after n_jobs=2; 2.0x = two idle cores). "
-              "n_jobs=2 and Dask cannot beat that ceiling; ratios below ~1.7x on this shared machine mostly "
-              "reflect the other agents' load, not the appliers.", ""]
+              "n_jobs=2 and Dask cannot beat that ceiling. "
+              + ("The ceiling was well below 1.7x, so this run cannot show whether the appliers would meet the "
+                 "n_jobs target on free cores." if min(r["capacity"] for r in speed) < 1.7 else
+                 "Two cores were close to free, so a shortfall against 1.7x is the appliers' own overhead "
+                 "(rows pickled to the workers, the parent process unpickling results on the same two cores)."),
+              ""]
     lines += [f"Memory run: `LFApplier` with {mem['n_lfs']} vectorized LFs over a {mem['n']:,}-row frame "
               f"({mem['data_mb']:.0f} MiB), chunk_size 250k, {mem['seconds']:.1f} s; RSS {mem['rss_before_mb']:.0f} "
               f"MiB (process RSS with the input frame) before applying, peak {mem['peak_rss_mb']:.0f} MiB (includes the input frame and the final "
