@@ -12,6 +12,7 @@ from weaksup.apply.core import (
     LFErrorRecord,
     apply_lfs_to_batch,
     as_frame_or_array,
+    balanced_chunk_size,
     check_lfs,
     merge_errors,
     slice_batches,
@@ -35,7 +36,8 @@ class LFApplier:
     cardinality : int, optional
         Number of classes; when given, votes outside ``0..cardinality-1`` are errors.
     chunk_size : int
-        Rows per batch (bounds memory and sets progress granularity).
+        Most rows per batch (bounds memory and sets progress granularity). With ``n_jobs > 1``
+        the rows are cut into even chunks, at least four per worker, so no worker idles at the end.
     n_jobs : int
         Worker processes: ``1`` runs in this process; ``k > 1`` uses ``k`` processes,
         ``-1`` all cores (joblib's loky). Chunks come back in input order, and an LF error
@@ -96,8 +98,9 @@ class LFApplier:
         frame, index = as_frame_or_array(data)
         self.errors_ = {}
         parts: list[LabelMatrix] = []
-        batches = slice_batches(frame, index, self.chunk_size)
         n_jobs = effective_n_jobs(self.n_jobs)
+        step = self.chunk_size if n_jobs == 1 else balanced_chunk_size(len(index), self.chunk_size, n_jobs)
+        batches = slice_batches(frame, index, step)
         with tqdm(total=len(index), disable=not progress, desc="Applying LFs", unit="rows") as bar:
             if n_jobs > 1 and len(batches) > 1:
                 results = iter_parallel(self.lfs, batches, self.cardinality, fault_tolerant, min(n_jobs, len(batches)))
