@@ -36,9 +36,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _results import write_section  # benchmarks/_results.py (scripts run from benchmarks/)
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "RESULTS.md"
 ABSTAIN, HAM, SPAM = -1, 0, 1
 KEYWORDS = [(("my",), SPAM), (("subscribe",), SPAM), (("http",), SPAM), (("please", "plz"), SPAM),
             (("song",), HAM), (("love",), HAM), (("channel",), SPAM)]
@@ -321,17 +321,6 @@ def in_subprocess(*args: str) -> dict:
 
 
 # report -------------------------------------------------------------------------------------------
-def write_section(text: str) -> None:
-    begin, end = "<!-- BEGIN apply -->", "<!-- END apply -->"
-    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{begin}\n{text.rstrip()}\n{end}"
-    if begin in old and end in old:
-        new = old[: old.index(begin)] + block + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(new)
-
-
 def verdict(ok: bool) -> str:
     return "met" if ok else "**MISSED**"
 
@@ -439,7 +428,7 @@ def main() -> None:
     e2e.update(make_s=made["seconds"], file_mb=made["file_mb"], chunk=250_000)
     print("end-to-end:", e2e, flush=True)
     text = report(speed, mem, e2e, (load0, load1), args.quick, 16)
-    write_section(text)
+    write_section("apply", text)
     print(text)
 
 

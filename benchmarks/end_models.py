@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _results import write_section  # benchmarks/_results.py (scripts run from benchmarks/)
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data" / "wrench"
-RESULTS = ROOT / "RESULTS.md"
 SECTION = "end_models"
 DATASETS = ("youtube", "sms", "trec")
 METRIC = {"youtube": "acc", "sms": "F1", "trec": "acc"}
@@ -199,17 +199,6 @@ def _fmt(values: list[float]) -> str:
     return f"{np.mean(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
-def write_section(text: str) -> None:
-    begin, end = f"<!-- BEGIN {SECTION} -->", f"<!-- END {SECTION} -->"
-    block = f"{begin}\n{text.rstrip()}\n{end}\n"
-    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if begin in old and end in old:
-        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) + 1:]
-    else:
-        new = old.rstrip() + "\n\n" + block
-    RESULTS.write_text(new)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="youtube only, one seed, print only")
@@ -223,7 +212,7 @@ def main() -> None:
     text = render(results, seeds, time.perf_counter() - start)
     print(text)
     if not args.quick:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

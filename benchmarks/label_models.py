@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from _results import write_section  # benchmarks/_results.py (scripts run from benchmarks/)
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data" / "wrench"
-RESULTS = ROOT / "RESULTS.md"
 SECTION = "label_models"
 TARGETS = {"youtube": 84.0, "sms": 23.97, "trec": 64.2}
 REFERENCE = {"youtube": (81.6, 84.0), "sms": (20.43, 21.54), "trec": (61.0, 47.27)}  # issue: Snorkel MV, LM
@@ -379,17 +379,6 @@ def big_fit(n: int, m: int) -> dict:
 # ------------------------------------------------------------------------------------------------
 # report
 # ------------------------------------------------------------------------------------------------
-def write_section(text: str) -> None:
-    begin, end = f"<!-- BEGIN {SECTION} -->", f"<!-- END {SECTION} -->"
-    block = f"{begin}\n{text.rstrip()}\n{end}\n"
-    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
-    if begin in old and end in old:
-        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) + 1:]
-    else:
-        new = old.rstrip() + "\n\n" + block
-    RESULTS.write_text(new)
-
-
 def render(wrench, selected, diag, trec, recovery, speed, quality, big, args) -> str:
     import snorkel
 
@@ -557,7 +546,7 @@ def main() -> None:
         big = big_fit(big_n, big_m)
         print(f"big done {time.time() - t0:.0f}s", flush=True)
     text = render(wrench, selected, diag, trec, recovery, speed, quality, big, args)
-    write_section(text)
+    write_section(SECTION, text)
     print(text)
 
 

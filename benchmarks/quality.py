@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import sys
 import time
 from functools import partial
@@ -41,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import cleanlab  # noqa: E402
+from _results import write_section  # noqa: E402
 from cleanlab.filter import find_label_issues as cl_find_label_issues  # noqa: E402
 
 from weaksup.datasets import load_wrench  # noqa: E402
@@ -359,18 +359,6 @@ def _md(df: pd.DataFrame, digits: dict) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, name: str = "quality") -> None:
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    block = f"{begin}\n## {name}\n\n{text}{end}"
-    old = path.read_text() if path.exists() else "# Benchmark results\n"
-    if begin in old and end in old:
-        new = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, old, flags=re.S)
-    else:
-        new = old.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(new)
-
-
 def replace_al_subsection(al_text: str, name: str = "quality") -> None:
     """Swap the active-learning part of an existing section (for ``--only al``)."""
     path = ROOT / "benchmarks" / "RESULTS.md"
@@ -402,7 +390,7 @@ def main() -> None:
     text = render(det, tr, al, seeds, args.quick, time.time() - t0)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section("quality", "## quality\n\n" + text)
 
 
 if __name__ == "__main__":
