@@ -377,7 +377,7 @@ def report(speed: list[dict], mem: dict, e2e: dict, load: tuple, quick: bool, da
     split = [(r[names[0]] / r["split"], r[names[0]] / r[names[2]], r["n"]) for r in speed]
     lines += ["Workload ceiling: the same row-wise LFs split perfectly in two, each of 2 processes labelling its own "
               "half that it built itself (no rows shipped, no results gathered, started together on a barrier), best "
-              "of 2 to 3 rounds: " + "; ".join(
+              "of 3 rounds: " + "; ".join(
                   f"{c:.2f}x of one process at {n:,} (n_jobs=2 got {p:.2f}x, {p / c:.0%} of it)" for c, p, n in split)
               + ". Where this ceiling is below 2.0x the machine is the limit (other jobs, or the two processes "
               "slowing each other through shared caches and memory bandwidth), not the applier; the gap between "
