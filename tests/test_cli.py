@@ -341,7 +341,7 @@ def test_fault_tolerant_apply_warns_and_abstains(files, tmp_path, capsys):
 
 def test_module_attribute_spec_and_list_models(capsys):
     lfs = load_lfs("weaksup.datasets.spam_lfs:spam_lfs")
-    assert [lf.name for lf in lfs] == [lf.name for lf in ws.datasets.spam_lfs.spam_lfs()]
+    assert [lf.name for lf in lfs] == [lf.name for lf in ws.datasets.spam_lfs()]
     assert main(["fit", "--list-models"]) == 0
     listed = capsys.readouterr().out
     assert "MajorityVoter" in listed and "DawidSkene" in listed and "LogTableModel" not in listed
