@@ -39,7 +39,9 @@ def find_weak_label_issues(
         The label model's ``predict_proba(L)``.
     X : features of the same rows (array, sparse matrix, DataFrame)
     estimator : scikit-learn classifier, optional
-        Defaults to ``LogisticRegression(max_iter=1000)``. Fitted on soft labels.
+        Defaults to ``LogisticRegression(max_iter=1000, class_weight="balanced")``. Fitted on soft
+        labels. Class-balanced because weak labels are usually imbalanced, and an unweighted model
+        that predicts the majority class everywhere can never disagree with a majority-class label.
     n_folds, seed : cross-validation settings.
     method : str
         Passed to :func:`find_label_issues`.
@@ -83,7 +85,7 @@ def find_weak_label_issues(
         if estimator is None:
             from sklearn.linear_model import LogisticRegression
 
-            estimator = LogisticRegression(max_iter=1000)
+            estimator = LogisticRegression(max_iter=1000, class_weight="balanced")
         cv = cross_val_predict_proba(estimator, take_rows(X, rows), P[rows], n_folds=n_folds, seed=seed)
     else:
         full = check_probs(pred_probs, P.shape[1], name="pred_probs")
