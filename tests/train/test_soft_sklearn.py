@@ -56,6 +56,35 @@ def test_pipeline_via_weight_param(separable):
     assert pipe.score(X, y) > 0.95
 
 
+def _imbalanced_soft_labels():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    p1 = 1 / (1 + np.exp(-(3 * X[:, 0] - 3)))  # about 1 row in 6 leans to class 1
+    return X, np.column_stack([1 - p1, p1])
+
+
+@pytest.mark.parametrize("pipeline", [False, True])
+def test_balanced_class_weight_uses_soft_label_mass(pipeline):
+    X, probs = _imbalanced_soft_labels()
+    mass = probs.sum(axis=0)
+    by_mass = {c: len(X) / (2 * mass[c]) for c in (0, 1)}
+
+    def model(class_weight):
+        lr = LogisticRegression(class_weight=class_weight)
+        return make_pipeline(StandardScaler(), lr) if pipeline else lr
+
+    kw = {"weight_param": "logisticregression__sample_weight"} if pipeline else {}
+    balanced = model("balanced")
+    fit_soft(balanced, X, probs, **kw)
+    expected = fit_soft(model(by_mass), X, probs, **kw)
+    unweighted = fit_soft(model(None), X, probs, **kw)
+    assert np.allclose(balanced.predict_proba(X), expected.predict_proba(X))
+    # balancing by mass moves predictions toward the rare class
+    assert balanced.predict(X).mean() > unweighted.predict(X).mean()
+    params = balanced.get_params()
+    assert params["logisticregression__class_weight" if pipeline else "class_weight"] == "balanced"
+
+
 def test_errors():
     X = np.zeros((3, 1))
     with pytest.raises(ModelInputError, match="X has 3 rows but probs has 2"):

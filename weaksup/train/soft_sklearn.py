@@ -56,7 +56,9 @@ def fit_soft(
     Each row becomes k rows (one per class) weighted by ``probs[i, c] * sample_weight[i]``,
     which makes a weighted log-loss equal to the soft-label cross entropy. Zero-weight
     copies are dropped. Classes get the labels ``0..k-1``; a class with no weight anywhere
-    is missing from ``estimator.classes_``.
+    is missing from ``estimator.classes_``. ``class_weight="balanced"`` (on the estimator or a
+    Pipeline step) weighs each class by its soft-label mass, ``n / (k * sum_i probs[i, c])``,
+    whichever scikit-learn version or estimator (a row count would make the classes equal).
 
     Parameters
     ----------
@@ -87,4 +89,19 @@ def fit_soft(
             "for a Pipeline pass weight_param='<step>__sample_weight'"
         )
     Xe, ye, we, _ = expand_soft_labels(X, probs, sample_weight)
-    return estimator.fit(Xe, ye, **{weight_param: we}, **fit_params)
+    balanced = [key for key, value in estimator.get_params(deep=True).items()
+                if key.split("__")[-1] == "class_weight" and isinstance(value, str) and value == "balanced"]
+    if not balanced:
+        return estimator.fit(Xe, ye, **{weight_param: we}, **fit_params)
+    # Where "balanced" counts rows and ignores sample weights (older scikit-learn's compute_class_weight,
+    # and estimators that do not pass the weights on), every row's k copies would make all classes weigh alike.
+    # Balance by each class's soft-label mass here, for every estimator and version, then restore the setting.
+    mass = np.bincount(ye, weights=we)
+    present = mass > 0
+    class_weight = np.zeros(len(mass))
+    class_weight[present] = we.sum() / (present.sum() * mass[present])
+    estimator.set_params(**dict.fromkeys(balanced, None))
+    try:
+        return estimator.fit(Xe, ye, **{weight_param: we * class_weight[ye]}, **fit_params)
+    finally:
+        estimator.set_params(**dict.fromkeys(balanced, "balanced"))
