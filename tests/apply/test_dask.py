@@ -71,6 +71,21 @@ def test_apply_matches_in_process_applier_with_shuffled_string_index(client):
     assert L.nnz > 0
 
 
+
+def test_explicit_client_works_without_a_default_client(client, monkeypatch):
+    other = distributed.Client(client.cluster, set_as_default=False)
+    try:
+        def no_default():
+            raise ValueError("No clients found")
+
+        monkeypatch.setattr(distributed.client, "default_client", no_default)  # as in a process with no default
+        df = comments(60, seed=3)
+        L = DaskLFApplier(lfs(), cardinality=2, client=other).apply(dd.from_pandas(df, npartitions=3, sort=False),
+                                                                   progress=False)
+        assert L == LFApplier(lfs(), cardinality=2).apply(df, progress=False)
+    finally:
+        other.close()
+
 def test_partitioned_results_stack_to_the_gathered_matrix(client, tmp_path):
     df = comments(120, seed=1)
     ddf = dd.from_pandas(df, npartitions=4, sort=False)

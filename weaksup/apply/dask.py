@@ -187,7 +187,7 @@ class DaskLFApplier:
         results: list[Any] = [None] * len(futures)
         try:
             with tqdm(total=len(futures), disable=not progress, desc="Applying LFs", unit="partitions") as bar:
-                for future in as_completed(futures):
+                for future in as_completed(futures, loop=client.loop):  # not default_client(): self.client may be another
                     result = future.result()  # re-raises a task's own exception (not LF errors: those are values)
                     if result[0] == "error":
                         _matrix_or_raise(result)
