@@ -2,104 +2,89 @@
 
 Write labeling functions, apply them into a sparse :class:`LabelMatrix`, analyse them,
 fit a label model, and export probabilistic labels aligned to your rows.
+
+The public names below are imported on first use (PEP 562), so ``import weaksup`` and the ``weaksup``
+command start fast and never import torch, Dask, matplotlib or scikit-learn before they are needed.
 """
 
-from weaksup import datasets, quality, train
-from weaksup.analysis import LFAnalysis
-from weaksup.apply import LFApplier, LFErrorRecord
-from weaksup.apply.cache import IncrementalApplier
-from weaksup.apply.chunked import ChunkedApplier, apply_file, fit_file, label_file
-from weaksup.errors import (
-    InvalidLabelError,
-    LabelingFunctionError,
-    LabelMatrixError,
-    ModelInputError,
-    NotFittedError,
-    WeaksupError,
-)
-from weaksup.io import export_labels, load_labels
-from weaksup.labeling import LabelingFunction, Preprocessor, Row, labeling_function, preprocessor
-from weaksup.labeling.templates import keyword_lf, length_lf, lookup_lf, model_lf, regex_lf, threshold_lf
-from weaksup.matrix import ABSTAIN, LabelMatrix, as_label_matrix
-from weaksup.models import (
-    AgreementModel,
-    BaseLabelModel,
-    DawidSkene,
-    GenerativeModel,
-    LabelModel,
-    MajorityVoter,
-    MatrixCompletion,
-    PatternCounts,
-    Triplet,
-    WeightedMajorityVoter,
-    select_label_model,
-)
-from weaksup.quality import CleanTrainer, find_label_issues, health_summary, suggest_labels
-from weaksup.train import SoftLabelClassifier, fit_soft
-from weaksup.utils import filter_unlabeled, preds_to_probs, probs_to_preds
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ChunkedApplier",
-    "apply_file",
-    "fit_file",
-    "label_file",
-    "AgreementModel",
-    "DawidSkene",
-    "GenerativeModel",
-    "IncrementalApplier",
-    "LabelModel",
-    "MatrixCompletion",
-    "PatternCounts",
-    "SoftLabelClassifier",
-    "Triplet",
-    "WeightedMajorityVoter",
-    "fit_soft",
-    "keyword_lf",
-    "length_lf",
-    "lookup_lf",
-    "model_lf",
-    "regex_lf",
-    "select_label_model",
-    "threshold_lf",
-    "train",
-    "ABSTAIN",
-    "BaseLabelModel",
-    "InvalidLabelError",
-    "LFAnalysis",
-    "LFApplier",
-    "LFErrorRecord",
-    "LabelMatrix",
-    "LabelMatrixError",
-    "LabelingFunction",
-    "LabelingFunctionError",
-    "MajorityVoter",
-    "ModelInputError",
-    "NotFittedError",
-    "Preprocessor",
-    "Row",
-    "WeaksupError",
-    "CleanTrainer",
-    "as_label_matrix",
-    "datasets",
-    "find_label_issues",
-    "health_summary",
-    "quality",
-    "suggest_labels",
-    "export_labels",
-    "filter_unlabeled",
-    "labeling_function",
-    "load_labels",
-    "preds_to_probs",
-    "preprocessor",
-    "probs_to_preds",
-]
+# public name -> module defining it (a submodule maps to itself)
+_EXPORTS: dict[str, str] = {
+    "LFAnalysis": "weaksup.analysis",
+    "LFApplier": "weaksup.apply",
+    "LFErrorRecord": "weaksup.apply",
+    "IncrementalApplier": "weaksup.apply.cache",
+    "ChunkedApplier": "weaksup.apply.chunked",
+    "apply_file": "weaksup.apply.chunked",
+    "fit_file": "weaksup.apply.chunked",
+    "label_file": "weaksup.apply.chunked",
+    "datasets": "weaksup.datasets",
+    "InvalidLabelError": "weaksup.errors",
+    "LabelMatrixError": "weaksup.errors",
+    "LabelingFunctionError": "weaksup.errors",
+    "ModelInputError": "weaksup.errors",
+    "NotFittedError": "weaksup.errors",
+    "WeaksupError": "weaksup.errors",
+    "export_labels": "weaksup.io",
+    "load_labels": "weaksup.io",
+    "LabelingFunction": "weaksup.labeling",
+    "Preprocessor": "weaksup.labeling",
+    "Row": "weaksup.labeling",
+    "labeling_function": "weaksup.labeling",
+    "preprocessor": "weaksup.labeling",
+    "keyword_lf": "weaksup.labeling.templates",
+    "length_lf": "weaksup.labeling.templates",
+    "lookup_lf": "weaksup.labeling.templates",
+    "model_lf": "weaksup.labeling.templates",
+    "regex_lf": "weaksup.labeling.templates",
+    "threshold_lf": "weaksup.labeling.templates",
+    "ABSTAIN": "weaksup.matrix",
+    "LabelMatrix": "weaksup.matrix",
+    "as_label_matrix": "weaksup.matrix",
+    "AgreementModel": "weaksup.models",
+    "BaseLabelModel": "weaksup.models",
+    "DawidSkene": "weaksup.models",
+    "GenerativeModel": "weaksup.models",
+    "LabelModel": "weaksup.models",
+    "MajorityVoter": "weaksup.models",
+    "MatrixCompletion": "weaksup.models",
+    "PatternCounts": "weaksup.models",
+    "Triplet": "weaksup.models",
+    "WeightedMajorityVoter": "weaksup.models",
+    "select_label_model": "weaksup.models",
+    "CleanTrainer": "weaksup.quality",
+    "find_label_issues": "weaksup.quality",
+    "health_summary": "weaksup.quality",
+    "quality": "weaksup.quality",
+    "suggest_labels": "weaksup.quality",
+    "SoftLabelClassifier": "weaksup.train",
+    "fit_soft": "weaksup.train",
+    "train": "weaksup.train",
+    "filter_unlabeled": "weaksup.utils",
+    "preds_to_probs": "weaksup.utils",
+    "probs_to_preds": "weaksup.utils",
+    "DaskLFApplier": "weaksup.apply.dask",  # needs the dask extra
+}
+
+__all__ = sorted(name for name in _EXPORTS if name != "DaskLFApplier")
 
 
-def __getattr__(name: str):  # DaskLFApplier is imported on first use, so `import weaksup` never imports Dask
-    if name == "DaskLFApplier":
-        from weaksup.apply.dask import DaskLFApplier
 
-        return DaskLFApplier
-    raise AttributeError(f"module 'weaksup' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'weaksup' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"weaksup.{name}" else getattr(module, name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
