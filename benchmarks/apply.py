@@ -107,13 +107,11 @@ def template_lfs() -> list:
 
 
 # timing -------------------------------------------------------------------------------------------
-def timed(fn, df: pd.DataFrame, repeat: int = 1):
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn(df)
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+def timed(fn, df: pd.DataFrame):
+    """Seconds of one call of ``fn(df)``, and its result (callers keep the best of their rounds)."""
+    t0 = time.perf_counter()
+    out = fn(df)
+    return time.perf_counter() - t0, out
 
 
 def _proc_status_mb(field: str) -> float:
