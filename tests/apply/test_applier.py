@@ -201,3 +201,31 @@ def test_preprocessor_returning_none_is_an_error():
 def test_empty_frame():
     L = LFApplier([first_char]).apply(pd.DataFrame({"text": []}), progress=False)
     assert L.shape == (0, 1)
+
+
+def test_garbage_collector_is_paused_while_labelling_and_restored_after():
+    import gc
+
+    seen = []
+
+    @labeling_function()
+    def records_gc_state(x):
+        seen.append(gc.isenabled())
+        return ABSTAIN
+
+    @labeling_function()
+    def fails_on_zero(x):
+        return 1 // int(x.text[0]) if x.text[0].isdigit() else ABSTAIN
+
+    assert gc.isenabled()
+    LFApplier([records_gc_state]).apply(frame(), progress=False)
+    assert seen == [False] * 5 and gc.isenabled()
+    with pytest.raises(LabelingFunctionError):
+        LFApplier([fails_on_zero]).apply(frame(), progress=False)
+    assert gc.isenabled()  # restored after an LF error too
+    gc.disable()  # a caller that turned the collector off keeps it off
+    try:
+        LFApplier([records_gc_state]).apply(frame(), progress=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -243,17 +245,38 @@ def apply_lf_to_batch(
     return validate_votes(out, lf, batch.index, cardinality), record
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch; collection resumes when the batch is done.
+
+    A batch of row-wise LFs allocates two tracked objects per row (the row and its values), and
+    they live until the batch ends, so the collector keeps running full collections that find
+    nothing: 15-19% of the time of the spam LFs on 62,500 rows in a small process (measured).
+    Reference counting still frees everything acyclic at once; cycles an LF creates wait at most
+    one batch. Only the call that paused the collector re-enables it (threads may share a process).
+    """
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def apply_lfs_to_batch(
     lfs: Sequence[LabelingFunction], batch: Batch, cardinality: int | None, fault_tolerant: bool
 ) -> tuple[LabelMatrix, dict[str, LFErrorRecord]]:
     """Label one batch with every LF: a LabelMatrix of the batch's rows, and per-LF error records."""
     cache: dict[tuple[int, ...], Any] = {}
     columns, errors = [], {}
-    for lf in lfs:
-        votes, record = apply_lf_to_batch(lf, batch, cardinality, fault_tolerant, cache)
-        columns.append(votes)
-        if record is not None:
-            errors[lf.name] = record
+    with gc_paused():
+        for lf in lfs:
+            votes, record = apply_lf_to_batch(lf, batch, cardinality, fault_tolerant, cache)
+            columns.append(votes)
+            if record is not None:
+                errors[lf.name] = record
     L = LabelMatrix.from_columns(columns, lf_names=[lf.name for lf in lfs], index=batch.index, cardinality=cardinality)
     return L, errors
 
