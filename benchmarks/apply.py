@@ -39,6 +39,7 @@ import pandas as pd
 from _results import write_section  # benchmarks/_results.py (scripts run from benchmarks/)
 
 HERE = Path(__file__).resolve().parent
+ROUNDS = 5  # interleaved rounds per size; every applier keeps its best
 ABSTAIN, HAM, SPAM = -1, 0, 1
 KEYWORDS = [(("my",), SPAM), (("subscribe",), SPAM), (("http",), SPAM), (("please", "plz"), SPAM),
             (("song",), HAM), (("love",), HAM), (("channel",), SPAM)]
@@ -186,9 +187,17 @@ def split_ceiling(n: int, seed: int) -> float:
     return max(times)
 
 
-def run_speed(sizes: list[int], dask_partitions: int) -> list[dict]:
+def label_partition(pdf: pd.DataFrame) -> int:
+    """The batch function every weaksup applier runs, called directly: the floors' unit of work (returns nnz)."""
+    from weaksup.apply.core import Batch, apply_lfs_to_batch
+
+    return apply_lfs_to_batch(rowwise_lfs(), Batch(pdf, pdf.index), 2, False)[0].nnz
+
+
+def run_speed(sizes: list[int], dask_partitions: int, repeat: int = ROUNDS) -> list[dict]:
     import dask.dataframe as dd
-    from distributed import Client, LocalCluster, wait
+    from distributed import Client, LocalCluster, futures_of, wait
+    from joblib import Parallel, delayed
     from snorkel.labeling import PandasLFApplier
 
     from weaksup import LFApplier
@@ -204,7 +213,6 @@ def run_speed(sizes: list[int], dask_partitions: int) -> list[dict]:
     try:
         for n in sizes:
             df = make_comments(n, seed=n)
-            repeat = 3
             t_snorkel, L_snorkel = timed(lambda d: PandasLFApplier(snorkel_lfs()).apply(d, progress_bar=False), df)
             runs = {
                 "weaksup row-wise (1 process)": lambda d: LFApplier(rowwise_lfs(), cardinality=2).apply(d, progress=False),
@@ -220,9 +228,21 @@ def run_speed(sizes: list[int], dask_partitions: int) -> list[dict]:
             row = {"n": n, "snorkel": t_snorkel, "capacity": parallel_capacity()}
             persisted = dd.from_pandas(df, npartitions=dask_partitions, sort=False).persist()
             wait(persisted)  # as if the workers had loaded the data themselves (e.g. dd.read_parquet)
+            # Floors: the same batch function over the same partitions with no applier around it, run by
+            # joblib's loky (slices shipped from here) and by Dask's client.map (partitions already on the
+            # workers). Their ratio is what the two runtimes cost on this machine, whatever the applier does.
+            step = -(-n // dask_partitions)
+            slices = [df.iloc[i:i + step] for i in range(0, n, step)]
+            votes = int((L_snorkel != ABSTAIN).sum())
+            floors = {  # name -> (function of its input, input)
+                "floor: loky": (lambda parts: sum(Parallel(n_jobs=2, backend="loky")(
+                    delayed(label_partition)(p) for p in parts)), slices),
+                "floor: Dask client.map": (lambda futures: sum(client.gather(client.map(
+                    label_partition, futures, pure=False))), futures_of(persisted)),
+            }
             # Rounds interleave the appliers (and the 2-process ceiling), so a burst of load from other jobs
             # hits every contender of a round rather than one of them; each keeps its best round.
-            reps = {name: 5 if "templates" in name else repeat for name in runs}  # templates: cheap, spiky
+            reps = {name: max(5, repeat) if "templates" in name else repeat for name in runs}  # templates: cheap, spiky
             for r in range(max(reps.values())):
                 for name, fn in runs.items():
                     if r >= reps[name]:
@@ -231,10 +251,15 @@ def run_speed(sizes: list[int], dask_partitions: int) -> list[dict]:
                     if not (np.array_equal(L.to_dense(), L_snorkel) and L.index.equals(df.index)):
                         raise AssertionError(f"{name} disagrees with Snorkel at n={n}")
                     row[name] = min(row.get(name, np.inf), t)
+                for name, (fn, parts) in floors.items():
+                    t, nnz = timed(fn, parts)
+                    if nnz != votes:
+                        raise AssertionError(f"{name} counted {nnz} votes, Snorkel {votes}")
+                    row[name] = min(row.get(name, np.inf), t)
                 if r < repeat:
                     row["split"] = min(row.get("split", np.inf), split_ceiling(n, seed=n))
             row["capacity_after"] = parallel_capacity()
-            for name in runs:
+            for name in [*runs, *floors]:
                 print(f"n={n:>9,} {name:<36} {row[name]:8.3f} s  ({t_snorkel / row[name]:6.1f}x Snorkel)", flush=True)
             print(f"n={n:>9,} {'snorkel PandasLFApplier':<36} {t_snorkel:8.3f} s; 2-process capacity "
                   f"{row['capacity']:.2f}x / {row['capacity_after']:.2f}x", flush=True)
@@ -336,8 +361,8 @@ def report(speed: list[dict], mem: dict, e2e: dict, load: tuple, quick: bool, da
     lines.append(f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {platform.machine()}, "
                  f"{os.cpu_count()} CPU cores **shared with ~5 other agents' jobs** (load average "
                  f"{load[0]:.1f} before / {load[1]:.1f} after the speed runs), so parallel speedups are "
-                 "pessimistic and timings noisy. Snorkel 0.10 (PyPI). Times in seconds: Snorkel one run per size; weaksup best of 3 "
-                 "rounds that interleave the appliers, so load bursts hit all of them alike (templates: best of 5); ratio = Snorkel time / weaksup time. Every label matrix was checked equal to Snorkel's."
+                 "pessimistic and timings noisy. Snorkel 0.10 (PyPI). Times in seconds: Snorkel one run per size; weaksup best of "
+                 f"{ROUNDS} rounds that interleave the appliers, so load bursts hit all of them alike; ratio = Snorkel time / weaksup time. Every label matrix was checked equal to Snorkel's."
                  + (" **Quick (reduced-size) run.**" if quick else ""))
     lines += ["", "Dask columns: a `LocalCluster` of 2 single-threaded worker processes started before timing, "
               f"{dask_parts} partitions. \"Dask 2 workers\" times `dd.from_pandas(df)` (Dask tokenizes the frame) plus "
@@ -375,12 +400,23 @@ def report(speed: list[dict], mem: dict, e2e: dict, load: tuple, quick: bool, da
     split = [(r[names[0]] / r["split"], r[names[0]] / r[names[2]], r["n"]) for r in speed]
     lines += ["Workload ceiling: the same row-wise LFs split perfectly in two, each of 2 processes labelling its own "
               "half that it built itself (no rows shipped, no results gathered, started together on a barrier), best "
-              "of 3 rounds: " + "; ".join(
+              f"of {ROUNDS} rounds: " + "; ".join(
                   f"{c:.2f}x of one process at {n:,} (n_jobs=2 got {p:.2f}x, {p / c:.0%} of it)" for c, p, n in split)
               + ". Where this ceiling is below 2.0x the machine is the limit (other jobs, or the two processes "
               "slowing each other through shared caches and memory bandwidth), not the applier; the gap between "
               "n_jobs=2 and the ceiling is the applier's overhead (pickling rows to the workers and results back, "
               "the last chunk's tail). Above 2.0x means the one-process time was inflated by load.",
+              ""]
+    floor_l, floor_d = "floor: loky", "floor: Dask client.map"
+    lines += ["Runtime floors: the batch function every applier runs (`apply_lfs_to_batch`), called directly on the "
+              f"same {dask_parts} partitions with no applier around it, by joblib's loky (slices shipped from this "
+              "process) and by Dask's `client.map` (partitions already on the workers), best of "
+              f"{ROUNDS} rounds interleaved with the appliers: " + "; ".join(
+                  f"at {r['n']:,} loky {r[floor_l]:.2f} s, Dask {r[floor_d]:.2f} s (Dask/loky "
+                  f"{r[floor_l] / r[floor_d]:.2f}x); DaskLFApplier on the persisted data {r[names[4]]:.2f} s "
+                  f"({r[floor_d] / r[names[4]]:.2f}x of Dask's floor), n_jobs=2 {r[names[2]]:.2f} s "
+                  f"({r[floor_l] / r[names[2]]:.2f}x of loky's floor)" for r in speed)
+              + ". The gap between the floors is the two runtimes' own cost on this machine, before any applier code.",
               ""]
     lines += [f"Memory run: `LFApplier` with {mem['n_lfs']} vectorized LFs over a {mem['n']:,}-row frame "
               f"({mem['data_mb']:.0f} MiB), chunk_size 250k, {mem['seconds']:.1f} s; RSS {mem['rss_before_mb']:.0f} "
