@@ -117,15 +117,16 @@ class DaskLFApplier:
 
     Notes
     -----
-    The applier's own work is one task per partition and stacking the gathered parts; on
-    2 local workers it costs nothing measurable over calling the same batch function with
-    ``client.map`` (``benchmarks/apply.py``, "runtime floors"). Dask's runtime has costs of
-    its own that show most with pure-Python row-wise LFs on few cores, measured on a 2-core
-    machine: the same batch function over the same partitions ran ~12% slower through
-    ``client.map`` than through joblib's loky; each worker's statistical profiler samples the
-    running task 100 times a second (tasks 3-7% slower; ``distributed.worker.profile.enabled:
-    False`` turns it off); and work stealing sometimes moves a partition to the busier worker,
-    leaving the other idle at the end. For data that fits in this machine's memory,
+    The applier's own work is one task per partition and stacking the gathered parts; on 2
+    local workers it took 1-15% longer than calling the same batch function with
+    ``client.map`` (``benchmarks/apply.py``, "runtime floors"; about this machine's run-to-run
+    noise). Dask's runtime has costs of its own that show most with pure-Python row-wise LFs
+    on few cores, measured on a 2-core machine: that ``client.map`` took 10-30% longer than
+    the same batch function over the same partitions through joblib's loky (three runs); each
+    worker's statistical profiler samples the running task 100 times a second (tasks 3-7%
+    slower; ``distributed.worker.profile.enabled: False`` turns it off); work stealing
+    sometimes leaves one worker idle at the end; and ``dd.from_pandas`` hashes the whole
+    frame (0.9 s for a million short texts). For data that fits in this machine's memory,
     :class:`~weaksup.apply.LFApplier` with ``n_jobs`` is the faster choice; use Dask when the
     data lives on a cluster or outgrows one machine.
 
