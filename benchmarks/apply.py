@@ -199,7 +199,19 @@ def _check(name: str, L, L_snorkel: np.ndarray, index: pd.Index) -> None:
         raise AssertionError(f"{name} disagrees with Snorkel")
 
 
-def _dask_round(df: pd.DataFrame, L_snorkel: np.ndarray, partitions: int, row: dict) -> None:
+def _keep_best(row: dict, name: str, seconds: float) -> None:
+    row[name] = min(row.get(name, np.inf), seconds)
+
+
+def _time_floor(row: dict, name: str, fn, parts, votes: int) -> None:
+    """Time one floor run (``fn(parts)`` returns the number of votes) and check it labelled every row."""
+    t, nnz = timed(fn, parts)
+    if nnz != votes:
+        raise AssertionError(f"{name} counted {nnz} votes, Snorkel {votes}")
+    _keep_best(row, name, t)
+
+
+def _dask_round(df: pd.DataFrame, L_snorkel: np.ndarray, votes: int, partitions: int, row: dict) -> None:
     """One round of the Dask contenders on a fresh 2-worker cluster, closed afterwards.
 
     The cluster lives only for its own round: an idle cluster (scheduler, worker heartbeats and
@@ -227,13 +239,11 @@ def _dask_round(df: pd.DataFrame, L_snorkel: np.ndarray, partitions: int, row: d
         for name, fn in runs.items():
             t, L = timed(fn, df)
             _check(name, L, L_snorkel, df.index)
-            row[name] = min(row.get(name, np.inf), t)
+            _keep_best(row, name, t)
         # Dask's floor: the batch function over the persisted partitions through client.map, no applier
-        t, nnz = timed(lambda futures: sum(client.gather(client.map(label_partition, futures, pure=False))),
-                       futures_of(persisted))
-        if nnz != int((L_snorkel != ABSTAIN).sum()):
-            raise AssertionError("floor: Dask client.map lost votes")
-        row["floor: Dask client.map"] = min(row.get("floor: Dask client.map", np.inf), t)
+        _time_floor(row, "floor: Dask client.map",
+                    lambda futures: sum(client.gather(client.map(label_partition, futures, pure=False))),
+                    futures_of(persisted), votes)
 
 
 def run_speed(sizes: list[int], dask_partitions: int, repeat: int = ROUNDS) -> list[dict]:
@@ -266,14 +276,11 @@ def run_speed(sizes: list[int], dask_partitions: int, repeat: int = ROUNDS) -> l
             for name, fn in runs.items():
                 t, L = timed(fn, df)
                 _check(name, L, L_snorkel, df.index)
-                row[name] = min(row.get(name, np.inf), t)
-            t, nnz = timed(lambda parts: sum(Parallel(n_jobs=2, backend="loky")(
-                delayed(label_partition)(p) for p in parts)), slices)
-            if nnz != votes:
-                raise AssertionError("floor: loky lost votes")
-            row["floor: loky"] = min(row.get("floor: loky", np.inf), t)
-            row["split"] = min(row.get("split", np.inf), split_ceiling(n, seed=n))
-            _dask_round(df, L_snorkel, dask_partitions, row)
+                _keep_best(row, name, t)
+            _time_floor(row, "floor: loky", lambda parts: sum(Parallel(n_jobs=2, backend="loky")(
+                delayed(label_partition)(p) for p in parts)), slices, votes)
+            _keep_best(row, "split", split_ceiling(n, seed=n))
+            _dask_round(df, L_snorkel, votes, dask_partitions, row)
         row["capacity_after"] = parallel_capacity()
         for name in [*runs, "weaksup row-wise, Dask 2 workers", "weaksup row-wise, Dask, data on workers",
                      "floor: loky", "floor: Dask client.map"]:
