@@ -54,6 +54,10 @@ def _rebuild_invalid_label(lf_name: str, row_id: Any, value_repr: str, message: 
     return err
 
 
+class UnsafeOutputError(WeaksupError, ValueError):
+    """An output path names one of the inputs (or the same file through a link); nothing was written."""
+
+
 class NotFittedError(WeaksupError, AttributeError):
     """A model was used before ``fit``."""
 
