@@ -1,3 +1,6 @@
+import json
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,3 +95,161 @@ def test_equality_and_coercion():
     assert as_label_matrix(sp.csr_matrix([[1, 2]])) == a
     df = pd.DataFrame({"f": [0, -1]}, index=["r1", "r2"])
     assert as_label_matrix(df).lf_names == ["f"] and as_label_matrix(df).index.tolist() == ["r1", "r2"]
+
+
+# issue #12: structure, value range and id types ---------------------------------------------------
+def test_user_csr_with_repeated_entries_is_refused_not_summed():
+    # scipy would sum the two votes for (row 1, column 0) into 3 + 1 = 4, i.e. label 3 in a 2-class matrix
+    csr = sp.csr_matrix((np.array([1, 3, 1], np.int8), np.array([1, 0, 0]), np.array([0, 1, 3])), shape=(2, 2))
+    with pytest.raises(LabelMatrixError, match="row 1 holds two entries for column 0"):
+        LabelMatrix(csr)
+    coo = sp.coo_matrix((np.array([2, 1]), (np.array([0, 0]), np.array([1, 1]))), shape=(1, 2))
+    with pytest.raises(LabelMatrixError, match="row 0 holds two entries for column 1"):
+        LabelMatrix(coo)
+
+
+def test_user_csr_is_sorted_and_left_unchanged():
+    # unsorted indices and a stored zero are legal scipy: accepted, and the caller's arrays are not modified
+    data, indices, indptr = np.array([2, 0, 1], np.int8), np.array([1, 0, 0]), np.array([0, 2, 3])
+    csr = sp.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=(2, 2))
+    L = LabelMatrix(csr)
+    assert L.to_dense().tolist() == [[-1, 1], [0, -1]]
+    np.testing.assert_array_equal(csr.data, data)
+    np.testing.assert_array_equal(csr.indices, indices)
+    np.testing.assert_array_equal(csr.indptr, indptr)
+
+
+def test_float_votes_must_be_whole_numbers():
+    assert LabelMatrix(sp.csr_matrix(np.array([[2.0, 0.0]]))).to_dense().tolist() == [[1, -1]]
+    with pytest.raises(LabelMatrixError, match=r"row 0, column 1 stores 1\.5"):
+        LabelMatrix(sp.csr_matrix(np.array([[0.0, 1.5]])))
+    with pytest.raises(LabelMatrixError, match="row 0, column 0 stores vote -1"):
+        LabelMatrix(sp.csr_matrix(np.array([[-1, 0]])))
+
+
+@pytest.mark.parametrize("cardinality", [2.5, "3", "abc", True, float("nan"), float("inf")])
+def test_cardinality_must_be_an_integer(cardinality):
+    with pytest.raises(LabelMatrixError, match="cardinality must be an integer"):
+        LabelMatrix.from_dense([[0, 1]], cardinality=cardinality)
+
+
+def test_large_labels_do_not_wrap():
+    L = LabelMatrix.from_dense([[2**31, -1], [2**40, 0]])
+    assert L.to_dense().tolist() == [[2**31, -1], [2**40, 0]]
+    assert L.to_dense().dtype == np.int64 and L.infer_cardinality() == 2**40 + 1
+    # combining keeps the wider dtype instead of casting through int32
+    small = LabelMatrix.from_dense([[1], [0]], lf_names=["s"])
+    assert L.add_lfs(small).to_dense()[:, :2].tolist() == [[2**31, -1], [2**40, 0]]
+    assert small.add_lfs(L).to_dense()[:, 1:].tolist() == [[2**31, -1], [2**40, 0]]
+    wide = LabelMatrix.from_dense([[2**33]], lf_names=["s"])
+    assert small.append_rows(wide).to_dense().ravel().tolist() == [1, 0, 2**33]
+
+
+@pytest.mark.parametrize(
+    "dense, value",
+    [
+        (np.array([[0, 2**63 - 1]]), 2**63 - 1),  # label + 1 overflows int64
+        (np.array([[0, 2**64 - 1]], dtype=np.uint64), 2**64 - 1),
+        (np.array([[0, 2**63]], dtype=np.uint64), 2**63),
+        (np.array([[0, 1e300]]), 1e300),
+        (np.array([[0, 2.0**63]]), 2.0**63),
+        ([[0, 2**70]], 2**70),
+    ],
+)
+def test_labels_beyond_int64_are_refused_with_their_position(dense, value):
+    with pytest.raises(LabelMatrixError, match=re.escape(f"label {value!r} at row 0, column 1 is too large")):
+        LabelMatrix.from_dense(dense)
+    with pytest.raises(LabelMatrixError, match=r"row 0, column 3 is too large"):
+        LabelMatrix.from_columns([np.array([0])] * 3 + [np.asarray(dense)[0, 1:]])
+
+
+def test_huge_uint64_sparse_votes_are_refused():
+    csr = sp.csr_matrix((np.array([2**64 - 1], np.uint64), np.array([0]), np.array([0, 1])), shape=(1, 1))
+    with pytest.raises(LabelMatrixError, match="row 0, column 0 stores vote 18446744073709551615"):
+        LabelMatrix(csr)
+
+
+IDS = {
+    "uint64 near 2**64": pd.Index(np.array([2**64 - 1, 2**63, 0], dtype=np.uint64)),
+    "int8": pd.Index(np.array([-3, 0, 7], dtype=np.int8)),
+    "float with nan": pd.Index([0.5, np.nan, -2.0]),
+    "str as written": pd.Index(["007", "", "1e3"]),
+    "str with missing": pd.Index(["a", None, "é\x00"]),
+    "string dtype": pd.Index(["x", pd.NA, "z"], dtype="string"),
+    "object str": pd.Index(["\ud800", "b", "c"], dtype=object),
+    "mixed int and str": pd.Index([1, "1", 1.0], dtype=object),
+    "None and nan": pd.Index([None, np.nan, "a"], dtype=object),
+    "bool": pd.Index([True, False, True]),
+    "datetime": pd.DatetimeIndex(["2020-01-01", "NaT", "2021-03-04 05:06:07.123456"]),
+    "datetime tz": pd.date_range("2020-03-29", periods=3, freq="h", tz="Europe/Paris"),
+    "timedelta": pd.to_timedelta([1, 2, 3], unit="s"),
+    "nullable Int64": pd.Index([1, None, 3], dtype="Int64"),
+    "categorical": pd.CategoricalIndex(["b", "a", "b"], categories=["b", "a"], ordered=True),
+    "multi": pd.MultiIndex.from_tuples([(1, "a"), (2, "b"), (1, "b")], names=["doc", "sent"]),
+    "tuples": pd.Index([(1, "a"), (2,), ()], dtype=object, tupleize_cols=False),
+    "named int": pd.Index([5, 6, 7], name=3),
+    "named tuple": pd.Index(["a", "b", "c"], name=("x", 1)),
+}
+
+
+@pytest.mark.parametrize("name", list(IDS))
+def test_save_load_keeps_id_types(tmp_path, name):
+    index = IDS[name]
+    L = LabelMatrix.from_dense([[0, -1], [1, 1], [-1, -1]], lf_names=["x", "y"], index=index, cardinality=2)
+    back = LabelMatrix.load(L.save(tmp_path / "L.npz"))
+    assert back == L
+    assert type(back.index) is type(index) and back.index.dtype == index.dtype
+    assert back.index.equals(index) and back.index.names == index.names
+    assert [type(v) for v in back.index] == [type(v) for v in index]  # 1 and "1" stay distinct
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.period_range("2020-01", periods=2, freq="M"),
+        pd.Index([pd.Timestamp("2020-01-01"), "x"], dtype=object),
+        pd.Index([b"raw", "x"], dtype=object),
+        pd.Index(["a", "b"], name=b"bytes"),
+    ],
+)
+def test_save_refuses_ids_it_cannot_keep_and_writes_nothing(tmp_path, index):
+    L = LabelMatrix.from_dense([[0], [1]], index=index)
+    with pytest.raises(LabelMatrixError, match="faithfully"):
+        L.save(tmp_path / "L.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_save_leaves_the_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "L.npz"
+    old = LabelMatrix.from_dense([[0, 1]], lf_names=["a", "b"])
+    old.save(path)
+    before = path.read_bytes()
+
+    def half_then_fail(file, **arrays):
+        with open(file, "wb") as fh:
+            fh.write(b"PK\x03\x04 half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez_compressed", half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        LabelMatrix.from_dense([[1, 1], [0, 0]], lf_names=["a", "b"]).save(path)
+    assert path.read_bytes() == before and LabelMatrix.load(path) == old
+    assert [p.name for p in tmp_path.iterdir()] == ["L.npz"]  # no temporary file left behind
+
+
+def test_version_1_files_still_load(tmp_path):
+    # the layout written before ids kept their types
+    meta = {"format": "weaksup.LabelMatrix", "version": 1, "shape": [2, 1], "lf_names": ["f"], "cardinality": 2,
+            "index_kind": "str", "index_name": "id", "dtype": "int8"}
+    np.savez_compressed(
+        tmp_path / "old.npz", data=np.array([1, 2], np.int8), indices=np.array([0, 0], np.int32),
+        indptr=np.array([0, 1, 2], np.int32), index=np.array(["a", "b"]),
+        meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+    )
+    L = LabelMatrix.load(tmp_path / "old.npz")
+    assert L.to_dense().ravel().tolist() == [0, 1] and L.index.tolist() == ["a", "b"] and L.index.name == "id"
+
+
+def test_unshifted_sparse_keeps_minus_one_as_abstain():
+    L = LabelMatrix.from_sparse(sp.csr_matrix(np.array([[-1, 0, 2]])), shifted=False)
+    assert L.to_dense().tolist() == [[-1, 0, 2]]

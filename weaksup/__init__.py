@@ -31,6 +31,12 @@ _EXPORTS: dict[str, str] = {
     "ModelInputError": "weaksup.errors",
     "NotFittedError": "weaksup.errors",
     "WeaksupError": "weaksup.errors",
+    "ApplyInputError": "weaksup.errors",
+    "DataFileError": "weaksup.errors",
+    "LFPicklingError": "weaksup.errors",
+    "MissingColumnError": "weaksup.errors",
+    "UnsafeOutputError": "weaksup.errors",
+    "WeaksupWarning": "weaksup.errors",
     "export_labels": "weaksup.io",
     "load_labels": "weaksup.io",
     "LabelingFunction": "weaksup.labeling",
@@ -72,6 +78,8 @@ _EXPORTS: dict[str, str] = {
     "DaskLFApplier": "weaksup.apply.dask",  # needs the dask extra
 }
 
+_EXPORTS.update(dict.fromkeys(["CrowdDawidSkene", "GLAD", "KOS", "MACE", "MMSR", "OneCoinDawidSkene", "Wawa",
+                               "ZeroBasedSkill"], "weaksup.models"))  # crowd-kit's aggregators
 __all__ = sorted(name for name in _EXPORTS if name != "DaskLFApplier")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +10,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup.errors import LabelMatrixError
+from weaksup.errors import LabelMatrixError, WeaksupWarning
+
+DUPLICATE_POLICIES = ("majority", "first", "last", "error")
 
 
 def label_matrix_from_annotations(
@@ -19,6 +22,7 @@ def label_matrix_from_annotations(
     label: str = "label",
     cardinality: int | None = None,
     classes: Sequence[Any] | None = None,
+    duplicates: str = "majority",
 ) -> Any:
     """Build a LabelMatrix from crowd annotations; see :meth:`weaksup.LabelMatrix.from_annotations`.
 
@@ -31,6 +35,8 @@ def label_matrix_from_annotations(
     """
     from weaksup.matrix import LabelMatrix
 
+    if duplicates not in DUPLICATE_POLICIES:
+        raise LabelMatrixError(f"duplicates must be one of {DUPLICATE_POLICIES}, got {duplicates!r}")
     missing = [c for c in (item, annotator, label) if c not in df.columns]
     if missing:
         raise LabelMatrixError(f"annotations table has no column(s) {missing}; columns are {list(df.columns)}")
@@ -72,18 +78,7 @@ def label_matrix_from_annotations(
     item_codes, items = pd.factorize(df[item], sort=False)  # first-appearance order
     ann_codes, annotators = pd.factorize(df[annotator], sort=False)
     pair = pd.DataFrame({"i": item_codes, "a": ann_codes, "y": codes})
-    dup = pair.duplicated(["i", "a"], keep=False)
-    if dup.any():
-        g = pair[dup].groupby(["i", "a"])["y"].nunique()
-        conflicting = g[g > 1]
-        if len(conflicting):
-            i, a = conflicting.index[0]
-            labs = sorted(set(pair[(pair.i == i) & (pair.a == a)].y.tolist()))
-            raise LabelMatrixError(
-                f"annotator {annotators[a]!r} gave item {items[i]!r} different labels {labs}; "
-                "resolve duplicates before building the label matrix"
-            )
-        pair = pair.drop_duplicates(["i", "a"])  # exact repeats carry no extra information
+    pair = _resolve_repeats(pair, duplicates, items, annotators)
     csr = sp.csr_matrix(
         (pair.y.to_numpy() + 1, (pair.i.to_numpy(), pair.a.to_numpy())), shape=(len(items), len(annotators))
     )
@@ -93,3 +88,40 @@ def label_matrix_from_annotations(
         index=pd.Index(items, name=item),
         cardinality=cardinality,
     )
+
+
+def _resolve_repeats(pair: pd.DataFrame, policy: str, items: pd.Index, annotators: pd.Index) -> pd.DataFrame:
+    """One label per (item, annotator): exact repeats collapse; conflicting repeats follow ``policy``.
+
+    ``majority``: the label the annotator gave most often for the item, ties to the latest of the tied
+    labels; ``first`` / ``last``: the first / last row in table order; ``error``: raise. Every resolved
+    conflict is counted in a :class:`~weaksup.errors.WeaksupWarning`, so nothing is dropped silently.
+    """
+    pair = pair.assign(order=np.arange(len(pair)))
+    dup = pair.duplicated(["i", "a"], keep=False)
+    if not dup.any():
+        return pair
+    n_labels = pair[dup].groupby(["i", "a"])["y"].nunique()
+    conflicting = n_labels[n_labels > 1]
+    if len(conflicting):
+        i, a = conflicting.index[0]
+        labs = sorted(set(pair[(pair.i == i) & (pair.a == a)].y.tolist()))
+        if policy == "error":
+            raise LabelMatrixError(
+                f"annotator {annotators[a]!r} gave item {items[i]!r} different labels {labs}; "
+                "resolve duplicates before building the label matrix, or pass duplicates='majority'/'first'/'last'"
+            )
+        warnings.warn(
+            f"{len(conflicting)} (item, annotator) pairs have conflicting repeated labels (first: annotator "
+            f"{annotators[a]!r}, item {items[i]!r}, labels {labs}); kept one label per pair by duplicates={policy!r}",
+            WeaksupWarning,
+            stacklevel=4,
+        )
+    if policy in ("first", "error"):
+        return pair.drop_duplicates(["i", "a"], keep="first")
+    if policy == "last":
+        return pair.drop_duplicates(["i", "a"], keep="last")
+    # majority: count each (pair, label), keep the most frequent, ties to the latest occurrence
+    votes = pair.groupby(["i", "a", "y"], sort=False).agg(n=("order", "size"), last=("order", "max")).reset_index()
+    votes = votes.sort_values(["n", "last"]).drop_duplicates(["i", "a"], keep="last")
+    return votes.sort_values("last")[["i", "a", "y"]]

@@ -2,7 +2,8 @@
 
 Exit codes: 0 on success, 2 on bad usage, 1 on a failure, reported as one line on
 stderr (``--debug`` shows the traceback). Row ids follow :mod:`weaksup.cli_io`: a data
-file's ``id`` column when it has one, else the row's position in the file.
+file's ``id`` column when it has one (or the column ``--id-column NAME`` names), read as
+text exactly as written, else the row's position in the file.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from weaksup._files import atomic_path, check_not_input, same_file
 from weaksup.cli_io import CLIError, check_output_suffix, parse_column_spec
-from weaksup.errors import WeaksupError
+from weaksup.errors import ModelInputError, UnsafeOutputError, WeaksupError
 
 LABEL_FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
 
@@ -69,9 +71,15 @@ def _floats(value: str) -> list[float]:
 
 
 def _param(value: str) -> tuple[str, Any]:
+    """``NAME=VALUE``; VALUE is read as JSON (``5``, ``0.1``, ``true``, ``[1, 2]``), else kept as text (``adam``).
+
+    Whether the value suits the parameter is checked against the model (see ``_make_model``).
+    """
     key, sep, raw = value.partition("=")
     if not sep or not key.isidentifier():
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
+    if not raw.strip():
+        raise argparse.ArgumentTypeError(f"--param {key} has no value; expected NAME=VALUE such as max_iter=200")
     try:
         return key, json.loads(raw)
     except json.JSONDecodeError:
@@ -89,10 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="show progress bars on stderr (default: when stderr is a terminal)")
     group.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
 
-    applying = argparse.ArgumentParser(add_help=False)
+    ids = argparse.ArgumentParser(add_help=False)
+    ids.add_argument("--id-column", metavar="NAME",
+                     help="column of the data files (DATA, --gold, --dev-labels) holding the row ids, kept exactly "
+                          "as written (text in CSV and JSON lines; default: 'id' when a file has one, "
+                          "else row positions 0..n-1)")
+
+    applying = argparse.ArgumentParser(add_help=False, parents=[ids])
     applying.add_argument("lfs", metavar="LFS",
                           help="Python file defining labeling functions (found by type), or module:attribute")
-    applying.add_argument("data", metavar="DATA", help="data file: .csv, .parquet or .jsonl (an 'id' column names rows)")
+    applying.add_argument("data", metavar="DATA", help="data file: .csv, .parquet or .jsonl (an 'id' column, or --id-column, names rows)")
     applying.add_argument("--n-jobs", type=_n_jobs, default=1, metavar="N",
                           help="worker processes for applying LFs (-1 = all cores; default 1)")
     applying.add_argument("--dask", metavar="ADDRESS",
@@ -117,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="weaksup",
         description="Programmatic weak supervision from the shell: apply labeling functions to a data file, "
                     "analyse them, fit a label model and export probabilistic labels.",
-        epilog="Row ids: a data file's 'id' column if it has one, else the row position (0, 1, ...). "
+        epilog="Row ids: a data file's 'id' column if it has one (or --id-column NAME), as written, "
+               "else the row position (0, 1, ...). "
                "Run 'weaksup COMMAND --help' for a command's options.",
     )
     parser.add_argument("--debug", action="store_true", help="show the full traceback on failure")
@@ -129,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "(with the rows' ids and the LFs' names).")
     p.add_argument("-o", "--output", required=True, metavar="L.npz", help="label matrix file to write")
 
-    p = sub.add_parser("analyze", parents=[common], help="print the LF summary table",
+    p = sub.add_parser("analyze", parents=[common, ids], help="print the LF summary table",
                        description="Print coverage, overlaps, conflicts and polarity of each LF "
                                    "(and empirical accuracy with --gold).")
     p.add_argument("matrix", metavar="L.npz", help="label matrix written by 'weaksup apply'")
@@ -137,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="gold labels: a data file and its label column (matched by row id; -1 or empty = unknown)")
     p.add_argument("--sort", metavar="COLUMN", help="sort the table by a column, e.g. Coverage")
 
-    p = sub.add_parser("fit", parents=[common, progress, modelling], help="fit a label model on L.npz -> MODEL_DIR",
+    p = sub.add_parser("fit", parents=[common, progress, modelling, ids], help="fit a label model on L.npz -> MODEL_DIR",
                        description="Fit a label model on a label matrix and save it (JSON + npz, no pickle).")
     p.add_argument("matrix", metavar="L.npz", nargs="?", help="label matrix written by 'weaksup apply'")
     p.add_argument("-o", "--output", metavar="MODEL_DIR", help="directory to save the model in")
@@ -165,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--save-matrix", metavar="L.npz", help="also save the label matrix")
     p.add_argument("--save-model", metavar="MODEL_DIR", help="also save the fitted label model")
 
-    p = sub.add_parser("report", parents=[common], help="write an HTML report with figures",
+    p = sub.add_parser("report", parents=[common, ids], help="write an HTML report with figures",
                        description="Write one self-contained HTML file: LF summary, coverage/overlap/conflict, "
                                    "pairwise agreement, learned vs empirical accuracies, class balance, "
                                    "calibration and the rows the LFs disagree on most.")
@@ -196,6 +211,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# output safety ----------------------------------------------------------------------------------------
+def _lf_file(spec: str) -> str | None:
+    """The Python file an LF spec runs (an input like the data), or None for ``module:attribute``."""
+    from weaksup.cli_io import _has_attr_suffix
+
+    path = spec.rpartition(":")[0] if _has_attr_suffix(spec) else spec
+    return path if Path(path).is_file() else None
+
+
+def _spec_file(spec: str | None) -> str | None:
+    """The data file of a ``DATA:COLUMN`` option, or None when the option is not given."""
+    return None if spec is None else parse_column_spec(spec)[0]
+
+
+def _model_files(directory: str | None) -> list[Path]:
+    """The paths ``model.save(directory)`` writes (and the folder itself), for the overwrite check."""
+    if directory is None:
+        return []
+    d = Path(directory)
+    return [d, d / "model.json", d / "arrays.npz"]
+
+
+def _refuse_overwrites(outputs: Sequence[tuple[str, Sequence[str | Path | None]]],
+                       inputs: Sequence[str | Path | None]) -> None:
+    """Before any work: refuse an output that is an input, or two outputs that are one file.
+
+    ``outputs`` pairs what is written (named as on the command line) with its paths; "the same
+    file" includes a path reached through a symlink or a hard link, and a path inside an input folder.
+    """
+    written: list[tuple[str, str | Path]] = []
+    for what, paths in outputs:
+        for out in paths:
+            if out is None:
+                continue
+            check_not_input(out, *inputs, what=what)
+            for other_what, other in written:
+                if same_file(out, other):
+                    raise UnsafeOutputError(f"refusing to write the {what} {str(out)!r} and the {other_what} "
+                                            f"{str(other)!r} to one file; choose different output paths")
+            written.append((what, out))
+
+
 # commands ---------------------------------------------------------------------------------------------
 def _progress(args: argparse.Namespace) -> bool:
     return sys.stderr.isatty() if getattr(args, "progress", None) is None else bool(args.progress)
@@ -210,7 +267,7 @@ def _apply(args: argparse.Namespace) -> Any:
         return _apply_dask(args, lfs)
     from weaksup.apply import LFApplier
 
-    data = read_data(args.data)
+    data = read_data(args.data, id_column=args.id_column)
     if len(data) == 0:
         raise CLIError(f"data file {args.data} has no rows")
     kwargs: dict[str, Any] = {"cardinality": args.cardinality}
@@ -238,7 +295,7 @@ def _apply_dask(args: argparse.Namespace, lfs: list) -> Any:
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise CLIError(f"--dask needs dask and distributed: pip install 'weaksup[dask]' ({exc})") from exc
-    data = read_data(args.data)
+    data = read_data(args.data, id_column=args.id_column)
     if len(data) == 0:
         raise CLIError(f"data file {args.data} has no rows")
     chunk = args.chunk_size or max(1, -(-len(data) // 8))
@@ -305,9 +362,16 @@ def _make_model(name: str | None, params: list[tuple[str, Any]], cardinality: in
     if cardinality is not None and "cardinality" in accepted and "cardinality" not in kwargs:
         kwargs["cardinality"] = cardinality
     try:
-        return klass(**kwargs)
+        model = klass(**kwargs)
     except (TypeError, ValueError) as exc:
         raise CLIError(f"cannot build {name} with {kwargs}: {exc}") from exc
+    try:  # a value of the wrong type or out of range fails here, before any work, naming the parameter
+        model._validate_params()
+    except ModelInputError as exc:
+        key = getattr(exc, "parameter", None)
+        source = f" (from --param {key}={json.dumps(kwargs[key])})" if key in dict(params) else ""
+        raise UsageError(f"{exc}{source}") from None
+    return model
 
 
 def _fit(model: Any, L: Any, args: argparse.Namespace, Y_dev: Any = None) -> Any:
@@ -325,8 +389,9 @@ def cmd_apply(args: argparse.Namespace) -> None:
     from weaksup.analysis import LFAnalysis
 
     out = check_output_suffix(args.output, (".npz",), "a label matrix")
+    _refuse_overwrites([("label matrix (-o)", [out])], [args.data, _lf_file(args.lfs)])
     L = _apply(args)
-    L.save(out)
+    L.save(out)  # atomic: written to a temporary file, renamed into place when complete
     print(f"Applied {L.n_lfs} labeling functions to {L.n_rows} rows "
           f"(label coverage {LFAnalysis(L).label_coverage():.1%}); wrote {out}")
 
@@ -338,7 +403,7 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     from weaksup.cli_io import load_label_matrix, read_gold
 
     L = load_label_matrix(args.matrix)
-    Y = read_gold(args.gold, L.index) if args.gold else None
+    Y = read_gold(args.gold, L.index, id_column=args.id_column) if args.gold else None
     analysis = LFAnalysis(L)
     table = analysis.summary(Y=Y)
     if args.sort:
@@ -367,6 +432,8 @@ def cmd_fit(args: argparse.Namespace) -> None:
         raise UsageError("--dev and --dev-labels go together")
     from weaksup.cli_io import load_label_matrix, read_gold
 
+    _refuse_overwrites([("model (-o)", _model_files(args.output))],
+                       [args.matrix, args.dev, _spec_file(args.dev_labels)])
     _make_model(args.model, args.param, None)  # a bad name or parameter fails before any work
     L = load_label_matrix(args.matrix)
     Y_dev = None
@@ -374,7 +441,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
         L_dev = load_label_matrix(args.dev)
         if L_dev.lf_names != L.lf_names:
             raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
-        y = read_gold(args.dev_labels, L_dev.index)
+        y = read_gold(args.dev_labels, L_dev.index, id_column=args.id_column)
         Y_dev = y[y >= 0]
         if len(Y_dev) == 0:
             raise CLIError(f"{args.dev_labels} has no known labels (all missing or -1)")
@@ -418,6 +485,7 @@ def cmd_predict(args: argparse.Namespace) -> None:
     from weaksup.cli_io import load_label_matrix
 
     out = check_output_suffix(args.output, LABEL_FORMATS, "labels")
+    _refuse_overwrites([("labels (-o)", [out])], [*_model_files(args.model_dir)[1:], args.matrix])
     model = _load_model(args.model_dir)
     L = load_label_matrix(args.matrix)
     _check_model_matches(model, L, args.model_dir, args.matrix)
@@ -429,6 +497,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     out = check_output_suffix(args.output, LABEL_FORMATS, "labels")
     if args.save_matrix:
         check_output_suffix(args.save_matrix, (".npz",), "a label matrix")
+    _refuse_overwrites([("labels (-o)", [out]), ("label matrix (--save-matrix)", [args.save_matrix]),
+                        ("model (--save-model)", _model_files(args.save_model))],
+                       [args.data, _lf_file(args.lfs)])
     model = _make_model(args.model, args.param, args.cardinality)  # bad names fail before any work
     L = _apply(args)
     if args.save_matrix:
@@ -446,6 +517,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     from weaksup.cli_io import load_label_matrix, read_data, read_gold
 
     out = check_output_suffix(args.output, (".html", ".htm"), "a report")
+    _refuse_overwrites([("report (-o)", [out])],
+                       [args.matrix, *_model_files(args.model)[1:], _spec_file(args.gold), args.dev,
+                        _spec_file(args.dev_labels), args.data])
     try:
         import matplotlib  # noqa: F401
     except ImportError as exc:
@@ -459,7 +533,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         L_dev = load_label_matrix(args.dev)
         if L_dev.lf_names != L.lf_names:
             raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
-        Y_dev = read_gold(args.dev_labels, L_dev.index)
+        Y_dev = read_gold(args.dev_labels, L_dev.index, id_column=args.id_column)
     if args.model:
         model = _load_model(args.model)
         _check_model_matches(model, L, args.model, args.matrix)
@@ -467,10 +541,10 @@ def cmd_report(args: argparse.Namespace) -> None:
         model = _make_model(None, [], L.cardinality)
         model.fit(L)
         notes.append(f"No --model given: {type(model).__name__} was fitted on this label matrix for the report.")
-    Y = read_gold(args.gold, L.index) if args.gold else None
+    Y = read_gold(args.gold, L.index, id_column=args.id_column) if args.gold else None
     data = None
     if args.data:
-        data = read_data(args.data)
+        data = read_data(args.data, id_column=args.id_column, like=L.index)
         missing = L.index[~L.index.isin(data.index)]
         if len(missing):
             raise CLIError(f"{args.data} lacks {len(missing)} of the label matrix's row ids, e.g. {missing[:3].tolist()}")
@@ -480,8 +554,8 @@ def cmd_report(args: argparse.Namespace) -> None:
 
     page = build_report(L, model=model, Y=Y, data=data, class_names=args.class_names, title=args.title,
                         text_column=args.text_column, top=args.top, notes=notes, L_dev=L_dev, Y_dev=Y_dev)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    with atomic_path(out) as tmp:
+        tmp.write_text(page, encoding="utf-8")
     print(f"Wrote the report on {L.n_lfs} labeling functions and {L.n_rows} rows to {out}")
 
 
@@ -494,12 +568,13 @@ def cmd_datasets(args: argparse.Namespace) -> None:
     for name, frame in splits.items():
         frame = frame.reset_index().rename(columns={frame.index.name or "index": "id"})
         path = out / f"{name}.{args.format}"
-        if args.format == "csv":
-            frame.to_csv(path, index=False)
-        elif args.format == "jsonl":
-            frame.to_json(path, orient="records", lines=True, force_ascii=False)
-        else:
-            frame.to_parquet(path, index=False)
+        with atomic_path(path) as tmp:  # an interrupted run never leaves a truncated split
+            if args.format == "csv":
+                frame.to_csv(tmp, index=False)
+            elif args.format == "jsonl":
+                frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
+            else:
+                frame.to_parquet(tmp, index=False)
         print(f"wrote {len(frame)} rows to {path}")
 
 

@@ -1,11 +1,14 @@
 """Files in, files out for the ``weaksup`` command: LF files, data files, gold columns, label matrices.
 
 Row ids, the rule every command follows: a data file's rows are identified by its ``id``
-column when it has one (ids must be unique), otherwise by their position in the file
-(0, 1, 2, ...). ``weaksup apply`` stores those ids in ``L.npz``; gold labels given as
-``DATA:COLUMN`` are matched to a label matrix by the same ids, so a gold file with an
-``id`` column may list its rows in any order (and may hold extra rows), while a file
-without one must list the same rows in the same order.
+column when it has one, or by the column ``--id-column NAME`` names (ids must be unique and
+not empty), otherwise by their position in the file (0, 1, 2, ...). In CSV and JSON lines
+ids are text exactly as written (``007`` stays ``"007"``; ``1`` and ``01`` are two ids), in
+parquet they keep the column's type: the rule of every weaksup reader (:mod:`weaksup._ids`).
+``weaksup apply`` stores those ids in ``L.npz``; gold labels given as ``DATA:COLUMN`` are
+matched to a label matrix by the same ids, so a gold file with an id column may list its
+rows in any order (and may hold extra rows), while a file without one must list the same
+rows in the same order.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import LabelMatrixError, WeaksupError
+from weaksup._ids import RowIds, csv_columns, csv_options, is_text, read_jsonl, text_ids_as_ints
+from weaksup.errors import DataFileError, LabelMatrixError, WeaksupError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
@@ -104,7 +108,13 @@ def _run_file(path: Path) -> Any:
     sys.path.insert(0, folder)  # let the file import its neighbours
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exc:  # would end weaksup with the file's exit code and no message
+        sys.modules.pop(name, None)
+        code = "" if exc.code is None else repr(exc.code)
+        raise CLIError(f"LF file {path} called sys.exit({code}) while loading; an LF file should only define "
+                       "labeling functions (put script code under `if __name__ == '__main__':`)") from None
     except Exception as exc:
+        sys.modules.pop(name, None)
         raise CLIError(f"LF file {path} raised {type(exc).__name__} while loading: {exc}") from exc
     finally:
         if sys.path and sys.path[0] == folder:
@@ -123,10 +133,28 @@ def _collect(values: Iterable[Any]) -> Iterable[LabelingFunction]:
 
 
 # data files -----------------------------------------------------------------------------------------
-def read_data(path: str | Path) -> pd.DataFrame:
+_CSV_TEXT = {"keep_default_na": False, "na_values": [""]}  # only an empty cell is missing; "NA" stays text
+
+
+def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | None = None) -> pd.DataFrame:
     """Read a ``.csv``, ``.parquet`` or ``.jsonl`` file, indexed by its row ids (see the module docstring).
 
-    CSV cells that are empty read as missing; text such as ``NA`` stays text.
+    CSV cells that are empty read as missing; text such as ``NA`` stays text. The id column
+    is read by the rule every weaksup reader follows (:mod:`weaksup._ids`): in CSV and JSON
+    lines its values are text exactly as written (``007`` stays ``"007"``, ``1e3`` stays
+    ``"1e3"``), in parquet they keep their type; an empty or duplicate id is an error naming
+    its row. The id column stays a column of the frame too.
+
+    Parameters
+    ----------
+    path : str or Path
+    id_column : str, optional
+        Column holding the row ids (``--id-column``); default ``id`` when the file has one,
+        else the rows' positions 0..n-1.
+    like : pandas.Index, optional
+        Row ids these rows will be matched to (a label matrix's). When those are integers
+        and this file's ids are text, ids written as integers (``7``, not ``007`` or ``+7``)
+        become those integers, so a file matches a matrix saved with integer ids.
 
     Examples
     --------
@@ -136,6 +164,9 @@ def read_data(path: str | Path) -> pd.DataFrame:
     >>> df = read_data(p)
     >>> df.index.tolist(), df.loc["a", "text"]
     (['b', 'a'], 'NA')
+    >>> _ = open(p, "w").write("comment_id,text\\n007,hi\\n7,yo\\n")
+    >>> read_data(p, id_column="comment_id").index.tolist()
+    ['007', '7']
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -143,9 +174,15 @@ def read_data(path: str | Path) -> pd.DataFrame:
         raise CLIError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)}")
     if not path.is_file():
         raise CLIError(f"no such data file: {path}")
+    name = id_column or ID_COLUMN
+    positions: list[int] | None = None
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+            header = csv_columns(path, _CSV_TEXT)
+            if id_column is not None and id_column not in header:  # before reading the whole file
+                raise _no_id_column(path, id_column, header)
+            options = csv_options(header, name, _CSV_TEXT) if name in header else _CSV_TEXT
+            frame = pd.read_csv(path, **options)
         elif suffix == ".parquet":
             try:
                 import pyarrow  # noqa: F401
@@ -153,22 +190,27 @@ def read_data(path: str | Path) -> pd.DataFrame:
                 raise CLIError("reading .parquet needs pyarrow: pip install 'weaksup[parquet]'") from exc
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_json(path, orient="records", lines=True, dtype=False)
-    except CLIError:
+            frame, positions = next(read_jsonl(path, None, name, {"dtype": False}))
+    except (CLIError, DataFileError):
         raise
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise CLIError(f"cannot read data file {path}: {type(exc).__name__}: {first}") from exc
-    if ID_COLUMN in frame.columns:
-        ids = frame[ID_COLUMN]
-        if ids.isna().any():
-            raise CLIError(f"{path}: the {ID_COLUMN!r} column has a missing value at line {int(ids.isna().argmax()) + 1}")
-        if ids.duplicated().any():
-            raise CLIError(f"{path}: duplicate row id {ids[ids.duplicated()].iloc[0]!r} in the {ID_COLUMN!r} column")
-        frame.index = pd.Index(ids.to_numpy(), name=ID_COLUMN)
-    else:
+    if name not in frame.columns:
+        if id_column is not None:
+            raise _no_id_column(path, id_column, frame.columns)
         frame.index = pd.RangeIndex(len(frame))
+        return frame
+    ids = RowIds(path, name, where="line" if positions is not None else "row")
+    index = ids.take(frame[name], positions=positions)  # the column stays, as read, for the LFs
+    if like is not None and like.dtype.kind in "iu" and is_text(index):
+        index = text_ids_as_ints(index)
+    frame.index = index
     return frame
+
+
+def _no_id_column(path: Path, id_column: str, columns: Iterable[Any]) -> CLIError:
+    return CLIError(f"{path} has no id column {id_column!r} (--id-column); its columns are {list(columns)[:20]}")
 
 
 def parse_column_spec(spec: str) -> tuple[str, str]:
@@ -185,8 +227,10 @@ def parse_column_spec(spec: str) -> tuple[str, str]:
     return path, column
 
 
-def read_gold(spec: str, index: pd.Index) -> np.ndarray:
+def read_gold(spec: str, index: pd.Index, id_column: str | None = None) -> np.ndarray:
     """Gold labels from ``DATA:COLUMN``, aligned to ``index`` by row id; missing labels read as ``-1``.
+
+    The file's row ids follow :func:`read_data` (``id_column``, default ``id`` when present).
 
     Examples
     --------
@@ -197,14 +241,15 @@ def read_gold(spec: str, index: pd.Index) -> np.ndarray:
     [0, 1]
     """
     path, column = parse_column_spec(spec)
-    frame = read_data(path)
+    frame = read_data(path, id_column=id_column, like=index)
     if column not in frame.columns:
         raise CLIError(f"{path} has no column {column!r}; its columns are {list(frame.columns)}")
     gold = frame[column]
     if not gold.index.equals(index):
         missing = index[~index.isin(gold.index)]
         if len(missing):
-            rule = "" if ID_COLUMN in frame.columns else f" (it has no {ID_COLUMN!r} column, so rows are ids 0..n-1)"
+            name = id_column or ID_COLUMN
+            rule = "" if name in frame.columns else f" (it has no {name!r} column, so rows are ids 0..n-1)"
             raise CLIError(
                 f"{path} has no gold label for {len(missing)} of the label matrix's {len(index)} row ids, "
                 f"e.g. {missing[:3].tolist()}{rule}"

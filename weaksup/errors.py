@@ -64,3 +64,40 @@ class NotFittedError(WeaksupError, AttributeError):
 
 class ModelInputError(WeaksupError, ValueError):
     """Input to a model (labels, probabilities, dev labels, class balance) is invalid."""
+
+
+class WeaksupWarning(UserWarning):
+    """Something worked but deserves the user's attention (a degenerate fit, resolved conflicts, ...)."""
+
+
+class ApplyInputError(WeaksupError, ValueError):
+    """Data given to an applier cannot be labeled as it is (duplicate or colliding column names, ...)."""
+
+
+class LFPicklingError(WeaksupError, TypeError):
+    """A labeling function cannot be sent to worker processes (``n_jobs > 1``, Dask): it does not (un)pickle.
+
+    Attributes
+    ----------
+    lf_name : str
+        Name of the labeling function (several, comma-separated, when a worker could not load the set).
+    """
+
+    def __init__(self, lf_name: str, message: str) -> None:
+        self.lf_name = lf_name
+        self.detail = message
+        super().__init__(f"labeling function {lf_name!r} cannot be sent to worker processes: {message}")
+
+    def __reduce__(self):
+        return (type(self), (self.lf_name, self.detail))
+
+
+class DataFileError(WeaksupError, ValueError):
+    """A data file's rows cannot be read as they are: an empty or duplicate row id, an unreadable line."""
+
+
+class MissingColumnError(DataFileError, KeyError):
+    """A column named as the row ids (``id_column``) is not in the data file."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,13 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._files import atomic_path
+from weaksup._ids import ID_COLUMNS, decode_ids, encode_ids
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import check_probs, probs_to_preds
 
 FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
 VOTE_PREFIX = "lf."
-_CANONICAL_INT = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
 def labels_frame(
@@ -25,13 +25,22 @@ def labels_frame(
     index: Sequence[Any] | pd.Index | None = None,
     L: Any = None,
     class_names: Sequence[str] | None = None,
+    file_format: str | None = None,
 ) -> pd.DataFrame:
     """The table :func:`export_labels` writes: ``id``, ``prob_<class>...``, ``label`` (-1 on ties), LF votes.
+
+    ``file_format`` (``".csv"``, ``".jsonl"``, ``".parquet"``, ``".npz"``) is the file the
+    table is for: its ids are then checked and typed so that :func:`load_labels` gives them
+    back exactly (in CSV, string ids that all look like integers go under ``id:str``; see
+    :func:`weaksup._ids.encode_ids`), and ids that cannot round-trip (a MultiIndex, missing
+    or mixed-type ids) raise :class:`~weaksup.errors.ModelInputError` before anything is written.
 
     Examples
     --------
     >>> labels_frame([[0.2, 0.8]], index=["a"]).columns.tolist()
     ['id', 'prob_0', 'prob_1', 'label']
+    >>> labels_frame([[0.2, 0.8]], index=["7"], file_format=".csv").columns.tolist()[0]
+    'id:str'
     """
     P = check_probs(probs)
     if L is not None:
@@ -51,7 +60,8 @@ def labels_frame(
     names = [str(c) for c in class_names] if class_names is not None else [str(c) for c in range(k)]
     if len(names) != k:
         raise ModelInputError(f"got {len(names)} class names for {k} classes")
-    out = pd.DataFrame({"id": index.to_numpy()})
+    id_name, ids = ("id", index.to_numpy()) if file_format is None else encode_ids(index, file_format)
+    out = pd.DataFrame({id_name: ids})
     for c, name in enumerate(names):
         out[f"prob_{name}"] = P[:, c]
     out["label"] = probs_to_preds(P, tie_break="abstain")
@@ -86,8 +96,15 @@ def export_labels(
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
-    frame = labels_frame(probs, index=index, L=L, class_names=class_names)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = labels_frame(probs, index=index, L=L, class_names=class_names, file_format=suffix)
+    # written beside ``path`` and renamed into place when complete: a crash leaves the old file (or none)
+    with atomic_path(path) as tmp:
+        _write_frame(frame, tmp, suffix)
+    return path
+
+
+def _write_frame(frame: pd.DataFrame, path: Path, suffix: str) -> None:
+    """Write a labels table to ``path`` in the format of ``suffix`` (``path`` may be a temporary name)."""
     if suffix == ".parquet":
         _require_pyarrow()
         frame.to_parquet(path, index=False)
@@ -104,15 +121,19 @@ def export_labels(
         if arrays["id"].dtype == object:
             arrays["id"] = np.asarray([str(v) for v in arrays["id"]], dtype=str)
         arrays["__columns__"] = np.frombuffer(json.dumps(list(frame.columns)).encode(), dtype=np.uint8)
-        np.savez_compressed(path, **arrays)
-    return path
+        with path.open("wb") as fh:  # a file object: numpy would append .npz to a name without it
+            np.savez_compressed(fh, **arrays)
 
 
 def load_labels(path: str | Path) -> pd.DataFrame:
     """Read labels written by :func:`export_labels`, indexed by row id.
 
-    Ids that were integers come back as integers (for CSV: ids that read as canonical
-    integers), strings as strings.
+    Ids come back with the type they were exported with: integers (int64, or uint64 beyond
+    2**63), strings (``"007"`` and ``"7"`` stay strings), floats, booleans, datetimes. Parquet
+    and ``.npz`` store the type; CSV and JSON lines name it in the id column's header where
+    the values cannot show it (``id:str``, ``id:datetime``, ...; see
+    :func:`weaksup._ids.encode_ids`). A CSV ``id`` column holds integers when every id is
+    written as an integer, else strings, as files written before these headers read.
 
     Examples
     --------
@@ -120,31 +141,48 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     >>> p = export_labels(os.path.join(tempfile.mkdtemp(), "y.jsonl"), [[0.1, 0.9]], index=[42])
     >>> load_labels(p).loc[42, "label"]
     np.int64(1)
+    >>> p = export_labels(os.path.join(tempfile.mkdtemp(), "y.csv"), [[0.1, 0.9]], index=["007"])
+    >>> load_labels(p).index.tolist()
+    ['007']
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
         raise FileNotFoundError(f"no labels file at {path}")
+    if suffix not in FORMATS:
+        raise ValueError(f"cannot read {path.name!r}: use one of {', '.join(FORMATS)}")
     if suffix == ".parquet":
         _require_pyarrow()
         frame = pd.read_parquet(path)
     elif suffix == ".csv":
-        frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False)
-        if len(frame) and frame["id"].map(lambda s: bool(_CANONICAL_INT.fullmatch(s))).all():
-            frame["id"] = frame["id"].astype(np.int64)
+        frame = pd.read_csv(path, dtype=dict.fromkeys(ID_COLUMNS, str), keep_default_na=False)
     elif suffix == ".jsonl":
-        frame = pd.read_json(path, orient="records", lines=True, dtype={"id": object}, precise_float=True)
-    elif suffix == ".npz":
+        frame = _read_jsonl_exact(path)
+    else:
         with np.load(path, allow_pickle=False) as z:
             columns = json.loads(bytes(z["__columns__"]).decode())
             frame = pd.DataFrame({c: z[c] for c in columns})
-        if frame["id"].dtype.kind == "U":
-            frame["id"] = frame["id"].astype(object)
-    else:
-        raise ValueError(f"cannot read {path.name!r}: use one of {', '.join(FORMATS)}")
-    if "id" not in frame.columns:
-        raise ModelInputError(f"{path} has no 'id' column; it was not written by export_labels")
-    return frame.set_index("id")
+    return decode_ids(frame, path)
+
+
+def _read_jsonl_exact(path: Path) -> pd.DataFrame:
+    """JSON lines with JSON's own types and no guessing: ``"007"`` stays text, ids beyond 2**63 stay exact.
+
+    (pandas' reader decodes integers through doubles and rejects ids >= 2**63.)
+    """
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ModelInputError(f"{path}: line {line_no} is not JSON: {exc}") from exc
+    if not records:
+        return pd.DataFrame({"id": []})
+    columns = list(records[0])
+    data = {c: [r.get(c) for r in records] for c in columns}
+    return pd.DataFrame({c: pd.Series(v, dtype=object).infer_objects() if c == "id" else v for c, v in data.items()})
 
 
 def _require_pyarrow() -> None:

@@ -11,6 +11,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from weaksup import _matrix_file as mf
+from weaksup._files import atomic_path
+from weaksup._matrix_checks import MAX_STORED, canonical_csr, file_csr, int64_labels
 from weaksup.errors import LabelMatrixError
 
 ABSTAIN = -1
@@ -22,18 +25,6 @@ def _storage_dtype(max_label: int) -> np.dtype:
         if max_label + 1 <= np.iinfo(dtype).max:
             return np.dtype(dtype)
     return np.dtype(np.int64)
-
-
-def _index_to_json(index: pd.Index) -> tuple[str, Any]:
-    """Encode an index for the .npz file without pickle."""
-    if isinstance(index, pd.RangeIndex):
-        return "range", [int(index.start), int(index.stop), int(index.step)]
-    values = np.asarray(index)
-    if values.dtype.kind in "iu":
-        return "int", values.astype(np.int64)
-    if values.dtype.kind == "f":
-        return "float", values.astype(np.float64)
-    return "str", np.asarray([str(v) for v in values], dtype=str)
 
 
 class LabelMatrix:
@@ -73,16 +64,34 @@ class LabelMatrix:
         index: Sequence[Any] | pd.Index | None = None,
         cardinality: int | None = None,
     ) -> None:
-        csr = sp.csr_matrix(csr)
-        csr.eliminate_zeros()
-        if csr.nnz and csr.data.min() < 0:
-            raise LabelMatrixError("stored votes must be label + 1 >= 0 (abstain is an implicit zero)")
+        # the structure is checked before any scipy kernel reads it; repeats raise instead of summing
+        self._setup(canonical_csr(csr), lf_names, index, cardinality)
+
+    @classmethod
+    def _trusted(
+        cls, csr: sp.csr_matrix, lf_names: Sequence[str] | None, index: Any, cardinality: int | None
+    ) -> LabelMatrix:
+        """Build from a CSR already known canonical (checked integer votes >= 1, in-range, strictly
+        increasing indices per row), skipping the structural check: for row selections of a valid
+        matrix and for files :meth:`load` has just checked."""
+        self = cls.__new__(cls)
+        self._setup(csr, lf_names, index, cardinality)
+        return self
+
+    def _setup(
+        self, csr: sp.csr_matrix, lf_names: Sequence[str] | None, index: Any, cardinality: int | None
+    ) -> None:
         n, m = csr.shape
         max_label = int(csr.data.max()) - 1 if csr.nnz else 0
         if cardinality is not None:
+            whole = isinstance(cardinality, (int, np.integer)) or (
+                isinstance(cardinality, (float, np.floating)) and float(cardinality).is_integer()
+            )
+            if not whole or isinstance(cardinality, (bool, np.bool_)):
+                raise LabelMatrixError(f"cardinality must be an integer >= 2, got {cardinality!r}")
             cardinality = int(cardinality)
-            if cardinality < 2:
-                raise LabelMatrixError(f"cardinality must be >= 2, got {cardinality}")
+            if not 2 <= cardinality <= MAX_STORED:  # labels 0..k-1 are stored as label + 1 in int64
+                raise LabelMatrixError(f"cardinality must be >= 2 and at most {MAX_STORED}, got {cardinality}")
             if max_label >= cardinality:
                 raise LabelMatrixError(
                     f"label {max_label} is out of range for cardinality {cardinality} (labels are 0..{cardinality - 1})"
@@ -90,14 +99,17 @@ class LabelMatrix:
         dtype = _storage_dtype(max(max_label, (cardinality or 1) - 1))
         if csr.dtype != dtype:
             csr = csr.astype(dtype)
-        csr.sort_indices()
+            csr.has_sorted_indices = True
         lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [str(s) for s in lf_names]
         if len(lf_names) != m:
             raise LabelMatrixError(f"got {len(lf_names)} LF names for {m} columns")
         dupes = pd.Index(lf_names)[pd.Index(lf_names).duplicated()].unique().tolist()
         if dupes:
             raise LabelMatrixError(f"duplicate LF names: {dupes}")
-        index = pd.RangeIndex(n) if index is None else pd.Index(index)
+        if index is None:
+            index = pd.RangeIndex(n)
+        else:  # an Index is kept as it is (shallow copy): pd.Index() would flatten a MultiIndex into tuples
+            index = index.copy() if isinstance(index, pd.Index) else pd.Index(index)
         if len(index) != n:
             raise LabelMatrixError(f"index has {len(index)} ids for {n} rows")
         self._csr = csr
@@ -124,18 +136,9 @@ class LabelMatrix:
         arr = np.asarray(L)
         if arr.ndim != 2:
             raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}")
-        if arr.size and arr.dtype.kind not in "iu":
-            if arr.dtype.kind == "f" and np.isfinite(arr).all() and (arr == np.round(arr)).all():
-                arr = arr.astype(np.int64)
-            else:
-                bad = _first_bad_position(arr)
-                raise LabelMatrixError(
-                    f"label matrix must hold integers; row {bad[0]}, column {bad[1]} holds {arr[bad]!r}"
-                )
-        if arr.size and arr.min() < ABSTAIN:
-            r, c = np.argwhere(arr < ABSTAIN)[0]
-            raise LabelMatrixError(f"invalid label {arr[r, c]} at row {r}, column {c}: labels are >= 0, -1 = abstain")
-        return cls(sp.csr_matrix(arr.astype(np.int64) + 1), lf_names=lf_names, index=index, cardinality=cardinality)
+        labels = int64_labels(arr, lambda pos: f"row {pos[0]}, column {pos[1]}")
+        # a dense int64 array gives a canonical CSR: no need to check its structure again
+        return cls._trusted(sp.csr_matrix(labels + 1), lf_names, index, cardinality)
 
     @classmethod
     def from_sparse(
@@ -161,7 +164,8 @@ class LabelMatrix:
         """
         if shifted:
             return cls(matrix, lf_names=lf_names, index=index, cardinality=cardinality)
-        return cls.from_dense(matrix.toarray(), lf_names=lf_names, index=index, cardinality=cardinality)
+        dense = canonical_csr(matrix, votes=False).toarray()  # toarray() trusts the structure: check it first
+        return cls.from_dense(dense, lf_names=lf_names, index=index, cardinality=cardinality)
 
     @classmethod
     def from_columns(
@@ -184,10 +188,13 @@ class LabelMatrix:
             col = np.asarray(col)
             if len(col) != n:
                 raise LabelMatrixError(f"column {j} has {len(col)} rows, expected {n}")
+            if col.ndim != 1:
+                raise LabelMatrixError(f"column {j} must be 1-D, got shape {col.shape}")
+            col = int64_labels(col, lambda pos, j=j: f"row {pos[0]}, column {j}")
             (nz,) = np.nonzero(col != ABSTAIN)
             rows.append(nz)
             cols.append(np.full(len(nz), j, dtype=np.int64))
-            data.append(col[nz].astype(np.int64) + 1)
+            data.append(col[nz] + 1)
         if not columns:
             csr = sp.csr_matrix((n, 0), dtype=np.int8)
         else:
@@ -206,6 +213,7 @@ class LabelMatrix:
         label: str = "label",
         cardinality: int | None = None,
         classes: Sequence[Any] | None = None,
+        duplicates: str = "majority",
     ) -> LabelMatrix:
         """Build from a long table of crowd annotations, one row per (item, annotator, label).
 
@@ -213,7 +221,9 @@ class LabelMatrix:
         the index), columns the annotators (their names become the LF names); an annotator who
         did not label an item abstains. Labels must be integers ``0..k-1`` unless ``classes``
         maps values to ``0..k-1`` by position (then ``cardinality`` defaults to its length).
-        An annotator giving one item two different labels is an error; exact repeats collapse.
+        Exact repeats of an (item, annotator) pair collapse; when an annotator gave one item different
+        labels, ``duplicates`` decides: ``"majority"`` (default: the label given most often, ties to the
+        latest), ``"first"``, ``"last"`` or ``"error"``; resolved conflicts are counted in a ``WeaksupWarning``.
 
         Examples
         --------
@@ -225,7 +235,9 @@ class LabelMatrix:
         """
         from weaksup.annotations import label_matrix_from_annotations  # kept out of this core module
 
-        return label_matrix_from_annotations(df, item, annotator, label, cardinality=cardinality, classes=classes)
+        return label_matrix_from_annotations(
+            df, item, annotator, label, cardinality=cardinality, classes=classes, duplicates=duplicates
+        )
 
     # basic properties ---------------------------------------------------------------------------
     @property
@@ -275,13 +287,19 @@ class LabelMatrix:
     def to_dense(self) -> np.ndarray:
         """Dense ``int`` array, ``-1`` = abstain.
 
+        The dtype holds every stored label: ``int8`` for small label sets, ``int64`` when
+        labels need it, ``int32`` otherwise.
+
         Examples
         --------
         >>> LabelMatrix.from_dense([[0, -1]]).to_dense().tolist()
         [[0, -1]]
+        >>> LabelMatrix.from_dense([[2**31, -1]]).to_dense().tolist()
+        [[2147483648, -1]]
         """
-        dtype = np.int8 if self._csr.dtype == np.int8 else np.int32
-        return self._csr.toarray().astype(dtype) - 1
+        stored = self._csr.dtype
+        dtype = stored if stored in (np.int8, np.int64) else np.dtype(np.int32)
+        return self._csr.toarray().astype(dtype, copy=False) - 1
 
     def to_frame(self) -> pd.DataFrame:
         """Dense DataFrame with LF names as columns and row ids as index."""
@@ -302,9 +320,8 @@ class LabelMatrix:
                 positions = rows.ravel()
             else:
                 raise LabelMatrixError(f"select rows with a boolean mask, integer positions or a slice, not {rows.dtype}")
-        return LabelMatrix(
-            self._csr[positions], lf_names=self.lf_names, index=self.index[positions], cardinality=self.cardinality
-        )
+        # rows of a canonical CSR, in any order or repeated, form a canonical CSR
+        return LabelMatrix._trusted(self._csr[positions], self.lf_names, self.index[positions], self.cardinality)
 
     def select_rows(self, rows: Any) -> LabelMatrix:
         """Alias of ``L[rows]``."""
@@ -340,19 +357,21 @@ class LabelMatrix:
             raise LabelMatrixError(f"cannot add LFs with {other.n_rows} rows to a matrix with {self.n_rows} rows")
         if not other.index.equals(self.index):
             raise LabelMatrixError("cannot add LFs whose row ids differ from this matrix's row ids")
-        csr = sp.hstack([self._csr.astype(np.int32), other.csr.astype(np.int32)], format="csr")
+        dtype = np.result_type(self._csr.dtype, other.csr.dtype)  # never narrower than either side
+        csr = sp.hstack([self._csr.astype(dtype), other.csr.astype(dtype)], format="csr")
         return LabelMatrix(csr, self.lf_names + other.lf_names, self.index, _merge_cardinality(self, other))
 
     def append_rows(self, other: LabelMatrix) -> LabelMatrix:
         """Return a new matrix with the rows of ``other`` (same LFs, same order) appended."""
         if other.lf_names != self.lf_names:
             raise LabelMatrixError(f"cannot append rows with LFs {other.lf_names} to a matrix with LFs {self.lf_names}")
-        csr = sp.vstack([self._csr.astype(np.int32), other.csr.astype(np.int32)], format="csr")
+        dtype = np.result_type(self._csr.dtype, other.csr.dtype)
+        csr = sp.vstack([self._csr.astype(dtype), other.csr.astype(dtype)], format="csr")
         return LabelMatrix(csr, self.lf_names, self.index.append(other.index), _merge_cardinality(self, other))
 
     def with_cardinality(self, cardinality: int | None) -> LabelMatrix:
         """Same votes, with ``cardinality`` set (validated against the votes)."""
-        return LabelMatrix(self._csr, self.lf_names, self.index, cardinality)
+        return LabelMatrix._trusted(self._csr, self.lf_names, self.index, cardinality)
 
     # equality and persistence -------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
@@ -382,64 +401,68 @@ class LabelMatrix:
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
-        kind, idx = _index_to_json(self.index)
+        index_spec, index_arrays = mf.encode_index(self.index)  # may refuse: before anything is written
         meta = {
             "format": "weaksup.LabelMatrix",
-            "version": 1,
+            "version": 2,
             "shape": list(self.shape),
             "lf_names": self.lf_names,
             "cardinality": self.cardinality,
-            "index_kind": kind,
-            "index_name": None if self.index.name is None else str(self.index.name),
             "dtype": str(self._csr.dtype),
+            "index": index_spec,
         }
-        arrays = {"data": self._csr.data, "indices": self._csr.indices, "indptr": self._csr.indptr}
-        if kind == "range":
-            meta["index_range"] = idx
-        else:
-            arrays["index"] = idx
+        nnz = self.nnz
+        arrays = {"data": self._csr.data[:nnz], "indices": self._csr.indices[:nnz], "indptr": self._csr.indptr}
+        arrays.update(index_arrays)
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, **arrays)
+        with atomic_path(path) as tmp:  # a reader sees the old file or the whole new one, never a part
+            np.savez_compressed(tmp, **arrays)
         return path
 
     @classmethod
     def load(cls, path: str | Path) -> LabelMatrix:
-        """Read a file written by :meth:`save`; never executes code (``allow_pickle=False``)."""
+        """Read a file written by :meth:`save`; never executes code (no pickle).
+
+        Everything is checked before the matrix is built: the meta's types, every member's
+        presence and size, the sparse structure (``indptr`` monotone from 0 to nnz, indices in
+        range and strictly increasing per row), the votes' dtype and range, and the row ids.
+
+        Raises
+        ------
+        LabelMatrixError
+            Naming the file and what is wrong, for any file that is not a valid label matrix
+            (truncated, empty, not a zip, tampered with).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "L.npz")
+        >>> _ = open(p, "wb").write(b"PK")
+        >>> LabelMatrix.load(p)
+        Traceback (most recent call last):
+        ...
+        weaksup.errors.LabelMatrixError: cannot read label matrix from ...: BadZipFile: File is not a zip file
+        """
         try:
-            with np.load(path, allow_pickle=False) as z:
-                meta = json.loads(bytes(z["meta"]).decode())
-                if meta.get("format") != "weaksup.LabelMatrix":
-                    raise LabelMatrixError(f"{path} is not a weaksup label matrix")
-                csr = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(meta["shape"]))
-                kind = meta["index_kind"]
-                if kind == "range":
-                    index = pd.RangeIndex(*meta["index_range"])
-                elif kind == "str":
-                    index = pd.Index(z["index"].astype(object))
+            with mf.NpzReader(path) as z:
+                meta = z.meta()
+                shape, lf_names, cardinality, dtype = mf.check_meta(meta)
+                csr = file_csr(z.member("data"), z.member("indices"), z.member("indptr"), shape, dtype, cardinality)
+                if meta["version"] == 1:
+                    index = mf.decode_v1_index(meta, z.member, shape[0])
                 else:
-                    index = pd.Index(z["index"])
-        except (KeyError, ValueError, OSError, json.JSONDecodeError) as exc:
-            if isinstance(exc, LabelMatrixError):
-                raise
+                    index = mf.decode_index(meta.get("index"), z.member, shape[0])
+            return cls._trusted(csr, lf_names, index, cardinality)
+        except LabelMatrixError as exc:
             raise LabelMatrixError(f"cannot read label matrix from {path}: {exc}") from exc
-        index.name = meta.get("index_name")
-        return cls(csr, lf_names=meta["lf_names"], index=index, cardinality=meta["cardinality"])
+        except Exception as exc:  # the bytes are untrusted: any failure to parse them means a bad file
+            raise LabelMatrixError(f"cannot read label matrix from {path}: {type(exc).__name__}: {exc}") from exc
 
 
 def _merge_cardinality(a: LabelMatrix, b: LabelMatrix) -> int | None:
     if a.cardinality is None or b.cardinality is None:
         return a.cardinality if b.cardinality is None else b.cardinality
     return max(a.cardinality, b.cardinality)
-
-
-def _first_bad_position(arr: np.ndarray) -> tuple[int, int]:
-    for pos, value in np.ndenumerate(arr):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
-            if isinstance(value, float) and np.isfinite(value) and value == round(value):
-                continue
-            return pos  # type: ignore[return-value]
-    return (0, 0)
 
 
 def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:

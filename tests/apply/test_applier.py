@@ -143,13 +143,21 @@ def test_out_of_range_with_cardinality_and_vectorized_checks():
         LFApplier([wrong_len]).apply(frame(), progress=False)
 
 
-def test_vectorized_series_output_aligned_by_index():
+def test_vectorized_series_must_carry_the_batch_index():
+    # was test_vectorized_series_output_aligned_by_index, which asserted the realignment by label (#12 item 6)
+    @labeling_function(vectorized=True)
+    def same_index(df):
+        return pd.Series(np.where(df.text.str.len() > 3, 1, -1), index=df.index)
+
     @labeling_function(vectorized=True)
     def reversed_series(df):
         return pd.Series(np.where(df.text.str.len() > 3, 1, -1), index=df.index)[::-1]
 
-    L = LFApplier([reversed_series]).apply(frame(list("abcde")), progress=False)
+    L = LFApplier([same_index], chunk_size=2).apply(frame(list("abcde")), progress=False)
     assert L.to_dense().ravel().tolist() == [1, -1, -1, 1, -1]
+    with pytest.raises(LabelingFunctionError, match="'reversed_series'.*index differs") as info:
+        LFApplier([reversed_series]).apply(frame(list("abcde")), progress=False)
+    assert info.value.lf_name == "reversed_series" and info.value.row_id == "a"
 
 
 def test_duplicate_names_and_non_lfs_rejected():

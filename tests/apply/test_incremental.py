@@ -116,3 +116,50 @@ def test_failing_lf_is_not_cached():
 def test_incremental_with_workers(n_jobs):
     inc = IncrementalApplier(fifty()[:4], chunk_size=10, n_jobs=n_jobs)
     assert inc.apply(frame(), progress=False) == LFApplier(fifty()[:4]).apply(frame(), progress=False)
+
+
+def test_votes_beyond_int16_are_cached_without_wrapping(tmp_path):
+    big = LabelingFunction("big", lambda x: 40_000 + int(x.n))  # the votes were kept as int16 and wrapped
+    df = frame(5)
+    expected = LFApplier([big]).apply(df, progress=False)
+    assert IncrementalApplier([big]).apply(df, progress=False) == expected
+    IncrementalApplier([big], cache_dir=tmp_path).apply(df, progress=False)
+    reread = IncrementalApplier([big], cache_dir=tmp_path)
+    assert reread.apply(df, progress=False) == expected and reread.last_run_stats_["ran"] == []
+
+
+def test_clear_cache_deletes_only_what_it_wrote(tmp_path):
+    (tmp_path / "mine").mkdir()
+    np.savez(tmp_path / "mine" / "features.npz", x=np.arange(3))  # the old clear_cache deleted */*.npz
+    np.savez(tmp_path / "top.npz", x=np.arange(3))
+    inc = IncrementalApplier([keyword_lf("my", 1)], cache_dir=tmp_path)
+    inc.apply(frame(), progress=False, dataset_key="train-v1")
+    inc.clear_cache()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "mine", "mine/features.npz", "top.npz"]
+    inc.apply(frame(), progress=False, dataset_key="train-v1")
+    assert inc.last_run_stats_["ran"] == ["keyword_my"]
+
+
+@pytest.mark.parametrize("key", ["../k", "../../k", "a/b", "..", "a\x00b", "", "/abs"])
+def test_dataset_key_cannot_escape_cache_dir(tmp_path, key):
+    cache = tmp_path / "a" / "cache"
+    key = str(tmp_path / "abs") if key == "/abs" else key
+    inc = IncrementalApplier([keyword_lf("my", 1)], cache_dir=cache)
+    inc.apply(frame(), progress=False, dataset_key=key)
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and all(cache in p.parents for p in written)
+    again = IncrementalApplier([keyword_lf("my", 1)], cache_dir=cache)
+    expected = LFApplier([keyword_lf("my", 1)]).apply(frame(), progress=False)
+    assert again.apply(frame(), progress=False, dataset_key=key) == expected
+    assert again.last_run_stats_["ran"] == []
+
+
+def test_unwritable_cache_dir_warns_and_still_labels(tmp_path):
+    (tmp_path / "a_file").write_text("not a folder")
+    inc = IncrementalApplier([keyword_lf("my", 1)], cache_dir=tmp_path / "a_file")
+    with pytest.warns(RuntimeWarning, match="votes are kept in memory only"):
+        L = inc.apply(frame(), progress=False)
+    assert L == LFApplier([keyword_lf("my", 1)]).apply(frame(), progress=False)
+    assert (tmp_path / "a_file").read_text() == "not a folder"
+    inc.clear_cache()

@@ -3,6 +3,7 @@ import pytest
 
 from weaksup import ABSTAIN, LabelingFunction, Row, labeling_function, preprocessor
 from weaksup.labeling import make_row_type
+from weaksup.labeling.row import rows_restored
 
 
 def test_decorator_names_and_resources():
@@ -68,3 +69,34 @@ def test_vectorized_lf_on_frame():
 
     out = short(pd.DataFrame({"text": ["ab", "abcd"]}))
     assert out.tolist() == [1, -1]
+
+
+def test_columns_named_like_row_methods_or_internals_read_as_columns():
+    RowT = make_row_type(("_values", "_fields", "keys", "copy", "class", "my field"))
+    x = RowT((1, 2, 3, 4, 5, 6))
+    assert (x._values, x._fields, x.keys, x.copy) == (1, 2, 3, 4)
+    assert getattr(x, "class") == 5 and getattr(x, "my field") == 6
+    assert Row.keys(x) == ["_values", "_fields", "keys", "copy", "class", "my field"]
+    y = Row.copy(x)
+    y.keys = 9
+    assert x.keys == 3 and y.keys == 9 and Row.to_dict(y)["keys"] == 9 and y != x
+    assert repr(x).startswith("Row({'_values': 1")
+
+
+def test_rows_restored_undoes_changes_made_in_the_block_in_this_thread_only():
+    import threading
+
+    RowT = make_row_type(("text",))
+    x, other = RowT(("a",)), RowT(("a",))
+    with rows_restored():
+        x.text = "b"
+        x["n"] = 1
+        with rows_restored():
+            x.text = "inner"
+        assert x.text == "b" and x.n == 1  # the inner block undid only its own change
+        t = threading.Thread(target=lambda: setattr(other, "text", "from another thread"))
+        t.start()
+        t.join()
+    assert x.to_dict() == {"text": "a"} and other.text == "from another thread"
+    x.text = "kept"  # outside a block changes stay
+    assert x.text == "kept"

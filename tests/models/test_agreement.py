@@ -31,11 +31,11 @@ def test_learned_class_balance_within_001(balance):
     np.testing.assert_allclose(model.class_balance_, np.bincount(y) / len(y), atol=0.01)
 
 
-def test_default_prior_is_uniform_and_kept_out_of_the_fit():
+def test_one_coin_prior_is_uniform_and_kept_out_of_the_fit():
     L, _ = make_votes(3000, ACCS, k=3, cov=0.6, seed=3)
-    plain = AgreementModel().fit(L)
+    plain = AgreementModel(class_conditional="never").fit(L)
     np.testing.assert_allclose(plain.class_balance_, [1 / 3] * 3)
-    given = AgreementModel().fit(L, class_balance=[0.6, 0.3, 0.1])
+    given = AgreementModel(class_conditional="never").fit(L, class_balance=[0.6, 0.3, 0.1])
     np.testing.assert_array_equal(plain.weights_, given.weights_)  # the prior only enters at prediction
     assert not np.allclose(plain.predict_proba(L), given.predict_proba(L))
 
@@ -89,3 +89,53 @@ def test_unique_rows_path_matches_pattern_path():
     a = AgreementModel().fit(L)
     b = AgreementModel().fit_from_stats(PatternCounts.from_label_matrix(L))
     np.testing.assert_allclose(a.predict_proba(L), b.predict_proba(L), atol=1e-9)
+
+
+def _biased_annotators(n, k, seed, balance=None, spread=0.15):
+    """Annotators that vote every class, each with its own per-class accuracy (Dawid-Skene's world)."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(k, n, p=balance)
+    L = -np.ones((n, 8), dtype=int)
+    for j in range(8):
+        acc = np.clip(rng.uniform(0.55, 0.85) + rng.normal(0, spread, k), 0.3, 0.98)
+        fire = rng.random(n) < 0.4
+        right = rng.random(n) < acc[y]
+        L[fire, j] = np.where(right, y, (y + rng.integers(1, k, n)) % k)[fire]
+    return L, y
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_class_conditional_learns_biased_annotators_and_their_class_balance(seed):
+    L, y = _biased_annotators(4000, 3, seed, balance=[0.6, 0.3, 0.1])
+    auto = AgreementModel().fit(L)
+    one_coin = AgreementModel(class_conditional="never").fit(L)
+    mv = MajorityVoter(cardinality=3).predict(L, tie_break="index")
+    assert auto.class_conditional_lfs_.all() and auto.confusion_strength_ < 1000
+    acc = (auto.predict(L, tie_break="index") == y).mean()
+    assert acc > (one_coin.predict(L, tie_break="index") == y).mean() and acc > (mv == y).mean() + 0.02
+    np.testing.assert_allclose(auto.class_balance_, np.bincount(y) / len(y), atol=0.05)
+
+
+def test_class_conditional_stays_one_coin_on_one_coin_votes():
+    """Symmetric LFs: the learned prior strength is large, so nothing is lost against the one-coin fit."""
+    L, y = make_votes(20_000, ACCS, k=2, cov=0.7, seed=5)
+    auto, one_coin = AgreementModel().fit(L), AgreementModel(class_conditional="never").fit(L)
+    assert auto.confusion_strength_ >= 1000
+    np.testing.assert_allclose(auto.accuracies_, one_coin.accuracies_, atol=0.01)
+    assert (auto.predict(L) == one_coin.predict(L)).mean() > 0.99
+
+
+def test_class_conditional_leaves_one_class_lfs_exactly_as_before():
+    L, _ = make_votes(6000, [0.9, 0.8, 0.85, 0.7, 0.95, 0.75], k=2, balance=[0.7, 0.3], cov=0.3, seed=4,
+                      one_class=True)
+    auto, one_coin = AgreementModel().fit(L), AgreementModel(class_conditional="never").fit(L)
+    assert not auto.class_conditional_lfs_.any() and auto.confusion_strength_ is None
+    np.testing.assert_array_equal(auto.predict_proba(L), one_coin.predict_proba(L))
+
+
+def test_class_conditional_model_saves_and_loads(tmp_path):
+    L, _ = _biased_annotators(1000, 3, 0)
+    model = AgreementModel().fit(L)
+    again = AgreementModel.load(model.save(tmp_path / "m"))
+    np.testing.assert_array_equal(again.predict_proba(L), model.predict_proba(L))
+    assert again.confusion_strength_ == model.confusion_strength_

@@ -34,3 +34,12 @@ def test_merge_errors_are_typed():
             PatternCounts.from_label_matrix([[0, 1]], cardinality=3))
     with pytest.raises(ModelInputError, match="non-negative"):
         PatternCounts(a.patterns, [-1])
+
+
+@pytest.mark.parametrize("cov", [0.02, 0.9])  # few votes: sparse product; LFs voting on most rows: dense blocks
+def test_overlap_matrix_is_exact_on_both_routes(cov):
+    L, _ = make_votes(3000, [0.9, 0.8, 0.7, 0.6, 0.75], k=3, cov=cov, seed=4)
+    s = PatternCounts.from_label_matrix(L, cardinality=3)
+    onehot = np.concatenate([(L[:, [j]] == np.arange(3)).astype(float) for j in range(5)], axis=1)
+    counts = onehot.T @ onehot
+    np.testing.assert_array_equal(s.overlap_matrix(), counts / 3000)  # integer counts: exact, no rounding

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from weaksup import LabelMatrix, MajorityVoter
-from weaksup.errors import LabelMatrixError, ModelInputError
+from weaksup.errors import LabelMatrixError, ModelInputError, WeaksupWarning
 from weaksup.quality import (
     class_weights,
     importance_sample,
@@ -93,6 +93,25 @@ def test_from_annotations_builds_a_label_matrix_for_label_models():
     bad = df.copy()
     bad.loc[6, "answer"] = "neg"
     with pytest.raises(LabelMatrixError, match="'ann' gave item 't1' different labels"):
-        LabelMatrix.from_annotations(bad, item="tweet", annotator="worker", label="answer", classes=["neg", "pos"])
+        LabelMatrix.from_annotations(bad, item="tweet", annotator="worker", label="answer", classes=["neg", "pos"],
+                                     duplicates="error")
     with pytest.raises(LabelMatrixError, match="not one of classes"):
         LabelMatrix.from_annotations(df, item="tweet", annotator="worker", label="answer", classes=["neg"])
+
+
+@pytest.mark.parametrize(("policy", "expected"), [("majority", 1), ("first", 1), ("last", 0)])
+def test_from_annotations_resolves_conflicting_repeats_by_policy_and_warns(policy, expected):
+    # ann labels t1 pos, pos, neg: majority and first say pos (1), last says neg (0)
+    df = pd.DataFrame({"item": ["t1", "t1", "t2", "t1"], "annotator": ["ann", "ann", "bob", "ann"],
+                       "label": [1, 1, 0, 0]})
+    with pytest.warns(WeaksupWarning, match="1 \\(item, annotator\\) pairs have conflicting"):
+        L = LabelMatrix.from_annotations(df, cardinality=2, duplicates=policy)
+    assert L.to_dense().tolist() == [[expected, -1], [-1, 0]]
+
+
+def test_from_annotations_majority_ties_go_to_the_latest_label():
+    df = pd.DataFrame({"item": [0, 0, 0, 0], "annotator": ["a"] * 4, "label": [2, 1, 1, 2]})
+    with pytest.warns(WeaksupWarning):
+        assert LabelMatrix.from_annotations(df, cardinality=3).to_dense().tolist() == [[2]]
+    with pytest.raises(LabelMatrixError, match="duplicates must be one of"):
+        LabelMatrix.from_annotations(df, cardinality=3, duplicates="mean")

@@ -41,7 +41,9 @@ class LFApplier:
     n_jobs : int
         Worker processes: ``1`` runs in this process; ``k > 1`` uses ``k`` processes,
         ``-1`` all cores (joblib's loky). Chunks come back in input order, and an LF error
-        in a worker is raised here exactly as in-process.
+        in a worker is raised here exactly as in-process (chunks still running are cancelled,
+        so the next call may start fresh workers). LFs must pickle: one that does not
+        raises :class:`~weaksup.errors.LFPicklingError` naming it.
 
     Attributes
     ----------
@@ -94,6 +96,15 @@ class LFApplier:
         Returns
         -------
         LabelMatrix
+
+        Raises
+        ------
+        LabelingFunctionError
+            An LF raised, or returned a Series whose index is not the batch's.
+        InvalidLabelError
+            An LF returned something that is not a label (named with the LF, row id and value).
+        ApplyInputError
+            The input has duplicate column names (``a`` twice, or ``1`` and ``"1"``).
         """
         frame, index = as_frame_or_array(data)
         self.errors_ = {}

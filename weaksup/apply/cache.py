@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import re
 import time
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +18,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from weaksup._files import atomic_path, file_sha256
 from weaksup.apply.applier import LFApplier
 from weaksup.apply.core import LFErrorRecord, as_frame_or_array, check_lfs
 from weaksup.labeling.lf import LabelingFunction
@@ -63,7 +69,11 @@ class IncrementalApplier:
         As for :class:`~weaksup.apply.applier.LFApplier`.
     cache_dir : str or Path, optional
         Also keep votes on disk (one ``.npz`` per LF and dataset, no pickle), so the cache
-        survives the process. Without it the cache lives in memory.
+        survives the process. Without it the cache lives in memory. A manifest in the
+        folder (``weaksup-cache.json``) lists what the cache wrote, with a SHA-256 of each
+        file: a torn, edited or foreign file is never reused (its votes are recomputed),
+        and :meth:`clear_cache` deletes nothing else. Several appliers, in several
+        processes, may share one folder.
 
     Attributes
     ----------
@@ -113,7 +123,8 @@ class IncrementalApplier:
             As for :meth:`LFApplier.apply`.
         dataset_key : str, optional
             Your own stable name for these exact rows; skips hashing the data. Reusing a
-            key for different rows returns stale votes.
+            key for different rows returns stale votes. Any text is safe: on disk the key
+            becomes a sanitized prefix plus a hash, always a folder inside ``cache_dir``.
 
         Returns
         -------
@@ -124,11 +135,17 @@ class IncrementalApplier:
         frame, index = as_frame_or_array(data)
         key = str(dataset_key) if dataset_key is not None else data_key(data)
         prints = [lf.fingerprint() for lf in lfs]
+        disk = None if self.cache_dir is None else _DiskCache(self.cache_dir)
+        entries = disk.entries() if disk is not None else {}  # one manifest read per call
         columns: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for j, fp in enumerate(prints):
-            hit = self._load(fp, key, len(index))
-            if hit is not None:
-                columns[j] = hit
+            hit = self._memory.get((fp, key))
+            if hit is None and disk is not None:
+                hit = disk.load(entries, fp, key, len(index), self.cardinality)
+                if hit is not None:
+                    self._memory[(fp, key)] = hit
+            if hit is not None and hit[2] == len(index):
+                columns[j] = (hit[0], hit[1])
         stale = [j for j in range(len(lfs)) if j not in columns]
         self.errors_ = {}
         if stale:
@@ -136,12 +153,17 @@ class IncrementalApplier:
             L_new = applier.apply(frame, progress, fault_tolerant)
             self.errors_ = applier.errors_
             csc = L_new.csr.tocsc()
+            new: list[tuple[str, np.ndarray, np.ndarray]] = []
             for pos, j in enumerate(stale):
                 lo, hi = csc.indptr[pos], csc.indptr[pos + 1]
-                rows, votes = csc.indices[lo:hi].astype(np.int64), csc.data[lo:hi].astype(np.int16) - 1
+                rows = csc.indices[lo:hi].astype(np.int64)
+                votes = _narrow(csc.data[lo:hi].astype(np.int64) - 1)
                 columns[j] = (rows, votes)
                 if lfs[j].name not in self.errors_:
-                    self._store(prints[j], key, rows, votes, len(index))
+                    self._memory[(prints[j], key)] = (rows, votes, len(index))
+                    new.append((prints[j], rows, votes))
+            if disk is not None and new:
+                disk.store(key, len(index), new)
         self.last_run_stats_ = {
             "ran": [lfs[j].name for j in stale],
             "reused": [lf.name for j, lf in enumerate(lfs) if j not in stale],
@@ -170,39 +192,270 @@ class IncrementalApplier:
         return L.append_rows(new)
 
     def clear_cache(self) -> None:
-        """Forget every cached vote (in memory and in ``cache_dir``)."""
+        """Forget every cached vote: in memory, and the files this cache wrote in ``cache_dir``.
+
+        Only files listed in the cache's manifest, and still holding the bytes written
+        there, are deleted, then the folders the cache created if they are empty. Anything
+        else in ``cache_dir`` (your own ``.npz`` files, folders, edited cache files) stays.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import pandas as pd
+        >>> from weaksup.labeling.templates import keyword_lf
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> (root / "mine").mkdir()
+        >>> _ = (root / "mine" / "keep.npz").write_bytes(b"not the cache's")
+        >>> inc = IncrementalApplier([keyword_lf("my", 1)], cache_dir=root)
+        >>> _ = inc.apply(pd.DataFrame({"text": ["my song"]}), progress=False)
+        >>> inc.clear_cache()
+        >>> sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+        ['mine', 'mine/keep.npz']
+        """
         self._memory.clear()
-        if self.cache_dir is not None and self.cache_dir.exists():
-            for path in self.cache_dir.glob("*/*.npz"):
-                path.unlink()
+        if self.cache_dir is not None:
+            _DiskCache(self.cache_dir).clear()
 
     # storage ----------------------------------------------------------------------------------
-    def _path(self, fp: str, key: str) -> Path:
-        assert self.cache_dir is not None
-        return self.cache_dir / key / f"{fp}.npz"
+class _DiskCache:
+    """The votes kept in ``root``: one ``.npz`` per (data key, LF fingerprint), and a manifest.
 
-    def _load(self, fp: str, key: str, n: int) -> tuple[np.ndarray, np.ndarray] | None:
-        hit = self._memory.get((fp, key))
-        if hit is None and self.cache_dir is not None and self._path(fp, key).exists():
-            try:
-                with np.load(self._path(fp, key), allow_pickle=False) as z:
-                    hit = (z["rows"], z["votes"], int(z["n"]))
-            except (OSError, ValueError, KeyError):  # a torn or foreign file: recompute
-                hit = None
-            if hit is not None:
-                self._memory[(fp, key)] = hit
-        if hit is None or hit[2] != n:
+    Layout: ``root/<key folder>/<fingerprint>.npz``, where the key folder is a sanitized
+    prefix of the data key plus a hash of it, so no key (``"../k"``, absolute, NUL, any
+    text) names a path outside ``root``. The manifest (``root/weaksup-cache.json``) lists
+    each file written, with the data key, the row count and the SHA-256 of its bytes, and
+    the folders the cache created. It decides everything:
+
+    * a file is reused only if the manifest lists it and its bytes hash to the listed
+      SHA-256 and its arrays are well formed; anything else is recomputed, never fatal;
+    * :meth:`clear` deletes only listed files whose bytes still match, and listed folders
+      once empty, so files the cache did not write are never deleted.
+
+    The cache writes only to names of its own form (``<prefix>-<16 hex>/<hex>.npz``) and
+    the manifest. Files and the manifest are written with
+    :func:`weaksup._files.atomic_path`, and writers
+    (store, clear) hold an exclusive ``flock`` on ``root``, so appliers in several processes
+    never lose each other's manifest entries; readers need no lock (renames are atomic).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.manifest = self.root / _MANIFEST
+
+    # reading -----------------------------------------------------------------------------------
+    def _read(self) -> dict[str, Any] | None:
+        """The manifest (empty when missing), or None when a file of that name is not ours."""
+        try:
+            doc = json.loads(self.manifest.read_bytes())
+        except FileNotFoundError:
+            return {"format": _FORMAT, "version": _VERSION, "entries": {}, "folders": []}
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, absurdly nested
             return None
-        return hit[0], hit[1]
+        if not isinstance(doc, dict) or doc.get("format") != _FORMAT or doc.get("version") != _VERSION:
+            return None
+        entries = doc.get("entries") if isinstance(doc.get("entries"), dict) else {}
+        folders = doc.get("folders") if isinstance(doc.get("folders"), list) else []
+        return {  # keep only well-formed records: a hand-edited manifest cannot point elsewhere
+            "format": _FORMAT,
+            "version": _VERSION,
+            "entries": {rel: e for rel, e in entries.items() if _valid_entry(rel, e)},
+            "folders": sorted({f for f in folders if isinstance(f, str) and _FOLDER_RE.fullmatch(f)}),
+        }
 
-    def _store(self, fp: str, key: str, rows: np.ndarray, votes: np.ndarray, n: int) -> None:
-        self._memory[(fp, key)] = (rows, votes, n)
-        if self.cache_dir is not None:
-            path = self._path(fp, key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, rows=rows, votes=votes, n=np.int64(n))
-            tmp.replace(path)  # atomic: a reader never sees half a file
+    def entries(self) -> dict[str, dict[str, Any]]:
+        doc = self._read()
+        return {} if doc is None else doc["entries"]
+
+    def load(
+        self, entries: dict[str, dict[str, Any]], fp: str, key: str, n: int, cardinality: int | None
+    ) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """The cached ``(rows, votes, n)``, or None unless the file is exactly what was written."""
+        rel = _relpath(fp, key)
+        entry = entries.get(rel)
+        if entry is None or entry["key"] != key or entry["n"] != n or not self._owned(rel):
+            return None
+        try:
+            blob = (self.root / rel).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(blob).hexdigest() != entry["sha256"]:  # torn, truncated or edited
+            return None
+        try:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+                if sorted(z.files) != ["n", "rows", "votes"]:
+                    return None
+                rows, votes, stored_n = z["rows"], z["votes"], z["n"]
+        except Exception:  # whatever an unreadable file raises, it is a cache miss, never an error
+            return None
+        return (rows, votes, n) if _valid_arrays(rows, votes, stored_n, n, cardinality) else None
+
+    def _owned(self, rel: str) -> bool:
+        """``root/rel`` is a plain file reached without links (so never a file elsewhere)."""
+        path = self.root / rel
+        real = os.path.join(os.path.realpath(self.root), *rel.split("/"))
+        return not path.is_symlink() and path.is_file() and os.path.realpath(path) == real
+
+    # writing -----------------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold an exclusive lock on ``root`` (released by the OS if the process dies)."""
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): concurrent writers may lose entries, never files
+            yield
+            return
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def _write(self, doc: dict[str, Any]) -> None:
+        with atomic_path(self.manifest) as tmp:
+            tmp.write_text(json.dumps(doc, sort_keys=True), encoding="utf-8")
+
+    def store(self, key: str, n: int, columns: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        """Write each LF's ``(fingerprint, rows, votes)`` for data ``key``; a failure only warns.
+
+        The manifest lists the new files (and keeps the checksum of any file they replace)
+        before they are written, so a process killed at any point leaves nothing that
+        :meth:`clear` does not know of; a second manifest write then drops the old checksums.
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with self._locked():
+                doc = self._read()
+                if doc is None:
+                    warnings.warn(
+                        f"{str(self.manifest)!r} is not a weaksup cache manifest; votes are not cached on "
+                        "disk (remove or rename that file to enable the cache)",
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                    return
+                folder = _key_folder(key)
+                if not (self.root / folder).exists() and folder not in doc["folders"]:
+                    doc["folders"].append(folder)
+                blobs: dict[str, bytes] = {}
+                for fp, rows, votes in columns:
+                    buf = io.BytesIO()  # built in memory: a temporary file lives for one write only
+                    np.savez(buf, rows=rows, votes=votes, n=np.int64(n))
+                    rel = _relpath(fp, key)
+                    blobs[rel] = buf.getvalue()
+                    old = doc["entries"].get(rel, {})
+                    replaced = {old.get("sha256"), *old.get("replaced", [])} - {None}
+                    digest = hashlib.sha256(blobs[rel]).hexdigest()
+                    entry = {"sha256": digest, "key": key, "n": int(n), "replaced": sorted(replaced)}
+                    doc["entries"][rel] = entry
+                self._write(doc)
+                path = self.root / folder
+                path.mkdir(exist_ok=True)
+                if path.is_symlink() or not path.is_dir():  # not the cache's own folder: keep out
+                    raise OSError(f"{str(path)!r} is not a folder of this cache")
+                for rel, blob in blobs.items():
+                    with atomic_path(self.root / rel) as tmp:
+                        tmp.write_bytes(blob)
+                for rel in blobs:
+                    del doc["entries"][rel]["replaced"]
+                self._write(doc)
+        except OSError as exc:
+            warnings.warn(
+                f"could not write the vote cache in {str(self.root)!r} ({exc}); "
+                "votes are kept in memory only",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
+    def clear(self) -> None:
+        """Delete the files this cache wrote (if unchanged) and its folders (if empty).
+
+        A listed file is deleted when its bytes match a checksum the manifest holds for it;
+        so are the hidden temporary files of killed writes of it (``.<name>.*.tmp<suffix>``,
+        the :func:`~weaksup._files.atomic_path` pattern) and of the manifest.
+        """
+        if not self.manifest.exists():
+            return
+        with self._locked():
+            doc = self._read()
+            if doc is None:  # a foreign file under the manifest's name: we know of nothing to delete
+                return
+            doomed = [p for p in self.root.glob(f".{_MANIFEST}.*.tmp.json") if self._owned(p.name)]
+            for rel, entry in doc["entries"].items():
+                folder, name = rel.split("/")
+                try:
+                    sums = {entry["sha256"], *entry.get("replaced", [])}
+                    if self._owned(rel) and file_sha256(self.root / rel) in sums:
+                        doomed.append(self.root / rel)
+                    temps = (self.root / folder).glob(f".{name}.*.tmp.npz")
+                    doomed += [p for p in temps if self._owned(f"{folder}/{p.name}")]
+                except OSError:  # unreadable: left in place, but forgotten below
+                    pass
+            for path in doomed:
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+            for folder in doc["folders"]:
+                try:
+                    os.rmdir(self.root / folder)  # only when empty; never follows a link
+                except OSError:
+                    pass
+            self.manifest.unlink(missing_ok=True)  # every entry is forgotten, deleted or not
+
+
+_MANIFEST = "weaksup-cache.json"
+_FORMAT, _VERSION = "weaksup-vote-cache", 1
+_FOLDER_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,39}-[0-9a-f]{16}")
+_FILE_RE = re.compile(r"[0-9a-f]{1,64}\.npz")
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def _key_folder(key: str) -> str:
+    """A safe, unique folder name for a data key: a sanitized prefix (for people) plus a hash."""
+    prefix = re.sub(r"[^A-Za-z0-9._-]", "_", key)[:40].lstrip(".") or "key"
+    return f"{prefix}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def _relpath(fp: str, key: str) -> str:
+    name = fp if re.fullmatch(r"[0-9a-f]{1,64}", fp) else hashlib.sha256(fp.encode()).hexdigest()[:32]
+    return f"{_key_folder(key)}/{name}.npz"
+
+
+def _valid_entry(rel: Any, entry: Any) -> bool:
+    folder, _, name = rel.partition("/") if isinstance(rel, str) else ("", "", "")
+    return (
+        bool(_FOLDER_RE.fullmatch(folder) and _FILE_RE.fullmatch(name))
+        and isinstance(entry, dict)
+        and isinstance(entry.get("sha256"), str)
+        and bool(_SHA_RE.fullmatch(entry["sha256"]))
+        and isinstance(entry.get("key"), str)
+        and _key_folder(entry["key"]) == folder
+        and type(entry.get("n")) is int
+        and isinstance(replaced := entry.get("replaced", []), list)
+        and all(isinstance(s, str) and _SHA_RE.fullmatch(s) for s in replaced)
+    )
+
+
+def _valid_arrays(
+    rows: np.ndarray, votes: np.ndarray, stored_n: np.ndarray, n: int, cardinality: int | None
+) -> bool:
+    """Arrays as :meth:`_DiskCache.store` writes them: unique sorted rows in ``[0, n)``, votes in range."""
+    if rows.dtype != np.int64 or votes.dtype.kind != "i" or rows.ndim != 1 or votes.shape != rows.shape:
+        return False
+    if stored_n.shape != () or stored_n.dtype.kind != "i" or int(stored_n) != n:
+        return False
+    if len(rows) and (rows[0] < 0 or rows[-1] >= n or (np.diff(rows) <= 0).any()):
+        return False
+    return not len(votes) or (votes.min() >= 0 and (cardinality is None or votes.max() < cardinality))
+
+
+def _narrow(votes: np.ndarray) -> np.ndarray:
+    """Votes in the smallest signed dtype that holds them (int16 for usual cardinalities; never wraps)."""
+    for dtype in (np.int16, np.int32):
+        if not len(votes) or votes.max() <= np.iinfo(dtype).max:
+            return votes.astype(dtype)
+    return votes
 
 
 def _assemble(

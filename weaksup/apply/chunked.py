@@ -6,18 +6,24 @@ per vote) can be gathered (:meth:`ChunkedApplier.apply`), or reduced chunk by ch
 (:meth:`ChunkedApplier.fit`). Probabilistic labels are written chunk by chunk, with their
 row ids, by :meth:`ChunkedApplier.export_labels` / :func:`label_file`.
 
-Row ids are the values of ``id_column`` when given, else the row's position in the file.
+Row ids are the values of ``id_column`` when given, else the row's position in the file. In
+CSV and JSON lines they are text exactly as written (``007`` stays ``"007"``), in parquet
+they keep the column's type, and an empty or duplicate id is an error: the rule of every
+weaksup reader (see :func:`read_chunks`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from weaksup._files import atomic_path, check_not_input
+from weaksup._ids import RowIds, csv_columns, csv_options, missing_column, read_jsonl
 from weaksup.apply.applier import LFApplier, stack_rows
 from weaksup.apply.core import LFErrorRecord, check_lfs, merge_errors
 from weaksup.errors import ModelInputError
@@ -55,10 +61,15 @@ def read_chunks(
     columns : sequence of str, optional
         Read only these columns (plus ``id_column``).
     id_column : str, optional
-        Column holding the row ids; it becomes the index. Otherwise the index is the
-        row's position in the file (0, 1, ... across chunks).
+        Column holding the row ids; it becomes the index. In CSV and JSON lines the ids
+        are text exactly as written (``007`` stays ``"007"``, ``1e3`` stays ``"1e3"``), in
+        parquet they keep the column's type; every chunk gets the same kind of index. An
+        empty or duplicate id (across chunks too) raises
+        :class:`~weaksup.errors.DataFileError` naming its row (for JSON lines, its line).
+        Without ``id_column`` the index is the row's position in the file (0, 1, ... across chunks).
     **read_kwargs
-        Passed to :func:`pandas.read_csv` / :func:`pandas.read_json`.
+        Passed to :func:`pandas.read_csv` / :func:`pandas.read_json` (they apply to the
+        other columns; the id column is always read as written).
 
     Examples
     --------
@@ -67,6 +78,9 @@ def read_chunks(
     >>> pd.DataFrame({"text": ["a", "b", "c"]}).to_csv(p, index=False)
     >>> [c.index.tolist() for c in read_chunks(p, chunk_size=2)]
     [[0, 1], [2]]
+    >>> _ = open(p, "w").write("id,text\\n007,a\\n1e3,b\\n7,c\\n")
+    >>> [c.index.tolist() for c in read_chunks(p, chunk_size=2, id_column="id")]
+    [['007', '1e3'], ['7']]
     """
     path = Path(path)
     if not path.exists():
@@ -77,29 +91,47 @@ def read_chunks(
     if suffix not in _READABLE:
         raise ValueError(f"cannot read {path.name!r} in chunks: use one of {', '.join(_READABLE)}")
     cols = None if columns is None else list(dict.fromkeys([*columns, *([id_column] if id_column else [])]))
+    # (frame, positions): JSON lines name each row by its line number, the others by its row number
+    chunks: Iterator[tuple[pd.DataFrame, list[int] | None]]
     if suffix in (".parquet", ".pq"):
         try:
             import pyarrow.parquet as pq
         except ImportError as exc:  # pragma: no cover
             raise ImportError("reading parquet needs pyarrow: pip install 'weaksup[parquet]'") from exc
-        frames = (
-            batch.to_pandas()
-            for f in _parquet_files(path)
+        files = _parquet_files(path)
+        names = pq.read_schema(files[0]).names
+        if id_column is not None and id_column not in names:
+            raise missing_column(path, id_column, names)
+        chunks = (
+            (batch.to_pandas(), None)
+            for f in files
             for batch in pq.ParquetFile(f).iter_batches(batch_size=chunk_size, columns=cols)
         )
     elif suffix == ".csv":
-        frames = pd.read_csv(path, chunksize=chunk_size, usecols=cols, **read_kwargs)
+        kwargs = dict(read_kwargs)
+        if id_column is not None:
+            header = csv_columns(path, kwargs)
+            if id_column not in header:
+                raise missing_column(path, id_column, header)
+            kwargs = csv_options(header, id_column, kwargs)
+        chunks = ((f, None) for f in pd.read_csv(path, chunksize=chunk_size, usecols=cols, **kwargs))
     else:
-        reader = pd.read_json(path, lines=True, chunksize=chunk_size, **read_kwargs)
-        frames = (f if cols is None else f[cols] for f in reader)
+        chunks = read_jsonl(path, chunk_size, id_column, read_kwargs)
+    ids = RowIds(path, id_column, where="line" if suffix in (".jsonl", ".json") else "row")
     offset = 0
-    for frame in frames:
+    for frame, positions in chunks:
         if id_column is not None:
             if id_column not in frame.columns:
-                raise KeyError(f"id_column {id_column!r} is not a column of {path}")
-            frame = frame.set_index(id_column)
+                if offset == 0:
+                    raise missing_column(path, id_column, frame.columns)
+                frame[id_column] = None  # JSON lines or a parquet part without it: empty ids, named by RowIds
+            index = ids.take(frame[id_column], first=offset + 1, positions=positions)
+            frame = frame.drop(columns=id_column)
+            frame.index = index
         else:
             frame.index = pd.RangeIndex(offset, offset + len(frame))
+        if cols is not None and positions is not None:
+            frame = frame[[c for c in cols if c != id_column]]
         offset += len(frame)
         yield frame
 
@@ -139,16 +171,31 @@ def fit_from_counts(model: Any, stats: PatternCounts, class_balance: Any = None,
 
 
 class _LabelWriter:
-    """Appends labels frames to one ``.parquet`` / ``.csv`` / ``.jsonl`` file, chunk by chunk."""
+    """Appends labels frames to one ``.parquet`` / ``.csv`` / ``.jsonl`` file, chunk by chunk, atomically.
+
+    Every chunk goes to one temporary file beside ``out``, renamed onto ``out`` by :meth:`close`
+    only when the last chunk is written; :meth:`abort` (or leaving the ``with`` block on an
+    exception) removes it. So ``out`` is always either the previous complete file or the new one.
+    """
 
     def __init__(self, out: Path) -> None:
         self.out, self.suffix = out, out.suffix.lower()
         if self.suffix not in _WRITABLE:
             raise ValueError(f"cannot write labels to {out.name!r}: use one of {', '.join(_WRITABLE)}")
-        out.parent.mkdir(parents=True, exist_ok=True)
+        self._stack = ExitStack()
+        self.tmp: Path = self._stack.enter_context(atomic_path(out))
         self._pq: Any = None
         self._schema: Any = None
         self._started = False
+
+    def __enter__(self) -> _LabelWriter:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is None:
+            self.close()
+        else:
+            self.abort(exc)
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.suffix == ".parquet":
@@ -158,22 +205,44 @@ class _LabelWriter:
             table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._schema)
             if self._pq is None:
                 self._schema = table.schema.remove_metadata()
-                self._pq = pq.ParquetWriter(self.out, self._schema)
+                self._pq = pq.ParquetWriter(self.tmp, self._schema)
             self._pq.write_table(table)
         elif self.suffix == ".csv":
-            frame.to_csv(self.out, mode="a" if self._started else "w", header=not self._started, index=False)
+            frame.to_csv(self.tmp, mode="a" if self._started else "w", header=not self._started, index=False)
         else:
             columns = [frame[c].tolist() for c in frame.columns]
-            with self.out.open("a" if self._started else "w", encoding="utf-8") as fh:
+            with self.tmp.open("a" if self._started else "w", encoding="utf-8") as fh:
                 for values in zip(*columns, strict=True):
                     fh.write(json.dumps(dict(zip(frame.columns, values, strict=True))) + "\n")
         self._started = True
 
     def close(self) -> None:
+        """Finish the file and rename it onto ``out``."""
+        try:
+            if self._pq is not None:
+                self._pq.close()
+                self._pq = None
+            elif not self._started:  # no rows at all: still leave a readable, empty file
+                self.tmp.write_text("" if self.suffix != ".csv" else "id\n")
+        except BaseException as exc:
+            self.abort(exc)
+            raise
+        self._stack.close()  # the rename
+
+    def abort(self, exc: BaseException | None = None) -> None:
+        """Drop the temporary file; ``out`` keeps what it held before (or stays absent)."""
         if self._pq is not None:
-            self._pq.close()
-        elif not self._started:  # no rows at all: still leave a readable, empty file
-            self.out.write_text("" if self.suffix != ".csv" else "id\n")
+            try:
+                self._pq.close()
+            except Exception:  # the file is being thrown away
+                pass
+            self._pq = None
+        err = exc if exc is not None else _Aborted(f"writing {self.out} was aborted")
+        self._stack.__exit__(type(err), err, err.__traceback__)
+
+
+class _Aborted(Exception):
+    """Passed to the temporary file's context when a write is aborted without an exception."""
 
 
 class ChunkedApplier:
@@ -186,7 +255,8 @@ class ChunkedApplier:
     chunk_size : int
         Rows read (and labelled) at a time.
     id_column : str, optional
-        Column with the row ids; otherwise ids are row positions in the file.
+        Column with the row ids, read as :func:`read_chunks` does (CSV / JSON-lines ids as
+        written, text; empty or duplicate ids are errors); otherwise ids are row positions in the file.
     columns : sequence of str, optional
         Columns the LFs need (read only these).
     n_jobs : int
@@ -344,22 +414,21 @@ class ChunkedApplier:
         >>> pd.read_json(out, lines=True)["prob_1"].tolist()
         [1.0, 0.5]
         """
+        check_not_input(out, path, what="labels file")
         if L is None:
             if path is None:
                 raise ValueError("give the data file (path) or its label matrix (L)")
             chunks: Any = self.iter_apply(path, progress=progress, fault_tolerant=fault_tolerant)
         else:
             chunks = [L] if isinstance(L, LabelMatrix) else list(L)
-        writer = _LabelWriter(Path(out))
-        try:
+        # the previous ``out`` stays in place until the last chunk is written (and if any chunk fails)
+        with _LabelWriter(Path(out)) as writer:
             for L_chunk in chunks:
                 for start in range(0, L_chunk.n_rows, self.chunk_size):  # bounded probability arrays
                     part = L_chunk[start : start + self.chunk_size]
                     P = model.predict_proba(part)
                     writer.write(labels_frame(P, L=part if include_votes else None, index=part.index,
-                                              class_names=class_names))
-        finally:
-            writer.close()
+                                              class_names=class_names, file_format=writer.suffix))
         return Path(out)
 
 
@@ -424,6 +493,7 @@ def label_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, ou
     >>> len(load_labels(out))
     20
     """
+    check_not_input(out, path, what="labels file")  # before any work: the data file is read (twice) while writing
     ca = ChunkedApplier(lfs, cardinality, chunk_size, id_column, columns, n_jobs)
     kept: list[LabelMatrix] | None = None
     if fit:

@@ -11,13 +11,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import InvalidLabelError, LabelingFunctionError
+from weaksup.errors import ApplyInputError, InvalidLabelError, LabelingFunctionError
 from weaksup.labeling.lf import LabelingFunction
-from weaksup.labeling.preprocessor import Preprocessor, fresh_copy
-from weaksup.labeling.row import make_row_type
+from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
+from weaksup.labeling.row import make_row_type, rows_restored
 from weaksup.matrix import ABSTAIN, LabelMatrix
 
 _INT_TYPES = frozenset({int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64})
+# Largest label an LF may return. No label model handles 2**31 classes, so a larger vote is a bug (a hash,
+# a timestamp, an overflowed count), and it keeps every label matrix in 32-bit storage (label + 1).
+MAX_LABEL = int(np.iinfo(np.int32).max) - 1
 
 
 @dataclass
@@ -46,6 +49,12 @@ class Batch:
     index: pd.Index
     _rows: list[Any] | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if isinstance(self.data, np.ndarray) and self.data.flags.writeable:
+            view = self.data.view()  # LFs share the batch (and it may be the user's array): read-only
+            view.flags.writeable = False
+            self.data = view
+
     def __len__(self) -> int:
         return len(self.index)
 
@@ -66,6 +75,7 @@ class Batch:
 def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
     """Normalise supported inputs (DataFrame, list of dicts, numpy array) to a batchable object and row ids."""
     if isinstance(data, pd.DataFrame):
+        check_columns(data)
         return data, data.index
     if isinstance(data, np.ndarray):
         if data.ndim == 1:
@@ -73,10 +83,30 @@ def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
         return data, pd.RangeIndex(len(data))
     if isinstance(data, (list, tuple)) and all(isinstance(r, dict) for r in data):
         frame = pd.DataFrame.from_records(list(data)) if data else pd.DataFrame()
+        check_columns(frame)
         return frame, frame.index
     raise TypeError(
         f"LFs apply to a pandas DataFrame, a list of dicts or a numpy array, not {type(data).__name__}"
     )
+
+
+def check_columns(frame: pd.DataFrame) -> None:
+    """Refuse column names that two fields of a row would share (``a`` twice, or ``1`` and ``"1"``).
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame([[1, 2]], columns=["a", "a"]))
+    Traceback (most recent call last):
+    ...
+    weaksup.errors.ApplyInputError: the input has duplicate column names ['a', 'a']; rename them (LFs read fields by name)
+    """
+    columns = frame.columns
+    if columns.is_unique and all(type(c) is str for c in columns):
+        return
+    names = pd.Index([str(c) for c in columns])
+    if names.has_duplicates:
+        clash = [c for c, name in zip(columns, names, strict=True) if name in set(names[names.duplicated()])]
+        raise ApplyInputError(f"the input has duplicate column names {clash!r}; rename them (LFs read fields by name)")
 
 
 def slice_batches(data: pd.DataFrame | np.ndarray, index: pd.Index, chunk_size: int) -> list[Batch]:
@@ -103,63 +133,114 @@ def balanced_chunk_size(n_rows: int, chunk_size: int, n_jobs: int, per_worker: i
 
 
 def validate_votes(votes: Any, lf: LabelingFunction, index: pd.Index, cardinality: int | None) -> np.ndarray:
-    """Turn an LF's output for a batch into an ``int64`` vector, or raise naming the LF, row and value."""
+    """Turn an LF's output for a batch into an ``int64`` vector, or raise naming the LF, row and value.
+
+    Arrays and lists are taken by position. A pandas Series (or one-column DataFrame) must carry
+    the batch's own index, in order: realigning it by label would put votes on the wrong rows
+    whenever the LF's index is not the batch's (a reset or renumbered index on shuffled input).
+    """
+    first = index[0] if len(index) else None
+    if isinstance(votes, pd.DataFrame):
+        if votes.shape[1] != 1:
+            raise LabelingFunctionError(lf.name, first, f"returned a DataFrame of shape {votes.shape}; return one label per row")
+        votes = votes.iloc[:, 0]
     if isinstance(votes, pd.Series):
-        if not votes.index.equals(index):
-            if index.is_unique and len(votes) == len(index) and votes.index.isin(index).all():
-                votes = votes.reindex(index)
-            else:
-                raise LabelingFunctionError(
-                    lf.name, index[0] if len(index) else None, "returned a Series whose index is not the batch's index"
-                )
-        votes = votes.to_numpy()
+        _check_series_index(votes.index, lf, index)
+        votes = votes.array
+    if isinstance(votes, pd.api.extensions.ExtensionArray):
+        # nullable (Int64) and Arrow arrays: to_numpy() would turn pd.NA into NaN and name a float
+        votes = votes.to_numpy() if isinstance(votes.dtype, np.dtype) else votes.to_numpy(dtype=object)
     if isinstance(votes, list):
-        types = set(map(type, votes))
-        if not types <= _INT_TYPES:
-            pos = next(i for i, v in enumerate(votes) if type(v) not in _INT_TYPES)
-            raise InvalidLabelError(lf.name, index[pos], votes[pos], _reason(votes[pos]))
-        arr = np.asarray(votes, dtype=np.int64) if votes else np.zeros(0, dtype=np.int64)
+        return _list_to_int64(votes, lf, index, cardinality)
+    arr = np.asarray(votes)
+    if arr.ndim == 0:
+        raise LabelingFunctionError(lf.name, first, f"a vectorized LF must return one label per row, got the scalar {arr!r}")
+    arr = arr.ravel() if arr.ndim == 2 and 1 in arr.shape else arr
+    if arr.ndim != 1 or len(arr) != len(index):
+        raise LabelingFunctionError(lf.name, first, f"returned shape {arr.shape} for a batch of {len(index)} rows")
+    if arr.dtype == object:
+        return _list_to_int64(arr.tolist(), lf, index, cardinality)
+    if arr.dtype.kind not in "iu":  # bool, float, str ... are never labels
+        if len(arr):
+            raise InvalidLabelError(lf.name, index[0], arr[0], _reason(arr[0]))
+        return np.zeros(0, dtype=np.int64)
+    return _check_range(arr, arr, lf, index, cardinality)
+
+
+def _check_series_index(got: pd.Index, lf: LabelingFunction, index: pd.Index) -> None:
+    if got.equals(index):
+        return
+    if len(got) != len(index):
+        where, row = f"{len(got)} labels for a batch of {len(index)} rows", index[0] if len(index) else None
     else:
-        arr = np.asarray(votes)
-        if arr.ndim == 0:
-            raise LabelingFunctionError(
-                lf.name, index[0] if len(index) else None, f"a vectorized LF must return one label per row, got the scalar {arr!r}"
-            )
-        arr = arr.ravel() if arr.ndim == 2 and 1 in arr.shape else arr
-        if arr.ndim != 1 or len(arr) != len(index):
-            raise LabelingFunctionError(
-                lf.name, index[0] if len(index) else None, f"returned shape {arr.shape} for a batch of {len(index)} rows"
-            )
-        if arr.dtype.kind not in "iu":
-            pos = _first_non_integer(arr)
-            if pos is None:
-                arr = arr.astype(np.int64)
-            else:
-                raise InvalidLabelError(lf.name, index[pos], arr[pos], _reason(arr[pos]))
-        arr = arr.astype(np.int64, copy=False)
+        pos = next((i for i, (a, b) in enumerate(zip(got, index, strict=True)) if not _same_id(a, b)), 0)
+        where, row = f"at position {pos} it is {got[pos]!r}, the batch's row id is {index[pos]!r}", index[pos]
+    raise LabelingFunctionError(
+        lf.name, row,
+        f"returned a pandas Series whose index differs from the batch's ({where}); votes are not realigned "
+        "by label: return a Series with index=batch.index, or a numpy array or list in batch order",
+    )
+
+
+def _same_id(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b) or (a != a and b != b)  # NaN ids equal themselves, as in Index.equals
+    except Exception:
+        return False
+
+
+def _is_label_type(t: type) -> bool:
+    """Integer types other than bool: int and its subclasses (IntEnum), every numpy integer (np.longlong)."""
+    return t in _INT_TYPES or (issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_)))
+
+
+def _list_to_int64(votes: list[Any], lf: LabelingFunction, index: pd.Index, cardinality: int | None) -> np.ndarray:
+    """Labels from a list of Python or numpy scalars, or raise naming the first value that is not a label."""
+    if not votes:
+        return np.zeros(0, dtype=np.int64)
+    types = set(map(type, votes))
+    if types <= _INT_TYPES or all(map(_is_label_type, types)):
+        try:
+            arr = np.asarray(votes, dtype=np.int64)
+        except OverflowError:  # beyond int64 (2**63, np.uint64(2**63)): named below
+            pass
+        else:
+            return _check_range(arr, votes, lf, index, cardinality)
+    top = _top_label(cardinality)
+    pos = next(i for i, v in enumerate(votes) if not (_is_label_type(type(v)) and ABSTAIN <= v <= top))
+    value = votes[pos]
+    reason = _range_reason(value, cardinality) if _is_label_type(type(value)) else _reason(value)
+    raise InvalidLabelError(lf.name, index[pos], value, reason)
+
+
+def _top_label(cardinality: int | None) -> int:
+    return MAX_LABEL if cardinality is None else min(MAX_LABEL, cardinality - 1)
+
+
+def _check_range(arr: np.ndarray, raw: Any, lf: LabelingFunction, index: pd.Index, cardinality: int | None) -> np.ndarray:
+    """``arr`` as int64 when every label is -1 or in range; else raise naming ``raw[pos]``, the value as returned."""
     if len(arr):
-        bad = arr < ABSTAIN
-        if cardinality is not None:
-            bad |= arr >= cardinality
+        top = _top_label(cardinality)
+        bad = arr > top if arr.dtype.kind == "u" else (arr < ABSTAIN) | (arr > top)
         if bad.any():
             pos = int(np.argmax(bad))
-            top = f"0..{cardinality - 1}" if cardinality is not None else "0, 1, ..."
-            raise InvalidLabelError(lf.name, index[pos], int(arr[pos]), f"labels are {top}, or -1 to abstain")
-    return arr
+            raise InvalidLabelError(lf.name, index[pos], raw[pos], _range_reason(raw[pos], cardinality))
+    return arr.astype(np.int64, copy=False)
 
 
-def _first_non_integer(arr: np.ndarray) -> int | None:
-    if arr.dtype == object:
-        for pos, v in enumerate(arr):
-            if type(v) not in _INT_TYPES:
-                return pos
-        return None
-    return 0 if len(arr) else None  # bool, float, str ... are never labels
+def _range_reason(value: Any, cardinality: int | None) -> str:
+    if cardinality is not None and cardinality - 1 <= MAX_LABEL:
+        return f"labels are 0..{cardinality - 1}, or -1 to abstain"
+    if value < ABSTAIN:
+        return "labels are 0, 1, ..., or -1 to abstain"
+    return f"labels are class ids 0..{MAX_LABEL} at most (32 bits), or -1 to abstain"
 
 
 def _reason(value: Any) -> str:
     if value is None:
         return "return -1 (ABSTAIN) instead of None"
+    if value is pd.NA or value is pd.NaT:
+        return "a missing value is not a label; return -1 to abstain"
     if isinstance(value, (bool, np.bool_)):
         return "booleans are not labels; return a class id or -1"
     if isinstance(value, (float, np.floating)):
@@ -188,7 +269,7 @@ def _run_preprocessors(
             for i, row in enumerate(x):
                 try:
                     y = f(fresh_copy(row), **p.resources)
-                except Exception as exc:
+                except _LF_FAILURES as exc:
                     raise LabelingFunctionError(
                         lf_name, batch.index[i], f"preprocessor {p.name!r} raised {type(exc).__name__}: {exc}", exc
                     ) from exc
@@ -213,10 +294,10 @@ def apply_lf_to_batch(
     if lf.vectorized:
         try:
             x = _run_preprocessors(lf.pre, batch, cache, lf.name) if lf.pre else batch.data
-            votes = f(x)
+            votes = f(_isolated(x))
         except LabelingFunctionError:
             raise
-        except Exception as exc:
+        except _LF_FAILURES as exc:
             if not fault_tolerant:
                 raise LabelingFunctionError(lf.name, batch.index[0] if len(batch) else None,
                                             f"raised {type(exc).__name__} on the batch starting at this row: {exc}",
@@ -230,19 +311,35 @@ def apply_lf_to_batch(
     append = out.append
     record: LFErrorRecord | None = None
     n = len(rows)
-    while len(out) < n:
-        try:
-            for row in rows[len(out):] if out else rows:
-                append(f(row))
-        except Exception as exc:  # len(out) is the position of the row that raised
-            pos = len(out)
-            if not fault_tolerant:
-                raise LabelingFunctionError(lf.name, batch.index[pos], f"{type(exc).__name__}: {exc}", exc) from exc
-            if record is None:
-                record = LFErrorRecord(0, batch.index[pos], f"{type(exc).__name__}: {exc}")
-            record.count += 1
-            append(ABSTAIN)
+    with rows_restored():  # rows an LF changes are put back as read before the next LF sees them
+        while len(out) < n:
+            try:
+                for row in rows[len(out):] if out else rows:
+                    append(f(row))
+            except _LF_FAILURES as exc:  # len(out) is the position of the row that raised
+                pos = len(out)
+                if not fault_tolerant:
+                    raise LabelingFunctionError(lf.name, batch.index[pos], f"{type(exc).__name__}: {exc}", exc) from exc
+                if record is None:
+                    record = LFErrorRecord(0, batch.index[pos], f"{type(exc).__name__}: {exc}")
+                record.count += 1
+                append(ABSTAIN)
     return validate_votes(out, lf, batch.index, cardinality), record
+
+
+# An LF calling sys.exit() would end the interpreter (or kill a worker) with no word of which LF
+# did it; it is reported like any other LF failure. KeyboardInterrupt still stops the run.
+_LF_FAILURES = (Exception, SystemExit)
+
+
+def _isolated(x: Any) -> Any:
+    """The batch as one vectorized LF may see it: its changes reach neither the input nor the next LF."""
+    if isinstance(x, pd.DataFrame):
+        return isolated_frame(x)
+    if isinstance(x, np.ndarray) and x.flags.writeable:  # memoized preprocessor output, shared by LFs
+        x = x.view()
+        x.flags.writeable = False
+    return x
 
 
 @contextmanager
@@ -269,6 +366,8 @@ def apply_lfs_to_batch(
     lfs: Sequence[LabelingFunction], batch: Batch, cardinality: int | None, fault_tolerant: bool
 ) -> tuple[LabelMatrix, dict[str, LFErrorRecord]]:
     """Label one batch with every LF: a LabelMatrix of the batch's rows, and per-LF error records."""
+    if isinstance(batch.data, pd.DataFrame):
+        check_columns(batch.data)
     cache: dict[tuple[int, ...], Any] = {}
     columns, errors = [], {}
     with gc_paused():

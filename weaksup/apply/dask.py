@@ -73,6 +73,7 @@ def _label_task(payload: tuple[str, bytes], pdf: pd.DataFrame, cardinality: int 
         return "ok", PatternCounts.from_label_matrix(L, cardinality=cardinality), errors
     if what == "save":
         assert path is not None
+        # LabelMatrix.save is atomic: a worker killed mid-write leaves no partial part file
         return "ok", (str(L.save(path)), L.n_rows), errors
     return "ok", L, errors
 

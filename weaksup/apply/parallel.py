@@ -21,7 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from weaksup.apply.core import Batch, LFErrorRecord, apply_lfs_to_batch
-from weaksup.errors import LabelingFunctionError
+from weaksup.errors import LabelingFunctionError, LFPicklingError
 from weaksup.labeling.lf import LabelingFunction
 
 _WORKER_LFS: dict[str, list[LabelingFunction]] = {}
@@ -45,11 +45,56 @@ def effective_n_jobs(n_jobs: int | None) -> int:
 
 
 def dump_lfs(lfs: Sequence[LabelingFunction]) -> tuple[str, bytes]:
-    """Serialize LFs once with cloudpickle (lambdas and local functions included); key = content hash."""
+    """Serialize LFs once with cloudpickle (lambdas and local functions included); key = content hash.
+
+    An LF that does not pickle (it holds a lock, an open file, a client) raises
+    :class:`~weaksup.errors.LFPicklingError` naming it and the part that failed.
+
+    Examples
+    --------
+    >>> import threading
+    >>> from weaksup.labeling.lf import LabelingFunction
+    >>> locked = LabelingFunction("locked", lambda x, lock: -1, resources={"lock": threading.Lock()})
+    >>> from weaksup.errors import LFPicklingError
+    >>> try:
+    ...     dump_lfs([locked])
+    ... except LFPicklingError as err:
+    ...     print(err.lf_name, "/", err.detail[:35])
+    locked / its resource 'lock' does not pickle
+    """
     import cloudpickle  # a dependency of joblib (scikit-learn) and of dask
 
-    blob = cloudpickle.dumps(list(lfs), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        blob = cloudpickle.dumps(list(lfs), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        raise _unpicklable(lfs, exc) from exc
     return hashlib.sha1(blob).hexdigest(), blob
+
+
+def _unpicklable(lfs: Sequence[LabelingFunction], exc: Exception) -> LFPicklingError:
+    """The error naming the first LF (and its part: function, resource, preprocessor) that does not pickle."""
+    import cloudpickle
+
+    def fails(obj: Any) -> Exception | None:
+        try:
+            cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as err:
+            return err
+        return None
+
+    for lf in lfs:
+        err = fails(lf)
+        if err is None:
+            continue
+        parts = [(f"its resource {k!r}", v) for k, v in lf.resources.items()]
+        parts += [(f"its preprocessor {p.name!r}", p) for p in lf.pre] + [("its function", lf.f)]
+        what, err = next(((w, e) for w, e in ((w, fails(v)) for w, v in parts) if e is not None), ("it", err))
+        return LFPicklingError(
+            lf.name, f"{what} does not pickle ({type(err).__name__}: {err}); use n_jobs=1, or build the object "
+            "inside the LF (e.g. once per process, lazily)"
+        )
+    names = ", ".join(lf.name for lf in lfs)
+    return LFPicklingError(names, f"the set does not pickle ({type(exc).__name__}: {exc}); use n_jobs=1")
 
 
 def load_lfs(key: str, blob: bytes) -> list[LabelingFunction]:
@@ -85,8 +130,15 @@ def thaw_error(frozen: tuple[type, str, dict[str, Any]]) -> LabelingFunctionErro
 def label_chunk(
     key: str, blob: bytes, data: Any, index: pd.Index, cardinality: int | None, fault_tolerant: bool
 ) -> tuple[str, Any, Any]:
-    """Worker task: label one chunk; returns ``("ok", (data, indices, indptr, shape), errors)`` or ``("error", frozen, None)``."""
-    lfs = load_lfs(key, blob)
+    """Worker task: label one chunk.
+
+    Returns ``("ok", (data, indices, indptr, shape), errors)``, ``("error", frozen, None)`` for an LF
+    error, or ``("load_error", message, None)`` when the LFs could not be unpickled here.
+    """
+    try:
+        lfs = load_lfs(key, blob)
+    except Exception as exc:  # e.g. an LF's module is not importable in the worker
+        return "load_error", f"{type(exc).__name__}: {exc}", None
     try:
         L, errors = apply_lfs_to_batch(lfs, Batch(data, index), cardinality, fault_tolerant)
     except LabelingFunctionError as exc:
@@ -112,9 +164,17 @@ def iter_parallel(
     task = delayed(label_chunk)
     parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
     results = parallel(task(key, blob, b.data, b.index, cardinality, fault_tolerant) for b in batches)
-    for status, payload, errors in results:
-        if status == "error":
-            err = thaw_error(payload)
-            raise err from err.original
-        data, indices, indptr, shape = payload
-        yield sp.csr_matrix((np.asarray(data), np.asarray(indices), np.asarray(indptr)), shape=shape), errors
+    try:
+        for status, payload, errors in results:
+            if status == "load_error":
+                raise LFPicklingError(
+                    ", ".join(lf.name for lf in lfs), f"a worker process could not unpickle them ({payload}); define "
+                    "the LFs in the script or notebook that applies them, or in a module the workers can import"
+                )
+            if status == "error":
+                err = thaw_error(payload)
+                raise err from err.original
+            data, indices, indptr, shape = payload
+            yield sp.csr_matrix((np.asarray(data), np.asarray(indices), np.asarray(indptr)), shape=shape), errors
+    finally:  # stop the remaining tasks now, in this thread: an abandoned joblib generator, closed later
+        results.close()  # by the garbage collector, can shut the shared executor down under the next call

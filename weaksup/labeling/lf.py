@@ -28,7 +28,12 @@ class LabelingFunction:
     f : callable
         Row-wise: ``f(x, **resources) -> int`` where ``x`` is a row whose fields read as
         attributes and keys. Vectorized: ``f(batch, **resources) -> array`` of one label
-        per row of the batch (a pandas DataFrame, or a 2-D array for array input).
+        per row of the batch (a pandas DataFrame, or a 2-D array for array input). Arrays
+        and lists are taken in batch order; a pandas Series must carry the batch's own
+        index (it is never realigned by label). A label is any integer (``int``, an
+        ``IntEnum`` member, a numpy integer) from 0 to ``cardinality - 1``, or -1 to
+        abstain; bools, floats, None and ``pd.NA`` are errors. Changes ``f`` makes to its
+        row or batch are seen by no other LF, and arrays come read-only.
     resources : dict, optional
         Passed to ``f`` as keyword arguments (lookup tables, models, thresholds).
     pre : sequence of Preprocessor, optional

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from weaksup.labeling.row import Row
@@ -14,9 +15,10 @@ class Preprocessor:
     """Wraps ``f(x) -> x'``, run before the LFs that list it in ``pre``.
 
     Row-wise preprocessors get a copy of the row, so they may set new fields on it and
-    return it. Vectorized ones get the batch DataFrame and return a DataFrame with the
-    same rows. With ``memoize=True`` the result is computed once per row per apply and
-    shared by every LF that uses this preprocessor (spaCy parses, lookups, ...).
+    return it. Vectorized ones get a copy of the batch DataFrame (changes to it never reach
+    the input) and return a DataFrame with the same rows. With ``memoize=True`` the result
+    is computed once per row per apply and shared by every LF that uses this preprocessor
+    (spaCy parses, lookups, ...).
 
     Examples
     --------
@@ -53,12 +55,45 @@ class Preprocessor:
 
 
 def fresh_copy(x: Any) -> Any:
-    """A copy a preprocessor may change: shallow for rows, dicts and DataFrames (cheap), else ``x``."""
+    """A copy a preprocessor may change without touching its input: rows, dicts, DataFrames, arrays.
+
+    Rows and dicts are copied shallowly, DataFrames by :func:`isolated_frame`, arrays fully;
+    other objects are passed as they are.
+    """
     if isinstance(x, pd.DataFrame):
-        return x.copy(deep=False)
-    if isinstance(x, (Row, dict)):
+        return isolated_frame(x)
+    if isinstance(x, Row):
+        return Row.copy(x)  # not x.copy(): a field named "copy" wins over the method
+    if isinstance(x, (dict, np.ndarray)):
         return x.copy()
     return x
+
+
+def isolated_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A DataFrame whose changes (new columns, values set in place) never reach ``df``.
+
+    Under copy-on-write (always on since pandas 3, an option in pandas 2) a shallow copy
+    suffices and costs one object per column; without it, only a deep copy isolates.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"n": [1, 2]})
+    >>> mine = isolated_frame(df)
+    >>> mine["n"] = 0
+    >>> mine.loc[0, "n"] = 5
+    >>> df["n"].tolist()
+    [1, 2]
+    """
+    return df.copy(deep=not _copy_on_write())
+
+
+def _copy_on_write() -> bool:
+    if _PANDAS_MAJOR >= 3:
+        return True
+    return pd.get_option("mode.copy_on_write") is True
+
+
+_PANDAS_MAJOR = int(pd.__version__.split(".")[0])
 
 
 def preprocessor(

@@ -3,17 +3,52 @@
 from __future__ import annotations
 
 import keyword
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
+
+
+class _Journal(threading.local):
+    """Per thread: while an LF runs, the state of every row it changes, as it was before the change."""
+
+    log: list[tuple[Row, Any, dict[str, Any] | None]] | None = None
+
+
+_journal = _Journal()
+
+
+class _FieldOrMethod:
+    """A :class:`Row` method that yields to a field of the same name added later (``x.keys = ...``).
+
+    An input column named like a method gets a property on its per-schema class, which wins
+    outright; this covers fields a preprocessor adds. ``Row.keys(x)`` always calls the method.
+    """
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj: Row | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self.func
+        extra = obj._Row__extra
+        if extra is not None and self.name in extra:
+            return extra[self.name]
+        return self.func.__get__(obj, owner)
 
 
 class Row:
     """One input row. Fields read as attributes (``x.text``) and keys (``x["text"]``).
 
     Rows are cheap: a tuple of values shared with a per-schema class that maps names to
-    positions. Preprocessors get a :meth:`copy` they may change (``x.n_words = ...``),
-    so no LF ever sees another LF's changes.
+    positions. Preprocessors get a :meth:`copy` they may change (``x.n_words = ...``); a change
+    an LF makes to its row is undone when the LF has labeled the batch, so no LF ever sees
+    another LF's changes (changes inside a field's value, like ``x.tags.append(...)``, are not
+    tracked). A field named like a method (``keys``, ``get``, ``copy``, ``to_dict``) wins over
+    the method: ``x.keys`` is the field, and ``Row.keys(x)`` the method.
 
     Examples
     --------
@@ -21,91 +56,149 @@ class Row:
     >>> x = RowType(("hello", 3))
     >>> x.text, x["n"], x.to_dict()
     ('hello', 3, {'text': 'hello', 'n': 3})
+    >>> y = make_row_type(("keys",))(("k1",))
+    >>> y.keys, Row.keys(y)
+    ('k1', ['keys'])
     """
 
-    __slots__ = ("_values", "_extra")
-    _fields: tuple[str, ...] = ()
-    _positions: dict[str, int] = {}
+    # name-mangled (``_Row__values``) so that no plausible column name collides with them
+    __slots__ = ("__values", "__extra")
+    __fields: tuple[str, ...] = ()
+    __positions: dict[str, int] = {}
 
     def __init__(self, values: Sequence[Any], extra: dict[str, Any] | None = None) -> None:
-        object.__setattr__(self, "_values", values)
-        object.__setattr__(self, "_extra", extra)
+        object.__setattr__(self, "_Row__values", values)
+        object.__setattr__(self, "_Row__extra", extra)
 
     def __getitem__(self, key: str | int) -> Any:
-        pos = self._positions.get(key) if isinstance(key, str) else None
+        pos = self.__positions.get(key) if isinstance(key, str) else None
         if pos is not None:
-            return self._values[pos]
-        extra = self._extra
+            return self.__values[pos]
+        extra = self.__extra
         if extra is not None and key in extra:
             return extra[key]
         if isinstance(key, int) and not isinstance(key, bool):
-            return self._values[key]
+            return self.__values[key]
         raise KeyError(key)
 
-    def __getattr__(self, name: str) -> Any:  # only reached for fields added by preprocessors
-        extra = object.__getattribute__(self, "_extra")
+    def __getattr__(self, name: str) -> Any:  # reached for added fields and names that are not identifiers
+        extra = object.__getattribute__(self, "_Row__extra")
         if extra is not None and name in extra:
             return extra[name]
-        raise AttributeError(f"row has no field {name!r}; fields are {list(self.keys())}")
+        pos = type(self).__positions.get(name)
+        if pos is not None:
+            return object.__getattribute__(self, "_Row__values")[pos]
+        raise AttributeError(f"row has no field {name!r}; fields are {Row.keys(self)}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         self[name] = value
 
     def __setitem__(self, name: str, value: Any) -> None:
-        pos = self._positions.get(name)
+        values, extra = self.__values, self.__extra
+        log = _journal.log
+        if log is not None:  # an LF is changing its row: keep the row as read, restored after the LF
+            log.append((self, values if type(values) is tuple else list(values), None if extra is None else dict(extra)))
+        pos = self.__positions.get(name)
         if pos is not None:
-            values = self._values
             if not isinstance(values, list):
                 values = list(values)
-                object.__setattr__(self, "_values", values)
+                object.__setattr__(self, "_Row__values", values)
             values[pos] = value
             return
-        if self._extra is None:
-            object.__setattr__(self, "_extra", {})
-        self._extra[name] = value
+        if extra is None:
+            extra = {}
+            object.__setattr__(self, "_Row__extra", extra)
+        extra[name] = value
 
     def __contains__(self, key: object) -> bool:
-        return key in self._positions or (self._extra is not None and key in self._extra)
+        return key in self.__positions or (self.__extra is not None and key in self.__extra)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
+        return iter(Row.keys(self))
 
+    @_FieldOrMethod
     def keys(self) -> list[str]:
         """Field names, input columns first."""
-        return list(self._fields) + (list(self._extra) if self._extra else [])
+        return list(self.__fields) + (list(self.__extra) if self.__extra else [])
 
+    @_FieldOrMethod
     def get(self, key: str, default: Any = None) -> Any:
+        """The field ``key``, or ``default`` when the row has no such field."""
         try:
             return self[key]
         except KeyError:
             return default
 
+    @_FieldOrMethod
     def to_dict(self) -> dict[str, Any]:
         """The row as a plain dict."""
-        d = dict(zip(self._fields, self._values, strict=True))
-        if self._extra:
-            d.update(self._extra)
+        d = dict(zip(self.__fields, self.__values, strict=True))
+        if self.__extra:
+            d.update(self.__extra)
         return d
 
+    @_FieldOrMethod
     def copy(self) -> Row:
         """Shallow copy that may be changed without touching this row."""
-        return type(self)(list(self._values), dict(self._extra) if self._extra else None)
+        return type(self)(list(self.__values), dict(self.__extra) if self.__extra else None)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Row) and self.to_dict() == other.to_dict()
+        return isinstance(other, Row) and Row.to_dict(self) == Row.to_dict(other)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Row({self.to_dict()!r})"
+        return f"Row({Row.to_dict(self)!r})"
+
+
+@contextmanager
+def rows_restored() -> Iterator[None]:
+    """Undo, when the block ends, every change made in it (in this thread) to :class:`Row` objects.
+
+    The applier runs each row-wise LF inside this block, so the rows every LF gets are the rows
+    as read, whatever an earlier LF did to them. Nothing is recorded while no row is changed, so
+    it costs nothing for LFs that only read.
+
+    Examples
+    --------
+    >>> x = make_row_type(("text",))(("hi",))
+    >>> with rows_restored():
+    ...     x.text = "changed"
+    ...     x.extra = 1
+    >>> x.to_dict()
+    {'text': 'hi'}
+    """
+    outer = _journal.log
+    log: list[tuple[Row, Any, dict[str, Any] | None]] = []
+    _journal.log = log
+    try:
+        yield
+    finally:
+        _journal.log = outer
+        for row, values, extra in reversed(log):  # the earliest record of a row is its state as read
+            object.__setattr__(row, "_Row__values", values)
+            object.__setattr__(row, "_Row__extra", extra)
 
 
 @lru_cache(maxsize=256)
 def make_row_type(fields: tuple[str, ...]) -> type[Row]:
-    """A Row subclass for one schema; field names become attributes (when they are identifiers)."""
+    """A Row subclass for one schema; field names become attributes (when they are identifiers).
+
+    A field named like a public :class:`Row` method (``keys``, ``get``, ``copy``, ``to_dict``) wins
+    over the method on this class; names Row keeps for itself (underscored) read only as keys.
+
+    Examples
+    --------
+    >>> RowType = make_row_type(("get", "class"))
+    >>> x = RowType((1, 2))
+    >>> x.get, x["class"], getattr(x, "class")
+    (1, 2, 2)
+    """
     positions = {name: i for i, name in enumerate(fields)}
-    namespace: dict[str, Any] = {"__slots__": (), "_fields": fields, "_positions": positions}
+    namespace: dict[str, Any] = {"__slots__": (), "_Row__fields": fields, "_Row__positions": positions}
     for name, i in positions.items():
-        if name.isidentifier() and not keyword.iskeyword(name) and not hasattr(Row, name):
-            namespace[name] = property(lambda self, _i=i: self._values[_i], lambda self, v, _n=name: self.__setitem__(_n, v))
+        if name.isidentifier() and not keyword.iskeyword(name) and not (name.startswith("_") and hasattr(Row, name)):
+            namespace[name] = property(
+                lambda self, _i=i: self._Row__values[_i], lambda self, v, _n=name: self.__setitem__(_n, v)
+            )
     return type("Row", (Row,), namespace)

@@ -2,6 +2,16 @@
 
 from weaksup.models.agreement import AgreementModel
 from weaksup.models.base import BaseLabelModel, label_model_classes
+from weaksup.models.crowd import (
+    GLAD,
+    KOS,
+    MACE,
+    MMSR,
+    CrowdDawidSkene,
+    OneCoinDawidSkene,
+    Wawa,
+    ZeroBasedSkill,
+)
 from weaksup.models.dawid_skene import DawidSkene
 from weaksup.models.generative import GenerativeModel
 from weaksup.models.majority import MajorityVoter
@@ -28,3 +38,4 @@ __all__ = [
     "label_model_classes",
     "select_label_model",
 ]
+__all__ += ["CrowdDawidSkene", "GLAD", "KOS", "MACE", "MMSR", "OneCoinDawidSkene", "Wawa", "ZeroBasedSkill"]

@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from weaksup.matrix import LabelMatrix
+from weaksup.models._params import LOG_TABLE
 from weaksup.models.base import BaseLabelModel
 from weaksup.models.stats import StatsFitMixin, one_hot
 
@@ -56,6 +57,8 @@ class LogTableModel(StatsFitMixin, BaseLabelModel):
     >>> Fixed().fit(np.array([[0], [1]])).predict_proba(np.array([[0]])).round(2).tolist()
     [[0.8, 0.2]]
     """
+
+    _state_rules = {"log_table_": LOG_TABLE}
 
     def _predict_proba(self, L: LabelMatrix) -> np.ndarray:
         log_prior = np.log(np.clip(np.asarray(self.class_balance_, dtype=np.float64), 1e-300, None))

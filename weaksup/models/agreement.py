@@ -23,6 +23,8 @@ import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
+from weaksup.models._confusion import shrunk_confusion
+from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior
 from weaksup.models.stats import PatternCounts, one_hot
 
@@ -62,6 +64,12 @@ class AgreementModel(LogTableModel):
         Maximum iterations.
     tol : float
         Stop when no LF weight changes by more than this.
+    class_conditional : {"auto", "never"}
+        ``"auto"``: an LF that votes two or more classes (an annotator, a classifier used as an
+        LF) gets a class-conditional confusion matrix, Dawid-Skene style, shrunk towards its
+        one-coin accuracy with a prior strength learned from the votes (empirical Bayes, shared
+        by all such LFs; see ``confusion_strength_``); LFs that vote one class keep one accuracy.
+        ``"never"``: one accuracy for every LF.
 
     Attributes
     ----------
@@ -71,6 +79,11 @@ class AgreementModel(LogTableModel):
         Estimated accuracy of each LF (when it votes).
     lf_overlap_ : ndarray (m,)
         Number of rows on which each LF voted together with another LF.
+    class_conditional_lfs_ : ndarray of bool (m,)
+        LFs fitted with a confusion matrix (their ``weights_`` summarise its mean diagonal).
+    confusion_strength_ : float or None
+        Learned prior strength of those confusion matrices (pseudo-votes per class; large means
+        the LFs behave one-coin), None when no LF has one.
     class_balance_ : ndarray (k,)
     n_iter_ : int
 
@@ -88,10 +101,17 @@ class AgreementModel(LogTableModel):
     """
 
     min_lfs = 1
+    _parameter_rules = {"acc_prior": PROBABILITY, "prior_strength": Interval(float, 0), "learn_class_balance": BOOL,
+                        "max_iter": Interval(int, 1), "tol": Interval(float, 0),
+                        "class_conditional": Options("auto", "never")}
+    _state_rules = {"weights_": (("m",), None, None), "lf_accuracy_": (("m",), 0, 1),
+                    "lf_overlap_": (("m",), 0, None), "class_conditional_lfs_": (("m",), 0, 1, "optional")}
 
     def __init__(self, cardinality: int | None = None, acc_prior: float = 0.7, prior_strength: float = 100.0,
-                 learn_class_balance: bool = False, max_iter: int = 100, tol: float = 1e-5) -> None:
+                 learn_class_balance: bool = False, max_iter: int = 100, tol: float = 1e-5,
+                 class_conditional: str = "auto") -> None:
         super().__init__(cardinality=cardinality)
+        self.class_conditional = class_conditional
         self.acc_prior = acc_prior
         self.prior_strength = prior_strength
         self.learn_class_balance = learn_class_balance
@@ -135,7 +155,9 @@ class AgreementModel(LogTableModel):
         eye = np.eye(k)
         # rows on which each LF voted together with another LF
         overlap = np.bincount(P.indices, weights=np.repeat(c, np.diff(P.indptr)), minlength=m)
-        expected_right = _right_votes_binary(P, c, overlap) if k == 2 else _right_votes(P, c, m, k)
+        multi_class = _votes_several_classes(pats, m) if self.class_conditional == "auto" else np.zeros(m, bool)
+        if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
+            multi_class = np.zeros(m, bool)
         a0 = self.acc_prior * self.prior_strength
         b0 = (1.0 - self.acc_prior) * self.prior_strength
         lo, hi = 1.0 / k + 1e-4, 1.0 - 1e-4  # above chance: a weight never turns against its vote
@@ -146,34 +168,104 @@ class AgreementModel(LogTableModel):
 
         acc = np.full(m, self.acc_prior)
         weights = to_weights(acc)  # equal weights: majority vote
-        n_iter = 0
         steps = range(1, self.max_iter + 1)
         if progress:
             from tqdm.auto import tqdm
 
             steps = tqdm(steps, desc="AgreementModel", leave=False)
-        for step in steps:
-            n_iter = step
-            right = expected_right(weights)
-            acc = (right + a0) / (overlap + a0 + b0)
-            new = to_weights(acc)
-            delta = float(np.abs(new - weights).max()) if m else 0.0
-            weights = new
-            if delta < self.tol:
-                break
+        strength = None
+        if multi_class.any():
+            table, acc, strength, learned_balance, n_iter = self._em_with_confusion(
+                P, c, m, k, overlap, multi_class, a0, b0, to_weights, steps, class_balance
+            )
+            mean_diag = np.exp(table[:, np.arange(k), np.arange(k)]).mean(axis=1)
+            acc = np.where(multi_class, mean_diag, acc)
+            weights = to_weights(acc)
+        else:
+            expected_right = _right_votes_binary(P, c, overlap) if k == 2 else _right_votes(P, c, m, k)
+            n_iter = 0
+            for step in steps:
+                n_iter = step
+                right = expected_right(weights)
+                acc = (right + a0) / (overlap + a0 + b0)
+                new = to_weights(acc)
+                delta = float(np.abs(new - weights).max()) if m else 0.0
+                weights = new
+                if delta < self.tol:
+                    break
+            table = weights[:, None, None] * eye[None, :, :]
         self.n_iter_ = n_iter
         self.weights_ = weights
         self.lf_accuracy_ = np.clip(acc, lo, hi)
         self.lf_overlap_ = overlap
-        table = np.zeros((m, k + 1, k))
-        table[:, 1:, :] = weights[:, None, None] * eye[None, :, :]
-        self.log_table_ = table
-        self.class_balance_ = (np.full(k, 1.0 / k) if class_balance is None
-                               else np.asarray(class_balance, dtype=np.float64))
+        self.class_conditional_lfs_ = multi_class
+        self.confusion_strength_ = strength
+        log_table = np.zeros((m, k + 1, k))
+        log_table[:, 1:, :] = table
+        self.log_table_ = log_table
+        if class_balance is not None:
+            self.class_balance_ = np.asarray(class_balance, dtype=np.float64)
+        elif strength is not None:  # fitted jointly with the confusion matrices, so predictions use it
+            self.class_balance_ = learned_balance / learned_balance.sum()
+        else:
+            self.class_balance_ = np.full(k, 1.0 / k)
+
+    def _em_with_confusion(self, P: sp.csr_matrix, c: np.ndarray, m: int, k: int, overlap: np.ndarray,
+                           multi_class: np.ndarray, a0: float, b0: float, to_weights, steps,
+                           class_balance: np.ndarray | None):
+        """EM where LFs voting several classes have shrunk confusion matrices, the others one accuracy.
+
+        Returns the vote table ``[j, v, y]`` (log-likelihood of vote ``v`` given class ``y``, up
+        to a constant per LF), the one-coin accuracies, the learned prior strength, the class
+        balance learned with them and the number of iterations.
+        """
+        X = one_hot(P, k)
+        XT = X.T
+        Xm = X[:, np.repeat(multi_class, k)]
+        some = np.diff(Xm.indptr) > 0  # rows where an LF voting several classes voted
+        Xm, cm = Xm[some], c[some]
+        XmT = Xm.T
+        eye = np.eye(k)
+        diag = np.arange(k)
+        acc = np.full(m, self.acc_prior)
+        table = to_weights(acc)[:, None, None] * eye[None, :, :]
+        fixed_prior = class_balance is not None
+        log_prior = np.log(np.clip(class_balance, 1e-300, None)) if fixed_prior else np.zeros(k)
+        strength, n_iter = None, 0
+        for step in steps:
+            n_iter = step
+            Z = np.asarray(X @ table.reshape(m * k, k))
+            # LFs voting one class keep the one-coin fit: accuracies from the posterior of all LFs
+            # under a uniform prior, so a learned prior never feeds back into them.
+            post = _softmax(Z)
+            post *= c[:, None]
+            acc = (np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1) + a0) / (overlap + a0 + b0)
+            # Confusion matrices and class balance are learned together from the LFs that vote several
+            # classes, as in Dawid-Skene: with a uniform prior a class imbalance would be absorbed into
+            # every confusion matrix, and a one-class LF in the posterior would act as a constant pull
+            # that the learned prior amplifies (an always-0 LF would drive everything to class 0).
+            post = _softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)) + log_prior)
+            if not fixed_prior:
+                log_prior = np.log((cm @ post + 1.0) / (cm.sum() + k))
+            post *= cm[:, None]
+            counts = np.asarray(XmT @ post).reshape(-1, k, k)  # [j, v, y] expected votes of those LFs
+            new = to_weights(acc)[:, None, None] * eye[None, :, :]
+            n_votes = counts.sum(axis=(1, 2))
+            one_coin = (counts[:, diag, diag].sum(axis=1) + a0) / (n_votes + a0 + b0)  # centres of the priors
+            confusion, strength = shrunk_confusion(np.transpose(counts, (0, 2, 1)),
+                                                   np.clip(one_coin, 1.0 / k + 1e-4, 1 - 1e-4))
+            new[multi_class] = np.log(np.transpose(confusion, (0, 2, 1)))
+            delta = float(np.abs(new - table).max())
+            table = new
+            if delta < self.tol:
+                break
+        return table, acc, strength, np.exp(log_prior), n_iter
 
     def _predict_proba(self, L: LabelMatrix) -> np.ndarray:
         k = self.cardinality_
         log_prior = np.log(np.clip(np.asarray(self.class_balance_, dtype=np.float64), 1e-300, None))
+        if np.any(getattr(self, "class_conditional_lfs_", False)):
+            return super()._predict_proba(L)
         weights = np.asarray(self.weights_, dtype=np.float64)
         if k == 2:  # posterior of class 1 = sigmoid(signed vote sum + prior log-odds)
             csr = L.csr
@@ -193,6 +285,14 @@ class AgreementModel(LogTableModel):
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
         """Estimated accuracy of each LF when it votes."""
         return np.asarray(self.lf_accuracy_)
+
+
+def _votes_several_classes(pats: sp.csr_matrix, m: int) -> np.ndarray:
+    """Boolean per LF: it casts votes for two or more different classes."""
+    coo = pats.tocoo()
+    base = int(coo.data.max()) + 1 if coo.nnz else 1
+    pairs = np.unique(coo.col.astype(np.int64) * base + coo.data.astype(np.int64))
+    return np.bincount(pairs // base, minlength=m) >= 2
 
 
 def _right_votes(P: sp.csr_matrix, c: np.ndarray, m: int, k: int):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -10,8 +11,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from weaksup._files import atomic_path, file_sha256
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import LabelMatrix, as_label_matrix
+from weaksup.models._names import column_order, is_default, mismatch_context, select_columns
+from weaksup.models._params import NONE, Interval, check_learned_state, validate_params
+from weaksup.models.diagnostics import diagnose, warn_if_degenerate
 from weaksup.utils import align_labels, probs_to_preds
 
 _REGISTRY: dict[str, type[BaseLabelModel]] = {}
@@ -46,6 +51,10 @@ class BaseLabelModel(BaseEstimator):
     min_lfs: ClassVar[int] = 1
     #: whether predict_proba works without fit (votes-only models)
     stateless: ClassVar[bool] = False
+    #: allowed values of each hyper-parameter, checked at fit (merged along the class hierarchy)
+    _parameter_rules: ClassVar[dict[str, Any]] = {"cardinality": (NONE, Interval(int, 2))}
+    #: learned arrays beyond the shared ones: name -> (shape, low, high), checked on load and predict
+    _state_rules: ClassVar[dict[str, tuple[Any, ...]]] = {}
 
     def __init__(self, cardinality: int | None = None) -> None:
         self.cardinality = cardinality
@@ -67,16 +76,32 @@ class BaseLabelModel(BaseEstimator):
                 raise ModelInputError("cannot fit a label model on an empty label matrix")
             return L
         self._check_fitted()
+        self._check_learned_state()
         L = as_label_matrix(L, cardinality=self.cardinality_)
-        if L.n_lfs != self.n_lfs_:
+        # named LFs are matched by name (another column order is put back in the fitted order);
+        # default names lf_0, lf_1, ... carry no identity and are taken by position
+        positional = is_default(self.lf_names_) or is_default(L.lf_names)
+        if positional and L.n_lfs != self.n_lfs_:
             raise ModelInputError(f"label matrix has {L.n_lfs} LFs; the model was fitted on {self.n_lfs_}")
-        if not _default_names(self.lf_names_) and not _default_names(L.lf_names) and L.lf_names != self.lf_names_:
-            raise ModelInputError(f"label matrix LFs {L.lf_names} differ from the fitted LFs {self.lf_names_}")
-        return L
+        order = column_order(self.lf_names_, L.lf_names, mismatch_context("label matrix", L.lf_names,
+                                                                          self.lf_names_, "fitted"))
+        return L if order is None else select_columns(L, order)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "cardinality_"):
             raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit(L) first")
+
+    def _validate_params(self) -> None:
+        """Raise ``ModelInputError`` naming the first hyper-parameter outside its allowed values."""
+        validate_params(self)
+
+    def _check_learned_state(self, source: str | Path | None = None) -> None:
+        """Raise ``ModelInputError`` if the learned attributes are inconsistent (shape, NaN/inf, range).
+
+        Called before every prediction and by :meth:`load` (``source``: the model's folder), so a
+        modified or corrupted model is refused instead of giving wrong probabilities.
+        """
+        check_learned_state(self, type(self).__name__ if source is None else f"model in {source}")
 
     def _resolve_class_balance(self, k: int, Y_dev: Any, class_balance: Any) -> np.ndarray | None:
         if class_balance is not None:
@@ -120,6 +145,7 @@ class BaseLabelModel(BaseEstimator):
         -------
         self
         """
+        self._validate_params()
         L = self._check_L(L, fitting=True)
         k = L.infer_cardinality()
         self.cardinality_ = k
@@ -129,7 +155,25 @@ class BaseLabelModel(BaseEstimator):
         self._fit(L, prior, seed, progress)
         if not hasattr(self, "class_balance_") or self.class_balance_ is None:
             self.class_balance_ = np.full(k, 1.0 / k) if prior is None else prior
+        warn_if_degenerate(self, L.csr)
         return self
+
+    def diagnose(self, L: Any = None) -> pd.DataFrame:
+        """Health checks of the fit (LFs at chance or at accuracy 1, classes never favoured, convergence).
+
+        See :func:`weaksup.models.diagnostics.diagnose` (the class check needs the votes ``L``);
+        ``fit`` runs the same checks on its votes and warns when one fails.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from weaksup.models import AgreementModel
+        >>> L = np.array([[0, 0], [1, 1]] * 20)
+        >>> AgreementModel().fit(L).diagnose(L)["ok"].all()
+        np.True_
+        """
+        self._check_fitted()
+        return diagnose(self, L)
 
     def predict_proba(self, L: Any) -> np.ndarray:
         """Probabilistic labels, ``n x k``, rows in the order of ``L`` (ids in ``L.index``).
@@ -137,6 +181,7 @@ class BaseLabelModel(BaseEstimator):
         Rows on which every LF abstained get ``class_balance_``.
         """
         if self.stateless and not hasattr(self, "cardinality_"):
+            self._validate_params()
             L0 = as_label_matrix(L, cardinality=self.cardinality)
             self.fit(L0)
         L = self._check_L(L, fitting=False)
@@ -204,10 +249,22 @@ class BaseLabelModel(BaseEstimator):
 
     # persistence (JSON + npz, never pickle) -----------------------------------------------------
     def save(self, directory: str | Path) -> Path:
-        """Write parameters to ``model.json`` and learned arrays to ``arrays.npz`` in ``directory``."""
+        """Write parameters to ``model.json`` and learned arrays to ``arrays.npz`` in ``directory``.
+
+        Both files are written to temporary names and renamed into place only when complete, and
+        ``model.json`` records the SHA-256 of ``arrays.npz``: a failed save leaves the previous
+        model, and a torn or tampered pair is refused by :meth:`load`, never loaded half-new.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from weaksup.models import MajorityVoter
+        >>> d = MajorityVoter().fit([[0, 1], [1, 1]]).save(tempfile.mkdtemp())
+        >>> BaseLabelModel.load(d).predict([[1, 1]]).tolist()
+        [1]
+        """
         self._check_fitted()
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         arrays, attrs = {}, {}
         for key, value in vars(self).items():
             if not key.endswith("_") or key.startswith("_"):
@@ -223,19 +280,22 @@ class BaseLabelModel(BaseEstimator):
             "params": {k: _to_json(v) for k, v in self.get_params().items()},
             "attributes": attrs,
         }
-        (directory / "model.json").write_text(json.dumps(meta, indent=2))
-        np.savez(directory / "arrays.npz", **arrays)
+        save_json_and_npz(directory, meta, "arrays.npz", arrays)
         return directory
 
     @classmethod
     def load(cls, directory: str | Path) -> BaseLabelModel:
-        """Read a model written by :meth:`save`. Only known label-model classes are built; no code runs."""
+        """Read a model written by :meth:`save`. Only known label-model classes are built; no code runs.
+
+        Raises :class:`~weaksup.errors.ModelInputError` when ``arrays.npz`` is missing, unreadable,
+        or not the file ``model.json`` was saved with (a torn save or a tampered file).
+        """
         directory = Path(directory)
         try:
             meta = json.loads((directory / "model.json").read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise ModelInputError(f"cannot read a label model from {directory}: {exc}") from exc
-        if meta.get("format") != "weaksup.LabelModel":
+        if not isinstance(meta, dict) or meta.get("format") != "weaksup.LabelModel":
             raise ModelInputError(f"{directory} does not hold a weaksup label model")
         klass = _REGISTRY.get(meta["class"])
         if klass is None or not issubclass(klass, cls):
@@ -243,14 +303,67 @@ class BaseLabelModel(BaseEstimator):
         model = klass(**meta["params"])
         for key, value in meta["attributes"].items():
             setattr(model, key, value)
-        with np.load(directory / "arrays.npz", allow_pickle=False) as z:
-            for key in z.files:
-                setattr(model, key, z[key])
+        for key, value in load_checked_npz(directory, meta, "arrays.npz").items():
+            setattr(model, key, value)
+        model._check_learned_state(source=directory)
         return model
 
 
-def _default_names(names: list[str]) -> bool:
-    return names == [f"lf_{j}" for j in range(len(names))]
+def save_json_and_npz(directory: Path, meta: dict[str, Any], npz_name: str, arrays: dict[str, np.ndarray]) -> None:
+    """Save ``meta`` as ``directory/model.json`` and ``arrays`` as ``directory/npz_name``, as one consistent pair.
+
+    The arrays are written first to a temporary file, then ``model.json`` (recording the arrays'
+    SHA-256 under ``"<npz_name>_sha256"``) to another; only then are they renamed, arrays first.
+    A failure before the renames leaves the previous pair untouched; one between them leaves a
+    pair whose checksum does not match, which :func:`load_checked_npz` refuses.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> d = Path(tempfile.mkdtemp())
+    >>> save_json_and_npz(d, {"format": "demo"}, "arrays.npz", {"w": np.arange(3)})
+    >>> load_checked_npz(d, json.loads((d / "model.json").read_text()), "arrays.npz")["w"].tolist()
+    [0, 1, 2]
+    """
+    with atomic_path(directory / "model.json") as json_tmp:
+        with atomic_path(directory / npz_name) as npz_tmp:
+            with npz_tmp.open("wb") as fh:
+                np.savez(fh, **arrays)
+            meta = {**meta, f"{npz_name}_sha256": file_sha256(npz_tmp)}
+            json_tmp.write_text(json.dumps(meta, indent=2))
+
+
+def load_checked_npz(directory: Path, meta: dict[str, Any], npz_name: str) -> dict[str, np.ndarray]:
+    """The arrays of ``directory/npz_name``, after checking them against the checksum in ``meta``.
+
+    Files saved before checksums were recorded (no ``"<npz_name>_sha256"`` key) load unchecked.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> d = Path(tempfile.mkdtemp())
+    >>> save_json_and_npz(d, {}, "w.npz", {"w": np.ones(2)})
+    >>> load_checked_npz(d, {"w.npz_sha256": "0" * 64}, "w.npz")
+    Traceback (most recent call last):
+    ...
+    weaksup.errors.ModelInputError: .../w.npz is not the file saved with .../model.json (checksum mismatch: ...
+    """
+    path = directory / npz_name
+    expected = meta.get(f"{npz_name}_sha256")
+    try:
+        if expected is not None and file_sha256(path) != expected:
+            raise ModelInputError(
+                f"{path} is not the file saved with {directory / 'model.json'} (checksum mismatch: a torn save "
+                "or a modified file); save the model again"
+            )
+        with np.load(path, allow_pickle=False) as z:
+            return {key: z[key] for key in z.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, ModelInputError):
+            raise
+        raise ModelInputError(f"cannot read {path}: {type(exc).__name__}: {exc}") from exc
 
 
 def _to_json(value: Any) -> Any:

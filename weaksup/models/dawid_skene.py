@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from weaksup.models._em import majority_posterior, run_em
+from weaksup.models._params import LOG_PROBABILITY_TABLE, Interval
 from weaksup.models._table import LogTableModel
 from weaksup.models.stats import PatternCounts
 
@@ -38,6 +39,8 @@ class DawidSkene(LogTableModel):
     """
 
     min_lfs = 3
+    _parameter_rules = {"smoothing": Interval(float, 0), "max_iter": Interval(int, 1), "tol": Interval(float, 0)}
+    _state_rules = {"log_table_": LOG_PROBABILITY_TABLE}
 
     def __init__(self, cardinality: int | None = None, smoothing: float = 1.0, max_iter: int = 200,
                  tol: float = 1e-7) -> None:

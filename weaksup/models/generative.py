@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from weaksup.models._em import majority_posterior, run_em
+from weaksup.models._params import LOG_PROBABILITY_TABLE, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel
 from weaksup.models.stats import PatternCounts
 
@@ -61,6 +62,13 @@ class GenerativeModel(LogTableModel):
     """
 
     min_lfs = 3
+    _parameter_rules = {
+        "accuracy": Options("lf", "class"), "propensity": Options("polarity", "class", "lf"),
+        "errors": Options("polarity", "uniform"), "acc_prior": PROBABILITY, "prior_strength": Interval(float, 0),
+        "propensity_smoothing": Interval(float, 0), "max_iter": Interval(int, 1), "tol": Interval(float, 0),
+    }
+    _state_rules = {"log_table_": LOG_PROBABILITY_TABLE, "accuracy_": (("m", "k"), 0, 1),
+                    "propensity_": (("m", "k"), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, accuracy: str = "lf", propensity: str = "polarity",
                  errors: str = "polarity", acc_prior: float = 0.7, prior_strength: float = 2.0, propensity_smoothing: float = 1.0,

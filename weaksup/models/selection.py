@@ -10,6 +10,7 @@ import pandas as pd
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
+from weaksup.models._names import column_order, is_default, mismatch_context
 from weaksup.models.base import BaseLabelModel
 
 
@@ -54,7 +55,9 @@ def select_label_model(
 
     Parameters
     ----------
-    L_train, L_dev : label matrices (same LFs)
+    L_train, L_dev : label matrices
+        Of the same LFs, matched by name (in any column order) when both have real LF names,
+        else by position.
     Y_dev : array-like
         Gold labels of the dev rows.
     candidates : list of unfitted label models, optional
@@ -87,6 +90,12 @@ def select_label_model(
         raise ModelInputError(f"select_label_model maximises its metric; {metric!r} is a loss")
     L_train = as_label_matrix(L_train)
     L_dev = as_label_matrix(L_dev)
+    # the same LFs, matched by name (the fitted models put L_dev's columns in L_train's order);
+    # checked here so a mismatch is one clear error, not every candidate "skipped"
+    if (is_default(L_train.lf_names) or is_default(L_dev.lf_names)) and L_dev.n_lfs != L_train.n_lfs:
+        raise ModelInputError(f"L_dev has {L_dev.n_lfs} LFs but L_train has {L_train.n_lfs}")
+    column_order(L_train.lf_names, L_dev.lf_names,
+                 mismatch_context("L_dev", L_dev.lf_names, L_train.lf_names, "L_train"))
     k = max(L_train.infer_cardinality(), L_dev.infer_cardinality(), int(np.max(Y_dev)) + 1 if len(Y_dev) else 2)
     cands = list(candidates) if candidates is not None else default_candidates(k)
     modes = [False, True] if dev_class_balance is None else [bool(dev_class_balance)]

@@ -15,11 +15,15 @@ import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix, as_label_matrix
+from weaksup.models._names import column_order, is_default
+from weaksup.models.diagnostics import warn_if_degenerate
 
 # Random 64-bit keys per (LF, stored value); a row's hash is the wrapping sum of its keys.
 # Two different rows collide with probability 2**-64; collisions are detected and resolved exactly.
 _KEY_SEED = 20240531
 _DEFAULT_CHUNK = 1_000_000
+_DENSE_OVERLAP = 0.1  # share of (pattern, LF vote) cells filled above which the overlap matrix is built dense
+_DENSE_BLOCK = 8_000_000  # cells per dense block of patterns (64 MB of float64)
 
 
 def _keys(n_lfs: int, n_values: int) -> np.ndarray:
@@ -62,6 +66,12 @@ def _unique_rows(csr: sp.csr_matrix, weights: np.ndarray, keys: np.ndarray) -> t
     return csr[first], np.rint(counts).astype(np.int64)
 
 
+def _canonical(patterns: sp.csr_matrix, counts: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    keys = _keys(patterns.shape[1], int(patterns.data.max()) + 1 if patterns.nnz else 1)
+    order = np.argsort(_row_hashes(patterns, keys), kind="stable")
+    return patterns[order], counts[order]
+
+
 class PatternCounts:
     """Counts of the distinct vote patterns (unique rows) of a label matrix.
 
@@ -80,7 +90,13 @@ class PatternCounts:
     cardinality : int, optional
         Number of classes, when known.
     lf_names : list of str, optional
-        LF names (kept through merges only when they agree).
+        LF names; default ``lf_0, lf_1, ...``.
+
+    Merging matches LFs **by name**: statistics of the same LFs in another column order are
+    put in the order of the left operand, and different LF sets raise
+    :class:`~weaksup.errors.ModelInputError` naming the LFs missing and extra. Default names
+    (from unnamed dense arrays) carry no identity, so statistics with them merge by position,
+    and the merged statistics keep the real names of either side.
 
     Examples
     --------
@@ -109,6 +125,11 @@ class PatternCounts:
         self.cardinality = None if cardinality is None else int(cardinality)
         m = self.patterns.shape[1]
         self.lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [str(s) for s in lf_names]
+        if len(self.lf_names) != m:
+            raise ModelInputError(f"{len(self.lf_names)} LF names for statistics over {m} LFs")
+        if len(set(self.lf_names)) != m:
+            dupes = sorted({n for n in self.lf_names if self.lf_names.count(n) > 1})
+            raise ModelInputError(f"LF names must be unique; repeated: {dupes[:6]}")
 
     # construction -------------------------------------------------------------------------------
     @classmethod
@@ -138,23 +159,32 @@ class PatternCounts:
         return out
 
     def merge(self, other: PatternCounts) -> PatternCounts:
-        """Statistics of the union of the rows behind ``self`` and ``other``.
+        """Statistics of the union of the rows behind ``self`` and ``other``, LFs matched by name.
+
+        The result has the LF order (and names) of ``self``; see the class notes for the rule.
 
         Examples
         --------
+        >>> import pandas as pd
         >>> a = PatternCounts.from_label_matrix([[0, 1]])
         >>> a.merge(a).counts.tolist()
         [2]
+        >>> x = PatternCounts.from_label_matrix(pd.DataFrame({"spam": [1], "ham": [0]}))
+        >>> y = PatternCounts.from_label_matrix(pd.DataFrame({"ham": [0], "spam": [1]}))  # other column order
+        >>> merged = x.merge(y)
+        >>> merged.lf_names, merged.counts.tolist()
+        (['spam', 'ham'], [2])
         """
         if not isinstance(other, PatternCounts):
             raise ModelInputError(f"can only merge PatternCounts with PatternCounts, not {type(other).__name__}")
-        if other.n_lfs != self.n_lfs:
+        if (is_default(self.lf_names) or is_default(other.lf_names)) and other.n_lfs != self.n_lfs:
             raise ModelInputError(f"cannot merge statistics over {self.n_lfs} LFs with statistics over {other.n_lfs}")
         if self.cardinality is not None and other.cardinality is not None and self.cardinality != other.cardinality:
             raise ModelInputError(f"cannot merge cardinality {self.cardinality} with cardinality {other.cardinality}")
         k = self.cardinality if self.cardinality is not None else other.cardinality
-        names = self.lf_names if self.lf_names == other.lf_names else None
-        stacked = sp.vstack([self.patterns, other.patterns], format="csr")
+        other_patterns = other._columns_as(self.lf_names, "cannot merge statistics of different LFs")
+        names = other.lf_names if is_default(self.lf_names) else self.lf_names  # never lose real names
+        stacked = sp.vstack([self.patterns, other_patterns], format="csr")
         stacked.sort_indices()
         dtype = np.result_type(self.patterns.dtype, other.patterns.dtype)
         stacked = stacked.astype(dtype)
@@ -171,17 +201,26 @@ class PatternCounts:
         return self.merge(other)
 
     def __eq__(self, other: object) -> bool:
+        """Same rows behind both (LFs matched by name, as in :meth:`merge`)."""
         if not isinstance(other, PatternCounts) or other.patterns.shape != self.patterns.shape:
             return False
-        a, b = self._canonical(), other._canonical()
+        try:
+            theirs = other._columns_as(self.lf_names, "")
+        except ModelInputError:  # different LFs
+            return False
+        a, b = _canonical(self.patterns, self.counts), _canonical(theirs, other.counts)
         return bool(np.array_equal(a[1], b[1]) and (a[0] != b[0]).nnz == 0)
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _canonical(self) -> tuple[sp.csr_matrix, np.ndarray]:
-        keys = _keys(self.n_lfs, int(self.patterns.data.max()) + 1 if self.patterns.nnz else 1)
-        order = np.argsort(_row_hashes(self.patterns, keys), kind="stable")
-        return self.patterns[order], self.counts[order]
+    def _columns_as(self, names: list[str], context: str) -> sp.csr_matrix:
+        """``patterns`` with columns in the order of ``names`` (as they are when matching is positional)."""
+        order = column_order(names, self.lf_names, context)
+        if order is None:
+            return self.patterns
+        out = self.patterns[:, order]
+        out.sort_indices()
+        return out
 
     # properties ---------------------------------------------------------------------------------
     @property
@@ -228,7 +267,17 @@ class PatternCounts:
         [0.5, 0.0, 0.5, 0.0]
         """
         X = self.one_hot(cardinality)
-        overlap = (X.T @ sp.diags(self.counts.astype(np.float64)) @ X).toarray()
+        w = self.counts.astype(np.float64)
+        p, d = X.shape
+        if X.nnz < _DENSE_OVERLAP * p * d:
+            overlap = (X.T @ sp.diags(w) @ X).toarray()
+        else:  # LFs voting on most rows: BLAS on dense row blocks beats the sparse product many times over
+            overlap = np.zeros((d, d))
+            step = max(1, _DENSE_BLOCK // max(d, 1))
+            for start in range(0, p, step):
+                block = X[start : start + step].toarray()
+                overlap += block.T @ (block * w[start : start + step, None])
+        # either way the sums are of integer counts, exact in float64: both routes give the same matrix
         return overlap / max(self.n_rows, 1)
 
     def agreement_matrix(self) -> np.ndarray:
@@ -301,6 +350,7 @@ class StatsFitMixin:
         -------
         self
         """
+        self._validate_params()  # type: ignore[attr-defined]
         if not isinstance(stats, PatternCounts):
             raise ModelInputError(f"fit_from_stats takes PatternCounts, not {type(stats).__name__}")
         min_lfs = getattr(self, "min_lfs", 1)
@@ -323,10 +373,17 @@ class StatsFitMixin:
         self._fit_stats(stats, prior, seed, progress)  # type: ignore[attr-defined]
         if getattr(self, "class_balance_", None) is None:
             self.class_balance_ = np.full(k, 1.0 / k) if prior is None else prior
+        warn_if_degenerate(self, stats.patterns)
         return self
 
     def partial_fit(self, L_chunk: Any, class_balance: Any = None, seed: int | None = 0) -> Any:
-        """Accumulate the statistics of one chunk of rows; the fit happens lazily (see class docs)."""
+        """Accumulate the statistics of one chunk of rows; the fit happens lazily (see class docs).
+
+        Chunks are merged by LF name (see :class:`PatternCounts`): chunks of the same LFs in another
+        column order give exactly the fit of the unshuffled rows, and a chunk of other LFs raises
+        :class:`~weaksup.errors.ModelInputError` naming the LFs missing and extra.
+        """
+        self._validate_params()  # type: ignore[attr-defined]
         card = self.cardinality  # type: ignore[attr-defined]
         chunk = PatternCounts.from_label_matrix(L_chunk, cardinality=card)
         acc = getattr(self, "_stats_acc", None)

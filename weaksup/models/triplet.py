@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from weaksup.models._params import Interval
 from weaksup.models._table import LogTableModel
 from weaksup.models.stats import PatternCounts
 
@@ -39,6 +40,8 @@ class Triplet(LogTableModel):
     """
 
     min_lfs = 3
+    _parameter_rules = {"min_overlap": Interval(int, 0)}
+    _state_rules = {"lf_accuracy_": (("m", "k"), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, min_overlap: int = 5) -> None:
         super().__init__(cardinality=cardinality)

@@ -35,6 +35,8 @@ class WeightedMajorityVoter(LogTableModel):
     [0, 1]
     """
 
+    _state_rules = {"weights_": (("m",), None, None)}
+
     def __init__(self, cardinality: int | None = None, weights: Any = None) -> None:
         super().__init__(cardinality=cardinality)
         self.weights = weights
@@ -47,9 +49,13 @@ class WeightedMajorityVoter(LogTableModel):
                    progress: bool) -> None:
         k, m = self.cardinality_, stats.n_lfs
         if self.weights is not None:
-            w = np.asarray(self.weights, dtype=np.float64)
-            if w.shape != (m,) or not np.isfinite(w).all():
-                raise ModelInputError(f"weights must be {m} finite numbers (one per LF), got {w.tolist()}")
+            try:
+                w = np.asarray(self.weights, dtype=np.float64)
+            except (TypeError, ValueError):
+                w = None
+            if w is None or w.shape != (m,) or not np.isfinite(w).all():
+                raise ModelInputError(f"WeightedMajorityVoter parameter weights must be {m} finite numbers (one per LF); "
+                                      f"got {str(self.weights)[:200]}")
             prior = class_balance if class_balance is not None else np.full(k, 1.0 / k)
         else:
             from weaksup.models.generative import GenerativeModel

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._files import atomic_path
 from weaksup.analysis import LFAnalysis
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.plot import figures
@@ -275,6 +276,6 @@ def report(
     path = Path(path)
     page = build_report(L, model=model, Y=Y, data=data, class_names=class_names, title=title,
                         text_column=text_column, top=top, L_dev=L_dev, Y_dev=Y_dev)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    with atomic_path(path) as tmp:  # renamed into place when complete: never a half-written page
+        tmp.write_text(page, encoding="utf-8")
     return path

@@ -401,6 +401,9 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
     def save(self, directory: str | Path) -> Path:
         """Write params and fit metadata to ``model.json`` and weights to ``weights.npz`` in ``directory``.
 
+        Both are written to temporary files and renamed into place when complete; ``model.json``
+        records the weights' SHA-256, so :meth:`load` refuses a torn save or a modified file.
+
         Examples
         --------
         >>> import tempfile, numpy as np
@@ -411,7 +414,6 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_fitted()
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         params = {k: _jsonable(v) for k, v in self.get_params().items()}
         classes = np.asarray(self.classes_)
         if classes.dtype == object:
@@ -428,16 +430,23 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
                 "history_": self.history_,
             },
         }
-        (directory / "model.json").write_text(json.dumps(meta, indent=2))
+        from weaksup.models.base import save_json_and_npz  # lazily: importing weaksup.train stays light
+
         state = {f"weight.{k}": v.detach().cpu().numpy() for k, v in self.module_.state_dict().items()}
-        np.savez(directory / "weights.npz", classes_=classes, **state)
+        # temp files renamed into place, model.json holding the weights' checksum: never a half-new pair
+        save_json_and_npz(directory, meta, "weights.npz", {"classes_": classes, **state})
         return directory
 
     @classmethod
     def load(cls, directory: str | Path, device: str | None = None) -> SoftLabelClassifier:
-        """Rebuild a classifier written by :meth:`save` (no pickle; loading runs no code)."""
+        """Rebuild a classifier written by :meth:`save` (no pickle; loading runs no code).
+
+        Raises :class:`~weaksup.errors.ModelInputError` when ``weights.npz`` is missing, unreadable or
+        not the file ``model.json`` was saved with. Directories saved before checksums load unchecked.
+        """
         import torch
 
+        from weaksup.models.base import load_checked_npz
         from weaksup.train.networks import SoftLabelNet
 
         directory = Path(directory)
@@ -455,9 +464,11 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         clf = cls(**params)
         for key, value in meta["attributes"].items():
             setattr(clf, key, value)
-        with np.load(directory / "weights.npz", allow_pickle=False) as z:
-            clf.classes_ = z["classes_"]
-            state = {k.removeprefix("weight."): torch.from_numpy(z[k]) for k in z.files if k.startswith("weight.")}
+        arrays = load_checked_npz(directory, meta, "weights.npz")  # ModelInputError on a torn or tampered pair
+        if "classes_" not in arrays:
+            raise ModelInputError(f"{directory / 'weights.npz'} has no classes_; it was not written by save")
+        clf.classes_ = arrays["classes_"]
+        state = {k.removeprefix("weight."): torch.from_numpy(v) for k, v in arrays.items() if k.startswith("weight.")}
         if isinstance(clf.class_weight, dict):  # JSON turned the class keys into strings
             by_name = {str(c): c.item() if isinstance(c, np.generic) else c for c in clf.classes_}
             clf.class_weight = {by_name.get(k, k): v for k, v in clf.class_weight.items()}

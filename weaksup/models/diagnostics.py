@@ -1,0 +1,108 @@
+"""Checks of a fitted label model that a user should hear about: dead LFs, unreachable classes, no convergence.
+
+A label model can fit "successfully" and still be useless for some rows: an LF whose
+learned accuracy sits at chance contributes nothing (its rows fall back to the prior), an
+LF at accuracy 1 overrides every other vote, a class no LF can raise is never predicted,
+and an optimiser that ran out of iterations returns whatever it had. ``diagnose`` returns
+these checks as a table; ``warn_if_degenerate`` turns the failing ones into one
+:class:`~weaksup.errors.WeaksupWarning` at the end of ``fit``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaksup.errors import WeaksupWarning
+
+#: an accuracy this close to chance (1/k) or to 1 is "at a bound"
+BOUND_TOL = 1e-3
+CHECKS = ("lf at chance", "lf at accuracy 1", "class never favoured", "converged")
+
+
+def _lf_names(model: Any, m: int) -> list[str]:
+    names = getattr(model, "lf_names_", None)
+    return list(names) if names is not None and len(names) == m else [f"lf_{j}" for j in range(m)]
+
+
+def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
+    """Boolean per class: some LF casts votes for it that raise it above the others (from ``log_table_``)."""
+    table = getattr(model, "log_table_", None)
+    if table is None or cast_votes is None:
+        return None
+    table = np.asarray(table, dtype=np.float64)
+    k = table.shape[2]
+    votes = table[:, 1:, :] - table[:, :1, :]  # [j, v, y]: what a vote v adds to class y
+    own = votes[:, np.arange(k), np.arange(k)]  # (m, k): a vote for c, added to c
+    others = np.where(np.eye(k, dtype=bool)[None], -np.inf, votes).max(axis=2)  # best other class
+    cast = np.zeros((table.shape[0], k), dtype=bool)  # cast[j, c]: LF j voted c at least once
+    coo = cast_votes.tocoo()
+    keep = (coo.data >= 1) & (coo.data <= k)
+    cast[coo.col[keep], coo.data[keep].astype(np.int64) - 1] = True
+    return ((own > others + 1e-9) & cast).any(axis=0)
+
+
+def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
+    """The fitted model's health checks, one row per check: ``check``, ``ok`` and ``detail``.
+
+    Checks: LFs whose accuracy is at chance (weight zero: their votes are ignored), LFs at
+    accuracy 1 (they override every other vote), classes that no LF's vote favours (never
+    predicted from votes; needs the votes ``L``), and whether the fit converged within ``max_iter``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from weaksup.models import AgreementModel
+    >>> L = np.array([[0, 0, 1], [1, 1, 0], [0, 0, 1], [1, 1, 0]] * 50)  # lf 2 always disagrees
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):  # fit warns about lf_2 too
+    ...     table = diagnose(AgreementModel(class_conditional="never").fit(L), L)
+    >>> row = table.set_index("check").loc["lf at chance"]
+    >>> bool(row.ok), row.detail
+    (False, 'lf_2 (accuracy 0.500)')
+    """
+    rows = []
+    acc = getattr(model, "accuracies_", None)
+    k = int(getattr(model, "cardinality_", 2))
+    if acc is not None:
+        acc = np.asarray(acc, dtype=np.float64)
+        names = _lf_names(model, len(acc))
+        low = np.flatnonzero(acc <= 1.0 / k + BOUND_TOL)
+        high = np.flatnonzero(acc >= 1.0 - BOUND_TOL)
+        rows.append(("lf at chance", not len(low), ", ".join(f"{names[j]} (accuracy {acc[j]:.3f})" for j in low)))
+        rows.append(("lf at accuracy 1", not len(high), ", ".join(names[j] for j in high)))
+    votes = None
+    if L is not None:
+        from weaksup.matrix import as_label_matrix
+
+        votes = L if hasattr(L, "tocoo") else as_label_matrix(L).csr
+    favoured = _favoured_classes(model, votes)
+    if favoured is not None:
+        missing = np.flatnonzero(~favoured)
+        rows.append(("class never favoured", not len(missing), ", ".join(f"class {c}" for c in missing)))
+    n_iter, max_iter = getattr(model, "n_iter_", None), getattr(model, "max_iter", None)
+    if n_iter is not None and max_iter is not None:
+        done = int(n_iter) < int(max_iter)
+        rows.append(("converged", done, "" if done else f"stopped at max_iter={max_iter}"))
+    return pd.DataFrame(rows, columns=["check", "ok", "detail"])
+
+
+def warn_if_degenerate(model: Any, L: Any = None) -> None:
+    """Emit one :class:`~weaksup.errors.WeaksupWarning` listing every failed check of :func:`diagnose`.
+
+    Examples
+    --------
+    >>> import numpy as np, warnings
+    >>> from weaksup.models import MajorityVoter
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error")
+    ...     warn_if_degenerate(MajorityVoter(cardinality=2).fit(np.array([[0, 1]])))  # nothing to say
+    """
+    table = diagnose(model, L)
+    failed = table[~table["ok"].astype(bool)]
+    if len(failed):
+        what = "; ".join(f"{r.check}: {r.detail}" for r in failed.itertuples())
+        warnings.warn(f"{type(model).__name__} fit: {what} (see model.diagnose())", WeaksupWarning, stacklevel=3)
