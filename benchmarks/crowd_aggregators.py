@@ -271,6 +271,8 @@ def report(rows: list[dict], repeats: int) -> str:
         + (f" ({r['conflicts']} conflicting repeated pairs resolved by majority)" if r["conflicts"] else "")
         for s, r in sets.items()) + "."]
     notes = [
+        "Dawid-Skene max diff 1e-10: crowd-kit floors the probabilities it returns at 1e-10 in place (inside its "
+        "evidence bound) without renormalising them; ours are the last E-step's posteriors.",
         "MACE: crowd-kit 1.4.2 stores the M-step's expected label counts in the sorted order of the annotator "
         "names (and labels) but reads them back in order of first appearance, so its result depends on the names. "
         "The **MACE** rows run crowd-kit on the same table with annotators renamed to sort in order of first "
@@ -284,7 +286,7 @@ def report(rows: list[dict], repeats: int) -> str:
         "sums are also what bounds its speed-up.",
         "M-MSR: crowd-kit's label is the argmax of the summed weights divided by their total, which reverses the "
         "ranking where the total is negative; our probabilities follow that rule (`softmax(S)` where the total is "
-        "positive, `softmax(-S)` where negative), so the labels agree. Items with a negative total: " + ", ".join(
+        "positive, `softmax(-S)` where negative), so the labels agree. Items with a non-positive total: " + ", ".join(
             f"{r['set']} {r['nonpositive_items']}" for r in rows if r["aggregator"] == "M-MSR" and "nonpositive_items" in r)
         + ".",
         "Wawa / Zero-Based Skill: crowd-kit 1.4.2 calls scikit-learn's `check_is_fitted`, which fails on "
@@ -307,11 +309,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="calls after the first (best of 1 + repeats)")
     parser.add_argument("--no-write", action="store_true", help="print the section only")
     parser.add_argument("--json", type=Path, help="also write the raw rows here")
+    parser.add_argument("--from-json", type=Path, help="only render rows written by --json (no runs)")
     args = parser.parse_args()
-    patch_crowdkit()
-    rows: list[dict] = []
-    for name in args.sets:
-        rows += run_set(name, args.repeats)
+    if args.from_json:
+        rows = json.loads(args.from_json.read_text())
+    else:
+        patch_crowdkit()
+        rows = []
+        for name in args.sets:
+            rows += run_set(name, args.repeats)
     text = report(rows, args.repeats)
     print(text)
     if args.json:
