@@ -26,6 +26,7 @@ from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import shrunk_confusion
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior
+from weaksup.models.diagnostics import classes_cast
 from weaksup.models.stats import PatternCounts, one_hot
 
 _PREDICT_CHUNK = 1_000_000
@@ -155,7 +156,8 @@ class AgreementModel(LogTableModel):
         eye = np.eye(k)
         # rows on which each LF voted together with another LF
         overlap = np.bincount(P.indices, weights=np.repeat(c, np.diff(P.indptr)), minlength=m)
-        multi_class = _votes_several_classes(pats, m) if self.class_conditional == "auto" else np.zeros(m, bool)
+        multi_class = (classes_cast(pats, k).sum(axis=1) >= 2 if self.class_conditional == "auto"
+                       else np.zeros(m, bool))
         if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
             multi_class = np.zeros(m, bool)
         a0 = self.acc_prior * self.prior_strength
@@ -221,10 +223,15 @@ class AgreementModel(LogTableModel):
         """
         X = one_hot(P, k)
         XT = X.T
-        Xm = X[:, np.repeat(multi_class, k)]
+        all_multi = bool(multi_class.all())  # then the one-coin pass has nothing to fit (the common crowd case)
+        Xm = X if all_multi else X[:, np.repeat(multi_class, k)]
         some = np.diff(Xm.indptr) > 0  # rows where an LF voting several classes voted
-        Xm, cm = Xm[some], c[some]
+        if not some.all():
+            Xm, cm = Xm[some], c[some]
+        else:
+            cm = c
         XmT = Xm.T
+        votes_per_value = np.asarray(XmT @ cm).reshape(-1, k)  # [j, v]: weighted votes of each value
         eye = np.eye(k)
         diag = np.arange(k)
         acc = np.full(m, self.acc_prior)
@@ -234,21 +241,31 @@ class AgreementModel(LogTableModel):
         strength, n_iter = None, 0
         for step in steps:
             n_iter = step
-            Z = np.asarray(X @ table.reshape(m * k, k))
-            # LFs voting one class keep the one-coin fit: accuracies from the posterior of all LFs
-            # under a uniform prior, so a learned prior never feeds back into them.
-            post = _softmax(Z)
-            post *= c[:, None]
-            acc = (np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1) + a0) / (overlap + a0 + b0)
+            if not all_multi:
+                # LFs voting one class keep the one-coin fit: accuracies from the posterior of all LFs
+                # under a uniform prior, so a learned prior never feeds back into them.
+                post = _softmax(np.asarray(X @ table.reshape(m * k, k)))
+                post *= c[:, None]
+                acc = (np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1) + a0) / (overlap + a0 + b0)
             # Confusion matrices and class balance are learned together from the LFs that vote several
             # classes, as in Dawid-Skene: with a uniform prior a class imbalance would be absorbed into
             # every confusion matrix, and a one-class LF in the posterior would act as a constant pull
             # that the learned prior amplifies (an always-0 LF would drive everything to class 0).
-            post = _softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)) + log_prior)
-            if not fixed_prior:
-                log_prior = np.log((cm @ post + 1.0) / (cm.sum() + k))
-            post *= cm[:, None]
-            counts = np.asarray(XmT @ post).reshape(-1, k, k)  # [j, v, y] expected votes of those LFs
+            if k == 2:  # one mat-vec each way: the posterior of class 1 is a sigmoid of summed log-odds
+                T = table[multi_class]
+                margin = Xm @ (T[:, :, 1] - T[:, :, 0]).ravel() + (log_prior[1] - log_prior[0])
+                p1 = 0.5 * (1.0 + np.tanh(0.5 * margin))
+                if not fixed_prior:
+                    share = (cm @ p1 + 1.0) / (cm.sum() + 2)
+                    log_prior = np.log(np.array([1.0 - share, share]))
+                ones = np.asarray(XmT @ (cm * p1)).reshape(-1, 2)
+                counts = np.stack([votes_per_value - ones, ones], axis=2)  # [j, v, y] expected votes
+            else:
+                post = _softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)) + log_prior)
+                if not fixed_prior:
+                    log_prior = np.log((cm @ post + 1.0) / (cm.sum() + k))
+                post *= cm[:, None]
+                counts = np.asarray(XmT @ post).reshape(-1, k, k)  # [j, v, y] expected votes of those LFs
             new = to_weights(acc)[:, None, None] * eye[None, :, :]
             n_votes = counts.sum(axis=(1, 2))
             one_coin = (counts[:, diag, diag].sum(axis=1) + a0) / (n_votes + a0 + b0)  # centres of the priors
@@ -285,14 +302,6 @@ class AgreementModel(LogTableModel):
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
         """Estimated accuracy of each LF when it votes."""
         return np.asarray(self.lf_accuracy_)
-
-
-def _votes_several_classes(pats: sp.csr_matrix, m: int) -> np.ndarray:
-    """Boolean per LF: it casts votes for two or more different classes."""
-    coo = pats.tocoo()
-    base = int(coo.data.max()) + 1 if coo.nnz else 1
-    pairs = np.unique(coo.col.astype(np.int64) * base + coo.data.astype(np.int64))
-    return np.bincount(pairs // base, minlength=m) >= 2
 
 
 def _right_votes(P: sp.csr_matrix, c: np.ndarray, m: int, k: int):

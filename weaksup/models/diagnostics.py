@@ -28,6 +28,25 @@ def _lf_names(model: Any, m: int) -> list[str]:
     return list(names) if names is not None and len(names) == m else [f"lf_{j}" for j in range(m)]
 
 
+def classes_cast(votes: Any, k: int) -> np.ndarray:
+    """``(m, k)`` booleans: LF ``j`` voted class ``c`` at least once, from a ``label + 1`` sparse matrix.
+
+    One pass per class over the stored votes (no COO copy, no sort).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> classes_cast(sp.csr_matrix([[1, 2], [1, 0]]), 2).tolist()
+    [[True, False], [False, True]]
+    """
+    csr = votes.tocsr() if not hasattr(votes, "indices") else votes
+    m = csr.shape[1]
+    out = np.zeros((m, k), dtype=bool)
+    for c in range(k):
+        out[:, c] = np.bincount(csr.indices[csr.data == c + 1], minlength=m)[:m] > 0
+    return out
+
+
 def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
     """Boolean per class: some LF casts votes for it that raise it above the others (from ``log_table_``)."""
     table = getattr(model, "log_table_", None)
@@ -38,10 +57,7 @@ def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
     votes = table[:, 1:, :] - table[:, :1, :]  # [j, v, y]: what a vote v adds to class y
     own = votes[:, np.arange(k), np.arange(k)]  # (m, k): a vote for c, added to c
     others = np.where(np.eye(k, dtype=bool)[None], -np.inf, votes).max(axis=2)  # best other class
-    cast = np.zeros((table.shape[0], k), dtype=bool)  # cast[j, c]: LF j voted c at least once
-    coo = cast_votes.tocoo()
-    keep = (coo.data >= 1) & (coo.data <= k)
-    cast[coo.col[keep], coo.data[keep].astype(np.int64) - 1] = True
+    cast = classes_cast(cast_votes, k)
     return ((own > others + 1e-9) & cast).any(axis=0)
 
 
