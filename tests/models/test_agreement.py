@@ -139,3 +139,13 @@ def test_class_conditional_model_saves_and_loads(tmp_path):
     again = AgreementModel.load(model.save(tmp_path / "m"))
     np.testing.assert_array_equal(again.predict_proba(L), model.predict_proba(L))
     assert again.confusion_strength_ == model.confusion_strength_
+
+
+def test_binary_class_conditional_prediction_equals_the_generic_table_path():
+    from weaksup.models._table import LogTableModel
+
+    L, _ = _biased_annotators(3000, 2, 4, balance=[0.8, 0.2])
+    model = AgreementModel().fit(L)
+    assert model.class_conditional_lfs_.all()
+    np.testing.assert_allclose(model.predict_proba(L), LogTableModel._predict_proba(model, model._check_L(L, False)),
+                               atol=1e-12)

@@ -176,26 +176,34 @@ class AgreementModel(LogTableModel):
 
             steps = tqdm(steps, desc="AgreementModel", leave=False)
         strength = None
+        expected_right = _right_votes_binary(P, c, overlap) if k == 2 else _right_votes(P, c, m, k)
+        n_iter = 0
+        for step in steps:
+            n_iter = step
+            right = expected_right(weights)
+            acc = (right + a0) / (overlap + a0 + b0)
+            new = to_weights(acc)
+            delta = float(np.abs(new - weights).max()) if m else 0.0
+            weights = new
+            if delta < self.tol:
+                break
+        table = weights[:, None, None] * eye[None, :, :]
         if multi_class.any():
-            table, acc, strength, learned_balance, n_iter = self._em_with_confusion(
-                P, c, m, k, overlap, multi_class, a0, b0, to_weights, steps, class_balance
+            # warm start from the one-coin fit and its class balance: EM over a jointly learned prior
+            # is slow from a uniform start (hundreds of iterations at 1:20)
+            start_balance = class_balance
+            if start_balance is None:
+                start_table = np.zeros((m, k + 1, k))
+                start_table[:, 1:, :] = table
+                start_balance = _posterior_balance(P, c, start_table)
+            table, acc, strength, learned_balance, more = self._em_with_confusion(
+                P, c, m, k, overlap, multi_class, a0, b0, to_weights, range(1, self.max_iter + 1),
+                class_balance, table, np.log(start_balance)
             )
+            n_iter += more
             mean_diag = np.exp(table[:, np.arange(k), np.arange(k)]).mean(axis=1)
             acc = np.where(multi_class, mean_diag, acc)
             weights = to_weights(acc)
-        else:
-            expected_right = _right_votes_binary(P, c, overlap) if k == 2 else _right_votes(P, c, m, k)
-            n_iter = 0
-            for step in steps:
-                n_iter = step
-                right = expected_right(weights)
-                acc = (right + a0) / (overlap + a0 + b0)
-                new = to_weights(acc)
-                delta = float(np.abs(new - weights).max()) if m else 0.0
-                weights = new
-                if delta < self.tol:
-                    break
-            table = weights[:, None, None] * eye[None, :, :]
         self.n_iter_ = n_iter
         self.weights_ = weights
         self.lf_accuracy_ = np.clip(acc, lo, hi)
@@ -214,7 +222,7 @@ class AgreementModel(LogTableModel):
 
     def _em_with_confusion(self, P: sp.csr_matrix, c: np.ndarray, m: int, k: int, overlap: np.ndarray,
                            multi_class: np.ndarray, a0: float, b0: float, to_weights, steps,
-                           class_balance: np.ndarray | None):
+                           class_balance: np.ndarray | None, table: np.ndarray, log_prior: np.ndarray):
         """EM where LFs voting several classes have shrunk confusion matrices, the others one accuracy.
 
         Returns the vote table ``[j, v, y]`` (log-likelihood of vote ``v`` given class ``y``, up
@@ -235,9 +243,9 @@ class AgreementModel(LogTableModel):
         eye = np.eye(k)
         diag = np.arange(k)
         acc = np.full(m, self.acc_prior)
-        table = to_weights(acc)[:, None, None] * eye[None, :, :]
         fixed_prior = class_balance is not None
-        log_prior = np.log(np.clip(class_balance, 1e-300, None)) if fixed_prior else np.zeros(k)
+        if fixed_prior:
+            log_prior = np.log(np.clip(class_balance, 1e-300, None))
         strength, n_iter = None, 0
         for step in steps:
             n_iter = step
@@ -282,7 +290,16 @@ class AgreementModel(LogTableModel):
         k = self.cardinality_
         log_prior = np.log(np.clip(np.asarray(self.class_balance_, dtype=np.float64), 1e-300, None))
         if np.any(getattr(self, "class_conditional_lfs_", False)):
-            return super()._predict_proba(L)
+            if k != 2:
+                return super()._predict_proba(L)
+            # two classes: each stored vote adds one log-odds value, read from the table by (LF, vote)
+            table = np.asarray(self.log_table_, dtype=np.float64)
+            d = (table[:, 1:, 1] - table[:, 1:, 0]).ravel()  # [j * 2 + label]
+            csr = L.csr
+            D = sp.csr_matrix((d[csr.indices.astype(np.int64) * 2 + csr.data.astype(np.int64) - 1], csr.indices,
+                               csr.indptr), shape=csr.shape)
+            p1 = 0.5 * (1.0 + np.tanh(0.5 * (D @ np.ones(csr.shape[1]) + log_prior[1] - log_prior[0])))
+            return np.column_stack([1.0 - p1, p1])
         weights = np.asarray(self.weights_, dtype=np.float64)
         if k == 2:  # posterior of class 1 = sigmoid(signed vote sum + prior log-odds)
             csr = L.csr
