@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from weaksup.apply import LFApplier
 from weaksup.datasets import load_youtube_spam
 from weaksup.datasets.spam_lfs import spam_lfs
 from weaksup.datasets.youtube import CLASS_NAMES
+from weaksup.errors import WeaksupWarning
 from weaksup.io import export_labels
 from weaksup.models import LabelModel, MajorityVoter
 from weaksup.utils import filter_unlabeled
@@ -52,9 +54,14 @@ def run_quickstart(out_dir: str | Path = "weaksup_out", progress: bool = True, e
     majority = MajorityVoter(cardinality=2).fit(L_train)
     scores["majority_vote_accuracy"] = majority.score(L_test, y_test)["accuracy"]
     echo(f"Majority vote test accuracy: {scores['majority_vote_accuracy']:.1%}")
-    label_model = LabelModel(cardinality=2).fit(L_train, seed=0)
+    with warnings.catch_warnings(record=True) as caught:  # shown below as a note, not as a raw warning
+        warnings.simplefilter("always", WeaksupWarning)
+        label_model = LabelModel(cardinality=2).fit(L_train, seed=0)
     scores["label_model_accuracy"] = label_model.score(L_test, y_test)["accuracy"]
     echo(f"Label model ({type(label_model).__name__}) test accuracy: {scores['label_model_accuracy']:.1%}")
+    for w in caught:
+        if issubclass(w.category, WeaksupWarning):
+            echo(f"  note: {w.message}")
 
     probs = label_model.predict_proba(L_train)
     path = export_labels(out_dir / "train_labels.csv", probs, index=L_train.index, L=L_train, class_names=CLASS_NAMES)
