@@ -399,3 +399,17 @@ def test_cli_failed_datasets_write_keeps_the_previous_files(tmp_path, monkeypatc
     assert main(["datasets", "youtube", "-o", str(tmp_path)]) == 1
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == old
+
+
+def test_a_killed_writers_temp_file_in_a_parquet_folder_is_not_read_as_a_part(tmp_path):
+    pytest.importorskip("pyarrow")
+    from weaksup.apply.chunked import read_chunks
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pd.DataFrame({"text": ["a", "b"]}).to_parquet(folder / "part-0.parquet")
+    pd.DataFrame({"text": ["c"]}).to_parquet(folder / "part-1.parquet")
+    (folder / ".part-2.parquet.x1y2.tmp.parquet").write_bytes(b"PAR1 torn")  # what a SIGKILL mid-write leaves
+    (folder / "_SUCCESS.parquet").write_bytes(b"")
+    rows = pd.concat(read_chunks(folder, chunk_size=10))
+    assert rows.text.tolist() == ["a", "b", "c"]
