@@ -294,8 +294,9 @@ class AgreementModel(LogTableModel):
             table = np.asarray(self.log_table_, dtype=np.float64)
             d = (table[:, 1:, 1] - table[:, 1:, 0]).ravel()  # [j * 2 + label]
             csr = L.csr
-            D = sp.csr_matrix((d[csr.indices.astype(np.int64) * 2 + csr.data.astype(np.int64) - 1], csr.indices,
-                               csr.indptr), shape=csr.shape)
+            kind = np.int32 if 2 * csr.shape[1] < 2**31 else np.int64
+            key = csr.indices.astype(kind, copy=False) * kind(2) + (csr.data.astype(kind) - 1)
+            D = sp.csr_matrix((d[key], csr.indices, csr.indptr), shape=csr.shape)
             p1 = 0.5 * (1.0 + np.tanh(0.5 * (D @ np.ones(csr.shape[1]) + log_prior[1] - log_prior[0])))
             return np.column_stack([1.0 - p1, p1])
         weights = np.asarray(self.weights_, dtype=np.float64)

@@ -41,9 +41,10 @@ def classes_cast(votes: Any, k: int) -> np.ndarray:
     """
     csr = votes.tocsr() if not hasattr(votes, "indices") else votes
     m = csr.shape[1]
-    data = csr.data.astype(np.int64)
+    kind = np.int32 if m * k < 2**31 else np.int64  # int32 keys: half the memory traffic on large matrices
+    data = csr.data.astype(kind)
     keep = (data >= 1) & (data <= k)
-    key = csr.indices.astype(np.int64) * k + data - 1
+    key = csr.indices.astype(kind, copy=False) * kind(k) + (data - 1)
     return (np.bincount(key if keep.all() else key[keep], minlength=m * k)[: m * k] > 0).reshape(m, k)
 
 

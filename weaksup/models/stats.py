@@ -302,11 +302,9 @@ class PatternCounts:
 def one_hot(csr: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Indicator CSR (n x m k) of the votes of a ``label + 1`` CSR, sharing its row structure."""
     m = csr.shape[1]
-    cols = csr.indices.astype(np.int64) * k + (csr.data.astype(np.int64) - 1)
-    return sp.csr_matrix(
-        (np.ones(len(cols)), cols.astype(csr.indices.dtype if m * k < 2**31 else np.int64), csr.indptr.copy()),
-        shape=(csr.shape[0], m * k),
-    )
+    kind = csr.indices.dtype if m * k < 2**31 else np.int64
+    cols = csr.indices.astype(kind) * np.dtype(kind).type(k) + (csr.data.astype(kind) - 1)
+    return sp.csr_matrix((np.ones(len(cols)), cols, csr.indptr.copy()), shape=(csr.shape[0], m * k))
 
 
 class StatsFitMixin:
