@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._votes import classes_cast
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import align_labels
@@ -89,11 +90,8 @@ class LFAnalysis:
     # LF-level statistics ------------------------------------------------------------------------
     def lf_polarities(self) -> list[list[int]]:
         """Sorted distinct labels each LF emits."""
-        csc = self._csr.tocsc()
-        return [
-            sorted((np.unique(csc.data[csc.indptr[j]: csc.indptr[j + 1]]).astype(int) - 1).tolist())
-            for j in range(self.L.n_lfs)
-        ]
+        k = int(self._csr.data.max()) if self._csr.nnz else 1
+        return [np.flatnonzero(row).tolist() for row in classes_cast(self._csr, k)]
 
     def lf_coverages(self) -> np.ndarray:
         """Share of rows each LF labels."""

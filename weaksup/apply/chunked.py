@@ -37,7 +37,7 @@ _WRITABLE = (".parquet", ".csv", ".jsonl")
 
 
 def _parquet_files(path: Path) -> list[Path]:
-    # Hidden and "_" files are not parts (pyarrow's rule): among them the ".name.XXXX.tmp.parquet" a killed
+    # Hidden and "_" files are not parts (pyarrow's rule): among them the ".name.<random>.tmp.parquet" a killed
     # atomic write leaves behind, which must never be read as data.
     files = (sorted(p for p in path.iterdir() if p.suffix in (".parquet", ".pq") and p.name[:1] not in "._")
              if path.is_dir() else [path])

@@ -21,12 +21,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from weaksup._votes import classes_cast
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import shrunk_confusion
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior
-from weaksup.models.diagnostics import classes_cast
 from weaksup.models.stats import PatternCounts, one_hot
 
 _PREDICT_CHUNK = 1_000_000
@@ -189,11 +189,11 @@ class AgreementModel(LogTableModel):
                 break
         table = weights[:, None, None] * eye[None, :, :]
         if multi_class.any():
-            # warm start from the one-coin fit and its class balance: EM over a jointly learned prior
-            # is slow from a uniform start (hundreds of iterations at 1:20)
+            # warm start from the one-coin fit (its table, accuracies and mean posterior): EM over a
+            # jointly learned prior is slow from a uniform start (hundreds of iterations at 1:20)
             table, acc, strength, learned_balance, more = self._em_with_confusion(
                 P, c, m, k, overlap, multi_class, a0, b0, to_weights, range(1, self.max_iter + 1),
-                class_balance, table
+                class_balance, table, acc
             )
             n_iter += more
             mean_diag = np.exp(table[:, np.arange(k), np.arange(k)]).mean(axis=1)
@@ -217,7 +217,7 @@ class AgreementModel(LogTableModel):
 
     def _em_with_confusion(self, P: sp.csr_matrix, c: np.ndarray, m: int, k: int, overlap: np.ndarray,
                            multi_class: np.ndarray, a0: float, b0: float, to_weights, steps,
-                           class_balance: np.ndarray | None, table: np.ndarray):
+                           class_balance: np.ndarray | None, table: np.ndarray, acc: np.ndarray):
         """EM where LFs voting several classes have shrunk confusion matrices, the others one accuracy.
 
         Returns the vote table ``[j, v, y]`` (log-likelihood of vote ``v`` given class ``y``, up
@@ -237,7 +237,6 @@ class AgreementModel(LogTableModel):
         votes_per_value = np.asarray(XmT @ cm).reshape(-1, k)  # [j, v]: weighted votes of each value
         eye = np.eye(k)
         diag = np.arange(k)
-        acc = np.full(m, self.acc_prior)
         fixed_prior = class_balance is not None
         if fixed_prior:
             log_prior = np.log(np.clip(class_balance, 1e-300, None))
@@ -293,11 +292,7 @@ class AgreementModel(LogTableModel):
             # two classes: each stored vote adds one log-odds value, read from the table by (LF, vote)
             table = np.asarray(self.log_table_, dtype=np.float64)
             d = (table[:, 1:, 1] - table[:, 1:, 0]).ravel()  # [j * 2 + label]
-            csr = L.csr
-            kind = np.int32 if 2 * csr.shape[1] < 2**31 else np.int64
-            key = csr.indices.astype(kind, copy=False) * kind(2) + (csr.data.astype(kind) - 1)
-            D = sp.csr_matrix((d[key], csr.indices, csr.indptr), shape=csr.shape)
-            p1 = 0.5 * (1.0 + np.tanh(0.5 * (D @ np.ones(csr.shape[1]) + log_prior[1] - log_prior[0])))
+            p1 = 0.5 * (1.0 + np.tanh(0.5 * (one_hot(L.csr, 2) @ d + log_prior[1] - log_prior[0])))
             return np.column_stack([1.0 - p1, p1])
         weights = np.asarray(self.weights_, dtype=np.float64)
         if k == 2:  # posterior of class 1 = sigmoid(signed vote sum + prior log-odds)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._votes import classes_cast
 from weaksup.errors import WeaksupWarning
 
 #: an accuracy this close to chance (1/k) or to 1 is "at a bound"
@@ -26,26 +27,6 @@ CHECKS = ("lf at chance", "lf at accuracy 1", "class never favoured", "converged
 def _lf_names(model: Any, m: int) -> list[str]:
     names = getattr(model, "lf_names_", None)
     return list(names) if names is not None and len(names) == m else [f"lf_{j}" for j in range(m)]
-
-
-def classes_cast(votes: Any, k: int) -> np.ndarray:
-    """``(m, k)`` booleans: LF ``j`` voted class ``c`` at least once, from a ``label + 1`` sparse matrix.
-
-    One counting pass over the stored votes (no COO copy, no sort).
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> classes_cast(sp.csr_matrix([[1, 2], [1, 0]]), 2).tolist()
-    [[True, False], [False, True]]
-    """
-    csr = votes.tocsr() if not hasattr(votes, "indices") else votes
-    m = csr.shape[1]
-    kind = np.int32 if m * k < 2**31 else np.int64  # int32 keys: half the memory traffic on large matrices
-    data = csr.data.astype(kind)
-    keep = (data >= 1) & (data <= k)
-    key = csr.indices.astype(kind, copy=False) * kind(k) + (data - 1)
-    return (np.bincount(key if keep.all() else key[keep], minlength=m * k)[: m * k] > 0).reshape(m, k)
 
 
 def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
