@@ -1,7 +1,8 @@
 """Benchmark weaksup.quality: label-error detection vs cleanlab, CleanTrainer vs plain training, active learning.
 
-Run:  python benchmarks/quality.py [--quick] [--only al]   (--only al reruns just the active-learning part)
-Writes the ``quality`` section of benchmarks/RESULTS.md.
+Run:  python benchmarks/quality.py [--quick] [--only al|weak]   (--only al reruns just the active-learning part)
+Writes the ``quality`` section of benchmarks/RESULTS.md; ``--only weak`` runs only part 4 and writes
+its own ``weak_label_errors`` section (the code is in ``benchmarks/weak_label_errors.py``).
 
 1. Label-error detection with known injected noise. Datasets: a synthetic 4-class Gaussian
    problem and the WRENCH youtube / sms / trec *test* splits (gold labels), plus the larger
@@ -20,6 +21,9 @@ Writes the ``quality`` section of benchmarks/RESULTS.md.
    ``weak+hand`` (majority-vote weak labels of the LF-covered train rows, hand labels replacing
    them); every strategy starts from the same 10 random labels per seed; test accuracy at
    10..300 labels, averaged over seeds.
+4. Weak-label errors (issue 21): on every WRENCH train split, the default label model's weak labels
+   against gold; our default detector vs cleanlab's ``find_label_issues`` on the same weak labels
+   and the same cross-validated probabilities; LF blame against each LF's gold accuracy.
 """
 
 from __future__ import annotations
@@ -372,8 +376,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer rates/seeds/budgets")
     ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--only", choices=["al"], help="rerun only the active-learning part and replace its subsection")
+    ap.add_argument("--only", choices=["al", "weak"],
+                    help="al: rerun only the active-learning part and replace its subsection; "
+                         "weak: run only the weak-label-error benchmark (its own section)")
     args = ap.parse_args()
+    if args.only == "weak":
+        from weak_label_errors import main as weak_main  # noqa: E402
+
+        weak_main(quick=args.quick, write=not args.no_write)
+        return
     seeds = [0] if args.quick else [0, 1, 2]
     t0 = time.time()
     if args.only == "al":
@@ -391,6 +402,9 @@ def main() -> None:
     print(text)
     if not args.no_write:
         write_section("quality", "## quality\n\n" + text)
+    from weak_label_errors import main as weak_main  # noqa: E402
+
+    weak_main(quick=args.quick, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import pytest
 
 import weaksup as ws
 from weaksup.cli import main
-from weaksup.cli_io import CLIError, load_lfs, read_data, read_gold
+from weaksup.cli.files import CLIError, load_lfs, read_data, read_gold
 
 SCRIPT = Path(sys.executable).with_name("weaksup")
 

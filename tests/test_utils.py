@@ -35,12 +35,29 @@ def test_check_probs_errors_name_rows():
 def test_align_labels_by_index():
     y = align_labels(pd.Series([1, 0, 1], index=["c", "a", "b"]), pd.Index(["a", "b", "c"]))
     assert y.tolist() == [0, 1, 1]
-    with pytest.raises(ModelInputError, match="row ids do not match"):
+    with pytest.raises(ModelInputError, match="labels for 1 row ids the label matrix does not have"):
         align_labels(pd.Series([1], index=["z"]), pd.Index(["a"]))
+    with pytest.raises(ModelInputError, match="no label for 1 of the 2 rows"):
+        align_labels(pd.Series([1], index=["b"]), pd.Index(["a", "b"]))
     with pytest.raises(ModelInputError, match="3 labels for 2 rows"):
         align_labels([0, 1, 1], pd.Index(["a", "b"]))
     with pytest.raises(ModelInputError, match="row 1 holds"):
         align_labels(np.array([0, "x"], dtype=object))
+
+
+def test_gold_labels_as_people_have_them():
+    index = pd.Index(["r1", "r2", "r3", "r4"])
+    # partial gold: a Series of some ids; the others (and NaN / None / empty cells) are unknown
+    partial = pd.Series([1.0, np.nan], index=["r3", "r1"])
+    assert align_labels(partial, index, allow_abstain=True).tolist() == [-1, -1, 1, -1]
+    # class names instead of ids, with a typo named by its row id
+    names = pd.Series(["SPAM", "HAM", None, ""], index=index)
+    assert align_labels(names, index, allow_abstain=True, class_names=["HAM", "SPAM"]).tolist() == [1, 0, -1, -1]
+    with pytest.raises(ModelInputError, match=r"row 'r2' holds 'HAMM'.*class names are \['HAM', 'SPAM'\]"):
+        align_labels(pd.Series(["SPAM", "HAMM"], index=["r1", "r2"]), index, allow_abstain=True,
+                     class_names=["HAM", "SPAM"])
+    with pytest.raises(ModelInputError, match="pass class_names="):
+        align_labels(pd.Series(["SPAM"], index=["r1"]), index, allow_abstain=True)
 
 
 def test_filter_unlabeled_keeps_ids():

@@ -143,9 +143,9 @@ default_lm = ws.LabelModel(cardinality=2).fit(L_train, seed=0)
 label_model, table = ws.select_label_model(L_train, L_valid, y_valid)
 print(table.head(5)[["model", "class_balance", "accuracy"]].to_string())
 
-mv_acc = mv.score(L_test, y_test)["accuracy"]
-default_acc = default_lm.score(L_test, y_test)["accuracy"]
-lm_acc = label_model.score(L_test, y_test)["accuracy"]
+mv_acc = mv.score(L_test, y_test)
+default_acc = default_lm.score(L_test, y_test)
+lm_acc = label_model.score(L_test, y_test)
 print(f"\nmajority vote test accuracy: {mv_acc:.3f}")
 print(f"default LabelModel ({type(default_lm).__name__}) test accuracy: {default_acc:.3f}")
 print(f"label model ({type(label_model).__name__}, chosen on valid) test accuracy: {lm_acc:.3f}")

@@ -1,8 +1,7 @@
 """Row ids in files: how every reader reads them, and how labels files keep their type.
 
-**Reading data files** (one rule for :func:`weaksup.cli_io.read_data`, the ``weaksup``
-command's reader, and :func:`weaksup.apply.read_chunks`, behind ``apply_file``,
-``label_file`` and :class:`~weaksup.apply.ChunkedApplier`):
+**Reading data files** (the rule of :mod:`weaksup.io.tables`, the one reader behind the
+``weaksup`` command, ``apply_file``, ``label_file`` and :class:`~weaksup.apply.ChunkedApplier`):
 
 * CSV and JSON lines: the id column is text, exactly as written. ``007`` stays ``"007"``,
   ``1e3`` stays ``"1e3"``, a 23-digit id keeps its digits, ``1`` and ``01`` are two ids,
@@ -275,7 +274,7 @@ class RowIds:
 def missing_column(source: str | Path, id_column: Any, columns: Sequence[Any]) -> MissingColumnError:
     """The error for an id column that is not in the file."""
     shown = list(columns)[:20]
-    return MissingColumnError(f"id_column {id_column!r} is not a column of {source}; its columns are {shown}")
+    return MissingColumnError(f"{source} has no id column {id_column!r} (--id-column); its columns are {shown}")
 
 
 # labels files ---------------------------------------------------------------------------------------

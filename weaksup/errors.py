@@ -58,10 +58,6 @@ class UnsafeOutputError(WeaksupError, ValueError):
     """An output path names one of the inputs (or the same file through a link); nothing was written."""
 
 
-class NotFittedError(WeaksupError, AttributeError):
-    """A model was used before ``fit``."""
-
-
 class ModelInputError(WeaksupError, ValueError):
     """Input to a model (labels, probabilities, dev labels, class balance) is invalid."""
 
@@ -101,3 +97,28 @@ class MissingColumnError(DataFileError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0]) if self.args else ""
+
+
+class MissingFileError(DataFileError, FileNotFoundError):
+    """A data file (or a folder of parquet parts) named as an input does not exist."""
+
+
+def _not_fitted_error() -> type:
+    # Built on first use: it subclasses scikit-learn's NotFittedError (so code catching that, and
+    # ``sklearn.utils.validation.check_is_fitted`` users, see ours), and importing scikit-learn costs
+    # 1-2 s that ``import weaksup`` and applying LFs must not pay.
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    class NotFittedError(WeaksupError, SklearnNotFittedError):
+        """A model was used before ``fit`` (a scikit-learn ``NotFittedError`` too)."""
+
+    NotFittedError.__module__ = __name__
+    NotFittedError.__qualname__ = "NotFittedError"
+    return NotFittedError
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NotFittedError":
+        value = globals()["NotFittedError"] = _not_fitted_error()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -52,12 +52,12 @@ def run_quickstart(out_dir: str | Path = "weaksup_out", progress: bool = True, e
 
     scores: dict[str, float] = {}
     majority = MajorityVoter(cardinality=2).fit(L_train)
-    scores["majority_vote_accuracy"] = majority.score(L_test, y_test)["accuracy"]
+    scores["majority_vote_accuracy"] = majority.score(L_test, y_test)
     echo(f"Majority vote test accuracy: {scores['majority_vote_accuracy']:.1%}")
     with warnings.catch_warnings(record=True) as caught:  # shown below as a note, not as a raw warning
         warnings.simplefilter("always", WeaksupWarning)
         label_model = LabelModel(cardinality=2).fit(L_train, seed=0)
-    scores["label_model_accuracy"] = label_model.score(L_test, y_test)["accuracy"]
+    scores["label_model_accuracy"] = label_model.score(L_test, y_test)
     echo(f"Label model ({type(label_model).__name__}) test accuracy: {scores['label_model_accuracy']:.1%}")
     for w in caught:
         if issubclass(w.category, WeaksupWarning):

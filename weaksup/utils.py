@@ -7,44 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._validation import align_labels, check_probs  # noqa: F401  (re-exported: their home is _validation)
 from weaksup.errors import ModelInputError
 from weaksup.matrix import ABSTAIN, LabelMatrix, as_label_matrix
 
 TIE_BREAKS = ("abstain", "random", "prior", "index")
-
-
-def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs", atol: float = 1e-4) -> np.ndarray:
-    """Validate an ``n x k`` matrix of class probabilities and return it as float64.
-
-    Raises :class:`~weaksup.errors.ModelInputError` naming the first bad row.
-
-    Examples
-    --------
-    >>> check_probs([[0.2, 0.8]]).shape
-    (1, 2)
-    """
-    if isinstance(probs, pd.DataFrame):
-        probs = probs.to_numpy()
-    arr = np.asarray(probs, dtype=np.float64)
-    if arr.ndim != 2:
-        raise ModelInputError(f"{name} must be a 2-D n x k array, got shape {arr.shape}")
-    if cardinality is not None and arr.shape[1] != cardinality:
-        raise ModelInputError(f"{name} has {arr.shape[1]} columns, expected k = {cardinality}")
-    if arr.size:
-        finite = np.isfinite(arr).all(axis=1)
-        if not finite.all():
-            row = int(np.argmin(finite))
-            raise ModelInputError(f"{name} row {row} holds a non-finite value: {arr[row].tolist()}")
-        neg = (arr < -atol).any(axis=1)
-        if neg.any():
-            row = int(np.argmax(neg))
-            raise ModelInputError(f"{name} row {row} holds a negative probability: {arr[row].tolist()}")
-        sums = arr.sum(axis=1)
-        off = np.abs(sums - 1) > atol
-        if off.any():
-            row = int(np.argmax(off))
-            raise ModelInputError(f"{name} row {row} sums to {sums[row]:.6g}, not 1: {arr[row].tolist()}")
-    return arr
 
 
 def probs_to_preds(
@@ -119,48 +86,6 @@ def preds_to_probs(preds: Any, cardinality: int) -> np.ndarray:
     out = np.zeros((len(y), cardinality))
     out[np.arange(len(y)), y.astype(np.int64)] = 1.0
     return out
-
-
-def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None = None, name: str = "Y",
-                 allow_abstain: bool = False) -> np.ndarray:
-    """Gold labels as an int array aligned to ``index``.
-
-    A pandas Series is aligned by row id (so a shuffled Series still lines up); arrays
-    must already be in row order. Labels must be integers in ``0..k-1`` (``-1`` allowed
-    only with ``allow_abstain``).
-
-    Examples
-    --------
-    >>> align_labels(pd.Series([1, 0], index=["b", "a"]), pd.Index(["a", "b"])).tolist()
-    [0, 1]
-    """
-    if isinstance(Y, pd.Series):
-        if index is not None and not Y.index.equals(index):
-            if not (Y.index.is_unique and index.is_unique and len(Y) == len(index) and Y.index.isin(index).all()):
-                raise ModelInputError(f"{name}'s row ids do not match the label matrix's row ids")
-            Y = Y.reindex(index)
-        Y = Y.to_numpy()
-    y = np.asarray(Y)
-    if y.ndim != 1:
-        raise ModelInputError(f"{name} must be 1-D, got shape {y.shape}")
-    if index is not None and len(y) != len(index):
-        raise ModelInputError(f"{name} has {len(y)} labels for {len(index)} rows")
-    if y.size and y.dtype.kind not in "iu":
-        if y.dtype.kind == "f" and np.isfinite(y).all() and (y == np.round(y)).all():
-            y = y.astype(np.int64)
-        else:
-            row = next(i for i, v in enumerate(y) if not (isinstance(v, (int, np.integer)) and not isinstance(v, bool)))
-            raise ModelInputError(f"{name} must hold integer labels; row {row} holds {y[row]!r}")
-    y = y.astype(np.int64)
-    low = ABSTAIN if allow_abstain else 0
-    bad = y < low
-    if cardinality is not None:
-        bad |= y >= cardinality
-    if bad.any():
-        row = int(np.argmax(bad))
-        top = f"0..{cardinality - 1}" if cardinality is not None else ">= 0"
-        raise ModelInputError(f"{name} label {y[row]} at row {row} is out of range ({top})")
-    return y
 
 
 def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndarray]:

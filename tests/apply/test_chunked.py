@@ -19,14 +19,9 @@ from weaksup import (
     load_labels,
     regex_lf,
 )
-from weaksup.apply.chunked import (
-    ChunkedApplier,
-    apply_file,
-    fit_file,
-    fit_from_counts,
-    label_file,
-    read_chunks,
-)
+from weaksup.apply.chunked import ChunkedApplier, apply_file
+from weaksup.io import read_chunks
+from weaksup.pipeline import export_chunked, fit_chunked, fit_file, label_file
 
 
 def comments(n=230, seed=0):
@@ -71,7 +66,10 @@ def test_apply_file_equals_in_memory_apply_and_keeps_ids(tmp_path, suffix):
     assert L == expected
     assert L.index.tolist() == df["id"].tolist()
     assert max(seen) <= 64 and sum(seen) == len(df)  # only one chunk of rows at a time
-    by_position = apply_file(lfs(), path, chunk_size=100, cardinality=2, progress=False)
+    # the one reading rule: without id_column, the file's "id" column names the rows; without one, positions
+    assert apply_file(lfs(), path, chunk_size=100, cardinality=2, progress=False) == L
+    no_ids = write(df.drop(columns="id"), tmp_path / f"no_ids{suffix}")
+    by_position = apply_file(lfs(), no_ids, chunk_size=100, cardinality=2, progress=False)
     assert by_position.index.tolist() == list(range(len(df)))
     assert (by_position.csr != expected.csr).nnz == 0
 
@@ -96,7 +94,7 @@ def test_fit_from_chunk_statistics_equals_fit_on_full_matrix(tmp_path):
     ca = ChunkedApplier(lfs(), cardinality=2, chunk_size=37)
     assert ca.pattern_counts(path, progress=False) == PatternCounts.from_label_matrix(L)
     for model_cls in (DawidSkene, GenerativeModel):
-        chunked = ca.fit(model_cls(), path, progress=False)
+        chunked = fit_chunked(model_cls(), ca, path, progress=False)
         full = model_cls(cardinality=2).fit(L)
         np.testing.assert_allclose(chunked.predict_proba(L), full.predict_proba(L), atol=1e-10)
     mv = fit_file(MajorityVoter(cardinality=2), lfs(), path, chunk_size=50, progress=False)
@@ -153,6 +151,6 @@ def test_bad_inputs_raise_clear_errors(tmp_path):
     with pytest.raises(KeyError, match="no_such"):
         next(read_chunks(path, id_column="no_such"))
     with pytest.raises(ValueError, match="cannot write"):
-        ChunkedApplier(lfs()).export_labels(MajorityVoter(cardinality=2), path, tmp_path / "y.xlsx", progress=False)
-    with pytest.raises(ModelInputError, match="fit_from_stats"):
-        fit_from_counts(object(), PatternCounts.from_label_matrix([[0, 1]]))
+        export_chunked(MajorityVoter(cardinality=2), ChunkedApplier(lfs()), path, tmp_path / "y.xlsx", progress=False)
+    with pytest.raises(ModelInputError, match="fit_from_stats takes PatternCounts"):
+        MajorityVoter().fit_from_stats([[0, 1]])

@@ -26,6 +26,7 @@ from weaksup import (
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 from weaksup.apply.dask import DaskLFApplier  # noqa: E402
+from weaksup.pipeline import fit_dask, predict_proba_dask  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +113,10 @@ def test_merged_partition_statistics_fit_the_same_model_as_the_full_matrix(clien
     stats = applier.pattern_counts(ddf, progress=False)
     assert stats == PatternCounts.from_label_matrix(L)
     assert stats.n_rows == len(df) and stats.lf_names == L.lf_names
-    from_stats = applier.fit(DawidSkene(), ddf, progress=False)
+    from_stats = fit_dask(DawidSkene(), applier, ddf, progress=False)
     full = DawidSkene(cardinality=2).fit(L)
     np.testing.assert_allclose(from_stats.predict_proba(L), full.predict_proba(L), atol=1e-10)
-    mv = applier.fit(MajorityVoter(cardinality=2), ddf, progress=False)
+    mv = fit_dask(MajorityVoter(cardinality=2), applier, ddf, progress=False)
     np.testing.assert_allclose(mv.predict_proba(L), MajorityVoter(cardinality=2).predict_proba(L))
 
 
@@ -123,8 +124,8 @@ def test_lazy_probabilities_keep_index_and_match_in_process(client):
     df = comments(90, seed=3)
     ddf = dd.from_pandas(df, npartitions=3, sort=False)
     applier = DaskLFApplier(lfs(), cardinality=2)
-    model = applier.fit(DawidSkene(), ddf, progress=False)
-    probs = applier.predict_proba(ddf, model, class_names=["ham", "spam"]).compute()
+    model = fit_dask(DawidSkene(), applier, ddf, progress=False)
+    probs = predict_proba_dask(model, applier, ddf, class_names=["ham", "spam"]).compute()
     L = LFApplier(lfs(), cardinality=2).apply(df, progress=False)
     assert probs.index.tolist() == df.index.tolist()
     assert probs.columns.tolist() == ["prob_ham", "prob_spam", "label"]

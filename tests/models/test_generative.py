@@ -20,7 +20,7 @@ def test_recovers_accuracies_and_class_balance(balance):
 def test_options_fit_and_predict(options):
     L, y = make_votes(4000, [0.9, 0.8, 0.75, 0.85], k=3, cov=0.8, seed=1)
     model = GenerativeModel(**options).fit(L, class_balance=[1 / 3] * 3)
-    assert model.accuracy_.shape == (4, 3) and model.propensity_.shape == (4, 3)
+    assert model.class_accuracy_.shape == (4, 3) and model.propensity_.shape == (4, 3)
     assert (model.predict(L, tie_break="index") == y).mean() > 0.85
 
 

@@ -54,12 +54,12 @@ def test_class_balance_from_dev_labels():
 
 def test_score_metrics():
     L = np.array([[1, 1], [0, -1], [1, 0], [0, 0]])
-    scores = MajorityVoter(cardinality=2).fit(L).score(L, np.array([1, 0, 0, 1]), metrics=("accuracy", "f1", "coverage"),
+    scores = MajorityVoter(cardinality=2).fit(L).evaluate(L, np.array([1, 0, 0, 1]), metrics=("accuracy", "f1", "coverage"),
                                                        tie_break="abstain")
     assert scores["accuracy"] == 0.5 and scores["coverage"] == 1.0
     assert scores["f1"] == pytest.approx(2 / 3)
     with pytest.raises(ModelInputError, match="unknown metric"):
-        MajorityVoter(cardinality=2).fit(L).score(L, np.zeros(4, dtype=int), metrics=("nope",))
+        MajorityVoter(cardinality=2).fit(L).evaluate(L, np.zeros(4, dtype=int), metrics=("nope",))
 
 
 def test_sparse_dense_and_label_matrix_inputs_agree():

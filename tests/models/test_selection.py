@@ -15,7 +15,7 @@ def test_returns_best_fitted_model_and_sorted_score_table():
     assert len(table) == 6  # 3 candidates x (learned, dev) class balance
     assert table["accuracy"].is_monotonic_decreasing
     assert type(best).__name__ == table.loc[0, "model"] and type(best).__name__ != "MajorityVoter"
-    assert best.score(L[2500:], y[2500:])["accuracy"] == pytest.approx(table.loc[0, "accuracy"], abs=0.02)
+    assert best.score(L[2500:], y[2500:]) == pytest.approx(table.loc[0, "accuracy"], abs=0.02)
 
 
 def test_candidates_needing_more_lfs_are_skipped_with_reason():

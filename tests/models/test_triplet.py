@@ -16,7 +16,7 @@ def test_binary_recovers_accuracies_and_balance():
 def test_multiclass_one_vs_rest():
     L, y = make_votes(20_000, [0.9, 0.8, 0.75, 0.85], k=4, cov=0.9, seed=1)
     model = Triplet().fit(L)
-    assert model.lf_accuracy_.shape == (4, 4)
+    assert model.class_accuracy_.shape == (4, 4)
     assert (model.predict(L, tie_break="index") == y).mean() > 0.9
 
 

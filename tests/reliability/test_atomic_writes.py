@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import weaksup.io
+import weaksup.io.labels
 from weaksup import (
     ChunkedApplier,
     DawidSkene,
@@ -35,6 +35,7 @@ from weaksup import (
 )
 from weaksup.cli import main
 from weaksup.errors import LabelingFunctionError, ModelInputError
+from weaksup.pipeline import export_chunked
 
 FORMATS = [".csv", ".jsonl", ".parquet"]
 
@@ -150,9 +151,9 @@ def test_chunked_export_error_keeps_the_previous_output(tmp_path):
 
     ca = ChunkedApplier([keyword_lf("a", 0), keyword_lf("b", 1)], cardinality=2, chunk_size=8)
     with pytest.raises(ValueError, match="model failed"):
-        ca.export_labels(FailsOnSecondChunk(cardinality=2), None, out, L=L, progress=False)
+        export_chunked(FailsOnSecondChunk(cardinality=2), ca, None, out, L=L, progress=False)
     assert out.read_bytes() == old and leftovers(tmp_path) == []
-    ca.export_labels(MajorityVoter(cardinality=2), None, out, L=L, progress=False)  # and then a good run lands
+    export_chunked(MajorityVoter(cardinality=2), ca, None, out, L=L, progress=False)  # and then a good run lands
     assert len(load_labels(out)) == 40
 
 
@@ -201,7 +202,7 @@ def test_export_labels_is_all_or_nothing(suffix, n, k, str_ids, seed, previous, 
             elif suffix == ".npz":
                 mp.setattr(np, "savez_compressed", half_then_fail(np.savez_compressed))
             else:
-                mp.setattr(weaksup.io, "json", FailingJson(ok=int(rng.integers(0, n))))
+                mp.setattr(weaksup.io.labels, "json", FailingJson(ok=int(rng.integers(0, n))))
             with pytest.raises(OSError):
                 export_labels(out, probs, index=ids)
             mp.undo()
@@ -403,7 +404,7 @@ def test_cli_failed_datasets_write_keeps_the_previous_files(tmp_path, monkeypatc
 
 def test_a_killed_writers_temp_file_in_a_parquet_folder_is_not_read_as_a_part(tmp_path):
     pytest.importorskip("pyarrow")
-    from weaksup.apply.chunked import read_chunks
+    from weaksup.io import read_chunks
 
     folder = tmp_path / "parts"
     folder.mkdir()

@@ -33,8 +33,9 @@ from weaksup import (
 )
 from weaksup.apply import apply_file, read_chunks
 from weaksup.cli import main
-from weaksup.cli_io import read_data, read_gold
+from weaksup.cli.files import read_data, read_gold
 from weaksup.errors import DataFileError, ModelInputError
+from weaksup.pipeline import export_chunked
 
 FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
 # ids that a type-guessing reader changes: 007 -> 7, 1e3 -> 1000.0, 23 digits -> 1.23e+22, NA -> NaN, ...
@@ -175,7 +176,7 @@ def test_unknown_id_column_is_a_typed_key_error(tmp_path):
             write_jsonl(p, ['"a"'])
         elif suffix == ".parquet":
             pd.DataFrame({"id": ["a"], "text": ["x"]}).to_parquet(p)
-        with pytest.raises(KeyError, match="'comment_id' is not a column") as info:
+        with pytest.raises(KeyError, match="no id column 'comment_id'") as info:
             next(read_chunks(p, id_column="comment_id"))
         assert isinstance(info.value, DataFileError)
 
@@ -311,7 +312,7 @@ def test_chunked_export_keeps_parquet_typed_ids_in_every_format(tmp_path):
     ca = ChunkedApplier([keyword_lf("my", 1, name="my"), keyword_lf("posted_at", 0, name="posted_at")], cardinality=2,
                         chunk_size=2, id_column="id")
     for suffix in (".parquet", ".csv", ".jsonl"):
-        out = ca.export_labels(MajorityVoter(cardinality=2), data, tmp_path / f"y{suffix}", include_votes=True,
+        out = export_chunked(MajorityVoter(cardinality=2), ca, data, tmp_path / f"y{suffix}", include_votes=True,
                                progress=False)
         back = load_labels(out)
         assert back.index.dtype == np.uint64 and back.index.tolist() == ids.tolist()

@@ -18,6 +18,7 @@ import pytest
 from weaksup import ChunkedApplier, LabelingFunction, MajorityVoter, keyword_lf, label_file
 from weaksup.cli import main
 from weaksup.errors import UnsafeOutputError
+from weaksup.pipeline import export_chunked
 
 LF_FILE = textwrap.dedent('''
     from pathlib import Path
@@ -212,8 +213,8 @@ def test_chunked_export_labels_refuses_its_input(tmp_path):
     calls: list[int] = []
     ca = ChunkedApplier(counting_lfs(calls), cardinality=2, chunk_size=4)
     with pytest.raises(UnsafeOutputError, match="d.jsonl"):
-        ca.export_labels(MajorityVoter(cardinality=2), data, data, progress=False)
+        export_chunked(MajorityVoter(cardinality=2), ca, data, data, progress=False)
     (tmp_path / "link.jsonl").symlink_to(data)
     with pytest.raises(UnsafeOutputError, match="link.jsonl"):
-        ca.export_labels(MajorityVoter(cardinality=2), data, tmp_path / "link.jsonl", progress=False)
+        export_chunked(MajorityVoter(cardinality=2), ca, data, tmp_path / "link.jsonl", progress=False)
     assert calls == [] and data.read_bytes() == before

@@ -10,9 +10,9 @@ Every task is a pure function of its partition and the LFs, so when a worker die
 scheduler simply reruns its tasks elsewhere and the result is still complete and ordered.
 For data larger than one machine's memory, keep results partitioned
 (:meth:`DaskLFApplier.apply_partitioned`, :meth:`DaskLFApplier.save_partitions`) and fit
-label models from per-partition :class:`~weaksup.models.stats.PatternCounts` merged on
-the client (:meth:`DaskLFApplier.pattern_counts`, :meth:`DaskLFApplier.fit`), so the rows
-never sit in one process.
+label models from per-partition :class:`~weaksup.patterns.PatternCounts` merged on
+the client (:meth:`DaskLFApplier.pattern_counts`; :func:`weaksup.pipeline.fit_dask` fits from them and
+:func:`weaksup.pipeline.predict_proba_dask` scores partitions on the workers), so the rows never sit in one process.
 
 This module imports Dask; ``import weaksup`` does not import it.
 """
@@ -26,20 +26,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._deps import install_hint
 from weaksup.apply.applier import stack_rows
-from weaksup.apply.chunked import fit_from_counts
 from weaksup.apply.core import Batch, LFErrorRecord, apply_lfs_to_batch, check_lfs, merge_errors
 from weaksup.apply.parallel import dump_lfs, freeze_error, load_lfs, thaw_error
 from weaksup.errors import LabelingFunctionError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
-from weaksup.models.stats import PatternCounts
+from weaksup.patterns import PatternCounts
 
 try:
     import dask
     import dask.dataframe as dd
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError("weaksup.apply.dask needs Dask: pip install 'weaksup[dask]'") from exc
+    raise ImportError(f"weaksup.apply.dask needs Dask, which is not installed: {install_hint('dask')}") from exc
 
 
 # worker tasks (module-level and pure: the scheduler may rerun them after a worker is lost) ---------
@@ -48,7 +48,7 @@ def _lf_payload(key: str, blob: bytes) -> tuple[str, bytes]:
     return key, blob
 
 
-def _label(payload: tuple[str, bytes], pdf: pd.DataFrame, cardinality: int | None,
+def label_partition(payload: tuple[str, bytes], pdf: pd.DataFrame, cardinality: int | None,
            fault_tolerant: bool) -> tuple[LabelMatrix, dict[str, LFErrorRecord]]:
     lfs = load_lfs(*payload)
     if len(pdf) == 0:  # e.g. a partition emptied by a filter
@@ -66,7 +66,7 @@ def _label_task(payload: tuple[str, bytes], pdf: pd.DataFrame, cardinality: int 
     PatternCounts) or ``"save"`` (write the LabelMatrix to ``path`` and return ``(path, n_rows)``).
     """
     try:
-        L, errors = _label(payload, pdf, cardinality, fault_tolerant)
+        L, errors = label_partition(payload, pdf, cardinality, fault_tolerant)
     except LabelingFunctionError as exc:
         return "error", freeze_error(exc), None
     if what == "stats":
@@ -84,17 +84,6 @@ def _matrix_or_raise(result: tuple[str, Any, Any]) -> LabelMatrix:
         err = thaw_error(payload)
         raise err from err.original
     return payload
-
-
-def _probs_partition(pdf: pd.DataFrame, payload: tuple[str, bytes], cardinality: int | None, model: Any,
-                     columns: list[str]) -> pd.DataFrame:
-    L, _ = _label(payload, pdf, cardinality, False)
-    from weaksup.utils import probs_to_preds
-
-    P = model.predict_proba(L) if L.n_rows else np.zeros((0, len(columns) - 1))
-    out = pd.DataFrame(P, index=pdf.index, columns=columns[:-1])
-    out[columns[-1]] = probs_to_preds(P, tie_break="abstain") if L.n_rows else np.zeros(0, np.int64)
-    return out
 
 
 class DaskLFApplier:
@@ -317,53 +306,3 @@ class DaskLFApplier:
         stats = sum((r[1] for r in results[1:]), results[0][1])
         stats.lf_names = self.lf_names
         return stats
-
-    def fit(self, model: Any, ddf: Any, class_balance: Any = None, seed: int | None = 0,
-            progress: bool = True, fault_tolerant: bool = False) -> Any:
-        """Fit ``model`` (a label model) from the merged statistics of ``ddf``; returns the fitted model.
-
-        Models with ``fit_from_stats`` (the EM / table models) fit from the pattern counts;
-        stateless ones (``MajorityVoter``) just record the class balance.
-
-        Examples
-        --------
-        >>> import pandas as pd, dask.dataframe as dd
-        >>> from weaksup import DawidSkene, keyword_lf
-        >>> df = pd.DataFrame({"text": ["my song", "my channel", "song", "my"] * 5})
-        >>> lfs = [keyword_lf("my", 1, name="my"), keyword_lf("channel", 1), keyword_lf("song", 0)]
-        >>> model = DaskLFApplier(lfs, cardinality=2).fit(DawidSkene(), dd.from_pandas(df, npartitions=2), progress=False)
-        >>> model.n_lfs_
-        3
-        """
-        stats = self.pattern_counts(ddf, progress=progress, fault_tolerant=fault_tolerant)
-        return fit_from_counts(model, stats, class_balance=class_balance, seed=seed)
-
-    def predict_proba(self, ddf: Any, model: Any, class_names: Sequence[str] | None = None) -> Any:
-        """Lazy Dask DataFrame of probabilistic labels: ``prob_<class>`` columns and ``label``, ``ddf``'s index.
-
-        Each partition is labelled and scored on its worker by the fitted ``model``; write
-        the result out without gathering it, e.g. ``.to_parquet(folder)``. ``label`` is
-        the argmax class, ``-1`` on ties.
-
-        Examples
-        --------
-        >>> import pandas as pd, dask.dataframe as dd
-        >>> from weaksup import MajorityVoter, keyword_lf
-        >>> ddf = dd.from_pandas(pd.DataFrame({"text": ["my", "song"]}, index=["x", "y"]), npartitions=2)
-        >>> a = DaskLFApplier([keyword_lf("my", 1), keyword_lf("song", 0)], cardinality=2)
-        >>> a.predict_proba(ddf, MajorityVoter(cardinality=2)).compute()["label"].to_dict()
-        {'x': 1, 'y': 0}
-        """
-        if not isinstance(ddf, dd.DataFrame):
-            raise TypeError(f"predict_proba takes a dask DataFrame, not {type(ddf).__name__}")
-        k = getattr(model, "cardinality_", None) or self.cardinality or getattr(model, "cardinality", None)
-        if k is None:
-            raise ValueError("fit the model first or give cardinality=, so the probability columns are known")
-        names = [str(c) for c in class_names] if class_names is not None else [str(c) for c in range(k)]
-        if len(names) != k:
-            raise ValueError(f"got {len(names)} class names for {k} classes")
-        columns = [f"prob_{c}" for c in names] + ["label"]
-        meta = pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns[:-1]}, index=ddf._meta.index)
-        meta["label"] = pd.Series(dtype=np.int64)
-        key, blob = dump_lfs(self.lfs)
-        return ddf.map_partitions(_probs_partition, (key, blob), self.cardinality, model, columns, meta=meta)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
 from weaksup._files import atomic_path, file_sha256
+from weaksup._names import column_order, is_default, mismatch_context, select_columns
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import LabelMatrix, as_label_matrix
-from weaksup.models._names import column_order, is_default, mismatch_context, select_columns
 from weaksup.models._params import NONE, Interval, check_learned_state, validate_params
 from weaksup.models.diagnostics import diagnose, warn_if_degenerate
+from weaksup.patterns import PatternCounts
 from weaksup.utils import align_labels, probs_to_preds
 
 _REGISTRY: dict[str, type[BaseLabelModel]] = {}
@@ -30,7 +32,13 @@ class BaseLabelModel(BaseEstimator):
     Subclasses implement ``_fit(L, class_balance, seed, progress)`` and
     ``_predict_proba(L)``; this class validates input in one place, resolves the class
     balance (given, from dev labels, or left to the model), gives rows with no votes
-    the prior, and implements ``predict``, ``score``, ``save`` and ``load``.
+    the prior, and implements ``predict``, ``score`` / ``evaluate``, ``save`` and ``load``.
+
+    One fit protocol: every model fits from the votes (``fit(L)``) or from their sufficient
+    statistics (``fit_from_stats(PatternCounts)``); models that learn from statistics override
+    the latter (``StatsFitMixin``), the others fit on the patterns expanded back to rows.
+    ``predict_proba`` never changes a model. Randomness comes from a ``random_state``
+    constructor parameter in models that have any (scikit-learn's rule).
 
     Learned state (attributes ending in ``_``): ``cardinality_``, ``n_lfs_``,
     ``lf_names_``, ``class_balance_`` and the model's own parameters.
@@ -55,6 +63,8 @@ class BaseLabelModel(BaseEstimator):
     _parameter_rules: ClassVar[dict[str, Any]] = {"cardinality": (NONE, Interval(int, 2))}
     #: learned arrays beyond the shared ones: name -> (shape, low, high), checked on load and predict
     _state_rules: ClassVar[dict[str, tuple[Any, ...]]] = {}
+    #: learned attributes saved under an older name: old name -> current name (read by ``load``)
+    _renamed_state: ClassVar[dict[str, str]] = {}
 
     def __init__(self, cardinality: int | None = None) -> None:
         self.cardinality = cardinality
@@ -123,7 +133,7 @@ class BaseLabelModel(BaseEstimator):
         L: Any,
         Y_dev: Any = None,
         class_balance: Any = None,
-        seed: int | None = 0,
+        seed: int | None = None,
         progress: bool = False,
     ) -> BaseLabelModel:
         """Learn the model from the votes alone.
@@ -137,7 +147,7 @@ class BaseLabelModel(BaseEstimator):
             Known class prior; overrides ``Y_dev``. If neither is given the model
             learns it from the votes (or uses uniform, for models that cannot).
         seed : int, optional
-            Seed for any randomness; the same seed gives bitwise the same result.
+            Deprecated: pass ``random_state`` to the constructor of the models that use randomness.
         progress : bool
             Show a progress bar.
 
@@ -145,6 +155,7 @@ class BaseLabelModel(BaseEstimator):
         -------
         self
         """
+        seed = self._fit_seed(seed)
         self._validate_params()
         L = self._check_L(L, fitting=True)
         k = L.infer_cardinality()
@@ -157,6 +168,37 @@ class BaseLabelModel(BaseEstimator):
             self.class_balance_ = np.full(k, 1.0 / k) if prior is None else prior
         warn_if_degenerate(self, L.csr)
         return self
+
+    def _fit_seed(self, seed: int | None) -> int:
+        """The seed a fit uses: the deprecated ``fit(seed=)`` if given, else ``random_state`` (0 when None)."""
+        if seed is not None:
+            what = (f"pass random_state= to the {type(self).__name__} constructor" if "random_state" in
+                    self.get_params() else f"it has no effect: {type(self).__name__} uses no randomness")
+            warnings.warn(f"fit(seed=...) is deprecated and will be removed; {what}", DeprecationWarning,
+                          stacklevel=3)
+            return int(seed)
+        rs = getattr(self, "random_state", None)
+        return 0 if rs is None else int(rs)
+
+    def fit_from_stats(self, stats: PatternCounts, class_balance: Any = None, seed: int | None = None,
+                       progress: bool = False) -> BaseLabelModel:
+        """Fit from sufficient statistics (:class:`~weaksup.patterns.PatternCounts`) instead of the rows.
+
+        This default expands the distinct patterns back to one row per count and calls :meth:`fit`,
+        so every model takes statistics; models that learn from the counts themselves override it.
+
+        Examples
+        --------
+        >>> from weaksup.models import MajorityVoter
+        >>> stats = PatternCounts.from_label_matrix([[0, 0, 1], [1, 1, 1], [0, 0, 0]] * 3)
+        >>> MajorityVoter().fit_from_stats(stats).n_lfs_
+        3
+        """
+        if not isinstance(stats, PatternCounts):
+            raise ModelInputError(f"fit_from_stats takes PatternCounts, not {type(stats).__name__}")
+        L = stats.to_label_matrix()
+        rows = np.repeat(np.arange(L.n_rows), np.asarray(stats.counts, dtype=np.int64))
+        return self.fit(L[rows], class_balance=class_balance, seed=seed, progress=progress)
 
     def diagnose(self, L: Any = None) -> pd.DataFrame:
         """Health checks of the fit (LFs at chance or at accuracy 1, classes never favoured, convergence).
@@ -181,9 +223,8 @@ class BaseLabelModel(BaseEstimator):
         Rows on which every LF abstained get ``class_balance_``.
         """
         if self.stateless and not hasattr(self, "cardinality_"):
-            self._validate_params()
-            L0 = as_label_matrix(L, cardinality=self.cardinality)
-            self.fit(L0)
+            # a votes-only model needs no fit; a fitted copy answers, and this one stays as it was
+            return clone(self).fit(L).predict_proba(L)
         L = self._check_L(L, fitting=False)
         P = self._predict_proba(L)
         empty = np.diff(L.csr.indptr) == 0
@@ -201,9 +242,29 @@ class BaseLabelModel(BaseEstimator):
     def predict(self, L: Any, tie_break: str = "abstain", seed: int | None = None) -> np.ndarray:
         """Hard labels; ties resolved by ``tie_break`` ("abstain" -> -1, "random", "prior", "index")."""
         P = self.predict_proba(L)
-        return probs_to_preds(P, tie_break=tie_break, prior=self.class_balance_, seed=seed)
+        return probs_to_preds(P, tie_break=tie_break, prior=getattr(self, "class_balance_", None), seed=seed)
 
-    def score(
+    def score(self, L: Any, Y: Any, metrics: Any = None, tie_break: str = "random", seed: int | None = 0,
+              pos_label: int = 1) -> Any:
+        """Accuracy of the predictions against gold labels ``Y`` (scikit-learn's ``score``: one float).
+
+        Rows whose gold label is ``-1`` (unknown) are left out. For other metrics use :meth:`evaluate`;
+        ``metrics=`` here is deprecated and returns :meth:`evaluate`'s dict, as before.
+
+        Examples
+        --------
+        >>> from weaksup.models import MajorityVoter
+        >>> L = [[0, 0], [1, 1], [1, -1]]
+        >>> MajorityVoter().fit(L).score(L, [0, 1, 0])
+        0.6666666666666666
+        """
+        if metrics is not None:
+            warnings.warn("score(metrics=...) is deprecated: use evaluate(L, Y, metrics=...) for a dict of "
+                          "metrics; score(L, Y) returns the accuracy", DeprecationWarning, stacklevel=2)
+            return self.evaluate(L, Y, metrics=metrics, tie_break=tie_break, seed=seed, pos_label=pos_label)
+        return self.evaluate(L, Y, ("accuracy",), tie_break=tie_break, seed=seed, pos_label=pos_label)["accuracy"]
+
+    def evaluate(
         self,
         L: Any,
         Y: Any,
@@ -212,18 +273,31 @@ class BaseLabelModel(BaseEstimator):
         seed: int | None = 0,
         pos_label: int = 1,
     ) -> dict[str, float]:
-        """Score predictions against gold labels ``Y``.
+        """Score predictions against gold labels ``Y``: a dict of metrics.
 
         Metrics: accuracy, f1 (binary, ``pos_label``), f1_macro, f1_micro, precision,
         recall, coverage (share of rows with a vote), log_loss, brier, roc_auc (binary).
-        Predictions that abstain count as wrong.
+        Predictions that abstain count as wrong. Rows whose gold label is ``-1`` (unknown)
+        are left out; a Series of gold labels is aligned by row id.
+
+        Examples
+        --------
+        >>> from weaksup.models import MajorityVoter
+        >>> L = [[0, 0], [1, 1], [1, -1]]
+        >>> MajorityVoter().fit(L).evaluate(L, [0, 1, -1], metrics=["accuracy", "coverage"])
+        {'accuracy': 1.0, 'coverage': 1.0}
         """
         from sklearn import metrics as skm
 
         L = as_label_matrix(L)
-        y = align_labels(Y, L.index, cardinality=self.cardinality_ if hasattr(self, "cardinality_") else None)
+        y = align_labels(Y, L.index, cardinality=self.cardinality_ if hasattr(self, "cardinality_") else None,
+                         allow_abstain=True)
         P = self.predict_proba(L)
-        pred = probs_to_preds(P, tie_break=tie_break, prior=self.class_balance_, seed=seed)
+        known = y >= 0
+        if not known.all():
+            L, P, y = L[np.flatnonzero(known)], P[known], y[known]
+        prior = getattr(self, "class_balance_", None)
+        pred = probs_to_preds(P, tie_break=tie_break, prior=prior, seed=seed)
         out: dict[str, float] = {}
         for m in metrics:
             if m == "accuracy":
@@ -302,9 +376,9 @@ class BaseLabelModel(BaseEstimator):
             raise ModelInputError(f"{directory} holds a {meta['class']}, which is not a {cls.__name__}")
         model = klass(**meta["params"])
         for key, value in meta["attributes"].items():
-            setattr(model, key, value)
+            setattr(model, klass._renamed_state.get(key, key), value)
         for key, value in load_checked_npz(directory, meta, "arrays.npz").items():
-            setattr(model, key, value)
+            setattr(model, klass._renamed_state.get(key, key), value)
         model._check_learned_state(source=directory)
         return model
 

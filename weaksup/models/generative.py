@@ -48,7 +48,7 @@ class GenerativeModel(LogTableModel):
     ----------
     log_table_ : ndarray (m, k + 1, k)
         ``log P(response | y)``; response 0 is abstain, ``1 + c`` a vote for ``c``.
-    accuracy_ : ndarray (m, k)
+    class_accuracy_ : ndarray (m, k)
     propensity_ : ndarray (m, k)
     class_balance_ : ndarray (k,)
 
@@ -67,7 +67,8 @@ class GenerativeModel(LogTableModel):
         "errors": Options("polarity", "uniform"), "acc_prior": PROBABILITY, "prior_strength": Interval(float, 0),
         "propensity_smoothing": Interval(float, 0), "max_iter": Interval(int, 1), "tol": Interval(float, 0),
     }
-    _state_rules = {"log_table_": LOG_PROBABILITY_TABLE, "accuracy_": (("m", "k"), 0, 1),
+    _renamed_state = {"accuracy_": "class_accuracy_"}  # the name older saved models use
+    _state_rules = {"log_table_": LOG_PROBABILITY_TABLE, "class_accuracy_": (("m", "k"), 0, 1),
                     "propensity_": (("m", "k"), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, accuracy: str = "lf", propensity: str = "polarity",
@@ -119,7 +120,7 @@ class GenerativeModel(LogTableModel):
             table[:, 0, :] = 1 - prop
             table[:, 1:, :] = prop[:, None, :] * vote
             prior = class_balance if class_balance is not None else (T + 1.0) / (T.sum() + k)
-            self.accuracy_, self.propensity_ = acc, prop
+            self.class_accuracy_, self.propensity_ = acc, prop
             return np.log(np.clip(table, 1e-300, None)), prior
 
         start = np.full(k, 1.0 / k) if class_balance is None else class_balance

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from weaksup.errors import ModelInputError, WeaksupWarning
-from weaksup.models._params import LOG_PROBABILITY_TABLE, Interval, Options
+from weaksup.models._params import LOG_PROBABILITY_TABLE, NONE, Interval, Options
 from weaksup.models._table import LogTableModel
 from weaksup.models.stats import PatternCounts
 
@@ -79,12 +79,14 @@ class MatrixCompletion(LogTableModel):
     min_lfs = 3
     _parameter_rules = {"n_epochs": Interval(int, 1), "lr": Interval(float, 0, closed="neither"),
                         "l2": Interval(float, 0), "prec_init": Interval(float, 0, 1, closed="right"),
-                        "optimizer": Options("sgd", "adam")}
+                        "optimizer": Options("sgd", "adam"), "random_state": (NONE, Interval(int, 0))}
     _state_rules = {"log_table_": LOG_PROBABILITY_TABLE, "mu_": (("mk", "k"), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, n_epochs: int = 100, lr: float = 0.01, l2: float = 0.0,
-                 prec_init: float = 0.7, optimizer: str = "sgd", device: str = "cpu") -> None:
+                 prec_init: float = 0.7, optimizer: str = "sgd", device: str = "cpu",
+                 random_state: int | None = 0) -> None:
         super().__init__(cardinality=cardinality)
+        self.random_state = random_state
         self.n_epochs = n_epochs
         self.lr = lr
         self.l2 = l2

@@ -8,23 +8,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._names import column_order, is_default, mismatch_context
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
-from weaksup.models._names import column_order, is_default, mismatch_context
 from weaksup.models.base import BaseLabelModel
 
 
 def default_candidates(cardinality: int | None = None) -> list[BaseLabelModel]:
     """The candidate label models :func:`select_label_model` tries by default."""
-    from weaksup.models import (
-        AgreementModel,
-        DawidSkene,
-        GenerativeModel,
-        MajorityVoter,
-        MatrixCompletion,
-        Triplet,
-        WeightedMajorityVoter,
-    )
+    from weaksup.models.agreement import AgreementModel
+    from weaksup.models.dawid_skene import DawidSkene
+    from weaksup.models.generative import GenerativeModel
+    from weaksup.models.majority import MajorityVoter
+    from weaksup.models.matrix_completion import MatrixCompletion
+    from weaksup.models.triplet import Triplet
+    from weaksup.models.weighted_majority import WeightedMajorityVoter
 
     return [
         AgreementModel(cardinality=cardinality),
@@ -63,12 +61,14 @@ def select_label_model(
     candidates : list of unfitted label models, optional
         Defaults to :func:`default_candidates`.
     metric : str
-        Any metric of :meth:`BaseLabelModel.score` where higher is better ("accuracy", "f1", ...).
+        Any metric of :meth:`BaseLabelModel.evaluate` where higher is better ("accuracy", "f1", ...).
     dev_class_balance : bool, optional
         ``True``: fit with the class balance of ``Y_dev``; ``False``: learn it; ``None``
         (default): try both for every candidate.
-    tie_break, seed, pos_label
-        Passed to :meth:`BaseLabelModel.score`.
+    tie_break, pos_label
+        Passed to :meth:`BaseLabelModel.evaluate`.
+    seed : int, optional
+        The ``random_state`` of candidates that have one, and the seed of random tie-breaks.
 
     Returns
     -------
@@ -105,10 +105,12 @@ def select_label_model(
             model = clone(cand)
             if model.cardinality is None:
                 model.set_params(cardinality=k)
+            if "random_state" in model.get_params() and seed is not None:
+                model.set_params(random_state=seed)
             try:
-                model.fit(L_train, Y_dev=Y_dev if use_dev else None, seed=seed)
-                score = model.score(L_dev, Y_dev, metrics=[metric], tie_break=tie_break, seed=seed,
-                                    pos_label=pos_label)[metric]
+                model.fit(L_train, Y_dev=Y_dev if use_dev else None)
+                score = model.evaluate(L_dev, Y_dev, metrics=[metric], tie_break=tie_break, seed=seed,
+                                       pos_label=pos_label)[metric]
             except ModelInputError as exc:  # e.g. too few LFs for this candidate
                 score, model = float("nan"), None
                 params = f"skipped: {exc}"

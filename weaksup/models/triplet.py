@@ -41,7 +41,8 @@ class Triplet(LogTableModel):
 
     min_lfs = 3
     _parameter_rules = {"min_overlap": Interval(int, 0)}
-    _state_rules = {"lf_accuracy_": (("m", "k"), 0, 1)}
+    _renamed_state = {"lf_accuracy_": "class_accuracy_"}  # the name older saved models use
+    _state_rules = {"class_accuracy_": (("m", "k"), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, min_overlap: int = 5) -> None:
         super().__init__(cardinality=cardinality)
@@ -86,12 +87,12 @@ class Triplet(LogTableModel):
             table[:, 1:, 0] = -table[:, 1:, 1]
         self.log_table_ = table
         self.class_balance_ = np.asarray(prior, dtype=np.float64)
-        self.lf_accuracy_ = acc
+        self.class_accuracy_ = acc
 
     @property
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
         """Per-LF accuracy from the triplet estimates (mean over one-vs-rest problems)."""
-        acc = np.asarray(self.lf_accuracy_)
+        acc = np.asarray(self.class_accuracy_)
         return acc[:, 1] if acc.shape[1] == 2 else acc.mean(axis=1)
 
 

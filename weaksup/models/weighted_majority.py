@@ -60,7 +60,7 @@ class WeightedMajorityVoter(LogTableModel):
         else:
             from weaksup.models.generative import GenerativeModel
 
-            gen = GenerativeModel(cardinality=k).fit_from_stats(stats, class_balance=class_balance, seed=seed)
+            gen = GenerativeModel(cardinality=k).fit_from_stats(stats, class_balance=class_balance)
             acc = np.clip(gen.accuracies_, 1e-3, 1 - 1e-3)
             w = np.log((k - 1) * acc / (1 - acc))
             prior = gen.class_balance_

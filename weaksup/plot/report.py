@@ -235,6 +235,7 @@ def report(
     top: int = 20,
     L_dev: Any = None,
     Y_dev: Any = None,
+    notes: Sequence[str] = (),
 ) -> Path:
     """Write a self-contained HTML report of the LFs in ``L`` (and a fitted label ``model``) to ``path``.
 
@@ -263,6 +264,8 @@ def report(
         How many contested rows to list.
     L_dev, Y_dev : label matrix and gold labels of a dev split, optional
         Same LFs as ``L``; used for the calibration diagram and empirical accuracies.
+    notes : sequence of str
+        Lines shown at the top of the page (e.g. how the model was obtained).
 
     Examples
     --------
@@ -275,7 +278,7 @@ def report(
     """
     path = Path(path)
     page = build_report(L, model=model, Y=Y, data=data, class_names=class_names, title=title,
-                        text_column=text_column, top=top, L_dev=L_dev, Y_dev=Y_dev)
+                        text_column=text_column, top=top, notes=notes, L_dev=L_dev, Y_dev=Y_dev)
     with atomic_path(path) as tmp:  # renamed into place when complete: never a half-written page
         tmp.write_text(page, encoding="utf-8")
     return path

@@ -24,21 +24,33 @@ from weaksup.quality.sampling import (
     stratified_sample,
     weighted_sample,
 )
-from weaksup.quality.weak_label_errors import find_weak_label_issues, lf_error_contributions
+from weaksup.quality.weak_label_errors import (
+    WeakLabelIssues,
+    combine_views,
+    find_weak_label_issues,
+    lf_error_contributions,
+)
+from weaksup.quality.weak_label_fixes import POLICIES, LabelFix, add_gold, fix_weak_labels
 
 __all__ = [
+    "POLICIES",
     "STRATEGIES",
     "CleanTrainer",
     "HealthSummary",
+    "LabelFix",
     "LabelSuggestions",
     "NoiseEstimate",
+    "WeakLabelIssues",
+    "add_gold",
     "class_thresholds",
     "class_weights",
+    "combine_views",
     "confident_joint",
     "cross_val_predict_proba",
     "estimate_noise_matrix",
     "find_label_issues",
     "find_weak_label_issues",
+    "fix_weak_labels",
     "health_summary",
     "importance_sample",
     "label_quality_scores",

@@ -1,63 +1,185 @@
-"""Confident learning on weak labels: which label-model labels look wrong, and which LFs caused them."""
+"""Which weak labels are wrong, and which LFs caused them.
+
+The default detector combines two views of every LF-covered row:
+
+* the **votes**: the label model's posterior ``probs`` (LF agreement, conflicts, how many LFs voted);
+* the **features**: an end model cross-validated on the soft labels, so each row is judged by a model
+  that never saw that row's votes.
+
+Label-model posteriors are often over- or under-confident, so before combining them the posterior is
+*tempered* (``probs ** a``, ``0 <= a <= 1``) with the ``a`` that best predicts the feature view
+(least cross-entropy against the out-of-fold end model; ``a = 0`` when the votes tell nothing the
+features do not). The combined posterior ``q`` ranks rows by ``P(weak label wrong) = 1 - q[weak]``.
+How many to flag adapts to the noise level: as many rows as the cross-validated end model
+disagrees with (its argmax is not the weak label), the most likely wrong first. Plain confident
+learning counts only *confident* disagreements against per-class mean thresholds, which on weak
+labels (where the end model learnt the LFs' own keywords) finds almost nothing.
+"""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
-from weaksup.quality.confident_learning import _scores, find_label_issues
+from weaksup.quality.confident_learning import METHODS, _scores, find_label_issues
 from weaksup.quality.cross_val import cross_val_predict_proba, take_rows
 from weaksup.utils import check_probs
+
+_EPS = 1e-6
+_MIN_KAPPA = 0.05  # "no better than chance", not a tuned value
+
+
+class WeakLabelIssues(pd.DataFrame):
+    """The rows flagged by :func:`find_weak_label_issues` (a DataFrame), plus what was measured.
+
+    Attributes
+    ----------
+    explanation : str or None
+        Why nothing was flagged (with the numbers), ``None`` when something was.
+    reason : str or None
+        The same as a code: ``"too_few_rows"``, ``"one_class"``, ``"features_too_weak"``,
+        ``"model_agrees"`` or ``None``.
+    stats : dict
+        ``n_judged`` (rows with a vote), ``n_disagree`` (rows whose cross-validated argmax is
+        not the weak label: the number flagged), ``estimated_error_rate`` (mean error
+        probability), ``cv_agreement`` (share of rows where the end model's argmax is the weak
+        label), ``majority_share`` (share of the most common weak label) and ``vote_weight``
+        (the tempering exponent ``a`` of the label model's posterior), ``cv_kappa`` (the end
+        model's agreement with the weak labels beyond chance; at 0.05 or below nothing is flagged).
+    error_probability : ndarray (n,)
+        ``P(weak label wrong)`` for every row of ``L`` (NaN where not judged).
+    posterior : ndarray (n, k)
+        The combined posterior ``q`` (NaN rows where not judged).
+    pred_probs : ndarray (n, k)
+        The out-of-fold end-model probabilities (NaN rows where not judged); also in
+        ``attrs["pred_probs"]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> votes = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])[:, None]
+    >>> probs = np.eye(2)[votes[:, 0]]
+    >>> issues = find_weak_label_issues(votes, probs, pred_probs=probs, warn=False)  # a model that agrees
+    >>> type(issues).__name__, len(issues), issues.reason
+    ('WeakLabelIssues', 0, 'model_agrees')
+    """
+
+    _metadata = ["explanation", "reason", "stats", "error_probability", "posterior", "pred_probs"]
+
+    @property
+    def _constructor(self) -> type:
+        return WeakLabelIssues
+
+
+def _temper(P: np.ndarray, a: float, prior: np.ndarray) -> np.ndarray:
+    """Log of ``P ** a * prior ** (1 - a)``, renormalised: ``a = 0`` keeps only the prior."""
+    lq = a * np.log(np.clip(P, _EPS, 1.0)) + (1.0 - a) * np.log(np.clip(prior, _EPS, 1.0))[None, :]
+    return lq - np.logaddexp.reduce(lq, axis=1, keepdims=True)
+
+
+def _vote_weight(P: np.ndarray, f: np.ndarray) -> float:
+    """The exponent ``a`` in [0, 1] for which the tempered posterior best predicts ``f`` (cross-entropy)."""
+    from scipy.optimize import minimize_scalar
+
+    prior = f.mean(axis=0)
+    res = minimize_scalar(lambda a: -(f * _temper(P, a, prior)).sum(axis=1).mean(), bounds=(0.0, 1.0),
+                          method="bounded", options={"xatol": 1e-3})
+    return float(res.x)
+
+
+def combine_views(probs: Any, pred_probs: Any) -> tuple[np.ndarray, float]:
+    """Combine the label model's posterior with out-of-fold end-model probabilities.
+
+    Returns ``(q, a)``: ``q`` is proportional to ``probs ** a * pred_probs / prior ** a``
+    (``prior`` = the mean of ``pred_probs``), i.e. the two views treated as independent
+    evidence after tempering the label-model posterior by the ``a`` in ``[0, 1]`` that best
+    predicts ``pred_probs``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> P = np.array([[0.9, 0.1], [0.8, 0.2], [0.2, 0.8], [0.1, 0.9]])
+    >>> f = np.array([[0.8, 0.2], [0.3, 0.7], [0.3, 0.7], [0.2, 0.8]])
+    >>> q, a = combine_views(P, f)
+    >>> q.shape, bool(0 <= a <= 1), bool(np.allclose(q.sum(1), 1))
+    ((4, 2), True, True)
+    """
+    P = check_probs(probs, name="probs")
+    f = check_probs(pred_probs, P.shape[1], name="pred_probs")
+    if len(P) != len(f):
+        raise ModelInputError(f"probs has {len(P)} rows but pred_probs has {len(f)}")
+    a = _vote_weight(P, f)
+    prior = f.mean(axis=0)
+    lq = _temper(P, a, prior) + np.log(np.clip(f, _EPS, 1.0)) - np.log(np.clip(prior, _EPS, 1.0))[None, :]
+    q = np.exp(lq - lq.max(axis=1, keepdims=True))
+    return q / q.sum(axis=1, keepdims=True), a
+
+
+def _default_estimator() -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    # balanced: with imbalanced weak labels an unweighted model predicts the majority class everywhere and can
+    # never disagree with a majority-class label; tol 1e-3 is converged enough for ranking and ~5x faster
+    return LogisticRegression(max_iter=1000, class_weight="balanced", tol=1e-3)
 
 
 def find_weak_label_issues(
     L: Any,
     probs: Any,
-    X: Any,
+    X: Any = None,
     estimator: Any = None,
     n_folds: int = 5,
     seed: int | None = 0,
-    method: str = "prune_by_noise_rate",
+    method: str = "weak",
     only_covered: bool = True,
     pred_probs: Any = None,
-) -> pd.DataFrame:
-    """Rank training rows whose label-model label is likely wrong.
-
-    An end model is cross-validated on the label model's probabilistic labels; confident
-    learning then compares its out-of-fold probabilities with the weak labels (their argmax).
-    Where the end model, which generalises from features rather than LF votes, confidently
-    disagrees, the weak label is suspect.
+    warn: bool = True,
+    exclude: Any = None,
+) -> WeakLabelIssues:
+    """Rank training rows whose label-model label is likely wrong, and flag the likely-wrong ones.
 
     Parameters
     ----------
     L : LabelMatrix, dense array or sparse matrix (n x m)
     probs : array (n, k)
-        The label model's ``predict_proba(L)``.
-    X : features of the same rows (array, sparse matrix, DataFrame)
+        The label model's ``predict_proba(L)``; the weak label is its argmax.
+    X : features of the same rows (array, sparse matrix, DataFrame), optional with ``pred_probs``
     estimator : scikit-learn classifier, optional
-        Defaults to ``LogisticRegression(max_iter=1000, class_weight="balanced")``. Fitted on soft
-        labels. Class-balanced because weak labels are usually imbalanced, and an unweighted model
-        that predicts the majority class everywhere can never disagree with a majority-class label.
+        The end model, cross-validated on the soft labels (natively for a
+        :class:`~weaksup.train.SoftLabelClassifier`, else through ``fit_soft``). Defaults to
+        ``LogisticRegression(max_iter=1000, class_weight="balanced", tol=1e-3)``.
     n_folds, seed : cross-validation settings.
     method : str
-        Passed to :func:`find_label_issues`.
+        ``"weak"`` (default): the two-view detector of the module docstring. Any method of
+        :func:`find_label_issues` runs plain confident learning of the weak labels against the
+        out-of-fold end model instead (what earlier versions did).
     only_covered : bool
         Judge only rows with at least one LF vote (rows with none carry only the prior).
     pred_probs : array (n, k), optional
-        Precomputed out-of-sample end-model probabilities; skips the cross-validation.
+        Precomputed out-of-sample end-model probabilities (e.g. an earlier result's
+        ``pred_probs``; rows not judged may be NaN); skips the cross-validation.
+    warn : bool
+        Emit a :class:`~weaksup.errors.WeaksupWarning` with the explanation when nothing is flagged.
+    exclude : boolean mask (n,) or positions, optional
+        Rows never to flag (e.g. hand-checked gold added to ``probs``); they still train the end model.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per flagged row, most likely wrong first, indexed by the row ids of ``L``:
-        ``position`` (row number), ``weak_label``, ``weak_confidence`` (label model's prob of
-        it), ``suggested_label`` (end model's argmax), ``label_quality`` (normalized margin of
-        the weak label under the end model). The full out-of-fold matrix is in
-        ``result.attrs["pred_probs"]``.
+    WeakLabelIssues
+        A DataFrame with one row per flagged row, most likely wrong first, indexed by the row ids
+        of ``L``: ``position`` (row number), ``weak_label``, ``weak_confidence`` (label model's
+        probability of it), ``suggested_label`` (the most likely other class under the combined
+        posterior),
+        ``error_probability`` (``P(weak label wrong)``), ``label_quality`` (``1 -
+        error_probability``), ``end_model_confidence`` (the end model's probability of the weak
+        label), ``n_votes``, ``n_agree`` and ``n_conflict`` (LF votes for the weak label / for
+        another class). Attributes ``explanation``, ``reason``, ``stats``, ``error_probability``,
+        ``posterior`` and ``pred_probs`` cover every row (see :class:`WeakLabelIssues`).
 
     Examples
     --------
@@ -70,70 +192,189 @@ def find_weak_label_issues(
     >>> L = votes[:, None]
     >>> probs = MajorityVoter(cardinality=2).predict_proba(L)
     >>> issues = find_weak_label_issues(L, probs, X, seed=0)
-    >>> sorted(issues["position"].tolist())
-    [3, 50]
+    >>> issues["position"].tolist()[:2], issues.explanation  # the two wrong weak labels rank first
+    ([50, 3], None)
+    >>> issues["error_probability"].round(2).tolist()  # two borderline rows follow, far less likely wrong
+    [0.92, 0.69, 0.37, 0.18]
     """
+    if method != "weak" and method not in METHODS:
+        raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
     L = as_label_matrix(L)
     P = check_probs(probs, name="probs")
-    if len(P) != L.n_rows:
-        raise ModelInputError(f"probs has {len(P)} rows but L has {L.n_rows}")
-    rows = np.flatnonzero(np.diff(L.csr.indptr) > 0) if only_covered else np.arange(L.n_rows)
+    n, k = L.n_rows, P.shape[1]
+    if len(P) != n:
+        raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
+    rows = np.flatnonzero(np.diff(L.csr.indptr) > 0) if only_covered else np.arange(n)
     if not len(rows):
         raise ModelInputError("no row has an LF vote; nothing to judge")
     weak = P[rows].argmax(axis=1)
-    if pred_probs is None:
-        if estimator is None:
-            from sklearn.linear_model import LogisticRegression
-
-            estimator = LogisticRegression(max_iter=1000, class_weight="balanced")
-        cv = cross_val_predict_proba(estimator, take_rows(X, rows), P[rows], n_folds=n_folds, seed=seed)
+    counts = np.bincount(weak, minlength=k)
+    stats: dict[str, Any] = {"n_judged": len(rows), "majority_share": float(counts.max() / len(rows))}
+    if pred_probs is not None:
+        full = np.asarray(pred_probs, dtype=np.float64)
+        if full.ndim != 2 or len(full) != n:
+            raise ModelInputError(f"pred_probs has shape {full.shape} but L has {n} rows")
+        cv = check_probs(full[rows], k, name="pred_probs (judged rows)")  # NaN rows elsewhere are fine
     else:
-        full = check_probs(pred_probs, P.shape[1], name="pred_probs")
-        if len(full) != L.n_rows:
-            raise ModelInputError(f"pred_probs has {len(full)} rows but L has {L.n_rows}")
-        cv = full[rows]
-    mask = find_label_issues(weak, cv, method=method)
-    flagged = np.flatnonzero(mask)
-    quality = _scores(weak[flagged], cv[flagged], "normalized_margin")
-    order = np.argsort(quality, kind="stable")
-    flagged, quality = flagged[order], quality[order]
+        if X is None:
+            raise ModelInputError("give the features X of the rows (or precomputed pred_probs)")
+        if (counts > 0).sum() < 2:
+            c = int(counts.argmax())
+            return _empty(L, k, rows, stats, "one_class", f"every one of the {len(rows)} judged rows has weak label "
+                          f"{c}: a model trained on one class cannot disagree with it", warn)
+        if (counts > 0).sum() < 2 or np.sort(counts)[-2] < n_folds:
+            small = {int(c): int(counts[c]) for c in np.flatnonzero(counts < n_folds)}
+            return _empty(L, k, rows, stats, "too_few_rows", f"too few rows per class to cross-validate with "
+                          f"n_folds={n_folds}: weak-label counts {counts.tolist()} (classes below {n_folds}: "
+                          f"{small}); label more rows, add LFs for the rare classes or lower n_folds", warn)
+        est = _default_estimator() if estimator is None else estimator
+        cv = cross_val_predict_proba(est, take_rows(X, rows), P[rows], n_folds=n_folds, seed=seed, cardinality=k)
+    r = np.arange(len(rows))
+    skip = _exclude_mask(exclude, n)[rows]
+    pred = cv.argmax(axis=1)
+    disagree = (pred != weak) & ~skip
+    stats["n_disagree"] = int(disagree.sum())
+    stats["cv_agreement"] = float((pred == weak).mean())
+    # agreement beyond chance (Cohen's kappa): near 0, the features predict nothing and a disagreement is noise
+    chance = float(np.bincount(weak, minlength=k) @ np.bincount(pred, minlength=k)) / len(rows) ** 2
+    stats["cv_kappa"] = (stats["cv_agreement"] - chance) / (1.0 - chance) if chance < 1 else 0.0
+    if method == "weak" and stats["cv_kappa"] <= _MIN_KAPPA:
+        stats["n_disagree"] = 0
+        disagree[:] = False
+    if method == "weak":
+        q, a = combine_views(P[rows], cv)
+        err = 1.0 - q[r, weak]
+        flagged = np.argsort(-np.where(skip, -np.inf, err), kind="stable")[: int(disagree.sum())]
+    else:
+        q, a = cv, float("nan")
+        err = 1.0 - _scores(weak, cv, "normalized_margin")
+        flagged = np.flatnonzero(find_label_issues(weak, cv, method=method) & ~skip)
+        flagged = flagged[np.argsort(-err[flagged], kind="stable")]
+    stats["vote_weight"] = a
+    stats["estimated_error_rate"] = float(err.mean())
+    V = L.csr[rows[flagged]].toarray().astype(np.int64) - 1
     pos = rows[flagged]
-    out = pd.DataFrame(
+    out = WeakLabelIssues(
         {
             "position": pos,
             "weak_label": weak[flagged],
             "weak_confidence": P[pos, weak[flagged]],
-            "suggested_label": cv[flagged].argmax(axis=1),
-            "label_quality": quality,
+            "suggested_label": _best_other(q[flagged], weak[flagged]),
+            "error_probability": err[flagged],
+            "label_quality": 1.0 - err[flagged],
+            "end_model_confidence": cv[flagged, weak[flagged]],
+            "n_votes": (V >= 0).sum(axis=1),
+            "n_agree": (V == weak[flagged][:, None]).sum(axis=1),
+            "n_conflict": ((V >= 0) & (V != weak[flagged][:, None])).sum(axis=1),
         },
         index=L.index[pos],
     )
-    all_cv = np.full((L.n_rows, P.shape[1]), np.nan)
-    all_cv[rows] = cv
-    out.attrs["pred_probs"] = all_cv
+    _attach(out, n, k, rows, stats, err, q, cv)
+    if not len(out):
+        if stats["cv_kappa"] <= _MIN_KAPPA:
+            reason, why = "features_too_weak", (
+                f"the features look too weak: the cross-validated end model agrees with the weak labels on "
+                f"{stats['cv_agreement']:.1%} of the {len(rows)} rows, no better than chance (Cohen's kappa "
+                f"{stats['cv_kappa']:.3f} <= {_MIN_KAPPA}; the majority weak label covers "
+                f"{stats['majority_share']:.1%}), so its disagreements are noise; give richer features or a "
+                f"stronger estimator")
+        elif stats["n_disagree"] == 0:
+            excluded = f", not counting {int(skip.sum())} excluded rows" if skip.any() else ""
+            reason, why = "model_agrees", (
+                f"the cross-validated end model agrees with the weak label on all {len(rows)} judged "
+                f"rows{excluded} (mean probability of the weak label {cv[r, weak].mean():.3f}); the LFs may be "
+                f"right, or the features may encode the LFs themselves (e.g. their keywords), so the model cannot "
+                f"disagree")
+        else:
+            reason, why = "model_agrees", (
+                f"confident learning (method={method!r}) found no confident disagreement among the "
+                f"{stats['n_disagree']} rows where the end model's argmax is not the weak label; "
+                f"method='weak' ranks and flags those")
+        out.reason, out.explanation = reason, f"no weak label flagged: {why}"
+        if warn:
+            warnings.warn(out.explanation, WeaksupWarning, stacklevel=2)
     return out
 
 
-def lf_error_contributions(L: Any, issues: Any, probs: Any, pred_probs: Any = None) -> pd.DataFrame:
-    """Rank LFs by how much they contribute to the flagged weak-label errors.
+def _best_other(Q: np.ndarray, label: np.ndarray) -> np.ndarray:
+    """The most likely class other than ``label`` (what a flagged row would be relabelled to)."""
+    other = Q.copy()
+    other[np.arange(len(label)), label] = -np.inf
+    return other.argmax(axis=1)
 
-    For each LF, among the flagged rows: ``n_votes_on_issues`` (rows it voted on),
-    ``n_backed_error`` (it voted the flagged weak label), ``n_voted_suggested`` (it voted the
-    end model's suggested label, i.e. it was probably right), ``share_of_errors``
-    (``n_backed_error`` / number of flagged rows), ``error_rate_on_issues``
-    (``n_backed_error / n_votes_on_issues``) and ``frac_of_lf_votes`` (``n_backed_error`` /
-    all of the LF's votes: how much of the LF's output looks wrong). Sorted by
-    ``n_backed_error``: fix the LFs at the top first.
+
+def _exclude_mask(exclude: Any, n: int) -> np.ndarray:
+    if exclude is None:
+        return np.zeros(n, bool)
+    arr = np.asarray(exclude)
+    if arr.dtype == bool:
+        if arr.shape != (n,):
+            raise ModelInputError(f"exclude mask has shape {arr.shape}, expected ({n},)")
+        return arr
+    pos = arr.astype(np.int64).ravel()
+    if len(pos) and (pos.min() < 0 or pos.max() >= n):
+        raise ModelInputError(f"exclude positions must be in 0..{n - 1}, got {int(pos.min())}..{int(pos.max())}")
+    mask = np.zeros(n, bool)
+    mask[pos] = True
+    return mask
+
+
+def _attach(out: WeakLabelIssues, n: int, k: int, rows: np.ndarray, stats: dict, err: np.ndarray | None,
+            q: np.ndarray | None, cv: np.ndarray | None) -> None:
+    out.stats = stats
+    out.explanation = out.reason = None
+    out.error_probability = np.full(n, np.nan)
+    out.posterior = np.full((n, k), np.nan)
+    out.pred_probs = np.full((n, k), np.nan)
+    if err is not None:
+        out.error_probability[rows] = err
+        out.posterior[rows] = q
+        out.pred_probs[rows] = cv
+    out.attrs["pred_probs"] = out.pred_probs
+
+
+def _empty(L: Any, k: int, rows: np.ndarray, stats: dict, reason: str, why: str, warn: bool) -> WeakLabelIssues:
+    cols = ["position", "weak_label", "weak_confidence", "suggested_label", "error_probability", "label_quality",
+            "end_model_confidence", "n_votes", "n_agree", "n_conflict"]
+    out = WeakLabelIssues({c: np.array([], dtype=np.int64 if c.startswith(("n_", "pos", "weak_l", "sugg"))
+                                       else np.float64) for c in cols}, index=L.index[:0])
+    _attach(out, L.n_rows, k, rows, stats, None, None, None)
+    out.reason, out.explanation = reason, f"no weak label flagged: {why}"
+    if warn:
+        warnings.warn(out.explanation, WeaksupWarning, stacklevel=3)
+    return out
+
+
+def lf_error_contributions(
+    L: Any, issues: Any, probs: Any, pred_probs: Any = None, posterior: Any = None
+) -> pd.DataFrame:
+    """Rank LFs by how many of the flagged weak-label errors they caused.
+
+    Counts over the flagged rows: ``n_votes_on_issues`` (rows it voted on), ``n_backed_error``
+    (it voted the flagged weak label), ``n_voted_suggested`` (it voted the suggested label, i.e.
+    it was probably right), ``share_of_errors`` (``n_backed_error`` / number flagged),
+    ``error_rate_on_issues`` (``n_backed_error / n_votes_on_issues``) and ``frac_of_lf_votes``
+    (``n_backed_error`` / all of the LF's votes).
+
+    With a posterior (``issues`` from :func:`find_weak_label_issues` carries one, or pass
+    ``posterior``) every row counts, weighted by how likely it is wrong: ``expected_errors``
+    (sum of ``P(weak label wrong)`` over the rows where the LF voted the weak label),
+    ``blame_rate`` (share of the LF's votes, outvoted ones included, that the combined posterior's
+    argmax contradicts: an estimate of its error rate, 1 - accuracy) and ``estimated_accuracy``
+    (mean posterior probability of the LF's own votes). Sorted by ``n_backed_error``, then
+    ``blame_rate``: fix the LFs at the top first.
 
     Parameters
     ----------
     L : LabelMatrix, dense or sparse (n x m)
-    issues : DataFrame from :func:`find_weak_label_issues`, boolean mask (n,) or positions
+    issues : WeakLabelIssues (or DataFrame with ``position``), boolean mask (n,) or positions
     probs : array (n, k)
         The label model's probabilities (the weak label is their argmax).
     pred_probs : array (n, k), optional
-        End-model probabilities giving the suggested label when ``issues`` is not the
-        DataFrame; without them ``n_voted_suggested`` counts votes for any other class.
+        Gives the suggested label when ``issues`` has none; without it ``n_voted_suggested``
+        counts votes for any other class.
+    posterior : array (n, k), optional
+        Combined posterior for the soft columns (default: ``issues.posterior``).
 
     Examples
     --------
@@ -146,10 +387,13 @@ def lf_error_contributions(L: Any, issues: Any, probs: Any, pred_probs: Any = No
     """
     L = as_label_matrix(L)
     P = check_probs(probs, name="probs")
-    if len(P) != L.n_rows:
-        raise ModelInputError(f"probs has {len(P)} rows but L has {L.n_rows}")
+    n = L.n_rows
+    if len(P) != n:
+        raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
     weak = P.argmax(axis=1)
     suggested = None
+    if posterior is None and isinstance(issues, WeakLabelIssues):
+        posterior = getattr(issues, "posterior", None)
     if isinstance(issues, pd.DataFrame):
         if "position" not in issues:
             raise ModelInputError("issues DataFrame needs a 'position' column (from find_weak_label_issues)")
@@ -159,35 +403,52 @@ def lf_error_contributions(L: Any, issues: Any, probs: Any, pred_probs: Any = No
     else:
         arr = np.asarray(issues)
         if arr.dtype == bool:
-            if arr.shape != (L.n_rows,):
-                raise ModelInputError(f"issues mask has shape {arr.shape}, expected ({L.n_rows},)")
+            if arr.shape != (n,):
+                raise ModelInputError(f"issues mask has shape {arr.shape}, expected ({n},)")
             pos = np.flatnonzero(arr)
         else:
             pos = arr.astype(np.int64).ravel()
-    if len(pos) and (pos.min() < 0 or pos.max() >= L.n_rows):
-        raise ModelInputError(f"issue positions must be in 0..{L.n_rows - 1}")
+    if len(pos) and (pos.min() < 0 or pos.max() >= n):
+        raise ModelInputError(f"issue positions must be in 0..{n - 1}, got {int(pos.min())}..{int(pos.max())}")
     if suggested is None and pred_probs is not None:
-        suggested = check_probs(pred_probs, P.shape[1], name="pred_probs")[pos].argmax(axis=1)
+        suggested = np.nan_to_num(check_probs(np.nan_to_num(pred_probs, nan=1.0 / P.shape[1]), P.shape[1],
+                                              name="pred_probs"))[pos].argmax(axis=1)
     V = L.csr[pos].toarray().astype(np.int64) - 1  # flagged rows only: small
     voted = V >= 0
     backed = V == weak[pos][:, None]
-    if suggested is not None:
-        right = V == suggested[:, None]
-    else:
-        right = voted & ~backed
-    n_backed = backed.sum(axis=0)
-    n_votes = voted.sum(axis=0)
-    total_votes = np.diff(L.csr.tocsc().indptr)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table = pd.DataFrame(
-            {
-                "n_votes_on_issues": n_votes,
-                "n_backed_error": n_backed,
-                "n_voted_suggested": right.sum(axis=0),
-                "share_of_errors": n_backed / max(len(pos), 1),
-                "error_rate_on_issues": np.where(n_votes > 0, n_backed / np.maximum(n_votes, 1), 0.0),
-                "frac_of_lf_votes": np.where(total_votes > 0, n_backed / np.maximum(total_votes, 1), 0.0),
-            },
-            index=pd.Index(L.lf_names, name="lf"),
-        )
-    return table.sort_values(["n_backed_error", "frac_of_lf_votes"], ascending=False, kind="stable")
+    right = V == suggested[:, None] if suggested is not None else voted & ~backed
+    n_backed, n_votes = backed.sum(axis=0), voted.sum(axis=0)
+    csc = L.csr.tocsc()
+    total_votes = np.diff(csc.indptr)
+    cols = {
+        "n_votes_on_issues": n_votes,
+        "n_backed_error": n_backed,
+        "n_voted_suggested": right.sum(axis=0),
+        "share_of_errors": n_backed / max(len(pos), 1),
+        "error_rate_on_issues": n_backed / np.maximum(n_votes, 1),
+        "frac_of_lf_votes": n_backed / np.maximum(total_votes, 1),
+    }
+    if posterior is not None:
+        Q = np.asarray(posterior, dtype=np.float64)
+        if Q.shape != P.shape:
+            raise ModelInputError(f"posterior has shape {Q.shape}, expected {P.shape}")
+        judged = ~np.isnan(Q).any(axis=1)
+        err = np.where(judged, 1.0 - np.nan_to_num(Q)[np.arange(n), weak], 0.0)
+        best = np.nan_to_num(Q).argmax(axis=1)
+        expected, acc_sum, n_judged_votes = np.zeros(L.n_lfs), np.zeros(L.n_lfs), np.zeros(L.n_lfs)
+        contradicted = np.zeros(L.n_lfs)
+        for j in range(L.n_lfs):  # one pass over each LF's votes (CSC column)
+            r = csc.indices[csc.indptr[j]: csc.indptr[j + 1]]
+            v = csc.data[csc.indptr[j]: csc.indptr[j + 1]].astype(np.int64) - 1
+            ok = judged[r]
+            r, v = r[ok], v[ok]
+            expected[j] = err[r][v == weak[r]].sum()
+            acc_sum[j] = Q[r, v].sum()
+            contradicted[j] = (v != best[r]).sum()
+            n_judged_votes[j] = len(r)
+        cols["expected_errors"] = expected
+        cols["blame_rate"] = contradicted / np.maximum(n_judged_votes, 1)
+        cols["estimated_accuracy"] = np.where(n_judged_votes > 0, acc_sum / np.maximum(n_judged_votes, 1), np.nan)
+    table = pd.DataFrame(cols, index=pd.Index(L.lf_names, name="lf"))
+    by = ["n_backed_error", "blame_rate" if posterior is not None else "frac_of_lf_votes"]
+    return table.sort_values(by, ascending=False, kind="stable")

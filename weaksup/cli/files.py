@@ -1,10 +1,10 @@
 """Files in, files out for the ``weaksup`` command: LF files, data files, gold columns, label matrices.
 
-Row ids, the rule every command follows: a data file's rows are identified by its ``id``
-column when it has one, or by the column ``--id-column NAME`` names (ids must be unique and
-not empty), otherwise by their position in the file (0, 1, 2, ...). In CSV and JSON lines
-ids are text exactly as written (``007`` stays ``"007"``; ``1`` and ``01`` are two ids), in
-parquet they keep the column's type: the rule of every weaksup reader (:mod:`weaksup._ids`).
+Row ids, the rule every command follows (the rule of :mod:`weaksup.io.tables`, the one reader):
+a data file's rows are identified by its ``id`` column when it has one, or by the column
+``--id-column NAME`` names (ids must be unique and not empty), otherwise by their position in
+the file (0, 1, 2, ...). In CSV and JSON lines ids are text exactly as written (``007`` stays
+``"007"``; ``1`` and ``01`` are two ids), in parquet they keep the column's type.
 ``weaksup apply`` stores those ids in ``L.npz``; gold labels given as ``DATA:COLUMN`` are
 matched to a label matrix by the same ids, so a gold file with an id column may list its
 rows in any order (and may hold extra rows), while a file without one must list the same
@@ -23,17 +23,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._ids import RowIds, csv_columns, csv_options, is_text, read_jsonl, text_ids_as_ints
-from weaksup.errors import DataFileError, LabelMatrixError, WeaksupError
+from weaksup._deps import has_module, install_hint
+from weaksup._ids import ID as ID_COLUMN
+from weaksup.errors import LabelMatrixError, WeaksupError
+from weaksup.io.tables import read_table
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
 DATA_FORMATS = (".csv", ".parquet", ".jsonl")
-ID_COLUMN = "id"
 
 
 class CLIError(WeaksupError):
     """A failure the ``weaksup`` command reports as one line (exit code 1)."""
+
+
+class UsageError(WeaksupError):
+    """Bad command-line usage found after parsing (exit code 2, like argparse's own)."""
 
 
 # labeling functions ---------------------------------------------------------------------------------
@@ -50,7 +55,7 @@ def load_lfs(spec: str) -> list[LabelingFunction]:
     >>> [lf.name for lf in load_lfs("weaksup.datasets.spam_lfs:spam_lfs")][:2]
     ['keyword_my', 'keyword_subscribe']
     """
-    path_part, _, attr = spec.rpartition(":") if _has_attr_suffix(spec) else (spec, "", "")
+    path_part, _, attr = spec.rpartition(":") if has_attr_suffix(spec) else (spec, "", "")
     if path_part.endswith(".py") or Path(path_part).is_file():
         module = _run_file(Path(path_part))
         origin = path_part
@@ -87,7 +92,7 @@ def load_lfs(spec: str) -> list[LabelingFunction]:
     return lfs
 
 
-def _has_attr_suffix(spec: str) -> bool:
+def has_attr_suffix(spec: str) -> bool:
     # "C:\\lfs.py" style drive letters are not attribute separators
     head, sep, tail = spec.rpartition(":")
     return bool(sep) and bool(head) and len(head) > 1 and tail.replace(".", "").replace("_", "").isalnum()
@@ -133,28 +138,11 @@ def _collect(values: Iterable[Any]) -> Iterable[LabelingFunction]:
 
 
 # data files -----------------------------------------------------------------------------------------
-_CSV_TEXT = {"keep_default_na": False, "na_values": [""]}  # only an empty cell is missing; "NA" stays text
+def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | None = None,
+              **read_kwargs: Any) -> pd.DataFrame:
+    """Read a ``.csv``, ``.parquet`` or ``.jsonl`` data file with :func:`weaksup.io.read_table`, failing in one line.
 
-
-def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | None = None) -> pd.DataFrame:
-    """Read a ``.csv``, ``.parquet`` or ``.jsonl`` file, indexed by its row ids (see the module docstring).
-
-    CSV cells that are empty read as missing; text such as ``NA`` stays text. The id column
-    is read by the rule every weaksup reader follows (:mod:`weaksup._ids`): in CSV and JSON
-    lines its values are text exactly as written (``007`` stays ``"007"``, ``1e3`` stays
-    ``"1e3"``), in parquet they keep their type; an empty or duplicate id is an error naming
-    its row. The id column stays a column of the frame too.
-
-    Parameters
-    ----------
-    path : str or Path
-    id_column : str, optional
-        Column holding the row ids (``--id-column``); default ``id`` when the file has one,
-        else the rows' positions 0..n-1.
-    like : pandas.Index, optional
-        Row ids these rows will be matched to (a label matrix's). When those are integers
-        and this file's ids are text, ids written as integers (``7``, not ``007`` or ``+7``)
-        become those integers, so a file matches a matrix saved with integer ids.
+    ``read_kwargs`` (``sep=``, ``encoding=`` from ``--sep`` / ``--encoding``) go to the reader.
 
     Examples
     --------
@@ -164,53 +152,24 @@ def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | N
     >>> df = read_data(p)
     >>> df.index.tolist(), df.loc["a", "text"]
     (['b', 'a'], 'NA')
-    >>> _ = open(p, "w").write("comment_id,text\\n007,hi\\n7,yo\\n")
-    >>> read_data(p, id_column="comment_id").index.tolist()
-    ['007', '7']
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in DATA_FORMATS:
+    if path.suffix.lower() not in DATA_FORMATS:
         raise CLIError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)}")
     if not path.is_file():
         raise CLIError(f"no such data file: {path}")
-    name = id_column or ID_COLUMN
-    positions: list[int] | None = None
     try:
-        if suffix == ".csv":
-            header = csv_columns(path, _CSV_TEXT)
-            if id_column is not None and id_column not in header:  # before reading the whole file
-                raise _no_id_column(path, id_column, header)
-            options = csv_options(header, name, _CSV_TEXT) if name in header else _CSV_TEXT
-            frame = pd.read_csv(path, **options)
-        elif suffix == ".parquet":
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError as exc:
-                raise CLIError("reading .parquet needs pyarrow: pip install 'weaksup[parquet]'") from exc
-            frame = pd.read_parquet(path)
-        else:
-            frame, positions = next(read_jsonl(path, None, name, {"dtype": False}))
-    except (CLIError, DataFileError):
+        return read_table(path, id_column=id_column, like=like, **read_kwargs)
+    except (WeaksupError, ImportError):
         raise
-    except Exception as exc:
+    except Exception as exc:  # pandas' ParserError, UnicodeDecodeError ...: one line, with the options to try
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise CLIError(f"cannot read data file {path}: {type(exc).__name__}: {first}") from exc
-    if name not in frame.columns:
-        if id_column is not None:
-            raise _no_id_column(path, id_column, frame.columns)
-        frame.index = pd.RangeIndex(len(frame))
-        return frame
-    ids = RowIds(path, name, where="line" if positions is not None else "row")
-    index = ids.take(frame[name], positions=positions)  # the column stays, as read, for the LFs
-    if like is not None and like.dtype.kind in "iu" and is_text(index):
-        index = text_ids_as_ints(index)
-    frame.index = index
-    return frame
-
-
-def _no_id_column(path: Path, id_column: str, columns: Iterable[Any]) -> CLIError:
-    return CLIError(f"{path} has no id column {id_column!r} (--id-column); its columns are {list(columns)[:20]}")
+        hint = ""
+        if isinstance(exc, UnicodeDecodeError):
+            hint = " (is it another encoding? try --encoding cp1252 or --encoding latin-1)"
+        elif type(exc).__name__ == "ParserError":
+            hint = " (is it separated by ';' or tabs? try --sep ';' or --sep $'\\t')"
+        raise CLIError(f"cannot read data file {path}: {type(exc).__name__}: {first}{hint}") from exc
 
 
 def parse_column_spec(spec: str) -> tuple[str, str]:
@@ -227,7 +186,7 @@ def parse_column_spec(spec: str) -> tuple[str, str]:
     return path, column
 
 
-def read_gold(spec: str, index: pd.Index, id_column: str | None = None) -> np.ndarray:
+def read_gold(spec: str, index: pd.Index, id_column: str | None = None, **read_kwargs: Any) -> np.ndarray:
     """Gold labels from ``DATA:COLUMN``, aligned to ``index`` by row id; missing labels read as ``-1``.
 
     The file's row ids follow :func:`read_data` (``id_column``, default ``id`` when present).
@@ -241,7 +200,7 @@ def read_gold(spec: str, index: pd.Index, id_column: str | None = None) -> np.nd
     [0, 1]
     """
     path, column = parse_column_spec(spec)
-    frame = read_data(path, id_column=id_column, like=index)
+    frame = read_data(path, id_column=id_column, like=index, **read_kwargs)
     if column not in frame.columns:
         raise CLIError(f"{path} has no column {column!r}; its columns are {list(frame.columns)}")
     gold = frame[column]
@@ -298,9 +257,12 @@ def load_label_matrix(path: str | Path) -> LabelMatrix:
 
 
 def check_output_suffix(path: str | Path, allowed: tuple[str, ...], what: str) -> Path:
-    """Fail early (before any work) when an output path has a suffix we cannot write."""
+    """Fail early (before any work) when an output path has a suffix we cannot write (or pyarrow is missing)."""
     path = Path(path)
     if path.suffix.lower() not in allowed:
         raise CLIError(f"cannot write {what} to {path.name!r}: use one of {', '.join(allowed)}")
+    if path.suffix.lower() == ".parquet" and not has_module("pyarrow"):
+        raise CLIError(f"writing {what} to {path.name!r} needs pyarrow, which is not installed: "
+                       f"{install_hint('pyarrow')}")
     return path
 

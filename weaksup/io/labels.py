@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._deps import require
 from weaksup._files import atomic_path
 from weaksup._ids import ID_COLUMNS, decode_ids, encode_ids
 from weaksup.errors import ModelInputError
@@ -111,11 +112,8 @@ def _write_frame(frame: pd.DataFrame, path: Path, suffix: str) -> None:
     elif suffix == ".csv":
         frame.to_csv(path, index=False)
     elif suffix == ".jsonl":
-        # json.dumps writes floats as their shortest exact repr (pandas' to_json rounds to 15 digits)
-        columns = [frame[c].tolist() for c in frame.columns]
         with path.open("w", encoding="utf-8") as fh:
-            for values in zip(*columns, strict=True):
-                fh.write(json.dumps(dict(zip(frame.columns, values, strict=True))) + "\n")
+            write_jsonl_rows(frame, fh)
     else:
         arrays = {col: frame[col].to_numpy() for col in frame.columns}
         if arrays["id"].dtype == object:
@@ -123,6 +121,16 @@ def _write_frame(frame: pd.DataFrame, path: Path, suffix: str) -> None:
         arrays["__columns__"] = np.frombuffer(json.dumps(list(frame.columns)).encode(), dtype=np.uint8)
         with path.open("wb") as fh:  # a file object: numpy would append .npz to a name without it
             np.savez_compressed(fh, **arrays)
+
+
+def write_jsonl_rows(frame: pd.DataFrame, fh: Any) -> None:
+    """Append ``frame``'s rows to an open text file as JSON lines.
+
+    ``json.dumps`` writes floats as their shortest exact repr (pandas' ``to_json`` rounds to 15 digits).
+    """
+    columns = [frame[c].tolist() for c in frame.columns]
+    for values in zip(*columns, strict=True):
+        fh.write(json.dumps(dict(zip(frame.columns, values, strict=True))) + "\n")
 
 
 def load_labels(path: str | Path) -> pd.DataFrame:
@@ -186,7 +194,4 @@ def _read_jsonl_exact(path: Path) -> pd.DataFrame:
 
 
 def _require_pyarrow() -> None:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError as exc:
-        raise ImportError("parquet needs pyarrow: pip install 'weaksup[parquet]'") from exc
+    require("pyarrow", "parquet")

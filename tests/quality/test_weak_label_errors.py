@@ -1,0 +1,177 @@
+"""Weak-label errors (issue 21): detection on real weak labels beside cleanlab, empty results explained,
+LF blame against gold accuracy, relabel / prune / add-gold fixes."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from weaksup import LabelMatrix
+from weaksup.errors import ModelInputError, WeaksupWarning
+from weaksup.models import MajorityVoter
+from weaksup.quality import (
+    WeakLabelIssues,
+    add_gold,
+    find_weak_label_issues,
+    fix_weak_labels,
+    lf_error_contributions,
+)
+
+WRENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "wrench"
+
+
+@pytest.fixture(scope="module")
+def youtube():
+    """WRENCH youtube train: majority-vote weak labels (independent of the default label model's numbers)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from weaksup.datasets import load_wrench
+
+    if not (WRENCH / "youtube").is_dir():
+        pytest.skip("WRENCH data not bundled")
+    s = load_wrench(WRENCH / "youtube", splits=("train",))["train"]
+    X = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(s.data["text"])
+    probs = MajorityVoter(cardinality=2).predict_proba(s.L)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WeaksupWarning)  # flagging something must not warn
+        issues = find_weak_label_issues(s.L, probs, X, seed=0)
+    return s, X, probs, issues
+
+
+def prf(positions, wrong):
+    flag = np.zeros(len(wrong), bool)
+    flag[positions] = True
+    tp = (flag & wrong).sum()
+    p, r = tp / max(flag.sum(), 1), tp / wrong.sum()
+    return p, r, 2 * p * r / max(p + r, 1e-12)
+
+
+def test_finds_real_weak_label_errors_where_confident_learning_and_cleanlab_find_few(youtube):
+    from cleanlab.filter import find_label_issues as cl_find_label_issues
+
+    s, _, probs, issues = youtube
+    covered = np.diff(s.L.csr.indptr) > 0
+    wrong = (probs.argmax(1) != s.y) & covered
+    assert isinstance(issues, WeakLabelIssues) and issues.explanation is None
+    p, r, f1 = prf(issues["position"].to_numpy(), wrong)
+    assert p > 0.8 and r > 0.5, (p, r)  # measured 0.92 / 0.65
+    assert covered[issues["position"]].all()
+    # ranked most likely wrong first, probabilities in [0, 1] and stored for every judged row
+    assert (np.diff(issues["error_probability"].to_numpy()) <= 0).all()
+    assert np.isnan(issues.error_probability[~covered]).all() and not np.isnan(issues.error_probability[covered]).any()
+    top = np.argsort(-np.nan_to_num(issues.error_probability, nan=-1))[:50]
+    assert wrong[top].mean() > 0.9
+    # the same weak labels and the same out-of-fold probabilities: cleanlab and plain confident learning
+    cv = issues.pred_probs
+    weak = probs.argmax(1)
+    cl_mask = cl_find_label_issues(weak[covered], cv[covered], n_jobs=1)
+    _, _, f1_cl = prf(np.flatnonzero(covered)[cl_mask], wrong)
+    before = find_weak_label_issues(s.L, probs, pred_probs=np.nan_to_num(cv, nan=0.5), method="prune_by_noise_rate")
+    _, _, f1_before = prf(before["position"].to_numpy(), wrong)
+    assert f1 > f1_cl + 0.3 and f1 > f1_before + 0.3, (f1, f1_cl, f1_before)
+    # suggestions, vote counts
+    assert (issues["suggested_label"].to_numpy() == s.y[issues["position"]]).mean() > 0.8
+    V = s.L.csr[issues["position"].to_numpy()].toarray() - 1
+    assert (issues["n_votes"].to_numpy() == (V >= 0).sum(1)).all()
+    assert (issues["n_agree"] + issues["n_conflict"] == issues["n_votes"]).all()
+
+
+def test_lf_blame_rate_tracks_gold_lf_error_rate(youtube):
+    s, _, probs, issues = youtube
+    table = lf_error_contributions(s.L, issues, probs)
+    V = s.L.csr.toarray().astype(int) - 1
+    acc = np.array([(V[V[:, j] >= 0, j] == s.y[V[:, j] >= 0]).mean() for j in range(V.shape[1])])
+    blame = table.reindex(s.L.lf_names)["blame_rate"].to_numpy()
+    assert spearmanr(blame, 1 - acc)[0] >= 0.5
+    assert (table["n_backed_error"].diff().dropna() <= 0).all()  # sorted by errors caused
+    assert table["expected_errors"].sum() > 0 and table["estimated_accuracy"].between(0, 1).all()
+    worst = s.L.lf_names[int(np.argmin(acc))]
+    assert table.loc[worst, "blame_rate"] >= table["blame_rate"].median()
+
+
+def test_nothing_flagged_is_explained_with_numbers():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    L = y[:, None].copy()
+    probs = MajorityVoter(cardinality=2).predict_proba(L)
+    # features that are the weak label itself: the cross-validated model reproduces it everywhere
+    with pytest.warns(WeaksupWarning, match=r"agrees with the weak label on all 200"):
+        out = find_weak_label_issues(L, probs, np.c_[y * 5.0], seed=0)
+    assert len(out) == 0 and out.reason == "model_agrees" and "200" in out.explanation
+    assert out.stats["n_disagree"] == 0
+    # pure noise features: agreement no better than chance, so nothing flagged rather than noise flagged
+    with pytest.warns(WeaksupWarning, match="too weak.*kappa"):
+        out = find_weak_label_issues(L, probs, rng.normal(size=(200, 3)), seed=0)
+    assert len(out) == 0 and out.reason == "features_too_weak" and out.stats["cv_kappa"] <= 0.05
+    # too few rows per class, one class
+    small = np.array([0, 0, 1, 1, 1, 1, 1])[:, None]
+    with pytest.warns(WeaksupWarning, match=r"too few rows per class.*\[2, 5\]"):
+        out = find_weak_label_issues(small, MajorityVoter(cardinality=2).predict_proba(small), np.ones((7, 1)))
+    assert out.reason == "too_few_rows" and list(out.columns)[:2] == ["position", "weak_label"]
+    one = np.zeros((30, 1), int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = find_weak_label_issues(one, np.tile([1.0, 0.0], (30, 1)), np.ones((30, 1)), warn=False)
+    assert out.reason == "one_class" and "30" in out.explanation
+
+
+def test_exclude_and_result_keeps_its_attributes(youtube):
+    s, X, probs, issues = youtube
+    top = issues["position"].to_numpy()[:10]
+    again = find_weak_label_issues(s.L, probs, pred_probs=issues.pred_probs, exclude=top)
+    assert not np.isin(top, again["position"]).any() and len(again) == len(issues) - 10
+    head = issues.head(3)
+    assert isinstance(head, WeakLabelIssues) and head.stats == issues.stats
+    with pytest.raises(ModelInputError, match="exclude"):
+        find_weak_label_issues(s.L, probs, pred_probs=issues.pred_probs, exclude=[10**6])
+    with pytest.raises(ModelInputError, match="features X"):
+        find_weak_label_issues(s.L, probs)
+    with pytest.raises(ModelInputError, match="method"):
+        find_weak_label_issues(s.L, probs, X, method="nope")
+
+
+def test_relabel_prune_and_auto_policies(youtube):
+    s, _, probs, issues = youtube
+    pos = issues["position"].to_numpy()
+    sug = issues["suggested_label"].to_numpy()
+    relabel = fix_weak_labels(probs, issues, policy="relabel", soft=False)
+    assert relabel.keep.all() and (relabel.probs[pos].argmax(1) == sug).all()
+    assert np.array_equal(np.delete(relabel.probs, pos, 0), np.delete(probs, pos, 0))
+    soft = fix_weak_labels(probs, issues, policy="relabel")
+    assert np.allclose(soft.probs[pos], issues.posterior[pos])
+    prune = fix_weak_labels(probs, issues, policy="prune")
+    assert (~prune.keep).sum() == len(pos) and np.array_equal(prune.probs, probs) and not len(prune.relabeled)
+    auto = fix_weak_labels(probs, issues, min_confidence=0.7)
+    assert len(auto.relabeled) + len(auto.pruned) == len(pos)
+    conf = issues.posterior[auto.relabeled, auto.probs[auto.relabeled].argmax(1)]
+    assert (conf >= 0.7).all()
+    # after relabelling, the weak labels are closer to gold
+    covered = np.diff(s.L.csr.indptr) > 0
+    assert (relabel.probs.argmax(1) == s.y)[covered].mean() > (probs.argmax(1) == s.y)[covered].mean() + 0.05
+    with pytest.raises(ModelInputError, match="policy"):
+        fix_weak_labels(probs, issues, policy="drop")
+
+
+def test_add_gold_replaces_rows_and_names_bad_values():
+    P = np.array([[0.6, 0.4], [0.3, 0.7], [0.5, 0.5]])
+    out = add_gold(P, [2, 0], [1, 1])
+    assert out.tolist() == [[0.0, 1.0], [0.3, 0.7], [0.0, 1.0]] and P[0, 0] == 0.6
+    with pytest.raises(ModelInputError, match="gold label 2 for row 1"):
+        add_gold(P, [0, 1], [0, 2])
+    with pytest.raises(ModelInputError, match="position 5"):
+        add_gold(P, [5], [0])
+    with pytest.raises(ModelInputError, match="2 positions but 1 labels"):
+        add_gold(P, [0, 1], [0])
+
+
+def test_blame_from_a_mask_has_no_soft_columns_and_keeps_old_counts():
+    Lw = LabelMatrix.from_dense(np.array([[1, 1, -1], [1, -1, 0], [0, 0, 0]]))
+    probs = np.array([[0, 1.0], [0, 1.0], [1.0, 0]])
+    t = lf_error_contributions(Lw, np.array([True, True, False]), probs)
+    assert "blame_rate" not in t and t["n_backed_error"].tolist() == [2, 1, 0]
+    post = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])  # the posterior says every row is class 0
+    t = lf_error_contributions(Lw, np.array([True, True, False]), probs, posterior=post)
+    assert t.loc["lf_0", "blame_rate"] == pytest.approx(2 / 3) and t.loc["lf_2", "blame_rate"] == 0.0
+    assert t.loc["lf_0", "expected_errors"] == 2.0

@@ -1,0 +1,7 @@
+"""``python -m weaksup.cli``: the ``weaksup`` command."""
+
+import sys
+
+from weaksup.cli import main
+
+sys.exit(main())

@@ -1,0 +1,392 @@
+"""The ``weaksup`` commands: apply, analyze, fit, predict, run, report and datasets (one function each).
+
+Each takes the parsed arguments, checks every output path before any work (an output is never an
+input, two outputs are never one file), reads through :mod:`weaksup.cli.files` and calls the library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from weaksup._deps import install_hint, require
+from weaksup._files import atomic_path, check_not_input, same_file
+from weaksup.cli.files import CLIError, UsageError, check_output_suffix, has_attr_suffix, parse_column_spec
+from weaksup.errors import ModelInputError, UnsafeOutputError
+
+LABEL_FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
+
+
+# output safety ----------------------------------------------------------------------------------------
+def _lf_file(spec: str) -> str | None:
+    """The Python file an LF spec runs (an input like the data), or None for ``module:attribute``."""
+    path = spec.rpartition(":")[0] if has_attr_suffix(spec) else spec
+    return path if Path(path).is_file() else None
+
+
+def _spec_file(spec: str | None) -> str | None:
+    """The data file of a ``DATA:COLUMN`` option, or None when the option is not given."""
+    return None if spec is None else parse_column_spec(spec)[0]
+
+
+def _model_files(directory: str | None) -> list[Path]:
+    """The paths ``model.save(directory)`` writes (and the folder itself), for the overwrite check."""
+    if directory is None:
+        return []
+    d = Path(directory)
+    return [d, d / "model.json", d / "arrays.npz"]
+
+
+def _refuse_overwrites(outputs: Sequence[tuple[str, Sequence[str | Path | None]]],
+                       inputs: Sequence[str | Path | None]) -> None:
+    """Before any work: refuse an output that is an input, or two outputs that are one file.
+
+    ``outputs`` pairs what is written (named as on the command line) with its paths; "the same
+    file" includes a path reached through a symlink or a hard link, and a path inside an input folder.
+    """
+    written: list[tuple[str, str | Path]] = []
+    for what, paths in outputs:
+        for out in paths:
+            if out is None:
+                continue
+            check_not_input(out, *inputs, what=what)
+            for other_what, other in written:
+                if same_file(out, other):
+                    raise UnsafeOutputError(f"refusing to write the {what} {str(out)!r} and the {other_what} "
+                                            f"{str(other)!r} to one file; choose different output paths")
+            written.append((what, out))
+
+
+# commands ---------------------------------------------------------------------------------------------
+def _read_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``--sep`` / ``--encoding``, as the reader's keyword arguments (only those given)."""
+    return {key: value for key in ("sep", "encoding") if (value := getattr(args, key, None)) is not None}
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    return sys.stderr.isatty() if getattr(args, "progress", None) is None else bool(args.progress)
+
+
+def _apply(args: argparse.Namespace) -> Any:
+    """Load LFs and data and apply; returns the label matrix (row ids from the data file)."""
+    from weaksup.cli.files import load_lfs, read_data
+
+    lfs = load_lfs(args.lfs)
+    if args.dask:
+        return _apply_dask(args, lfs)
+    from weaksup.apply import LFApplier
+
+    data = read_data(args.data, id_column=args.id_column, **_read_options(args))
+    if len(data) == 0:
+        raise CLIError(f"data file {args.data} has no rows")
+    kwargs: dict[str, Any] = {"cardinality": args.cardinality, "n_jobs": args.n_jobs}
+    if args.chunk_size:
+        kwargs["chunk_size"] = args.chunk_size
+    applier = LFApplier(lfs, **kwargs)
+    L = applier.apply(data, progress=_progress(args), fault_tolerant=args.fault_tolerant)
+    _report_lf_errors(getattr(applier, "errors_", {}))
+    return L
+
+
+def _apply_dask(args: argparse.Namespace, lfs: list) -> Any:
+    try:
+        from weaksup.apply.dask import DaskLFApplier
+    except ImportError as exc:
+        raise CLIError(f"--dask needs Dask: {install_hint('dask')} ({exc})") from exc
+    from weaksup.cli.files import read_data
+
+    try:
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise CLIError(f"--dask needs dask and distributed: {install_hint('dask')} ({exc})") from exc
+    data = read_data(args.data, id_column=args.id_column, **_read_options(args))
+    if len(data) == 0:
+        raise CLIError(f"data file {args.data} has no rows")
+    chunk = args.chunk_size or max(1, -(-len(data) // 8))
+    ddf = dd.from_pandas(data, chunksize=chunk, sort=False)
+    cluster = None
+    try:
+        if args.dask == "local":
+            n = args.n_jobs if args.n_jobs > 0 else None
+            cluster = LocalCluster(n_workers=n or 2, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+        else:
+            try:
+                client = Client(args.dask, timeout="10s")
+            except Exception as exc:
+                raise CLIError(f"cannot connect to the Dask scheduler at {args.dask}: {exc}") from exc
+        try:
+            applier = DaskLFApplier(lfs, cardinality=args.cardinality, client=client)
+            L = applier.apply(ddf, progress=_progress(args), fault_tolerant=args.fault_tolerant)
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+    _report_lf_errors(getattr(applier, "errors_", {}))
+    return L
+
+
+def _report_lf_errors(errors: dict) -> None:
+    for name, rec in errors.items():
+        print(f"warning: labeling function {name!r} raised on {rec.count} row(s), which count as abstains; "
+              f"first on row {rec.first_row!r}: {rec.message}", file=sys.stderr)
+
+
+def _model_classes() -> dict[str, type]:
+    import weaksup.models  # noqa: F401  (registers the label models)
+    from weaksup.models.base import label_model_classes
+
+    # shared bases live in private modules (weaksup.models._table): not models one can fit
+    return {name: cls for name, cls in label_model_classes().items()
+            if not name.startswith("_") and not inspect.isabstract(cls)
+            and not any(part.startswith("_") for part in cls.__module__.split("."))}
+
+
+def _default_model_name() -> str:
+    """The class ``weaksup.LabelModel`` points at (the recommended label model), else MajorityVoter."""
+    import weaksup.models
+
+    default = getattr(getattr(weaksup.models, "LabelModel", None), "__name__", None)
+    return default if default in _model_classes() else "MajorityVoter"
+
+
+def _make_model(name: str | None, params: list[tuple[str, Any]], cardinality: int | None,
+                seed: int | None = None) -> Any:
+    classes = _model_classes()
+    if name is None or name == "LabelModel":  # LabelModel is the alias of the recommended model
+        name = _default_model_name()
+    if name not in classes:
+        raise UsageError(f"unknown label model {name!r}; choose from {', '.join(sorted(classes))}")
+    klass = classes[name]
+    kwargs = dict(params)
+    accepted = klass().get_params()
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        raise UsageError(f"{name} has no parameter {unknown[0]!r}; its parameters are {', '.join(sorted(accepted))}")
+    if cardinality is not None and "cardinality" in accepted and "cardinality" not in kwargs:
+        kwargs["cardinality"] = cardinality
+    if seed is not None and "random_state" in accepted and "random_state" not in kwargs:
+        kwargs["random_state"] = seed  # --seed: the model's random_state
+    try:
+        model = klass(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise CLIError(f"cannot build {name} with {kwargs}: {exc}") from exc
+    try:  # a value of the wrong type or out of range fails here, before any work, naming the parameter
+        model._validate_params()
+    except ModelInputError as exc:
+        key = getattr(exc, "parameter", None)
+        source = f" (from --param {key}={json.dumps(kwargs[key])})" if key in dict(params) else ""
+        raise UsageError(f"{exc}{source}") from None
+    return model
+
+
+def _fit(model: Any, L: Any, args: argparse.Namespace, Y_dev: Any = None) -> Any:
+    return model.fit(L, Y_dev=Y_dev, class_balance=args.class_balance, progress=_progress(args))
+
+
+def cmd_apply(args: argparse.Namespace) -> None:
+    from weaksup.analysis import LFAnalysis
+
+    out = check_output_suffix(args.output, (".npz",), "a label matrix")
+    _refuse_overwrites([("label matrix (-o)", [out])], [args.data, _lf_file(args.lfs)])
+    L = _apply(args)
+    L.save(out)  # atomic: written to a temporary file, renamed into place when complete
+    print(f"Applied {L.n_lfs} labeling functions to {L.n_rows} rows "
+          f"(label coverage {LFAnalysis(L).label_coverage():.1%}); wrote {out}")
+
+
+def cmd_analyze(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from weaksup.analysis import LFAnalysis
+    from weaksup.cli.files import load_label_matrix, read_gold
+
+    L = load_label_matrix(args.matrix)
+    Y = read_gold(args.gold, L.index, id_column=args.id_column, **_read_options(args)) if args.gold else None
+    analysis = LFAnalysis(L)
+    table = analysis.summary(Y=Y)
+    if args.sort:
+        if args.sort not in table.columns:
+            raise UsageError(f"cannot sort by {args.sort!r}; columns are {', '.join(map(str, table.columns))}")
+        table = table.sort_values(args.sort, ascending=False)
+    print(f"{L.n_rows} rows, {L.n_lfs} labeling functions; label coverage {analysis.label_coverage():.1%}, "
+          f"overlap {analysis.label_overlap():.1%}, conflict {analysis.label_conflict():.1%}"
+          + ("" if Y is None else f"; gold labels for {int((Y >= 0).sum())} rows"))
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_rows", 10_000,
+                           "display.precision", 3):
+        print(table.to_string())
+
+
+def cmd_fit(args: argparse.Namespace) -> None:
+    if args.list_models:
+        classes = _model_classes()
+        default = _default_model_name()
+        for name in sorted(classes):
+            doc = (inspect.getdoc(classes[name]) or "").splitlines()
+            print(f"{name}{' (default)' if name == default else ''}: {doc[0] if doc else ''}")
+        return
+    if args.matrix is None or args.output is None:
+        raise UsageError("fit needs L.npz and -o MODEL_DIR (or --list-models)")
+    if (args.dev is None) != (args.dev_labels is None):
+        raise UsageError("--dev and --dev-labels go together")
+    from weaksup.cli.files import load_label_matrix, read_gold
+
+    _refuse_overwrites([("model (-o)", _model_files(args.output))],
+                       [args.matrix, args.dev, _spec_file(args.dev_labels)])
+    _make_model(args.model, args.param, None)  # a bad name or parameter fails before any work
+    L = load_label_matrix(args.matrix)
+    Y_dev = None
+    if args.dev:
+        L_dev = load_label_matrix(args.dev)
+        if L_dev.lf_names != L.lf_names:
+            raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
+        y = read_gold(args.dev_labels, L_dev.index, id_column=args.id_column, **_read_options(args))
+        Y_dev = y[y >= 0]
+        if len(Y_dev) == 0:
+            raise CLIError(f"{args.dev_labels} has no known labels (all missing or -1)")
+    model = _make_model(args.model, args.param, L.cardinality, args.seed)
+    _fit(model, L, args, Y_dev=Y_dev)
+    model.save(args.output)
+    balance = ", ".join(f"{p:.3f}" for p in model.class_balance_)
+    print(f"Fitted {type(model).__name__} on {L.n_rows} rows x {L.n_lfs} LFs (class balance {balance}); "
+          f"saved to {args.output}")
+
+
+def _load_model(model_dir: str) -> Any:
+    from weaksup.models.base import BaseLabelModel
+
+    path = Path(model_dir)
+    if not path.is_dir():
+        raise CLIError(f"no such model directory: {model_dir}")
+    _model_classes()  # make sure every model class is registered before loading
+    return BaseLabelModel.load(path)
+
+
+def _check_model_matches(model: Any, L: Any, model_dir: str, matrix: str) -> None:
+    """Fail with one line when a label matrix's LFs are not the ones the model was fitted on."""
+    names = list(getattr(model, "lf_names_", []))
+    if L.n_lfs != len(names) or L.lf_names != names:
+        raise CLIError(f"{matrix} has {L.n_lfs} LFs {L.lf_names[:6]}{'...' if L.n_lfs > 6 else ''}, but the model "
+                       f"in {model_dir} was fitted on {len(names)} LFs {names[:6]}{'...' if len(names) > 6 else ''}")
+
+
+def _predict_and_export(model: Any, L: Any, output: Path, class_names: list[str] | None) -> tuple[Any, Path]:
+    from weaksup.io import export_labels
+
+    if class_names is not None and len(class_names) != int(model.cardinality_):
+        raise UsageError(f"got {len(class_names)} class names for a {int(model.cardinality_)}-class model")
+    probs = model.predict_proba(L)
+    path = export_labels(output, probs, index=L.index, L=L, class_names=class_names)
+    return probs, path
+
+
+def cmd_predict(args: argparse.Namespace) -> None:
+    from weaksup.cli.files import load_label_matrix
+
+    out = check_output_suffix(args.output, LABEL_FORMATS, "labels")
+    _refuse_overwrites([("labels (-o)", [out])], [*_model_files(args.model_dir)[1:], args.matrix])
+    model = _load_model(args.model_dir)
+    L = load_label_matrix(args.matrix)
+    _check_model_matches(model, L, args.model_dir, args.matrix)
+    probs, path = _predict_and_export(model, L, out, args.class_names)
+    print(f"Wrote probabilistic labels for {len(probs)} rows to {path}")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    out = check_output_suffix(args.output, LABEL_FORMATS, "labels")
+    if args.save_matrix:
+        check_output_suffix(args.save_matrix, (".npz",), "a label matrix")
+    _refuse_overwrites([("labels (-o)", [out]), ("label matrix (--save-matrix)", [args.save_matrix]),
+                        ("model (--save-model)", _model_files(args.save_model))],
+                       [args.data, _lf_file(args.lfs)])
+    model = _make_model(args.model, args.param, args.cardinality, args.seed)  # bad names fail before any work
+    L = _apply(args)
+    if args.save_matrix:
+        L.save(args.save_matrix)
+    _fit(model, L, args)
+    if args.save_model:
+        model.save(args.save_model)
+    probs, path = _predict_and_export(model, L, out, args.class_names)
+    covered = int((L.csr.getnnz(axis=1) > 0).sum())
+    print(f"Applied {L.n_lfs} labeling functions to {L.n_rows} rows ({covered} with at least one vote), "
+          f"fitted {type(model).__name__}; wrote probabilistic labels to {path}")
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from weaksup.cli.files import load_label_matrix, read_data, read_gold
+
+    out = check_output_suffix(args.output, (".html", ".htm"), "a report")
+    _refuse_overwrites([("report (-o)", [out])],
+                       [args.matrix, *_model_files(args.model)[1:], _spec_file(args.gold), args.dev,
+                        _spec_file(args.dev_labels), args.data])
+    require("matplotlib", "weaksup report")  # before any work
+    if (args.dev is None) != (args.dev_labels is None):
+        raise UsageError("--dev and --dev-labels go together")
+    L = load_label_matrix(args.matrix)
+    notes = []
+    L_dev = Y_dev = None
+    if args.dev:
+        L_dev = load_label_matrix(args.dev)
+        if L_dev.lf_names != L.lf_names:
+            raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
+        Y_dev = read_gold(args.dev_labels, L_dev.index, id_column=args.id_column, **_read_options(args))
+    if args.model:
+        model = _load_model(args.model)
+        _check_model_matches(model, L, args.model, args.matrix)
+    else:
+        model = _make_model(None, [], L.cardinality)
+        model.fit(L)
+        notes.append(f"No --model given: {type(model).__name__} was fitted on this label matrix for the report.")
+    Y = read_gold(args.gold, L.index, id_column=args.id_column, **_read_options(args)) if args.gold else None
+    data = None
+    if args.data:
+        data = read_data(args.data, id_column=args.id_column, like=L.index, **_read_options(args))
+        missing = L.index[~L.index.isin(data.index)]
+        if len(missing):
+            raise CLIError(f"{args.data} lacks {len(missing)} of the label matrix's row ids, e.g. {missing[:3].tolist()}")
+    if args.class_names is not None and len(args.class_names) != int(model.cardinality_):
+        raise UsageError(f"got {len(args.class_names)} class names for a {int(model.cardinality_)}-class model")
+    from weaksup.plot.report import report
+
+    report(out, L, model=model, Y=Y, data=data, class_names=args.class_names, title=args.title,
+           text_column=args.text_column, top=args.top, notes=notes, L_dev=L_dev, Y_dev=Y_dev)
+    print(f"Wrote the report on {L.n_lfs} labeling functions and {L.n_rows} rows to {out}")
+
+
+def cmd_datasets(args: argparse.Namespace) -> None:
+    from weaksup.datasets import load_youtube_spam
+
+    if args.format == "parquet":
+        require("pyarrow", "--format parquet")  # before any work
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    splits = dict(zip(("train", "valid", "test"), load_youtube_spam(), strict=True))
+    for name, frame in splits.items():
+        frame = frame.reset_index().rename(columns={frame.index.name or "index": "id"})
+        path = out / f"{name}.{args.format}"
+        with atomic_path(path) as tmp:  # an interrupted run never leaves a truncated split
+            if args.format == "csv":
+                frame.to_csv(tmp, index=False)
+            elif args.format == "jsonl":
+                frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
+            else:
+                frame.to_parquet(tmp, index=False)
+        print(f"wrote {len(frame)} rows to {path}")
+
+
+COMMANDS = {
+    "apply": cmd_apply,
+    "analyze": cmd_analyze,
+    "fit": cmd_fit,
+    "predict": cmd_predict,
+    "run": cmd_run,
+    "report": cmd_report,
+    "datasets": cmd_datasets,
+}

@@ -1,0 +1,194 @@
+"""Reading data files: the one reader behind ``weaksup apply``, ``apply_file``, ``label_file`` and every command.
+
+The rule for every file (see :mod:`weaksup._ids` for how ids are read):
+
+* Row ids are the ``id_column`` when given (it must exist), else the ``id`` column when the file has one,
+  else the row's position in the file (0, 1, ... across chunks). The id column stays a column of the frame
+  too, so an LF can read it. An empty or duplicate id is a :class:`~weaksup.errors.DataFileError` naming its row.
+* CSV: only an empty cell is missing; text such as ``NA`` or ``null`` stays text. Pass pandas' own options
+  (``sep=``, ``encoding=``, ``na_values=`` ...) to change that.
+* Parquet: a file or a folder of part files (hidden and ``_`` files are not parts), read with pyarrow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from weaksup._deps import require
+from weaksup._ids import (
+    ID,
+    RowIds,
+    csv_columns,
+    csv_options,
+    is_text,
+    missing_column,
+    read_jsonl,
+    text_ids_as_ints,
+)
+from weaksup.errors import DataFileError, MissingFileError
+
+DATA_FORMATS = (".csv", ".parquet", ".pq", ".jsonl", ".json")
+#: how CSV cells are read unless the caller says otherwise: only an empty cell is missing
+CSV_MISSING = {"keep_default_na": False, "na_values": [""]}
+
+
+def parquet_files(path: Path) -> list[Path]:
+    """The part files of a parquet file or folder, in name order."""
+    # Hidden and "_" files are not parts (pyarrow's rule): among them the ".name.<random>.tmp.parquet" a killed
+    # atomic write leaves behind, which must never be read as data.
+    files = (sorted(p for p in path.iterdir() if p.suffix in (".parquet", ".pq") and p.name[:1] not in "._")
+             if path.is_dir() else [path])
+    if not files:
+        raise MissingFileError(f"no .parquet files in {path}")
+    return files
+
+
+def count_rows(path: str | Path) -> int | None:
+    """Row count from parquet metadata (free); None for text formats."""
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
+        pq = require("pyarrow.parquet", "reading parquet")
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
+    return None
+
+
+def _suffix(path: Path) -> str:
+    if not path.exists():
+        raise MissingFileError(f"no such data file: {path}")
+    suffix = path.suffix.lower() if path.is_file() else ".parquet"
+    if suffix not in DATA_FORMATS:
+        raise DataFileError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)}")
+    return suffix
+
+
+def read_chunks(
+    path: str | Path,
+    chunk_size: int | None = 100_000,
+    columns: Sequence[str] | None = None,
+    id_column: str | None = None,
+    like: pd.Index | None = None,
+    **read_kwargs: Any,
+) -> Iterator[pd.DataFrame]:
+    """Yield a data file as DataFrames of at most ``chunk_size`` rows, indexed by row id (module rule).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv``, ``.parquet`` (a file or a folder of part files) or ``.jsonl``.
+    chunk_size : int or None
+        Rows per chunk; None reads the whole file as one frame (one per parquet part).
+    columns : sequence of str, optional
+        Read only these columns (plus the id column).
+    id_column : str, optional
+        Column holding the row ids; default ``id`` when the file has one, else positions.
+    like : pandas.Index, optional
+        Row ids these rows will be matched to (a label matrix's): when those are integers and this
+        file's ids are text, ids written as integers (``7``, not ``007``) become those integers.
+    **read_kwargs
+        Passed to :func:`pandas.read_csv` / :func:`pandas.read_json` (``sep=``, ``encoding=`` ...).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "d.csv")
+    >>> pd.DataFrame({"text": ["a", "NA", "c"]}).to_csv(p, index=False)
+    >>> [c.index.tolist() for c in read_chunks(p, chunk_size=2)]
+    [[0, 1], [2]]
+    >>> _ = open(p, "w").write("id,text\\n007,a\\n1e3,b\\n7,c\\n")
+    >>> [c.index.tolist() for c in read_chunks(p, chunk_size=2)]
+    [['007', '1e3'], ['7']]
+    """
+    path = Path(path)
+    suffix = _suffix(path)
+    if chunk_size is not None and chunk_size < 1:
+        raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+    chunks: Iterator[tuple[pd.DataFrame, list[int] | None]]
+    if suffix in (".parquet", ".pq"):
+        pq = require("pyarrow.parquet", "reading parquet")
+        files = parquet_files(path)
+        names = pq.read_schema(files[0]).names
+        name = _id_name(path, id_column, names)
+        cols = _wanted(columns, name)
+        if chunk_size is None:
+            chunks = ((pq.read_table(f, columns=cols).to_pandas(), None) for f in files)
+        else:
+            chunks = ((batch.to_pandas(), None) for f in files
+                      for batch in pq.ParquetFile(f).iter_batches(batch_size=chunk_size, columns=cols))
+    elif suffix == ".csv":
+        kwargs = {**CSV_MISSING, **read_kwargs} if "na_values" not in read_kwargs else dict(read_kwargs)
+        header = csv_columns(path, kwargs)
+        name = _id_name(path, id_column, header)
+        if name is not None:
+            kwargs = csv_options(header, name, kwargs)
+        cols = _wanted(columns, name)
+        if chunk_size is None:
+            chunks = iter([(pd.read_csv(path, usecols=cols, **kwargs), None)])
+        else:
+            chunks = ((f, None) for f in pd.read_csv(path, chunksize=chunk_size, usecols=cols, **kwargs))
+    else:
+        name = id_column or ID
+        kwargs = {"dtype": False, **read_kwargs}
+        chunks = read_jsonl(path, chunk_size, name, kwargs)
+        cols = _wanted(columns, name)
+    ids = RowIds(path, name, where="line" if suffix in (".jsonl", ".json") else "row")
+    offset = 0
+    for frame, positions in chunks:
+        if suffix in (".jsonl", ".json"):
+            if offset == 0 and id_column is None and ID not in frame.columns:
+                name = None  # JSON lines without an "id" key on its first rows: positions
+            if cols is not None:
+                frame = frame.reindex(columns=[c for c in cols if c in frame.columns or c == name])
+        if name is not None:
+            if name not in frame.columns:
+                if offset == 0:
+                    raise missing_column(path, name, frame.columns)
+                frame[name] = None  # a JSON-lines chunk or parquet part without it: empty ids, named by RowIds
+            index = ids.take(frame[name], first=offset + 1, positions=positions)
+            if like is not None and like.dtype.kind in "iu" and is_text(index):
+                index = text_ids_as_ints(index)
+            frame.index = index
+        else:
+            frame.index = pd.RangeIndex(offset, offset + len(frame))
+        offset += len(frame)
+        yield frame
+
+
+def read_table(
+    path: str | Path,
+    id_column: str | None = None,
+    columns: Sequence[str] | None = None,
+    like: pd.Index | None = None,
+    **read_kwargs: Any,
+) -> pd.DataFrame:
+    """Read a whole ``.csv``, ``.parquet`` or ``.jsonl`` file, indexed by its row ids (the module's rule).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "d.csv")
+    >>> pd.DataFrame({"id": ["b", "a"], "text": ["x", "NA"]}).to_csv(p, index=False)
+    >>> df = read_table(p)
+    >>> df.index.tolist(), df.loc["a", "text"]
+    (['b', 'a'], 'NA')
+    >>> _ = open(p, "w").write("comment_id;text\\n007;hi\\n7;yo\\n")
+    >>> read_table(p, id_column="comment_id", sep=";").index.tolist()
+    ['007', '7']
+    """
+    parts = list(read_chunks(path, None, columns, id_column, like, **read_kwargs))
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+def _id_name(path: Path, id_column: str | None, names: Sequence[Any]) -> str | None:
+    if id_column is not None:
+        if id_column not in names:
+            raise missing_column(path, id_column, names)
+        return id_column
+    return ID if ID in names else None
+
+
+def _wanted(columns: Sequence[str] | None, id_name: str | None) -> list[str] | None:
+    return None if columns is None else list(dict.fromkeys([*columns, *([id_name] if id_name else [])]))

@@ -1,0 +1,308 @@
+"""Sufficient statistics of a label matrix: counts of distinct vote patterns, mergeable chunk by chunk.
+
+Below both the appliers (which reduce chunks to them) and the label models (which fit from them).
+
+Label models fit from these instead of the raw rows, so fitting cost depends on the
+number of distinct vote patterns, not on ``n``. Statistics of row chunks (or Dask
+partitions) are computed independently and merged with ``a.merge(b)`` / ``a + b``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from weaksup._names import column_order, is_default
+from weaksup.errors import ModelInputError
+from weaksup.matrix import LabelMatrix, as_label_matrix
+
+# Random 64-bit keys per (LF, stored value); a row's hash is the wrapping sum of its keys.
+# Two different rows collide with probability 2**-64; collisions are detected and resolved exactly.
+_KEY_SEED = 20240531
+_DEFAULT_CHUNK = 1_000_000
+_DENSE_OVERLAP = 0.1  # share of (pattern, LF vote) cells filled above which the overlap matrix is built dense
+_DENSE_BLOCK = 8_000_000  # cells per dense block of patterns (64 MB of float64)
+
+
+def _keys(n_lfs: int, n_values: int) -> np.ndarray:
+    rng = np.random.default_rng(_KEY_SEED)
+    return rng.integers(0, np.iinfo(np.uint64).max, size=(n_lfs, n_values), dtype=np.uint64, endpoint=True)
+
+
+def _row_hashes(csr: sp.csr_matrix, keys: np.ndarray) -> np.ndarray:
+    vals = keys[csr.indices, csr.data.astype(np.int64)]
+    cs = np.zeros(len(vals) + 1, dtype=np.uint64)
+    np.cumsum(vals, dtype=np.uint64, out=cs[1:])
+    return cs[csr.indptr[1:]] - cs[csr.indptr[:-1]]  # wraps mod 2**64, which is what we want
+
+
+def _same_as_representative(csr: sp.csr_matrix, rep: np.ndarray) -> np.ndarray:
+    """Boolean per row: identical (indices and values) to row ``rep[row]``."""
+    nnz = np.diff(csr.indptr)
+    ok = nnz == nnz[rep]
+    if not csr.nnz:
+        return ok
+    row_of = np.repeat(np.arange(csr.shape[0]), nnz)
+    offset = np.arange(csr.nnz) - csr.indptr[row_of]
+    rep_pos = np.minimum(csr.indptr[rep[row_of]] + offset, csr.nnz - 1)
+    bad = (csr.indices != csr.indices[rep_pos]) | (csr.data != csr.data[rep_pos])
+    ok[row_of[bad]] = False
+    return ok
+
+
+def _unique_rows(csr: sp.csr_matrix, weights: np.ndarray, keys: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Distinct rows of ``csr`` and the summed ``weights`` of each, ordered by hash (deterministic)."""
+    h = _row_hashes(csr, keys)
+    uniq, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    if not _same_as_representative(csr, first[inv]).all():
+        # a 64-bit hash collision (astronomically rare): fall back to exact lexicographic unique
+        dense = csr.toarray()
+        _, first, inv = np.unique(dense, axis=0, return_index=True, return_inverse=True)
+        inv = inv.ravel()
+        uniq = first
+    counts = np.bincount(inv, weights=weights, minlength=len(uniq))
+    return csr[first], np.rint(counts).astype(np.int64)
+
+
+def _canonical(patterns: sp.csr_matrix, counts: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    keys = _keys(patterns.shape[1], int(patterns.data.max()) + 1 if patterns.nnz else 1)
+    order = np.argsort(_row_hashes(patterns, keys), kind="stable")
+    return patterns[order], counts[order]
+
+
+class PatternCounts:
+    """Counts of the distinct vote patterns (unique rows) of a label matrix.
+
+    The sufficient statistic of every label model that treats rows as exchangeable:
+    ``patterns`` is a CSR matrix (``label + 1``, zeros are abstains) with one row per
+    distinct pattern, ``counts`` how many rows had it. Build it per chunk with
+    :meth:`from_label_matrix` and combine with :meth:`merge` or ``+``; the result is the
+    same as computing it on the whole matrix at once.
+
+    Parameters
+    ----------
+    patterns : scipy.sparse matrix (p, m)
+        Distinct rows, stored as ``label + 1``.
+    counts : array (p,)
+        Number of rows with each pattern.
+    cardinality : int, optional
+        Number of classes, when known.
+    lf_names : list of str, optional
+        LF names; default ``lf_0, lf_1, ...``.
+
+    Merging matches LFs **by name**: statistics of the same LFs in another column order are
+    put in the order of the left operand, and different LF sets raise
+    :class:`~weaksup.errors.ModelInputError` naming the LFs missing and extra. Default names
+    (from unnamed dense arrays) carry no identity, so statistics with them merge by position,
+    and the merged statistics keep the real names of either side.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> L = np.array([[0, 1], [0, 1], [-1, 1], [-1, -1]])
+    >>> s = PatternCounts.from_label_matrix(L[:2]) + PatternCounts.from_label_matrix(L[2:])
+    >>> s.n_rows, s.n_patterns
+    (4, 3)
+    >>> s == PatternCounts.from_label_matrix(L)
+    True
+    """
+
+    def __init__(
+        self,
+        patterns: sp.spmatrix | sp.sparray,
+        counts: Sequence[int] | np.ndarray,
+        cardinality: int | None = None,
+        lf_names: Sequence[str] | None = None,
+    ) -> None:
+        self.patterns = sp.csr_matrix(patterns)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        if self.counts.shape != (self.patterns.shape[0],):
+            raise ModelInputError(f"{len(self.counts)} counts for {self.patterns.shape[0]} patterns")
+        if (self.counts < 0).any():
+            raise ModelInputError("pattern counts must be non-negative")
+        self.cardinality = None if cardinality is None else int(cardinality)
+        m = self.patterns.shape[1]
+        self.lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [str(s) for s in lf_names]
+        if len(self.lf_names) != m:
+            raise ModelInputError(f"{len(self.lf_names)} LF names for statistics over {m} LFs")
+        if len(set(self.lf_names)) != m:
+            dupes = sorted({n for n in self.lf_names if self.lf_names.count(n) > 1})
+            raise ModelInputError(f"LF names must be unique; repeated: {dupes[:6]}")
+
+    # construction -------------------------------------------------------------------------------
+    @classmethod
+    def from_label_matrix(
+        cls, L: Any, cardinality: int | None = None, chunk_size: int = _DEFAULT_CHUNK
+    ) -> PatternCounts:
+        """Count distinct rows of ``L`` (LabelMatrix, dense ``-1``-abstain array or sparse ``label + 1``).
+
+        Rows are hashed ``chunk_size`` at a time, so peak extra memory is bounded by a chunk.
+
+        Examples
+        --------
+        >>> sorted(PatternCounts.from_label_matrix([[0, -1], [0, -1], [1, 1]]).counts.tolist())
+        [1, 2]
+        """
+        L = as_label_matrix(L, cardinality=cardinality)
+        k = cardinality if cardinality is not None else L.cardinality
+        csr = L.csr
+        keys = _keys(L.n_lfs, int(csr.data.max()) + 1 if csr.nnz else 1)
+        out: PatternCounts | None = None
+        for start in range(0, max(L.n_rows, 1), chunk_size):
+            part = csr[start : start + chunk_size]
+            pats, counts = _unique_rows(part, np.ones(part.shape[0]), keys)
+            piece = cls(pats, counts, cardinality=k, lf_names=L.lf_names)
+            out = piece if out is None else out.merge(piece)
+        assert out is not None
+        return out
+
+    def merge(self, other: PatternCounts) -> PatternCounts:
+        """Statistics of the union of the rows behind ``self`` and ``other``, LFs matched by name.
+
+        The result has the LF order (and names) of ``self``; see the class notes for the rule.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> a = PatternCounts.from_label_matrix([[0, 1]])
+        >>> a.merge(a).counts.tolist()
+        [2]
+        >>> x = PatternCounts.from_label_matrix(pd.DataFrame({"spam": [1], "ham": [0]}))
+        >>> y = PatternCounts.from_label_matrix(pd.DataFrame({"ham": [0], "spam": [1]}))  # other column order
+        >>> merged = x.merge(y)
+        >>> merged.lf_names, merged.counts.tolist()
+        (['spam', 'ham'], [2])
+        """
+        if not isinstance(other, PatternCounts):
+            raise ModelInputError(f"can only merge PatternCounts with PatternCounts, not {type(other).__name__}")
+        if (is_default(self.lf_names) or is_default(other.lf_names)) and other.n_lfs != self.n_lfs:
+            raise ModelInputError(f"cannot merge statistics over {self.n_lfs} LFs with statistics over {other.n_lfs}")
+        if self.cardinality is not None and other.cardinality is not None and self.cardinality != other.cardinality:
+            raise ModelInputError(f"cannot merge cardinality {self.cardinality} with cardinality {other.cardinality}")
+        k = self.cardinality if self.cardinality is not None else other.cardinality
+        other_patterns = other._columns_as(self.lf_names, "cannot merge statistics of different LFs")
+        names = other.lf_names if is_default(self.lf_names) else self.lf_names  # never lose real names
+        stacked = sp.vstack([self.patterns, other_patterns], format="csr")
+        stacked.sort_indices()
+        dtype = np.result_type(self.patterns.dtype, other.patterns.dtype)
+        stacked = stacked.astype(dtype)
+        keys = _keys(self.n_lfs, int(stacked.data.max()) + 1 if stacked.nnz else 1)
+        pats, counts = _unique_rows(stacked, np.concatenate([self.counts, other.counts]).astype(np.float64), keys)
+        return PatternCounts(pats, counts, cardinality=k, lf_names=names)
+
+    def __add__(self, other: PatternCounts) -> PatternCounts:
+        return self.merge(other)
+
+    def __radd__(self, other: Any) -> PatternCounts:
+        if other == 0:  # lets sum([...]) work
+            return self
+        return self.merge(other)
+
+    def __eq__(self, other: object) -> bool:
+        """Same rows behind both (LFs matched by name, as in :meth:`merge`)."""
+        if not isinstance(other, PatternCounts) or other.patterns.shape != self.patterns.shape:
+            return False
+        try:
+            theirs = other._columns_as(self.lf_names, "")
+        except ModelInputError:  # different LFs
+            return False
+        a, b = _canonical(self.patterns, self.counts), _canonical(theirs, other.counts)
+        return bool(np.array_equal(a[1], b[1]) and (a[0] != b[0]).nnz == 0)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _columns_as(self, names: list[str], context: str) -> sp.csr_matrix:
+        """``patterns`` with columns in the order of ``names`` (as they are when matching is positional)."""
+        order = column_order(names, self.lf_names, context)
+        if order is None:
+            return self.patterns
+        out = self.patterns[:, order]
+        out.sort_indices()
+        return out
+
+    # properties ---------------------------------------------------------------------------------
+    @property
+    def n_rows(self) -> int:
+        """Number of rows summarised."""
+        return int(self.counts.sum())
+
+    @property
+    def n_patterns(self) -> int:
+        """Number of distinct vote patterns."""
+        return int(self.patterns.shape[0])
+
+    @property
+    def n_lfs(self) -> int:
+        return int(self.patterns.shape[1])
+
+    def infer_cardinality(self) -> int:
+        """``cardinality`` if set, else ``max(label) + 1`` (at least 2)."""
+        if self.cardinality is not None:
+            return self.cardinality
+        return max(2, int(self.patterns.data.max()) if self.patterns.nnz else 2)
+
+    def __repr__(self) -> str:
+        return (
+            f"PatternCounts(n_rows={self.n_rows}, n_patterns={self.n_patterns}, n_lfs={self.n_lfs}, "
+            f"cardinality={self.cardinality})"
+        )
+
+    # derived statistics -------------------------------------------------------------------------
+    def to_label_matrix(self) -> LabelMatrix:
+        """The distinct patterns as a LabelMatrix (one row per pattern; weights in ``counts``)."""
+        return LabelMatrix(self.patterns, lf_names=self.lf_names, cardinality=self.cardinality)
+
+    def one_hot(self, cardinality: int | None = None) -> sp.csr_matrix:
+        """``p x (m k)`` indicator matrix: column ``j k + c`` is 1 where LF ``j`` voted ``c``."""
+        return one_hot(self.patterns, cardinality or self.infer_cardinality())
+
+    def overlap_matrix(self, cardinality: int | None = None) -> np.ndarray:
+        """``(m k) x (m k)`` matrix of ``P(lf_i = a, lf_j = b)`` over all rows (Snorkel's ``O``).
+
+        Examples
+        --------
+        >>> PatternCounts.from_label_matrix([[0, 0], [1, -1]]).overlap_matrix()[0].tolist()
+        [0.5, 0.0, 0.5, 0.0]
+        """
+        X = self.one_hot(cardinality)
+        w = self.counts.astype(np.float64)
+        p, d = X.shape
+        if X.nnz < _DENSE_OVERLAP * p * d:
+            overlap = (X.T @ sp.diags(w) @ X).toarray()
+        else:  # LFs voting on most rows: BLAS on dense row blocks beats the sparse product many times over
+            overlap = np.zeros((d, d))
+            step = max(1, _DENSE_BLOCK // max(d, 1))
+            for start in range(0, p, step):
+                block = X[start : start + step].toarray()
+                overlap += block.T @ (block * w[start : start + step, None])
+        # either way the sums are of integer counts, exact in float64: both routes give the same matrix
+        return overlap / max(self.n_rows, 1)
+
+    def agreement_matrix(self) -> np.ndarray:
+        """``m x m`` share of rows on which LFs ``i`` and ``j`` both vote and agree.
+
+        Examples
+        --------
+        >>> PatternCounts.from_label_matrix([[0, 0], [1, 0]]).agreement_matrix().tolist()
+        [[1.0, 0.5], [0.5, 1.0]]
+        """
+        k = self.infer_cardinality()
+        m = self.n_lfs
+        return np.einsum("icjc->ij", self.overlap_matrix(k).reshape(m, k, m, k))
+
+    def coverage(self) -> np.ndarray:
+        """Share of rows on which each LF votes."""
+        voted = self.patterns.copy()
+        voted.data = np.ones_like(voted.data, dtype=np.float64)
+        return np.asarray(voted.T @ self.counts.astype(np.float64)).ravel() / max(self.n_rows, 1)
+
+
+def one_hot(csr: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Indicator CSR (n x m k) of the votes of a ``label + 1`` CSR, sharing its row structure."""
+    m = csr.shape[1]
+    kind = csr.indices.dtype if m * k < 2**31 else np.int64
+    cols = csr.indices.astype(kind) * np.dtype(kind).type(k) + (csr.data.astype(kind) - 1)
+    return sp.csr_matrix((np.ones(len(cols)), cols, csr.indptr.copy()), shape=(csr.shape[0], m * k))

@@ -1,0 +1,147 @@
+"""Fix weak labels once found: relabel, prune, or hand-check and add as gold."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from weaksup.errors import ModelInputError
+from weaksup.utils import check_probs
+
+POLICIES = ("relabel", "prune", "auto")
+
+
+class LabelFix(NamedTuple):
+    """Result of :func:`fix_weak_labels` (unpacks like a tuple).
+
+    Attributes
+    ----------
+    probs : ndarray (n, k)
+        The soft labels after the fix (relabelled rows changed, pruned rows unchanged).
+    keep : ndarray (n,) of bool
+        False for pruned rows: train the end model on ``probs[keep]``.
+    relabeled : ndarray
+        Positions whose label was replaced.
+    pruned : ndarray
+        Positions dropped from training.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fix = LabelFix(np.eye(2), np.array([True, False]), np.array([], int), np.array([1]))
+    >>> probs, keep, relabeled, pruned = fix
+    >>> keep.tolist(), pruned.tolist()
+    ([True, False], [1])
+    """
+
+    probs: np.ndarray
+    keep: np.ndarray
+    relabeled: np.ndarray
+    pruned: np.ndarray
+
+
+def fix_weak_labels(
+    probs: Any, issues: Any, policy: str = "auto", min_confidence: float = 0.6, soft: bool = True
+) -> LabelFix:
+    """Relabel or prune the rows flagged by :func:`~weaksup.quality.find_weak_label_issues`.
+
+    Parameters
+    ----------
+    probs : array (n, k)
+        The label model's soft labels.
+    issues : WeakLabelIssues
+        The flagged rows (needs ``position`` and ``suggested_label``; ``soft=True`` also uses its
+        ``posterior``).
+    policy : {"auto", "relabel", "prune"}
+        ``relabel``: every flagged row gets the combined posterior (``soft=True``) or a one-hot
+        suggested label. ``prune``: every flagged row is dropped. ``auto`` (default): relabel a
+        flagged row when the combined posterior gives a suggested label other than the weak one at
+        least ``min_confidence``, drop it otherwise: a confident correction keeps the row's
+        information, an unsure one would only swap one noisy label for another.
+    min_confidence : float in (0, 1]
+        The ``auto`` threshold.
+    soft : bool
+        Relabel with the combined posterior rather than a one-hot label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from weaksup.quality import find_weak_label_issues
+    >>> from weaksup.models import MajorityVoter
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.r_[np.zeros(40, int), np.ones(40, int)]
+    >>> X = y[:, None] * 3.0 + rng.normal(0, 1, (80, 1))
+    >>> votes = y.copy(); votes[[3, 50]] = 1 - votes[[3, 50]]
+    >>> probs = MajorityVoter(cardinality=2).predict_proba(votes[:, None])
+    >>> issues = find_weak_label_issues(votes[:, None], probs, X, seed=0)
+    >>> fix = fix_weak_labels(probs, issues)  # auto: relabel the confident corrections, drop the unsure rows
+    >>> sorted(fix.relabeled.tolist()), fix.probs[[3, 50]].argmax(1).tolist(), sorted(fix.pruned.tolist())
+    ([3, 50], [0, 1], [39, 69])
+    >>> int(fix_weak_labels(probs, issues, policy="prune").keep.sum())
+    76
+    """
+    if policy not in POLICIES:
+        raise ModelInputError(f"policy must be one of {POLICIES}, got {policy!r}")
+    if not 0.0 < min_confidence <= 1.0:
+        raise ModelInputError(f"min_confidence must be in (0, 1], got {min_confidence}")
+    P = check_probs(probs, name="probs").copy()
+    n, k = P.shape
+    if not isinstance(issues, pd.DataFrame) or not {"position", "suggested_label"} <= set(issues.columns):
+        raise ModelInputError("issues must be the result of find_weak_label_issues (position, suggested_label)")
+    pos = issues["position"].to_numpy(dtype=np.int64)
+    if len(pos) and (pos.min() < 0 or pos.max() >= n):
+        raise ModelInputError(f"issue positions must be in 0..{n - 1}; were the issues found on these probs?")
+    sug = issues["suggested_label"].to_numpy(dtype=np.int64)
+    Q = getattr(issues, "posterior", None)
+    if Q is None or np.shape(Q) != (n, k):
+        if soft or policy == "auto":
+            raise ModelInputError("issues carry no combined posterior of shape (n, k); use soft=False, policy='relabel'"
+                                  " or 'prune', or pass issues from find_weak_label_issues(method='weak')")
+        Q = None
+    conf = Q[pos, sug] if Q is not None else np.ones(len(pos))
+    if policy == "prune":
+        relabel = np.zeros(len(pos), bool)
+    elif policy == "relabel":
+        relabel = np.ones(len(pos), bool)
+    else:  # a confident *change* of label; a flagged row whose suggestion is its own label stays unsure
+        relabel = (conf >= min_confidence) & (sug != P[pos].argmax(axis=1))
+    fixed = pos[relabel]
+    P[fixed] = Q[fixed] if soft else np.eye(k)[sug[relabel]]
+    keep = np.ones(n, bool)
+    keep[pos[~relabel]] = False
+    return LabelFix(P, keep, fixed, pos[~relabel])
+
+
+def add_gold(probs: Any, positions: Any, labels: Any) -> np.ndarray:
+    """Soft labels with hand-checked rows replaced by one-hot gold labels.
+
+    Parameters
+    ----------
+    probs : array (n, k)
+    positions : array of int
+        Row positions that were hand-checked.
+    labels : array of int
+        Their gold labels, ``0..k-1``.
+
+    Examples
+    --------
+    >>> add_gold([[0.6, 0.4], [0.3, 0.7]], [0], [1]).tolist()
+    [[0.0, 1.0], [0.3, 0.7]]
+    """
+    P = check_probs(probs, name="probs").copy()
+    n, k = P.shape
+    pos = np.asarray(positions, dtype=np.int64).ravel()
+    y = np.asarray(labels).ravel()
+    if len(pos) != len(y):
+        raise ModelInputError(f"{len(pos)} positions but {len(y)} labels")
+    if len(pos) and (pos.min() < 0 or pos.max() >= n):
+        bad = int(pos[(pos < 0) | (pos >= n)][0])
+        raise ModelInputError(f"position {bad} is out of range 0..{n - 1}")
+    if not np.issubdtype(y.dtype, np.integer) or (len(y) and (y.min() < 0 or y.max() >= k)):
+        bad_i = int(np.flatnonzero(~np.isin(y, np.arange(k)))[0]) if len(y) else 0
+        raise ModelInputError(f"gold label {y[bad_i].item()!r} for row {int(pos[bad_i])} is not an integer in "
+                              f"0..{k - 1}")
+    P[pos] = np.eye(k)[y.astype(np.int64)]
+    return P

@@ -1,0 +1,161 @@
+"""Writing predicted (or gold) spans out: CoNLL/BIO, JSON lines, spaCy ``DocBin``. Every write is atomic
+(:func:`weaksup._files.atomic_path`) and refuses to overwrite an input (:func:`weaksup._files.check_not_input`)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from weaksup._files import atomic_path, check_not_input
+from weaksup.sequence.spans import Span, SpanError, check_spans, spans_to_tags, tag_names, tags_to_spans
+
+
+def _checked(tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]], ids: Sequence[Any] | None):
+    if len(tokens) != len(spans):
+        raise SpanError(f"{len(tokens)} token lists but {len(spans)} span lists")
+    ids = list(range(len(tokens))) if ids is None else list(ids)
+    if len(ids) != len(tokens):
+        raise SpanError(f"{len(ids)} ids for {len(tokens)} documents")
+    out = [check_spans(s, len(t), None, who="export", doc=i) for t, s, i in zip(tokens, spans, ids, strict=False)]
+    return ids, out
+
+
+def _types(spans: Sequence[Sequence[Span]]) -> list[str]:
+    return sorted({t for doc in spans for _, _, t in doc})
+
+
+def to_conll(
+    path: str | os.PathLike, tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]],
+    scheme: str = "BIO", inputs: Sequence[str | os.PathLike] = (),
+) -> Path:
+    """Write ``token<TAB>tag`` lines, a blank line between sentences.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = to_conll(os.path.join(tempfile.mkdtemp(), "out.conll"), [["Ada", "Lovelace", "wrote"]], [[(0, 2, "PER")]])
+    >>> open(p).read().splitlines()
+    ['Ada\\tB-PER', 'Lovelace\\tI-PER', 'wrote\\tO', '']
+    >>> read_conll(p)
+    ([['Ada', 'Lovelace', 'wrote']], [[(0, 2, 'PER')]])
+    """
+    check_not_input(path, *inputs)
+    _, spans = _checked(tokens, spans, None)
+    types = _types(spans)
+    names = tag_names(types, scheme)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        for toks, sp in zip(tokens, spans, strict=False):
+            for tok, tag in zip(toks, spans_to_tags(sp, len(toks), types, scheme), strict=False):
+                if any(c.isspace() for c in tok):
+                    raise SpanError(f"token {tok!r} contains whitespace; CoNLL cannot hold it (use to_jsonl)")
+                fh.write(f"{tok}\t{names[tag]}\n")
+            fh.write("\n")
+    return Path(path)
+
+
+def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span]]]:
+    """Read ``token<TAB>tag`` (BIO or IO: a tag without ``B-``/``I-`` is an IO tag) back into tokens and spans.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "io.conll")
+    >>> _ = open(p, "w").write("New LOC\\nYork LOC\\nis O\\n\\nParis LOC\\n")
+    >>> read_conll(p)
+    ([['New', 'York', 'is'], ['Paris']], [[(0, 2, 'LOC')], [(0, 1, 'LOC')]])
+    """
+    tokens, tags = [[]], [[]]
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            if tokens[-1]:
+                tokens.append([])
+                tags.append([])
+            continue
+        parts = line.split()
+        if len(parts) < 2:
+            raise SpanError(f"{path}:{lineno}: expected 'token tag', got {line!r}")
+        tokens[-1].append(parts[0])
+        tags[-1].append(parts[-1])
+    if not tokens[-1]:
+        tokens.pop()
+        tags.pop()
+    spans = []
+    for tg in tags:
+        bio = [t if t == "O" or t[:2] in ("B-", "I-") else f"I-{t}" for t in tg]
+        # IO runs: a type that starts after O or another type begins a span
+        fixed = []
+        for k, t in enumerate(bio):
+            if t.startswith("I-") and (k == 0 or bio[k - 1][2:] != t[2:]):
+                t = "B-" + t[2:]
+            fixed.append(t)
+        types = sorted({t[2:] for t in fixed if t != "O"})
+        names = tag_names(types, "BIO")
+        spans.append(tags_to_spans([names.index(t) for t in fixed], types, "BIO"))
+    return tokens, spans
+
+
+def to_jsonl(
+    path: str | os.PathLike, tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]],
+    ids: Sequence[Any] | None = None, inputs: Sequence[str | os.PathLike] = (),
+) -> Path:
+    """One JSON object per line: ``{"id", "tokens", "spans": [[start, end, type], ...]}`` (end exclusive).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = to_jsonl(os.path.join(tempfile.mkdtemp(), "out.jsonl"), [["Ada", "wrote"]], [[(0, 1, "PER")]], ids=["d1"])
+    >>> open(p).read()
+    '{"id": "d1", "tokens": ["Ada", "wrote"], "spans": [[0, 1, "PER"]]}\\n'
+    """
+    check_not_input(path, *inputs)
+    ids, spans = _checked(tokens, spans, ids)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        for i, toks, sp in zip(ids, tokens, spans, strict=False):
+            fh.write(json.dumps({"id": i, "tokens": list(toks), "spans": [list(x) for x in sp]}) + "\n")
+    return Path(path)
+
+
+def to_docbin(
+    path: str | os.PathLike, tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]],
+    span_key: str | None = None, inputs: Sequence[str | os.PathLike] = (),
+) -> Path:
+    """Write a spaCy ``DocBin`` (``.spacy``) with the spans as ``doc.ents`` (and in ``doc.spans[span_key]``).
+
+    Needs spaCy (``pip install spacy``); no model is loaded.
+
+    Examples
+    --------
+    >>> import importlib.util, os, tempfile
+    >>> if importlib.util.find_spec("spacy"):
+    ...     from spacy.tokens import DocBin
+    ...     import spacy
+    ...     p = to_docbin(os.path.join(tempfile.mkdtemp(), "out.spacy"), [["Ada", "wrote"]], [[(0, 1, "PER")]])
+    ...     doc = next(DocBin().from_disk(p).get_docs(spacy.blank("en").vocab))
+    ...     print([(e.text, e.label_) for e in doc.ents])
+    ... else:
+    ...     print([("Ada", "PER")])
+    [('Ada', 'PER')]
+    """
+    try:
+        import spacy
+        from spacy.tokens import Doc, DocBin
+        from spacy.tokens import Span as SpacySpan
+    except ImportError:
+        raise ImportError("to_docbin needs spaCy: pip install spacy") from None
+    check_not_input(path, *inputs)
+    _, spans = _checked(tokens, spans, None)
+    vocab = spacy.blank("xx").vocab
+    db = DocBin(store_user_data=False)
+    for toks, sp in zip(tokens, spans, strict=False):
+        doc = Doc(vocab, words=list(toks))
+        ents = [SpacySpan(doc, s, e, label=t) for s, e, t in sp]
+        doc.ents = ents
+        if span_key:
+            doc.spans[span_key] = list(ents)
+        db.add(doc)
+    with atomic_path(path) as tmp:
+        db.to_disk(tmp)
+    return Path(path)

@@ -1,0 +1,265 @@
+"""The span label matrix (tokens x LFs, sparse tags) and the applier that builds it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from weaksup.sequence.lfs import SpanLabelingFunction
+from weaksup.sequence.spans import SCHEMES, Document, Span, SpanError, check_spans, spans_to_tags, tag_names
+
+
+class SpanLabelMatrix:
+    """Span votes of ``m`` LFs on ``n`` documents, as spans and as a sparse tokens x LFs tag matrix.
+
+    Row ``r`` of :attr:`csr` is token ``token_pos[r]`` of document ``doc_ids[token_doc[r]]``; a value is a
+    tag index into :attr:`tag_names` (``scheme`` ``"BIO"`` or ``"IO"``); ``0`` (``O``, the LF tags nothing
+    there) is not stored. The exact spans are kept too (:attr:`spans`), so adjacent spans stay apart.
+
+    Parameters
+    ----------
+    spans : list over documents of lists over LFs of ``(start, end, type)`` lists
+    lengths : sequence of int
+        Tokens per document.
+    lf_names, types : sequence of str
+    doc_ids : sequence, optional
+        Defaults to ``0..n-1``.
+    tokens : list of token lists, optional
+        Kept for analysis, models that read surface forms, and export.
+    scheme : {"BIO", "IO"}
+
+    Examples
+    --------
+    >>> V = SpanLabelMatrix([[[(0, 2, "PER")], []], [[], [(1, 2, "LOC")]]], [3, 2], ["a", "b"], ["PER", "LOC"])
+    >>> V.shape, V.tag_names
+    ((5, 2), ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'])
+    >>> V.csr.toarray().T.tolist()
+    [[1, 2, 0, 0, 0], [0, 0, 0, 0, 3]]
+    """
+
+    def __init__(
+        self, spans: Sequence[Sequence[Sequence[Span]]], lengths: Sequence[int], lf_names: Sequence[str],
+        types: Sequence[str], doc_ids: Sequence[Any] | None = None, tokens: Sequence[Sequence[str]] | None = None,
+        scheme: str = "BIO",
+    ) -> None:
+        if scheme not in SCHEMES:
+            raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
+        self.lf_names, self.types, self.scheme = [str(x) for x in lf_names], [str(t) for t in types], scheme
+        if len(set(self.lf_names)) != len(self.lf_names):
+            raise SpanError(f"duplicate LF names: {self.lf_names}")
+        self.lengths = np.asarray(lengths, dtype=np.int64)
+        n = len(self.lengths)
+        self.doc_ids = list(range(n)) if doc_ids is None else list(doc_ids)
+        if len(spans) != n or len(self.doc_ids) != n:
+            raise SpanError(f"{len(spans)} span lists and {len(self.doc_ids)} ids for {n} documents")
+        if tokens is not None:
+            tokens = [list(t) for t in tokens]
+            for d, t in enumerate(tokens):
+                if len(t) != self.lengths[d]:
+                    raise SpanError(f"document {self.doc_ids[d]!r} has {len(t)} tokens but length {self.lengths[d]}")
+        self.tokens = tokens
+        m = len(self.lf_names)
+        checked = []
+        for d, per_lf in enumerate(spans):
+            if len(per_lf) != m:
+                raise SpanError(f"document {self.doc_ids[d]!r} has span lists for {len(per_lf)} LFs, expected {m}")
+            checked.append([
+                check_spans(s, int(self.lengths[d]), self.types, who=self.lf_names[j], doc=self.doc_ids[d])
+                for j, s in enumerate(per_lf)
+            ])
+        self.spans = checked
+        self.doc_offsets = np.concatenate([[0], np.cumsum(self.lengths)])
+        self._csr: sp.csr_matrix | None = None
+
+    # sizes -----------------------------------------------------------------------------------
+    @property
+    def n_docs(self) -> int:
+        return len(self.lengths)
+
+    @property
+    def n_tokens(self) -> int:
+        return int(self.doc_offsets[-1])
+
+    @property
+    def n_lfs(self) -> int:
+        return len(self.lf_names)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n_tokens, self.n_lfs)
+
+    def __len__(self) -> int:
+        return self.n_docs
+
+    def __repr__(self) -> str:
+        return (f"SpanLabelMatrix({self.n_docs} docs, {self.n_tokens} tokens x {self.n_lfs} LFs, "
+                f"types={self.types}, scheme={self.scheme!r})")
+
+    @property
+    def tag_names(self) -> list[str]:
+        return tag_names(self.types, self.scheme)
+
+    @property
+    def token_doc(self) -> np.ndarray:
+        """Document index (0-based position, not id) of every token row."""
+        return np.repeat(np.arange(self.n_docs), self.lengths)
+
+    @property
+    def token_pos(self) -> np.ndarray:
+        """Position of every token row inside its document."""
+        return np.arange(self.n_tokens) - np.repeat(self.doc_offsets[:-1], self.lengths)
+
+    def token_index(self) -> pd.MultiIndex:
+        """``(doc_id, token)`` for every row of :attr:`csr`."""
+        return pd.MultiIndex.from_arrays(
+            [np.repeat(np.asarray(self.doc_ids, dtype=object), self.lengths), self.token_pos], names=["doc_id", "token"]
+        )
+
+    # the tag matrix --------------------------------------------------------------------------
+    @property
+    def csr(self) -> sp.csr_matrix:
+        """Sparse ``n_tokens x n_lfs`` tag indices (``int16``), built once."""
+        if self._csr is None:
+            rows, cols, vals = [], [], []
+            for d, per_lf in enumerate(self.spans):
+                off = int(self.doc_offsets[d])
+                for j, spans in enumerate(per_lf):
+                    for s, e, t in spans:
+                        tags = spans_to_tags([(0, e - s, t)], e - s, self.types, self.scheme)
+                        rows.append(np.arange(off + s, off + e))
+                        cols.append(np.full(e - s, j))
+                        vals.append(tags)
+
+            def cat(a: list[np.ndarray], dt: type) -> np.ndarray:
+                return np.concatenate(a).astype(dt) if a else np.zeros(0, dt)
+
+            self._csr = sp.csr_matrix(
+                (cat(vals, np.int16), (cat(rows, np.int64), cat(cols, np.int64))), shape=self.shape, dtype=np.int16
+            )
+        return self._csr
+
+    def to_dense(self) -> np.ndarray:
+        """Dense ``n_tokens x n_lfs`` tag indices (0 = O)."""
+        return self.csr.toarray()
+
+    def with_scheme(self, scheme: str) -> SpanLabelMatrix:
+        """The same votes under another tag scheme (spans are unchanged)."""
+        return SpanLabelMatrix(self.spans, self.lengths, self.lf_names, self.types, self.doc_ids, self.tokens, scheme)
+
+    def doc_tags(self, d: int) -> np.ndarray:
+        """Dense ``len x m`` tags of document position ``d``."""
+        return self.csr[int(self.doc_offsets[d]) : int(self.doc_offsets[d + 1])].toarray()
+
+    # selection -------------------------------------------------------------------------------
+    def select_docs(self, docs: Sequence[int] | slice) -> SpanLabelMatrix:
+        """A new matrix with the documents at these positions.
+
+        Examples
+        --------
+        >>> V = SpanLabelMatrix([[[(0, 1, "A")]], [[]]], [1, 2], ["lf"], ["A"], doc_ids=["x", "y"])
+        >>> V.select_docs([1]).doc_ids
+        ['y']
+        """
+        idx = list(range(self.n_docs))[docs] if isinstance(docs, slice) else [int(i) for i in docs]
+        return SpanLabelMatrix(
+            [self.spans[i] for i in idx], self.lengths[idx], self.lf_names, self.types,
+            [self.doc_ids[i] for i in idx], None if self.tokens is None else [self.tokens[i] for i in idx], self.scheme,
+        )
+
+    def select_lfs(self, lfs: Sequence[str] | Sequence[int]) -> SpanLabelMatrix:
+        """A new matrix with these LFs (names or positions), in this order."""
+        idx = [self.lf_names.index(x) if isinstance(x, str) else int(x) for x in lfs]
+        return SpanLabelMatrix(
+            [[per[j] for j in idx] for per in self.spans], self.lengths, [self.lf_names[j] for j in idx], self.types,
+            self.doc_ids, self.tokens, self.scheme,
+        )
+
+    def lf_spans(self, lf: str | int) -> list[list[Span]]:
+        """One LF's spans, per document."""
+        j = self.lf_names.index(lf) if isinstance(lf, str) else int(lf)
+        return [per[j] for per in self.spans]
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, SpanLabelMatrix) and self.spans == other.spans and self.lf_names == other.lf_names
+                and self.types == other.types and self.doc_ids == other.doc_ids
+                and np.array_equal(self.lengths, other.lengths))
+
+
+def _as_document(x: Any, doc_id: Any, tokenizer: str) -> Document:
+    if isinstance(x, Document):
+        return x if x.doc_id is not None else Document(x.tokens, x.text, x.offsets, doc_id)
+    if isinstance(x, str):
+        return Document.from_text(x, doc_id, tokenizer)
+    if isinstance(x, Sequence) and all(isinstance(t, str) for t in x):
+        return Document.from_tokens(x, doc_id)
+    raise SpanError(f"document {doc_id!r}: expected a string, a list of tokens or a Document, got {type(x).__name__}")
+
+
+def _label_chunk(lfs: Sequence[SpanLabelingFunction], docs: list[Document], types: Sequence[str] | None):
+    return [[lf(doc, types) for lf in lfs] for doc in docs]
+
+
+class SpanApplier:
+    """Apply span LFs to documents; returns a :class:`SpanLabelMatrix` in input order.
+
+    Parameters
+    ----------
+    lfs : sequence of SpanLabelingFunction
+    types : sequence of str, optional
+        Entity types (their order fixes the tag indices). Default: the types seen, sorted.
+    tokenizer : {"auto", "spacy", "plain"}
+        For documents given as raw strings (see :func:`~weaksup.sequence.spans.tokenize`).
+    n_jobs : int
+        Worker processes (joblib's loky); chunks come back in submission order, so order never
+        depends on which worker finished first.
+    chunk_size : int
+        Documents per task when ``n_jobs > 1``.
+
+    Examples
+    --------
+    >>> from weaksup.sequence.lfs import GazetteerSpanLF
+    >>> lf = GazetteerSpanLF("cities", {"LOC": ["paris", "new york"]})
+    >>> V = SpanApplier([lf]).apply(["I flew from Paris to New York .", "Nothing here"])
+    >>> V.lf_spans("cities")
+    [[(3, 4, 'LOC'), (5, 7, 'LOC')], []]
+    """
+
+    def __init__(
+        self, lfs: Sequence[SpanLabelingFunction], types: Sequence[str] | None = None, tokenizer: str = "auto",
+        n_jobs: int = 1, chunk_size: int = 256, scheme: str = "BIO",
+    ) -> None:
+        names = [lf.name for lf in lfs]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise SpanError(f"span LF names must be unique; repeated: {dup}")
+        self.lfs, self.types, self.tokenizer = list(lfs), types, tokenizer
+        self.n_jobs, self.chunk_size, self.scheme = n_jobs, chunk_size, scheme
+
+    def apply(self, docs: Sequence[Any], doc_ids: Sequence[Any] | None = None) -> SpanLabelMatrix:
+        """Label every document (strings, token lists or Documents)."""
+        ids = list(range(len(docs))) if doc_ids is None else list(doc_ids)
+        if len(ids) != len(docs):
+            raise SpanError(f"{len(ids)} ids for {len(docs)} documents")
+        documents = [_as_document(x, i, self.tokenizer) for x, i in zip(docs, ids, strict=False)]
+        from weaksup.apply.parallel import effective_n_jobs
+
+        n_jobs = effective_n_jobs(self.n_jobs)
+        if n_jobs == 1 or len(documents) <= self.chunk_size:
+            spans = _label_chunk(self.lfs, documents, self.types)
+        else:
+            from joblib import Parallel, delayed
+
+            chunks = [documents[i : i + self.chunk_size] for i in range(0, len(documents), self.chunk_size)]
+            parts = Parallel(n_jobs=n_jobs, backend="loky")(delayed(_label_chunk)(self.lfs, c, self.types) for c in chunks)
+            spans = [row for part in parts for row in part]  # joblib returns results in submission order
+        types = self.types
+        if types is None:
+            types = sorted({t for per in spans for lst in per for _, _, t in lst})
+        return SpanLabelMatrix(
+            spans, [len(d) for d in documents], [lf.name for lf in self.lfs], types, ids,
+            [d.tokens for d in documents], self.scheme,
+        )

@@ -1,0 +1,54 @@
+"""Entity-level scores: exact span and type, micro-averaged over documents (as seqeval and WRENCH report)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from weaksup.sequence.spans import Span, SpanError
+
+
+def _prf(correct: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = correct / n_pred if n_pred else 0.0
+    r = correct / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def entity_scores(pred: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]) -> dict[str, float]:
+    """Micro entity precision, recall and F1: a predicted span counts only with the exact bounds and type.
+
+    Examples
+    --------
+    >>> s = entity_scores([[(0, 2, "PER"), (3, 4, "LOC")]], [[(0, 2, "PER"), (3, 5, "LOC")]])
+    >>> s["precision"], s["recall"], s["f1"]
+    (0.5, 0.5, 0.5)
+    """
+    if len(pred) != len(gold):
+        raise SpanError(f"{len(pred)} predicted documents but {len(gold)} gold documents")
+    correct = n_pred = n_gold = 0
+    for p, g in zip(pred, gold, strict=False):
+        ps, gs = {tuple(x) for x in p}, {tuple(x) for x in g}
+        correct += len(ps & gs)
+        n_pred += len(ps)
+        n_gold += len(gs)
+    prec, rec, f1 = _prf(correct, n_pred, n_gold)
+    return {"precision": prec, "recall": rec, "f1": f1, "correct": correct, "n_pred": n_pred, "n_gold": n_gold}
+
+
+def entity_report(pred: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]) -> pd.DataFrame:
+    """Per-type and micro-averaged precision / recall / F1 / support.
+
+    Examples
+    --------
+    >>> entity_report([[(0, 1, "A"), (2, 3, "B")]], [[(0, 1, "A")]])["f1"].round(2).tolist()
+    [1.0, 0.0, 0.67]
+    """
+    types = sorted({x[2] for doc in list(pred) + list(gold) for x in doc})
+    rows = {}
+    for t in types:
+        s = entity_scores([[x for x in d if x[2] == t] for d in pred], [[x for x in d if x[2] == t] for d in gold])
+        rows[t] = [s["precision"], s["recall"], s["f1"], s["n_gold"]]
+    s = entity_scores(pred, gold)
+    rows["micro"] = [s["precision"], s["recall"], s["f1"], s["n_gold"]]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["precision", "recall", "f1", "support"])

@@ -1,0 +1,237 @@
+"""Spans, tags and tokenization: the vocabulary every sequence-labeling stage shares.
+
+A span is ``(start, end, type)`` over token indices, ``end`` exclusive (as in WRENCH and spaCy).
+Tag schemes: ``"IO"`` (``O`` and one tag per type) and ``"BIO"`` (``O``, then ``B-t`` and ``I-t``
+for each type, in the order of ``types``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from weaksup.errors import WeaksupError
+
+Span = tuple[int, int, str]
+SCHEMES = ("IO", "BIO")
+_PLAIN_TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]", re.UNICODE)
+
+
+class SpanError(WeaksupError, ValueError):
+    """A span is malformed (bounds, type, overlap) or a tag sequence cannot be read."""
+
+
+def tag_names(types: Sequence[str], scheme: str = "BIO") -> list[str]:
+    """The tag names of ``scheme`` over ``types``; index 0 is always ``"O"``.
+
+    Examples
+    --------
+    >>> tag_names(["PER", "LOC"], "BIO")
+    ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC']
+    >>> tag_names(["PER"], "IO")
+    ['O', 'PER']
+    """
+    if scheme not in SCHEMES:
+        raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
+    if scheme == "IO":
+        return ["O", *types]
+    return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
+
+
+def spans_to_tags(spans: Iterable[Span], n_tokens: int, types: Sequence[str], scheme: str = "BIO") -> np.ndarray:
+    """Tag indices (into :func:`tag_names`) for one sentence; later spans overwrite earlier ones.
+
+    Examples
+    --------
+    >>> spans_to_tags([(0, 2, "PER")], 3, ["PER"]).tolist()
+    [1, 2, 0]
+    """
+    index = {t: i for i, t in enumerate(types)}
+    tags = np.zeros(n_tokens, dtype=np.int16)
+    for s, e, t in spans:
+        k = index[t]
+        if scheme == "IO":
+            tags[s:e] = k + 1
+        else:
+            tags[s] = 2 * k + 1
+            tags[s + 1 : e] = 2 * k + 2
+    return tags
+
+
+def tags_to_spans(tags: Sequence[int] | np.ndarray, types: Sequence[str], scheme: str = "BIO") -> list[Span]:
+    """Spans from tag indices. IO: maximal runs of one type. BIO: strict IOB2 (a stray ``I-t`` starts no span).
+
+    Examples
+    --------
+    >>> tags_to_spans([1, 2, 0, 2, 1], ["PER"])
+    [(0, 2, 'PER'), (4, 5, 'PER')]
+    >>> tags_to_spans([1, 1, 0], ["PER"], "IO")
+    [(0, 2, 'PER')]
+    """
+    tags = np.asarray(tags)
+    out: list[Span] = []
+    i, n = 0, len(tags)
+    while i < n:
+        t = int(tags[i])
+        if t == 0 or (scheme == "BIO" and t % 2 == 0):
+            i += 1
+            continue
+        k = t - 1 if scheme == "IO" else (t - 1) // 2
+        inside = t if scheme == "IO" else t + 1
+        j = i + 1
+        while j < n and int(tags[j]) == inside:
+            j += 1
+        out.append((i, j, types[k]))
+        i = j
+    return out
+
+
+def check_spans(
+    spans: Any, n_tokens: int, types: Sequence[str] | None, *, who: str, doc: Any, allow_overlap: bool = False
+) -> list[Span]:
+    """Validate one LF's spans on one document; return them as sorted ``(int, int, str)`` tuples.
+
+    Raises :class:`SpanError` naming ``who`` (the LF), ``doc`` and the bad value.
+
+    Examples
+    --------
+    >>> check_spans([[2, 3, "PER"], (0, 1, "PER")], 4, ["PER"], who="lf", doc=0)
+    [(0, 1, 'PER'), (2, 3, 'PER')]
+    """
+    if spans is None:
+        return []
+    out = []
+    for sp in spans:
+        try:
+            s, e, t = sp
+        except (TypeError, ValueError):
+            raise SpanError(f"{who!r} on document {doc!r}: {sp!r} is not a (start, end, type) span") from None
+        if isinstance(s, bool) or isinstance(e, bool) or not isinstance(s, (int, np.integer)) or not isinstance(
+            e, (int, np.integer)
+        ):
+            raise SpanError(f"{who!r} on document {doc!r}: span {sp!r} needs integer token bounds")
+        if not 0 <= s < e <= n_tokens:
+            raise SpanError(
+                f"{who!r} on document {doc!r}: span {sp!r} is out of bounds for {n_tokens} tokens "
+                "(need 0 <= start < end <= n_tokens, end exclusive)"
+            )
+        if types is not None and t not in types:
+            raise SpanError(f"{who!r} on document {doc!r}: span {sp!r} has type {t!r}, not one of {list(types)}")
+        out.append((int(s), int(e), str(t)))
+    out.sort()
+    if not allow_overlap:
+        for a, b in zip(out, out[1:], strict=False):
+            if b[0] < a[1]:
+                raise SpanError(f"{who!r} on document {doc!r}: spans {a} and {b} overlap")
+    return out
+
+
+def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Keep a non-overlapping subset: longest first, then leftmost (how gazetteers and regexes settle).
+
+    Examples
+    --------
+    >>> resolve_overlaps([(0, 1, "A"), (0, 3, "A"), (2, 4, "B"), (4, 5, "B")])
+    [(0, 3, 'A'), (4, 5, 'B')]
+    """
+    taken: list[Span] = []
+    used: set[int] = set()
+    for s, e, t in sorted(set(spans), key=lambda x: (x[0] - x[1], x[0])):
+        if not used.intersection(range(s, e)):
+            taken.append((s, e, t))
+            used.update(range(s, e))
+    return sorted(taken)
+
+
+@dataclass
+class Document:
+    """A tokenized text: what span LFs see.
+
+    ``text`` and ``offsets`` (character ``(start, end)`` per token) are set when the document came
+    from raw text; for pre-tokenized input ``text`` is the tokens joined by spaces.
+
+    Examples
+    --------
+    >>> d = Document.from_text("Ada Lovelace wrote.")
+    >>> d.tokens, d.offsets[1]
+    (['Ada', 'Lovelace', 'wrote', '.'], (4, 12))
+    """
+
+    tokens: list[str]
+    text: str = ""
+    offsets: list[tuple[int, int]] = field(default_factory=list)
+    doc_id: Any = None
+
+    def __post_init__(self) -> None:
+        if not self.offsets:
+            self.text, self.offsets = _join(self.tokens)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @classmethod
+    def from_text(cls, text: str, doc_id: Any = None, tokenizer: str = "auto") -> Document:
+        """Tokenize ``text`` (see :func:`tokenize`)."""
+        tokens, offsets = tokenize(text, tokenizer)
+        return cls(tokens, text, offsets, doc_id)
+
+    @classmethod
+    def from_tokens(cls, tokens: Sequence[str], doc_id: Any = None) -> Document:
+        """Wrap pre-tokenized input."""
+        return cls([str(t) for t in tokens], doc_id=doc_id)
+
+    def char_to_tokens(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token range ``[s, e)`` of the tokens a character range ``[start, end)`` touches, or None."""
+        s = e = None
+        for i, (a, b) in enumerate(self.offsets):
+            if b > start and a < end:
+                s = i if s is None else s
+                e = i + 1
+        return None if s is None else (s, e)
+
+
+def _join(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
+    offsets, pos = [], 0
+    for t in tokens:
+        offsets.append((pos, pos + len(t)))
+        pos += len(t) + 1
+    return " ".join(tokens), offsets
+
+
+_SPACY_NLP: Any = None
+
+
+def tokenize(text: str, tokenizer: str = "auto") -> tuple[list[str], list[tuple[int, int]]]:
+    """Tokens and character offsets of ``text``.
+
+    ``tokenizer="auto"`` uses spaCy's blank English pipeline when spaCy is installed (no model is
+    downloaded) and otherwise a plain rule (words with inner hyphens/apostrophes, single punctuation);
+    ``"spacy"`` requires spaCy, ``"plain"`` never uses it.
+
+    Examples
+    --------
+    >>> tokenize("Dr. Smith's cat-flap!", "plain")[0]
+    ['Dr', '.', "Smith's", 'cat-flap', '!']
+    """
+    global _SPACY_NLP
+    if tokenizer not in ("auto", "spacy", "plain"):
+        raise SpanError(f"unknown tokenizer {tokenizer!r}; use 'auto', 'spacy' or 'plain'")
+    if tokenizer != "plain":
+        try:
+            import spacy
+        except ImportError:
+            if tokenizer == "spacy":
+                raise ImportError("tokenizer='spacy' needs spaCy: pip install spacy") from None
+        else:
+            if _SPACY_NLP is None:
+                _SPACY_NLP = spacy.blank("en")
+            doc = _SPACY_NLP.make_doc(text)
+            return [t.text for t in doc if not t.is_space], [
+                (t.idx, t.idx + len(t.text)) for t in doc if not t.is_space
+            ]
+    matches = list(_PLAIN_TOKEN.finditer(text))
+    return [m.group() for m in matches], [m.span() for m in matches]

@@ -1,0 +1,79 @@
+"""Snorkel's TF applier over a list of data points (``snorkel.augmentation.apply.core``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from weaksup.augment.policy import Policy
+from weaksup.augment.tf import check_tfs
+
+
+class BaseTFApplier:
+    """TFs and a policy; subclasses augment one kind of collection (``snorkel``'s ``BaseTFApplier``).
+
+    Raises ``ValueError`` when two TFs share a name.
+    """
+
+    def __init__(self, tfs: Sequence[Any], policy: Policy) -> None:
+        self._tfs = check_tfs(tfs)
+        self._tf_names = [tf.name for tf in self._tfs]
+        self._policy = policy
+
+    def _augment_points(self, data_points: Sequence[Any]) -> Iterator[list[Any]]:
+        """The augmented data points of each input point, in order (the policy draws once, up front)."""
+        seqs = self._policy.sequences(len(data_points)).tolist()
+        head: list[list[int]] = [[]] if self._policy.keep_original else []
+        for x, x_seqs in zip(data_points, seqs, strict=True):
+            out = []
+            for seq in head + x_seqs:
+                x_t, applied = x, len(seq) == 0  # the empty sequence is the original
+                for t in seq:
+                    x_new = self._tfs[t](x_t)
+                    if x_new is not None:
+                        x_t, applied = x_new, True
+                if applied:
+                    out.append(x_t)
+            yield out
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}, Policy: {type(self._policy).__name__}, TFs: {self._tf_names}"
+
+
+class TFApplier(BaseTFApplier):
+    """Augment a list of data points (``SimpleNamespace`` or any object with attributes).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from weaksup.snorkel.augmentation import ApplyOnePolicy, transformation_function
+    >>> @transformation_function()
+    ... def square(x):
+    ...     x.num = x.num ** 2
+    ...     return x
+    >>> TFApplier([square], ApplyOnePolicy()).apply([SimpleNamespace(num=3)], progress_bar=False)
+    [namespace(num=3), namespace(num=9)]
+    """
+
+    def apply_generator(self, data_points: Sequence[Any], batch_size: int) -> Iterator[list[Any]]:
+        """Yield the augmented points of ``batch_size`` input points at a time."""
+        batch: list[Any] = []
+        for i, out in enumerate(self._augment_points(data_points)):
+            batch.extend(out)
+            if (i + 1) % batch_size == 0:
+                yield batch
+                batch = []
+        if len(data_points) % batch_size:
+            yield batch
+
+    def apply(self, data_points: Sequence[Any], progress_bar: bool = True) -> list[Any]:
+        """All augmented data points, grouped by the point they came from."""
+        out: list[Any] = []
+        for points in tqdm(self._augment_points(data_points), total=len(data_points), disable=not progress_bar):
+            out.extend(points)
+        return out
+
+
+__all__ = ["BaseTFApplier", "TFApplier"]

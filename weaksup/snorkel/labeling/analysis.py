@@ -1,0 +1,68 @@
+"""Snorkel's ``LFAnalysis`` (``snorkel.labeling.analysis``) on weaksup's sparse :class:`~weaksup.LFAnalysis`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaksup.analysis import LFAnalysis as _NativeAnalysis
+from weaksup.labeling.lf import LabelingFunction
+from weaksup.matrix import as_label_matrix
+from weaksup.utils import align_labels
+
+
+class LFAnalysis(_NativeAnalysis):
+    """Snorkel's ``LFAnalysis(L, lfs=None)``: every statistic from the sparse votes, in O(nnz).
+
+    Adds Snorkel's ``lf_summary`` (indexed by LF name when ``lfs`` are given, with a ``j``
+    column; by position otherwise) and ``lf_empirical_probs``; an LF that never votes has
+    empirical accuracy 0, as in Snorkel (weaksup's native ``summary`` says NaN).
+
+    Examples
+    --------
+    >>> L = np.array([[0, 0, -1], [1, 0, -1], [-1, -1, -1]])
+    >>> LFAnalysis(L).lf_summary()["Coverage"].round(3).tolist()
+    [0.667, 0.667, 0.0]
+    """
+
+    def __init__(self, L: Any, lfs: Sequence[LabelingFunction] | None = None) -> None:
+        n_columns = as_label_matrix(L).n_lfs
+        if lfs is not None and len(lfs) != n_columns:
+            raise ValueError(f"Number of LFs ({len(lfs)}) and number of LF matrix columns ({n_columns}) are different")
+        super().__init__(L, lfs)
+        self._named = lfs is not None
+
+    def lf_empirical_accuracies(self, Y: Any) -> np.ndarray:
+        """Per LF: share of its votes equal to gold ``Y`` (0 for an LF that never votes)."""
+        return np.nan_to_num(super().lf_empirical_accuracies(Y), nan=0.0)
+
+    def lf_empirical_probs(self, Y: Any, k: int) -> np.ndarray:
+        """``P[j, v + 1, c]``: share of rows of gold class ``c`` on which LF ``j`` voted ``v`` (``v = -1``: abstained).
+
+        Examples
+        --------
+        >>> LFAnalysis(np.array([[0], [1], [-1]])).lf_empirical_probs(np.array([0, 1, 1]), 2)[0].tolist()
+        [[0.0, 0.5], [1.0, 0.0], [0.0, 0.5]]
+        """
+        y = align_labels(Y, self.L.index, cardinality=k, name="Y")
+        m = self.L.n_lfs
+        # votes per (LF, vote + 1, gold class): stored votes from the CSR, abstains as the rest of each class
+        counts = np.zeros((m, k + 1, k))
+        np.add.at(counts, (self._csr.indices, self._labels + 1, y[self._row_of_vote]), 1.0)
+        per_class = np.bincount(y, minlength=k).astype(np.float64)
+        counts[:, 0, :] = per_class[None, :] - counts[:, 1:, :].sum(axis=1)
+        return np.divide(counts, per_class[None, None, :], out=np.zeros_like(counts), where=per_class > 0)
+
+    def lf_summary(self, Y: Any = None, est_weights: Any = None) -> pd.DataFrame:
+        """One row per LF: Polarity, Coverage, Overlaps, Conflicts (+ Correct, Incorrect, Emp. Acc. with ``Y``,
+        + Learned Weight with ``est_weights``), as Snorkel's ``lf_summary``."""
+        df = self.summary(Y=None if Y is None else np.asarray(Y), est_weights=est_weights)
+        if "Emp. Acc." in df:
+            df["Emp. Acc."] = df["Emp. Acc."].fillna(0.0)
+        if self._named:
+            df.index = pd.Index(self.L.lf_names)
+            return df
+        return df.drop(columns="j").reset_index(drop=True)

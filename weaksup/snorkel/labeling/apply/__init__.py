@@ -1,0 +1,1 @@
+"""Snorkel's ``snorkel.labeling.apply``: LF appliers (``.core``, ``.pandas``, ``.dask``)."""

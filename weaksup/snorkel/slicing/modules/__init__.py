@@ -1,0 +1,1 @@
+"""Snorkel's ``snorkel.slicing.modules``."""
