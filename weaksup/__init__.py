@@ -22,8 +22,9 @@ _EXPORTS: dict[str, str] = {
     "IncrementalApplier": "weaksup.apply.cache",
     "ChunkedApplier": "weaksup.apply.chunked",
     "apply_file": "weaksup.apply.chunked",
-    "fit_file": "weaksup.apply.chunked",
-    "label_file": "weaksup.apply.chunked",
+    "fit_file": "weaksup.pipeline",
+    "label_file": "weaksup.pipeline",
+    "pipeline": "weaksup.pipeline",
     "datasets": "weaksup.datasets",
     "InvalidLabelError": "weaksup.errors",
     "LabelMatrixError": "weaksup.errors",
@@ -60,7 +61,7 @@ _EXPORTS: dict[str, str] = {
     "LabelModel": "weaksup.models",
     "MajorityVoter": "weaksup.models",
     "MatrixCompletion": "weaksup.models",
-    "PatternCounts": "weaksup.models",
+    "PatternCounts": "weaksup.patterns",
     "Triplet": "weaksup.models",
     "WeightedMajorityVoter": "weaksup.models",
     "select_label_model": "weaksup.models",
@@ -80,6 +81,25 @@ _EXPORTS: dict[str, str] = {
 
 _EXPORTS.update(dict.fromkeys(["CrowdDawidSkene", "GLAD", "KOS", "MACE", "MMSR", "OneCoinDawidSkene", "Wawa",
                                "ZeroBasedSkill"], "weaksup.models"))  # crowd-kit's aggregators
+# augmentation and slicing (Snorkel's other two pillars), sequences, weak-label errors, spaCy
+_EXPORTS.update({"augment": "weaksup.augment", "slicing": "weaksup.slicing", "sequence": "weaksup.sequence",
+                 "snorkel": "weaksup.snorkel"})
+_EXPORTS.update(dict.fromkeys(["TFApplier", "TransformationFunction", "transformation_function", "AugmentationError",
+                               "TransformationFunctionError"], "weaksup.augment"))
+_EXPORTS.update(dict.fromkeys(["SFApplier", "SlicingFunction", "slicing_function", "SliceMatrix", "score_slices",
+                               "slice_report", "slice_dataframe", "SliceError"], "weaksup.slicing"))
+_EXPORTS.update(dict.fromkeys(["SequenceLabelModel", "SequenceMajorityVoter", "SequenceHMM", "SpanLabelMatrix",
+                               "SpanApplier", "SpanLFAnalysis", "SpanLabelingFunction", "span_labeling_function",
+                               "RegexSpanLF", "GazetteerSpanLF", "TokenPatternLF", "ModelSpanLF", "DocumentContextLF",
+                               "entity_scores", "entity_report", "SpanError"], "weaksup.sequence"))
+_EXPORTS.update(dict.fromkeys(["find_weak_label_issues", "lf_error_contributions", "fix_weak_labels", "add_gold",
+                               "WeakLabelIssues", "LabelFix"], "weaksup.quality"))
+_EXPORTS.update(dict.fromkeys(["SpacyPreprocessor", "nlp_labeling_function"], "weaksup.labeling.nlp"))
+_EXPORTS.update(dict.fromkeys(["MissingFileError", "ParameterError", "ParameterTypeError", "MissingFieldError"],
+                              "weaksup.errors"))
+_EXPORTS.update(dict.fromkeys(["read_table", "read_chunks", "LabelWriter"], "weaksup.io"))
+_EXPORTS.update(dict.fromkeys(["fit_chunked", "export_chunked", "fit_dask", "predict_proba_dask"], "weaksup.pipeline"))
+
 __all__ = sorted(name for name in _EXPORTS if name != "DaskLFApplier")
 
 

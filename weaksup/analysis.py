@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._votes import classes_cast
+from weaksup.errors import ParameterError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import align_labels
@@ -42,9 +43,9 @@ class LFAnalysis:
             names = [lf.name for lf in lfs]
             if names != self.L.lf_names:
                 if len(names) != self.L.n_lfs:
-                    raise ValueError(f"got {len(names)} LFs for a label matrix with {self.L.n_lfs} columns")
+                    raise ParameterError(f"got {len(names)} LFs for a label matrix with {self.L.n_lfs} columns")
                 if not _is_default(self.L.lf_names):
-                    raise ValueError(f"LF names {names} do not match the label matrix's columns {self.L.lf_names}")
+                    raise ParameterError(f"LF names {names} do not match the label matrix's columns {self.L.lf_names}")
                 self.L = LabelMatrix(self.L.csr, names, self.L.index, self.L.cardinality)
         csr = self.L.csr
         self._csr = csr
@@ -127,6 +128,25 @@ class LFAnalysis:
         total = correct + incorrect
         return np.divide(correct, total, out=np.full(len(total), np.nan), where=total > 0)
 
+    def lf_dependencies(self, **params: Any) -> pd.DataFrame:
+        """Dependent LF pairs learned from the votes alone: LFs, strength, kind, group, co-votes, agreement.
+
+        See :class:`weaksup.models.structure.StructureLearner` (``params`` go to it) and
+        :func:`weaksup.plot.dependencies.dependencies` for the figure.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> y = rng.integers(0, 2, 4000)
+        >>> L = np.stack([np.where(rng.random(4000) < a, y, 1 - y) for a in (0.9, 0.8, 0.7)], axis=1)
+        >>> LFAnalysis(np.column_stack([L, L[:, 2]])).lf_dependencies()[["lf_a", "lf_b", "kind"]].values.tolist()
+        [['lf_2', 'lf_3', 'duplicate']]
+        """
+        # imported here: the models stage sits after analysis and imports its inputs, not the reverse
+        from weaksup.models.structure import StructureLearner
+
+        return StructureLearner(cardinality=self.L.cardinality, **params).fit(self.L).table()
+
     def summary(self, Y: Any = None, est_weights: Any = None) -> pd.DataFrame:
         """One row per LF: j, Polarity, Coverage, Overlaps, Conflicts (+ Correct, Incorrect, Emp. Acc. with Y,
         + Learned Weight with est_weights)."""
@@ -145,7 +165,7 @@ class LFAnalysis:
         if est_weights is not None:
             w = np.asarray(est_weights, dtype=np.float64)
             if w.shape != (self.L.n_lfs,):
-                raise ValueError(f"est_weights must have one value per LF ({self.L.n_lfs}), got shape {w.shape}")
+                raise ParameterError(f"est_weights must have one value per LF ({self.L.n_lfs}), got shape {w.shape}")
             table["Learned Weight"] = w
         return pd.DataFrame(table, index=pd.Index(self.L.lf_names, name="lf"))
 

@@ -1,4 +1,8 @@
-"""Crowd annotations: a long table of (item, annotator, label) as a LabelMatrix (annotators are the LFs)."""
+"""Crowd annotations: parse a long table of (item, annotator, label) into a label matrix's parts.
+
+A parser below :mod:`weaksup.matrix`: :meth:`weaksup.LabelMatrix.from_annotations` calls it and builds the
+matrix (annotators are the LFs); this module never imports the matrix.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from weaksup.errors import LabelMatrixError, WeaksupWarning
 DUPLICATE_POLICIES = ("majority", "first", "last", "error")
 
 
-def label_matrix_from_annotations(
+def parse_annotations(
     df: pd.DataFrame,
     item: str = "item",
     annotator: str = "annotator",
@@ -23,17 +27,18 @@ def label_matrix_from_annotations(
     cardinality: int | None = None,
     classes: Sequence[Any] | None = None,
     duplicates: str = "majority",
-) -> Any:
-    """Build a LabelMatrix from crowd annotations; see :meth:`weaksup.LabelMatrix.from_annotations`.
+) -> tuple[sp.csr_matrix, list[str], pd.Index, int | None]:
+    """The CSR of ``label + 1`` (items x annotators), annotator names, item index and cardinality of a table.
+
+    See :meth:`weaksup.LabelMatrix.from_annotations` for the parameters.
 
     Examples
     --------
     >>> df = pd.DataFrame({"item": ["a", "a", "b"], "annotator": ["w1", "w2", "w2"], "label": [1, 0, 1]})
-    >>> L = label_matrix_from_annotations(df)
-    >>> L.to_frame().reset_index().values.tolist()
-    [['a', 1, 0], ['b', -1, 1]]
+    >>> csr, names, index, k = parse_annotations(df)
+    >>> csr.toarray().tolist(), names, index.tolist(), k
+    ([[2, 1], [0, 2]], ['w1', 'w2'], ['a', 'b'], None)
     """
-    from weaksup.matrix import LabelMatrix
 
     if duplicates not in DUPLICATE_POLICIES:
         raise LabelMatrixError(f"duplicates must be one of {DUPLICATE_POLICIES}, got {duplicates!r}")
@@ -82,12 +87,7 @@ def label_matrix_from_annotations(
     csr = sp.csr_matrix(
         (pair.y.to_numpy() + 1, (pair.i.to_numpy(), pair.a.to_numpy())), shape=(len(items), len(annotators))
     )
-    return LabelMatrix(
-        csr,
-        lf_names=[str(a) for a in annotators],
-        index=pd.Index(items, name=item),
-        cardinality=cardinality,
-    )
+    return csr, [str(a) for a in annotators], pd.Index(items, name=item), cardinality
 
 
 def _resolve_repeats(pair: pd.DataFrame, policy: str, items: pd.Index, annotators: pd.Index) -> pd.DataFrame:

@@ -122,3 +122,18 @@ def __getattr__(name: str) -> Any:
         value = globals()["NotFittedError"] = _not_fitted_error()
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class ParameterError(WeaksupError, ValueError):
+    """An argument has a value that cannot be used (an unknown option, an empty name, a bad pattern ...)."""
+
+
+class ParameterTypeError(WeaksupError, TypeError):
+    """An argument has the wrong type (a function where an object is needed, a number where a name is ...)."""
+
+
+class MissingFieldError(WeaksupError, KeyError):
+    """A field a labeling function or template reads is not in the data."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""

@@ -17,6 +17,7 @@ import pandas as pd
 
 from weaksup._files import check_not_input
 from weaksup.apply.chunked import ChunkedApplier, apply_file
+from weaksup.errors import ParameterError, ParameterTypeError
 from weaksup.io import LabelWriter, labels_frame
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
@@ -73,7 +74,7 @@ def export_chunked(
     check_not_input(out, path, what="labels file")
     if L is None:
         if path is None:
-            raise ValueError("give the data file (path) or its label matrix (L)")
+            raise ParameterError("give the data file (path) or its label matrix (L)")
         chunks: Any = applier.iter_apply(path, progress=progress, fault_tolerant=fault_tolerant)
     else:
         chunks = [L] if isinstance(L, LabelMatrix) else list(L)
@@ -197,13 +198,13 @@ def predict_proba_dask(model: Any, applier: Any, ddf: Any, class_names: Sequence
     from weaksup.apply.parallel import dump_lfs
 
     if not isinstance(ddf, dd.DataFrame):
-        raise TypeError(f"predict_proba_dask takes a dask DataFrame, not {type(ddf).__name__}")
+        raise ParameterTypeError(f"predict_proba_dask takes a dask DataFrame, not {type(ddf).__name__}")
     k = getattr(model, "cardinality_", None) or applier.cardinality or getattr(model, "cardinality", None)
     if k is None:
-        raise ValueError("fit the model first or give cardinality=, so the probability columns are known")
+        raise ParameterError("fit the model first or give cardinality=, so the probability columns are known")
     names = [str(c) for c in class_names] if class_names is not None else [str(c) for c in range(k)]
     if len(names) != k:
-        raise ValueError(f"got {len(names)} class names for {k} classes")
+        raise ParameterError(f"got {len(names)} class names for {k} classes")
     columns = [f"prob_{c}" for c in names] + ["label"]
     meta = pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns[:-1]}, index=ddf._meta.index)
     meta["label"] = pd.Series(dtype=np.int64)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from weaksup.apply.applier import LFApplier, stack_rows
 from weaksup.apply.core import LFErrorRecord, check_lfs, merge_errors
+from weaksup.errors import ParameterError
 from weaksup.io.tables import count_rows, read_chunks
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
@@ -119,7 +120,7 @@ class ChunkedApplier:
         """
         parts = list(self.iter_apply(path, progress=progress, fault_tolerant=fault_tolerant))
         if not parts:
-            raise ValueError(f"{path} has no rows")
+            raise ParameterError(f"{path} has no rows")
         index = parts[0].index.append([p.index for p in parts[1:]]) if len(parts) > 1 else parts[0].index
         return stack_rows(parts, self.lf_names, index, self.cardinality)
 
@@ -145,7 +146,7 @@ class ChunkedApplier:
             if keep is not None:
                 keep.append(L)
         if stats is None:
-            raise ValueError(f"{path} has no rows")
+            raise ParameterError(f"{path} has no rows")
         stats.lf_names = self.lf_names
         return stats
 

@@ -30,7 +30,7 @@ from weaksup._deps import install_hint
 from weaksup.apply.applier import stack_rows
 from weaksup.apply.core import Batch, LFErrorRecord, apply_lfs_to_batch, check_lfs, merge_errors
 from weaksup.apply.parallel import dump_lfs, freeze_error, load_lfs, thaw_error
-from weaksup.errors import LabelingFunctionError
+from weaksup.errors import LabelingFunctionError, ParameterTypeError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 from weaksup.patterns import PatternCounts
@@ -159,7 +159,7 @@ class DaskLFApplier:
 
     def _tasks(self, ddf: Any, fault_tolerant: bool, what: str, folder: Path | None = None) -> list[Any]:
         if not isinstance(ddf, dd.DataFrame):
-            raise TypeError(
+            raise ParameterTypeError(
                 f"DaskLFApplier applies to a dask DataFrame, not {type(ddf).__name__}; "
                 "use dask.dataframe.from_pandas(...) or LFApplier for in-memory data"
             )

@@ -25,7 +25,7 @@ import pandas as pd
 
 from weaksup._deps import has_module, install_hint
 from weaksup._ids import ID as ID_COLUMN
-from weaksup.errors import LabelMatrixError, WeaksupError
+from weaksup.errors import LabelMatrixError, ParameterError, WeaksupError
 from weaksup.io.tables import read_table
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
@@ -182,7 +182,7 @@ def parse_column_spec(spec: str) -> tuple[str, str]:
     """
     path, sep, column = spec.rpartition(":")
     if not sep or not path or not column:
-        raise ValueError(f"expected DATA:COLUMN (a data file and a column name), got {spec!r}")
+        raise ParameterError(f"expected DATA:COLUMN (a data file and a column name), got {spec!r}")
     return path, column
 
 

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from weaksup.errors import MissingFileError
 from weaksup.matrix import LabelMatrix
 
 SPLITS = ("train", "valid", "test")
@@ -46,7 +47,7 @@ def load_wrench(folder: str | Path, splits: tuple[str, ...] = SPLITS) -> WrenchD
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"no WRENCH dataset folder at {folder}")
+        raise MissingFileError(f"no WRENCH dataset folder at {folder}")
     label_file = folder / "label.json"
     class_names = None
     if label_file.exists():
@@ -57,7 +58,7 @@ def load_wrench(folder: str | Path, splits: tuple[str, ...] = SPLITS) -> WrenchD
     for split in splits:
         path = folder / f"{split}.json"
         if not path.exists():
-            raise FileNotFoundError(f"{folder} has no {split}.json")
+            raise MissingFileError(f"{folder} has no {split}.json")
         raw = json.loads(path.read_text())
         ids = list(raw)
         records = [raw[i] for i in ids]

@@ -13,7 +13,7 @@ import pandas as pd
 from weaksup._deps import require
 from weaksup._files import atomic_path
 from weaksup._ids import ID_COLUMNS, decode_ids, encode_ids
-from weaksup.errors import ModelInputError
+from weaksup.errors import MissingFileError, ModelInputError, ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import check_probs, probs_to_preds
 
@@ -96,7 +96,7 @@ def export_labels(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
+        raise ParameterError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
     frame = labels_frame(probs, index=index, L=L, class_names=class_names, file_format=suffix)
     # written beside ``path`` and renamed into place when complete: a crash leaves the old file (or none)
     with atomic_path(path) as tmp:
@@ -156,9 +156,9 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
-        raise FileNotFoundError(f"no labels file at {path}")
+        raise MissingFileError(f"no labels file at {path}")
     if suffix not in FORMATS:
-        raise ValueError(f"cannot read {path.name!r}: use one of {', '.join(FORMATS)}")
+        raise ParameterError(f"cannot read {path.name!r}: use one of {', '.join(FORMATS)}")
     if suffix == ".parquet":
         _require_pyarrow()
         frame = pd.read_parquet(path)

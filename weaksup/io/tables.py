@@ -29,7 +29,7 @@ from weaksup._ids import (
     read_jsonl,
     text_ids_as_ints,
 )
-from weaksup.errors import DataFileError, MissingFileError
+from weaksup.errors import DataFileError, MissingFileError, ParameterError
 
 DATA_FORMATS = (".csv", ".parquet", ".pq", ".jsonl", ".json")
 #: how CSV cells are read unless the caller says otherwise: only an empty cell is missing
@@ -105,7 +105,7 @@ def read_chunks(
     path = Path(path)
     suffix = _suffix(path)
     if chunk_size is not None and chunk_size < 1:
-        raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+        raise ParameterError(f"chunk_size must be >= 1, got {chunk_size}")
     chunks: Iterator[tuple[pd.DataFrame, list[int] | None]]
     if suffix in (".parquet", ".pq"):
         pq = require("pyarrow.parquet", "reading parquet")

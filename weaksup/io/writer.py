@@ -10,6 +10,7 @@ import pandas as pd
 
 from weaksup._deps import require
 from weaksup._files import atomic_path
+from weaksup.errors import ParameterError
 from weaksup.io.labels import write_jsonl_rows
 
 WRITABLE = (".parquet", ".csv", ".jsonl")
@@ -47,7 +48,7 @@ class LabelWriter:
         """The suffix of ``out`` if a labels file can be written there (format known, pyarrow for parquet)."""
         suffix = Path(out).suffix.lower()
         if suffix not in WRITABLE:
-            raise ValueError(f"cannot write labels to {Path(out).name!r}: use one of {', '.join(WRITABLE)}")
+            raise ParameterError(f"cannot write labels to {Path(out).name!r}: use one of {', '.join(WRITABLE)}")
         if suffix == ".parquet":
             require("pyarrow", "writing parquet")
         return suffix

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup.errors import ParameterError, ParameterTypeError
 from weaksup.labeling.preprocessor import Preprocessor
 from weaksup.labeling.row import make_row_type
 
@@ -57,9 +58,9 @@ class LabelingFunction:
         vectorized: bool = False,
     ) -> None:
         if not isinstance(name, str) or not name:
-            raise ValueError(f"a labeling function needs a non-empty string name, got {name!r}")
+            raise ParameterError(f"a labeling function needs a non-empty string name, got {name!r}")
         if not callable(f):
-            raise TypeError(f"labeling function {name!r}: f must be callable, got {type(f).__name__}")
+            raise ParameterTypeError(f"labeling function {name!r}: f must be callable, got {type(f).__name__}")
         self.name = name
         self.f = f
         self.resources = dict(resources or {})
@@ -67,10 +68,10 @@ class LabelingFunction:
         self.vectorized = bool(vectorized)
         for p in self.pre:
             if not isinstance(p, Preprocessor):
-                raise TypeError(f"labeling function {name!r}: pre must hold Preprocessor objects, got {p!r}")
+                raise ParameterTypeError(f"labeling function {name!r}: pre must hold Preprocessor objects, got {p!r}")
             if p.vectorized != self.vectorized:
                 kind = "vectorized" if self.vectorized else "row-wise"
-                raise TypeError(f"labeling function {name!r} is {kind} but preprocessor {p.name!r} is not")
+                raise ParameterTypeError(f"labeling function {name!r} is {kind} but preprocessor {p.name!r} is not")
 
     @functools.cached_property
     def bound(self) -> Callable[[Any], Any]:
@@ -137,7 +138,7 @@ def labeling_function(
     'check_out'
     """
     if callable(name):
-        raise TypeError("use @labeling_function() with parentheses")
+        raise ParameterTypeError("use @labeling_function() with parentheses")
 
     def wrap(f: Callable[..., Any]) -> LabelingFunction:
         return LabelingFunction(name or f.__name__, f, resources=resources, pre=pre, vectorized=vectorized)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from weaksup.errors import WeaksupError, WeaksupWarning
+from weaksup.errors import ParameterTypeError, WeaksupError, WeaksupWarning
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import Preprocessor
 from weaksup.labeling.row import Row
@@ -140,7 +140,7 @@ class SpacyPreprocessor(Preprocessor):
     def parse(self, text: str) -> Any:
         """The ``Doc`` of one text (from the cache when memoizing)."""
         if not isinstance(text, str):
-            raise TypeError(f"preprocessor {self.name!r}: field {self.text_field!r} must be a str, got {text!r}")
+            raise ParameterTypeError(f"preprocessor {self.name!r}: field {self.text_field!r} must be a str, got {text!r}")
         if not self.memoize:
             return self.nlp(text)
         doc = self._docs.get(text)
@@ -154,7 +154,7 @@ class SpacyPreprocessor(Preprocessor):
         texts = list(texts)
         for t in texts:
             if not isinstance(t, str):
-                raise TypeError(f"preprocessor {self.name!r}: field {self.text_field!r} must be a str, got {t!r}")
+                raise ParameterTypeError(f"preprocessor {self.name!r}: field {self.text_field!r} must be a str, got {t!r}")
         if not self.memoize:
             return list(self.nlp.pipe(texts))
         todo = list(dict.fromkeys(t for t in texts if t not in self._docs))
@@ -244,7 +244,7 @@ def nlp_labeling_function(
     [-1, 1]
     """
     if callable(name):
-        raise TypeError("use @nlp_labeling_function() with parentheses")
+        raise ParameterTypeError("use @nlp_labeling_function() with parentheses")
 
     def wrap(f: Callable[..., Any]) -> LabelingFunction:
         spacy_pre = shared_spacy_preprocessor(text_field, doc_field, language, disable, memoize, vectorized)

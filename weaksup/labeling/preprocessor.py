@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup.errors import ParameterError
 from weaksup.labeling.row import Row
 
 
@@ -47,7 +48,7 @@ class Preprocessor:
     def __call__(self, x: Any) -> Any:
         out = self.f(fresh_copy(x), **self.resources)
         if out is None:
-            raise ValueError(f"preprocessor {self.name!r} returned None; return the (augmented) row")
+            raise ParameterError(f"preprocessor {self.name!r} returned None; return the (augmented) row")
         return out
 
     def __repr__(self) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup.errors import MissingFieldError, ParameterError, ParameterTypeError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import Preprocessor
 from weaksup.matrix import ABSTAIN
@@ -86,10 +87,10 @@ def _column(batch: Any, field: str | int) -> pd.Series:
         try:
             return batch[field]
         except KeyError:
-            raise KeyError(f"no field {field!r} in the data; columns are {[str(c) for c in batch.columns][:20]}") from None
+            raise MissingFieldError(f"no field {field!r} in the data; columns are {[str(c) for c in batch.columns][:20]}") from None
     if isinstance(batch, np.ndarray) and isinstance(field, int):
         return pd.Series(batch[:, field])
-    raise KeyError(f"field {field!r}: templates read DataFrame columns (or integer columns of a 2-D array)")
+    raise MissingFieldError(f"field {field!r}: templates read DataFrame columns (or integer columns of a 2-D array)")
 
 
 def _arrow() -> Any:
@@ -260,10 +261,10 @@ def _model_votes(batch: Any, *, model: Any, label_map: dict[Any, int], field: st
         proba = np.column_stack([1.0 - proba, proba])
     n = len(batch)
     if proba.ndim != 2 or proba.shape[0] != n:
-        raise ValueError(f"the model returned probabilities of shape {proba.shape} for {n} rows; expected ({n}, k)")
+        raise ParameterError(f"the model returned probabilities of shape {proba.shape} for {n} rows; expected ({n}, k)")
     classes = np.asarray(getattr(model, "classes_", np.arange(proba.shape[1])))
     if len(classes) != proba.shape[1]:
-        raise ValueError(f"model has {len(classes)} classes_ but returned {proba.shape[1]} probability columns")
+        raise ParameterError(f"model has {len(classes)} classes_ but returned {proba.shape[1]} probability columns")
     lookup = np.array([label_map.get(c.item() if hasattr(c, "item") else c, ABSTAIN) for c in classes], dtype=np.int64)
     best = proba.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     confident = proba[np.arange(n), best] >= threshold if n else np.zeros(0, dtype=bool)
@@ -277,13 +278,13 @@ def _slug(text: str, limit: int = 40) -> str:
 
 def _check_label(label: Any, what: str) -> int:
     if isinstance(label, (bool, np.bool_)) or not isinstance(label, (int, np.integer)) or label < 0:
-        raise ValueError(f"{what}: label must be a class id >= 0, got {label!r}")
+        raise ParameterError(f"{what}: label must be a class id >= 0, got {label!r}")
     return int(label)
 
 
 def _check_field(field: Any, what: str) -> None:
     if not isinstance(field, (str, int)) or isinstance(field, bool):
-        raise TypeError(f"{what}: field must be a column name (str) or position (int), got {field!r}")
+        raise ParameterTypeError(f"{what}: field must be a column name (str) or position (int), got {field!r}")
 
 
 def keyword_lf(
@@ -324,7 +325,7 @@ def keyword_lf(
     words = [keywords] if isinstance(keywords, str) else list(keywords)
     name = name or f"keyword_{_slug('_'.join(map(str, words)))}"
     if not words or not all(isinstance(w, str) and w for w in words):
-        raise ValueError(f"keyword_lf {name!r}: keywords must be non-empty strings, got {keywords!r}")
+        raise ParameterError(f"keyword_lf {name!r}: keywords must be non-empty strings, got {keywords!r}")
     label = _check_label(label, f"keyword_lf {name!r}")
     _check_field(field, f"keyword_lf {name!r}")
     if not case_sensitive:
@@ -378,11 +379,11 @@ def regex_lf(
         pattern = pattern.pattern
     name = name or f"regex_{_slug(str(pattern))}"
     if not isinstance(pattern, str) or not pattern:
-        raise ValueError(f"regex_lf {name!r}: pattern must be a non-empty string, got {pattern!r}")
+        raise ParameterError(f"regex_lf {name!r}: pattern must be a non-empty string, got {pattern!r}")
     try:
         re.compile(pattern, flags)
     except re.error as exc:
-        raise ValueError(f"regex_lf {name!r}: invalid regular expression {pattern!r}: {exc}") from exc
+        raise ParameterError(f"regex_lf {name!r}: invalid regular expression {pattern!r}: {exc}") from exc
     label = _check_label(label, f"regex_lf {name!r}")
     _check_field(field, f"regex_lf {name!r}")
     if not case_sensitive:
@@ -408,9 +409,9 @@ def length_lf(
     [0, -1]
     """
     if op not in _OPS:
-        raise ValueError(f"length_lf: op must be one of {list(_OPS)}, got {op!r}")
+        raise ParameterError(f"length_lf: op must be one of {list(_OPS)}, got {op!r}")
     if unit not in ("words", "chars"):
-        raise ValueError(f"length_lf: unit must be 'words' or 'chars', got {unit!r}")
+        raise ParameterError(f"length_lf: unit must be 'words' or 'chars', got {unit!r}")
     _check_field(field, "length_lf")
     name = name or f"{_slug(str(field))}_{unit}_{_OP_NAMES[op]}_{_slug(str(value))}"
     label = _check_label(label, f"length_lf {name!r}")
@@ -458,28 +459,28 @@ def lookup_lf(
     name = name or f"lookup_{_slug(str(field))}"
     _check_field(field, f"lookup_lf {name!r}")
     if match not in ("value", "token"):
-        raise ValueError(f"lookup_lf {name!r}: match must be 'value' or 'token', got {match!r}")
+        raise ParameterError(f"lookup_lf {name!r}: match must be 'value' or 'token', got {match!r}")
     if isinstance(mapping_or_set, Mapping):
         if label is not None:
-            raise ValueError(f"lookup_lf {name!r}: pass label= only with a set of values; a dict maps value -> label")
+            raise ParameterError(f"lookup_lf {name!r}: pass label= only with a set of values; a dict maps value -> label")
         items = list(mapping_or_set.items())
     else:
         if label is None:
-            raise ValueError(f"lookup_lf {name!r}: a set of values needs label= (the class they vote)")
+            raise ParameterError(f"lookup_lf {name!r}: a set of values needs label= (the class they vote)")
         items = [(v, label) for v in mapping_or_set]
     labels_by_key: dict[Any, int] = {}
     for key, lab in items:
         lab = _check_label(lab, f"lookup_lf {name!r} (key {key!r})")
         if not case_sensitive or match == "token":
             if not isinstance(key, str):
-                raise TypeError(f"lookup_lf {name!r}: key {key!r} must be a string for case/token matching")
+                raise ParameterTypeError(f"lookup_lf {name!r}: key {key!r} must be a string for case/token matching")
             if match == "token" and not re.fullmatch(r"\w+", key):
-                raise ValueError(f"lookup_lf {name!r}: key {key!r} is not a single word token; use match='value'")
+                raise ParameterError(f"lookup_lf {name!r}: key {key!r} is not a single word token; use match='value'")
             key = key if case_sensitive else key.lower()
         if labels_by_key.setdefault(key, lab) != lab:
-            raise ValueError(f"lookup_lf {name!r}: key {key!r} maps to both {labels_by_key[key]} and {lab}")
+            raise ParameterError(f"lookup_lf {name!r}: key {key!r} maps to both {labels_by_key[key]} and {lab}")
     if not labels_by_key:
-        raise ValueError(f"lookup_lf {name!r}: the lookup table is empty")
+        raise ParameterError(f"lookup_lf {name!r}: the lookup table is empty")
     keys = pd.Index(list(labels_by_key), dtype=object if match == "token" else None)
     labels = np.fromiter(labels_by_key.values(), dtype=np.int64, count=len(labels_by_key))
     if match == "token":
@@ -502,7 +503,7 @@ def threshold_lf(field: str, op: str, value: Any, label: int, name: str | None =
     [-1, 1, -1]
     """
     if op not in _OPS:
-        raise ValueError(f"threshold_lf: op must be one of {list(_OPS)}, got {op!r}")
+        raise ParameterError(f"threshold_lf: op must be one of {list(_OPS)}, got {op!r}")
     _check_field(field, "threshold_lf")
     name = name or f"{_slug(str(field))}_{_OP_NAMES[op]}_{_slug(str(value))}"
     label = _check_label(label, f"threshold_lf {name!r}")
@@ -546,18 +547,18 @@ def model_lf(
     [0, -1, 1]
     """
     if field is not None and featurizer is not None:
-        raise ValueError("model_lf: pass field= or featurizer=, not both")
+        raise ParameterError("model_lf: pass field= or featurizer=, not both")
     if not (hasattr(model, "predict_proba") or callable(model)):
-        raise TypeError(f"model_lf: model must have predict_proba or be callable, got {type(model).__name__}")
+        raise ParameterTypeError(f"model_lf: model must have predict_proba or be callable, got {type(model).__name__}")
     if featurizer is not None and not callable(featurizer):
-        raise TypeError("model_lf: featurizer must be callable")
+        raise ParameterTypeError("model_lf: featurizer must be callable")
     name = name or f"model_{_slug(type(model).__name__ if hasattr(model, 'predict_proba') else getattr(model, '__name__', 'fn'))}"
     mapping = dict(label_map) if isinstance(label_map, Mapping) else dict(enumerate(label_map))
     for cls, lab in mapping.items():
         if lab != ABSTAIN:
             _check_label(lab, f"model_lf {name!r} (class {cls!r})")
     if not 0.0 <= float(threshold) <= 1.0:
-        raise ValueError(f"model_lf {name!r}: threshold must be in [0, 1], got {threshold}")
+        raise ParameterError(f"model_lf {name!r}: threshold must be in [0, 1], got {threshold}")
     return LabelingFunction(
         name, _model_votes,
         resources={"model": model, "label_map": mapping, "field": field, "featurizer": featurizer,

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from weaksup.analysis import LFAnalysis
+from weaksup.errors import ParameterError
 from weaksup.matrix import as_label_matrix
 from weaksup.plot.stats import agreement_matrix, calibration_curve, empirical_accuracies, learned_accuracies
 from weaksup.utils import align_labels
@@ -127,7 +128,7 @@ def accuracies(
     if Y is not None:
         series["empirical (gold)"] = empirical_accuracies(L, Y)
     if not series:
-        raise ValueError("accuracies() needs a fitted model, learned accuracies or gold labels Y")
+        raise ParameterError("accuracies() needs a fitted model, learned accuracies or gold labels Y")
     fig = _new_figure(7.5, _lf_height(L.n_lfs))
     ax = fig.add_subplot()
     y = np.arange(L.n_lfs)
@@ -177,7 +178,7 @@ def class_balance(
         k = k or (int(y.max()) + 1 if len(y) else 2)
         series["gold"] = np.bincount(y, minlength=k) / max(len(y), 1)
     if not series:
-        raise ValueError("class_balance() needs a fitted model or gold labels Y")
+        raise ParameterError("class_balance() needs a fitted model or gold labels Y")
     k = len(next(iter(series.values())))
     names = list(class_names) if class_names is not None else [str(c) for c in range(k)]
     fig = _new_figure(max(5.0, 1.2 * k + 3), 3.8)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from weaksup._files import atomic_path
 from weaksup.analysis import LFAnalysis
+from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.plot import figures
 from weaksup.plot.stats import (
@@ -62,7 +63,7 @@ def _img(fig: Any, alt: str) -> str:
 def _text_column(data: pd.DataFrame, text_column: str | None) -> str | None:
     if text_column is not None:
         if text_column not in data.columns:
-            raise ValueError(f"data has no column {text_column!r}; its columns are {list(data.columns)}")
+            raise ParameterError(f"data has no column {text_column!r}; its columns are {list(data.columns)}")
         return text_column
     if "text" in data.columns:
         return "text"
@@ -166,10 +167,10 @@ def _dev_split(L: LabelMatrix, L_dev: Any, Y_dev: Any) -> tuple[LabelMatrix | No
     if L_dev is None and Y_dev is None:
         return None, None
     if L_dev is None or Y_dev is None:
-        raise ValueError("L_dev and Y_dev go together")
+        raise ParameterError("L_dev and Y_dev go together")
     L_dev = as_label_matrix(L_dev)
     if L_dev.lf_names != L.lf_names:
-        raise ValueError(f"the dev label matrix has LFs {L_dev.lf_names}, but L has {L.lf_names}")
+        raise ParameterError(f"the dev label matrix has LFs {L_dev.lf_names}, but L has {L.lf_names}")
     if L.cardinality is not None and L_dev.cardinality is None:
         L_dev = L_dev.with_cardinality(L.cardinality)
     return L_dev, align_labels(Y_dev, L_dev.index, name="Y_dev", allow_abstain=True)
@@ -195,7 +196,7 @@ def _disagreements_html(
     if data is not None:
         if not L.index.isin(data.index).all():
             missing = L.index[~L.index.isin(data.index)][:3].tolist()
-            raise ValueError(f"data lacks rows of the label matrix, e.g. ids {missing}")
+            raise ParameterError(f"data lacks rows of the label matrix, e.g. ids {missing}")
         text_col = _text_column(data, text_column)
     sub = L[order]
     dense = sub.to_dense()

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import align_labels
 
@@ -111,7 +112,7 @@ def calibration_curve(probs: Any, Y: Any, n_bins: int = 10) -> dict[str, np.ndar
     P = np.asarray(probs, dtype=np.float64)
     y = np.asarray(Y).astype(np.int64)
     if P.ndim != 2 or len(P) != len(y):
-        raise ValueError(f"probs must be n x k with one gold label per row; got {P.shape} and {len(y)} labels")
+        raise ParameterError(f"probs must be n x k with one gold label per row; got {P.shape} and {len(y)} labels")
     keep = y >= 0
     P, y = P[keep], y[keep]
     if P.shape[1] == 2:

@@ -1,0 +1,171 @@
+"""Transformation functions: a small change to one row (or a batch of rows) that keeps its label."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from weaksup.errors import WeaksupError
+from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
+from weaksup.labeling.row import make_row_type
+
+
+class AugmentationError(WeaksupError, ValueError):
+    """A transformation function, policy or augmentation input is invalid (names the TF, row or value)."""
+
+
+class TransformationFunctionError(WeaksupError):
+    """A transformation function raised while transforming a row.
+
+    Attributes
+    ----------
+    tf_name : str
+        Name of the transformation function.
+    row_id : object
+        Id (index value) of the row being transformed.
+    original : BaseException or None
+        The exception the TF raised.
+    """
+
+    def __init__(self, tf_name: str, row_id: Any, message: str, original: BaseException | None = None) -> None:
+        self.tf_name = tf_name
+        self.row_id = row_id
+        self.original = original
+        super().__init__(f"transformation function {tf_name!r} failed on row {row_id!r}: {message}")
+
+
+class TransformationFunction:
+    """A label-preserving change to a data point, used to augment a training set.
+
+    Parameters
+    ----------
+    name : str
+        Unique name (it appears in the applier's provenance table).
+    f : callable
+        Row-wise: ``f(x, **resources)`` gets a copy of one row (fields as attributes and keys)
+        that it may change, and returns the transformed row, or ``None`` when it does not apply
+        to this row. Vectorized: ``f(batch, **resources)`` gets a copy of a DataFrame of rows
+        and returns a DataFrame holding the transformed rows, indexed by the batch's index;
+        rows it leaves out (or ``None`` for all) were not transformed.
+    resources : dict, optional
+        Passed to ``f`` as keyword arguments (synonym tables, models ...).
+    pre : sequence of Preprocessor, optional
+        Run in order on the row (or batch) before ``f``.
+    vectorized : bool
+        Whether ``f`` takes a whole batch.
+
+    Examples
+    --------
+    >>> def shout(x):
+    ...     x.text = x.text.upper()
+    ...     return x
+    >>> TransformationFunction("shout", shout)({"text": "hi"}).text
+    'HI'
+    """
+
+    def __init__(
+        self,
+        name: str,
+        f: Callable[..., Any],
+        resources: dict[str, Any] | None = None,
+        pre: Sequence[Preprocessor] | None = None,
+        vectorized: bool = False,
+    ) -> None:
+        if not isinstance(name, str) or not name:
+            raise AugmentationError(f"a transformation function needs a non-empty string name, got {name!r}")
+        if not callable(f):
+            raise TypeError(f"transformation function {name!r}: f must be callable, got {type(f).__name__}")
+        self.name = name
+        self.f = f
+        self.resources = dict(resources or {})
+        self.pre = list(pre or [])
+        self.vectorized = bool(vectorized)
+        for p in self.pre:
+            if not isinstance(p, Preprocessor):
+                raise TypeError(f"transformation function {name!r}: pre must hold Preprocessor objects, got {p!r}")
+            if p.vectorized != self.vectorized:
+                kind = "vectorized" if self.vectorized else "row-wise"
+                raise TypeError(f"transformation function {name!r} is {kind} but preprocessor {p.name!r} is not")
+
+    @functools.cached_property
+    def bound(self) -> Callable[[Any], Any]:
+        """``f`` with its resources bound."""
+        return functools.partial(self.f, **self.resources) if self.resources else self.f
+
+    def transform(self, x: Any) -> Any:
+        """Transform one row (a copy: ``x`` is never changed) or, when vectorized, one batch.
+
+        Returns ``None`` (row-wise) when the TF does not apply; a vectorized TF returns the
+        transformed rows only.
+        """
+        if self.vectorized:
+            x = isolated_frame(x) if isinstance(x, pd.DataFrame) else fresh_copy(x)
+        else:
+            x = fresh_copy(x)
+        for p in self.pre:
+            x = p(x)
+        return self.bound(x)
+
+    def __call__(self, x: Any) -> Any:
+        """Transform one row given as a dict, Series or row (or a batch, when vectorized)."""
+        if not self.vectorized and isinstance(x, (dict, pd.Series)):
+            x = make_row_type(tuple(str(k) for k in x.keys()))(tuple(x.values() if isinstance(x, dict) else x.tolist()))
+        return self.transform(x)
+
+    def __repr__(self) -> str:
+        kind = ", vectorized=True" if self.vectorized else ""
+        pre = f", pre={[p.name for p in self.pre]}" if self.pre else ""
+        return f"TransformationFunction({self.name!r}{kind}{pre})"
+
+
+def transformation_function(
+    name: str | None = None,
+    resources: dict[str, Any] | None = None,
+    pre: Sequence[Preprocessor] | None = None,
+    vectorized: bool = False,
+) -> Callable[[Callable[..., Any]], TransformationFunction]:
+    """Decorator that turns a function into a :class:`TransformationFunction` named after it.
+
+    Examples
+    --------
+    >>> @transformation_function()
+    ... def lower_text(x):
+    ...     x.text = x.text.lower()
+    ...     return x
+    >>> lower_text({"text": "Check THIS"}).text
+    'check this'
+    >>> import pandas as pd
+    >>> @transformation_function(vectorized=True)
+    ... def drop_links(df):
+    ...     hit = df.text.str.contains("http")
+    ...     return df[hit].assign(text=df.text[hit].str.replace(r"http\\S+", "", regex=True))
+    >>> drop_links(pd.DataFrame({"text": ["see http://x", "no"]})).text.tolist()
+    ['see ']
+    """
+    if callable(name):
+        raise AugmentationError("use @transformation_function() with parentheses")
+
+    def wrap(f: Callable[..., Any]) -> TransformationFunction:
+        return TransformationFunction(name or f.__name__, f, resources=resources, pre=pre, vectorized=vectorized)
+
+    return wrap
+
+
+def check_tfs(tfs: Sequence[Any]) -> list[Any]:
+    """The TFs as a list, refusing duplicate names and things that are not TFs."""
+    tfs = list(tfs)
+    seen: set[str] = set()
+    for tf in tfs:
+        if not hasattr(tf, "transform") or not hasattr(tf, "name"):
+            raise TypeError(f"expected TransformationFunction objects, got {tf!r}")
+        if tf.name in seen:
+            raise AugmentationError(f"transformation function names must be unique; {tf.name!r} appears twice")
+        seen.add(tf.name)
+    return tfs
+
+
+__all__ = ["AugmentationError", "TransformationFunction", "TransformationFunctionError",
+           "transformation_function"]
