@@ -253,3 +253,164 @@ def test_version_1_files_still_load(tmp_path):
 def test_unshifted_sparse_keeps_minus_one_as_abstain():
     L = LabelMatrix.from_sparse(sp.csr_matrix(np.array([[-1, 0, 2]])), shifted=False)
     assert L.to_dense().tolist() == [[-1, 0, 2]]
+
+
+# dense input: one blocked pass to CSR, and one conversion for fit then predict (issue 19) ----------------
+def _reference_csr(arr):
+    """The obvious conversion (an int64 copy, + 1, scipy's dense constructor), to compare with."""
+    return sp.csr_matrix(np.asarray(arr).astype(np.int64) + 1)
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks of a few rows and three threads, so small arrays cross every block and thread boundary."""
+    import weaksup._matrix_checks as mc
+
+    monkeypatch.setattr(mc, "_DENSE_BLOCK", 12)
+    monkeypatch.setattr(mc, "_DENSE_PER_THREAD", 16)
+    monkeypatch.setattr(mc, "_dense_threads", lambda: 3)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64, np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_dense_conversion_matches_the_reference(small_blocks, dtype, layout):
+    rng = np.random.default_rng(7)
+    low = 0 if np.dtype(dtype).kind == "u" else -1
+    arr = rng.integers(low, 3, size=(203, 10)).astype(dtype)
+    arr[rng.random(arr.shape) < 0.5] = low  # mostly abstains (or 0 votes for unsigned)
+    arr[40:55] = low  # whole blocks of abstains
+    arr = {"C": arr, "F": np.asfortranarray(arr), "strided": arr[::2, ::3]}[layout]
+    M = LabelMatrix.from_dense(arr)
+    ref = _reference_csr(arr)
+    assert M.shape == ref.shape and M.nnz == ref.nnz and (M.csr != ref).nnz == 0
+    assert M.csr.has_canonical_format and M.csr.dtype == np.int8
+    assert M.csr.indices.dtype == np.int32 and M.csr.indptr.dtype == np.int32
+    np.testing.assert_array_equal(M.to_dense(), np.asarray(arr).astype(np.int64))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 40).flatmap(
+    lambda n: st.integers(1, 7).flatmap(lambda m: arrays(np.int16, (n, m), elements=st.integers(-1, 300)))))
+def test_dense_conversion_agrees_with_scipy_on_any_matrix(L):
+    import weaksup._matrix_checks as mc
+
+    old = mc._DENSE_BLOCK, mc._DENSE_PER_THREAD, mc._dense_threads
+    mc._DENSE_BLOCK, mc._DENSE_PER_THREAD, mc._dense_threads = 9, 20, (lambda: 2)
+    try:
+        M = LabelMatrix.from_dense(L)
+    finally:
+        mc._DENSE_BLOCK, mc._DENSE_PER_THREAD, mc._dense_threads = old
+    assert (M.csr != _reference_csr(L)).nnz == 0 and M.nnz == int((L != -1).sum())
+    assert M.csr.dtype == (np.int16 if L.size and L.max() >= 127 else np.int8)
+
+
+def test_dense_conversion_names_the_first_bad_entry_in_any_block(small_blocks):
+    arr = np.zeros((120, 5), dtype=np.int64)
+    arr[97, 3], arr[110, 1] = -2, -5  # in the last thread's range, past many blocks
+    with pytest.raises(LabelMatrixError, match=r"invalid label -2 at row 97, column 3"):
+        LabelMatrix.from_dense(arr)
+    arr[13, 4] = -3  # in an earlier thread's range: its error wins
+    with pytest.raises(LabelMatrixError, match=r"invalid label -3 at row 13, column 4"):
+        LabelMatrix.from_dense(arr)
+    floats = np.zeros((60, 4))
+    floats[44, 2] = 0.5
+    with pytest.raises(LabelMatrixError, match=r"row 44, column 2 holds 0.5"):
+        LabelMatrix.from_dense(floats)
+    floats[44, 2] = np.nan
+    with pytest.raises(LabelMatrixError, match=r"row 44, column 2 holds nan"):
+        LabelMatrix.from_dense(floats)
+
+
+def test_dense_conversion_of_empty_and_wide_label_arrays():
+    assert LabelMatrix.from_dense(np.zeros((0, 3), dtype=np.int64)).shape == (0, 3)
+    assert LabelMatrix.from_dense(np.zeros((4, 0), dtype=np.int64)).shape == (4, 0)
+    wide = LabelMatrix.from_dense(np.array([[-1, 40_000], [2**40, -1]]))
+    assert wide.csr.dtype == np.int64 and wide.to_dense().tolist() == [[-1, 40_000], [2**40, -1]]
+
+
+@pytest.fixture
+def dense_cache(monkeypatch):
+    """The kept conversion, for arrays from 64 entries up, cleared before and after."""
+    import weaksup._dense_cache as dc
+
+    monkeypatch.setattr(dc, "MIN_ENTRIES", 64)
+    dc.clear()
+    yield dc
+    dc.clear()
+
+
+def _counting_from_dense(monkeypatch):
+    calls = []
+    original = LabelMatrix.from_dense.__func__
+
+    def counted(cls, *args, **kwargs):
+        calls.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LabelMatrix, "from_dense", classmethod(counted))
+    return calls
+
+
+def test_fit_then_predict_on_one_dense_array_converts_it_once(dense_cache, monkeypatch):
+    from weaksup.models import LabelModel
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 600)
+    L = np.where(rng.random((600, 6)) < 0.5, np.where(rng.random((600, 6)) < 0.8, y[:, None], 1 - y[:, None]), -1)
+    expected = LabelModel(cardinality=2).fit(LabelMatrix.from_dense(L)).predict_proba(LabelMatrix.from_dense(L))
+    calls = _counting_from_dense(monkeypatch)
+    model = LabelModel(cardinality=2).fit(L)
+    P = model.predict_proba(L)
+    assert len(calls) == 1
+    np.testing.assert_allclose(P, expected)
+    assert as_label_matrix(L, cardinality=2) is as_label_matrix(L, cardinality=2)
+
+
+@pytest.mark.parametrize("change", ["flip one vote", "shuffle rows", "reset a column", "swap two votes"])
+def test_an_array_changed_in_place_is_converted_again(dense_cache, change):
+    rng = np.random.default_rng(1)
+    L = rng.integers(-1, 3, size=(50, 4)).astype(np.int8)
+    L[0, :2], L[1, :2] = [0, 2], [2, 0]
+    first = as_label_matrix(L)
+    if change == "flip one vote":
+        L[31, 2] = 2 if L[31, 2] != 2 else 1
+    elif change == "shuffle rows":
+        rng.shuffle(L)
+    elif change == "reset a column":
+        L[:, 1] = -1
+    else:  # same multiset of values, two positions exchanged
+        L[0, 0], L[0, 1] = L[0, 1], L[0, 0]
+    again = as_label_matrix(L)
+    assert again is not first
+    np.testing.assert_array_equal(again.to_dense(), L)
+
+
+def test_the_kept_conversion_follows_cardinality_and_goes_with_its_array(dense_cache):
+    import gc
+
+    L = np.tile(np.array([[0, 1, -1, 1]]), (40, 1))
+    plain = as_label_matrix(L)
+    assert plain.cardinality is None
+    assert as_label_matrix(L, cardinality=3).cardinality == 3
+    with pytest.raises(LabelMatrixError, match="out of range for cardinality"):
+        as_label_matrix(L + 1, cardinality=2)
+    view = L[:, :]  # another object with the same memory: converted on its own
+    assert as_label_matrix(view) is not as_label_matrix(L)
+    del L, view, plain
+    gc.collect()
+    assert dense_cache._slot is None  # nothing keeps the matrix once the array is gone
+
+
+def test_fingerprint_sees_every_single_entry_change():
+    from weaksup._dense_cache import fingerprint
+
+    rng = np.random.default_rng(3)
+    for dtype in (np.int8, np.int16, np.int64, np.float64, bool):
+        arr = rng.integers(-1, 2, size=(37, 11)).astype(dtype)
+        for layout in (arr, np.asfortranarray(arr), arr[:, ::2]):
+            base = fingerprint(layout)
+            for _ in range(20):
+                i, j = rng.integers(layout.shape[0]), rng.integers(layout.shape[1])
+                changed = layout.copy(order="K")
+                changed[i, j] = (not changed[i, j]) if dtype is bool else changed[i, j] + 1
+                assert fingerprint(changed) != base

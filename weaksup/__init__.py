@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "model_lf": "weaksup.labeling.templates",
     "regex_lf": "weaksup.labeling.templates",
     "threshold_lf": "weaksup.labeling.templates",
-    "ABSTAIN": "weaksup.matrix",
+    "ABSTAIN": "weaksup._votes",
     "LabelMatrix": "weaksup.matrix",
     "as_label_matrix": "weaksup.matrix",
     "AgreementModel": "weaksup.models",

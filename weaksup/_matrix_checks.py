@@ -9,6 +9,7 @@ summed into labels no LF returned. Everything here is vectorized numpy, because
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -305,6 +306,112 @@ def int64_labels(arr: np.ndarray, where: Callable[[tuple[int, ...]], str]) -> np
             f"so they must be at most {MAX_LABEL}"
         )
     return arr.astype(np.int64, copy=False)
+
+
+_DENSE_BLOCK = 1 << 18  # entries per block of the dense conversion: its temporaries stay in cache
+
+
+def _vote_dtype(max_label: int) -> np.dtype:
+    """Smallest signed integer dtype that holds ``max_label + 1`` (the stored vote)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if max_label + 1 <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
+def _block_max(blk: np.ndarray) -> int | None:
+    """The largest label of a non-empty numeric block, or None if an entry is not a label (whole, -1 .. MAX_LABEL)."""
+    lo, hi = blk.min(), blk.max()
+    if blk.dtype.kind == "f":  # NaN fails both comparisons
+        ok = bool(lo >= ABSTAIN and hi < 2.0**63) and bool((blk == np.rint(blk)).all())
+    else:
+        ok = bool(lo >= ABSTAIN and hi <= MAX_LABEL)
+    return int(hi) if ok else None
+
+
+def dense_csr(arr: np.ndarray, where: Callable[[tuple[int, ...]], str]) -> sp.csr_matrix:
+    """Canonical CSR of votes (``label + 1``, smallest integer dtype) from a dense 2-D label array, ``-1`` = abstain.
+
+    One pass over blocks of rows, each small enough to stay in cache: check the block's range,
+    find its votes (``flatnonzero``), gather them and derive their columns and row ends. No
+    int64 copy of the whole array is made, and nothing is sorted: row-major order already gives
+    strictly increasing columns per row. Large arrays are cut into a few row ranges converted
+    by threads (numpy releases the GIL in each step). An invalid entry raises the
+    :func:`int64_labels` error that names the first one; ``where(position)`` names an entry.
+
+    Examples
+    --------
+    >>> csr = dense_csr(np.array([[0, -1, 2], [-1, -1, 1]]), str)
+    >>> csr.toarray().tolist(), csr.dtype.name, csr.has_canonical_format
+    ([[1, 0, 3], [0, 0, 2]], 'int8', True)
+    """
+    n, m = arr.shape
+    if arr.dtype.kind not in "iuf" or arr.size == 0:  # objects, bools, strings: checked (or refused) as before
+        arr = int64_labels(arr, where)
+        if arr.size == 0:
+            csr = sp.csr_matrix((n, m), dtype=np.int8)
+            csr.has_canonical_format = True
+            return csr
+    n_parts = min(_dense_threads(), max(1, arr.size // _DENSE_PER_THREAD))
+    bounds = np.linspace(0, n, n_parts + 1).astype(np.int64)
+    if n_parts == 1:
+        parts = [_dense_rows(arr, 0, n, where)]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(n_parts) as pool:
+            futures = [pool.submit(_dense_rows, arr, int(a), int(b), where) for a, b in pairwise(bounds)]
+        parts = [f.result() for f in futures]  # in row order: the first bad entry's error is raised
+    ends = np.empty(n + 1, dtype=np.int64)
+    ends[0] = 0
+    offset = 0
+    for (_, _, part_ends), (a, b) in zip(parts, pairwise(bounds), strict=True):
+        ends[a + 1 : b + 1] = part_ends + offset
+        offset += int(part_ends[-1]) if len(part_ends) else 0
+    index_dtype = np.int32 if offset < 2**31 and m < 2**31 else np.int64
+    data = np.concatenate([d for p in parts for d in p[0]])  # the widest block's dtype
+    indices = np.concatenate([i for p in parts for i in p[1]]).astype(index_dtype, copy=False)
+    csr = sp.csr_matrix((data, indices, ends.astype(index_dtype)), shape=(n, m))
+    csr.has_canonical_format = True
+    return csr
+
+
+_DENSE_PER_THREAD = 1 << 22  # entries: below this a thread costs more than it saves
+
+
+def _dense_threads() -> int:
+    import os
+
+    return min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _dense_rows(
+    arr: np.ndarray, start: int, stop: int, where: Callable[[tuple[int, ...]], str]
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """Votes, columns and cumulative vote counts per row of rows ``start .. stop - 1``, block by block."""
+    m = arr.shape[1]
+    rows = max(1, _DENSE_BLOCK // m)
+    data, indices = [], []
+    ends = np.empty(stop - start, dtype=np.int64)
+    done = 0
+    for s in range(start, stop, rows):
+        blk = arr[s : min(s + rows, stop)]
+        top = _block_max(blk)
+        if top is None:  # names the first bad entry; every earlier block was fine
+            blk = int64_labels(blk, lambda pos, s=s: where((pos[0] + s, *pos[1:])))
+            top = int(blk.max())
+        if blk.dtype.kind != "i":  # unsigned and whole floats, range checked: as int64, one block at a time
+            blk = blk.astype(np.int64)
+        flat = np.ascontiguousarray(blk).reshape(-1)
+        hits = np.flatnonzero(flat != ABSTAIN)
+        votes = flat[hits].astype(_vote_dtype(top), copy=False)
+        votes += 1
+        data.append(votes)
+        # m < 2**31 and a block holds fewer than 2**32 entries: unsigned 32-bit remainders are exact and fast
+        indices.append((hits.astype(np.uint32) % np.uint32(m)).view(np.int32) if m < 2**31 else hits % m)
+        ends[s - start : s - start + len(blk)] = np.searchsorted(hits, np.arange(m, flat.size + 1, m)) + done
+        done += len(hits)
+    return data, indices, ends
 
 
 def file_csr(

@@ -169,3 +169,39 @@ def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None 
         raise ModelInputError(f"{name} has {len(values)} labels for {len(index)} rows")
     return check_int_labels(values, name=name, cardinality=cardinality, allow_abstain=allow_abstain,
                             ids=ids if isinstance(Y, pd.Series) else None, class_names=class_names)
+
+
+def check_labels_probs(labels: Any, pred_probs: Any, name: str = "labels") -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(labels as int64, pred_probs as float64)`` after checking they fit together.
+
+    ``pred_probs`` may be a DataFrame; a ``labels`` Series is then aligned to its index.
+
+    Examples
+    --------
+    >>> y, P = check_labels_probs([0, 1], [[0.9, 0.1], [0.2, 0.8]])
+    >>> y.tolist(), P.shape
+    ([0, 1], (2, 2))
+    """
+    index = pred_probs.index if isinstance(pred_probs, pd.DataFrame) else None
+    P = check_probs(pred_probs, name="pred_probs")
+    if len(P) == 0:
+        raise ModelInputError("pred_probs has no rows")
+    if P.shape[1] < 2:
+        raise ModelInputError(f"pred_probs needs at least 2 class columns, got {P.shape[1]}")
+    if isinstance(labels, pd.Series) and index is None:
+        labels = labels.to_numpy()
+    y = align_labels(labels, index=index, cardinality=P.shape[1], name=name)
+    if len(y) != len(P):
+        raise ModelInputError(f"{name} has {len(y)} entries but pred_probs has {len(P)} rows")
+    return y, P
+
+
+def as_rng(seed: Any) -> np.random.Generator:
+    """A private numpy Generator (never the global one).
+
+    Examples
+    --------
+    >>> as_rng(0).integers(10) == as_rng(0).integers(10)
+    np.True_
+    """
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)

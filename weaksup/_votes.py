@@ -1,10 +1,16 @@
-"""Which classes each LF votes: one counting pass over a ``label + 1`` sparse matrix, shared by every stage."""
+"""Votes: ``ABSTAIN`` and which classes each LF votes (one counting pass over a ``label + 1`` sparse matrix).
+
+Needs numpy only, so labeling functions and worker processes that use ``ABSTAIN`` never import scipy.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+
+#: the vote of a labeling function that does not label a row (as in Snorkel)
+ABSTAIN = -1
 
 
 def classes_cast(votes: Any, k: int) -> np.ndarray:

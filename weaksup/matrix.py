@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from weaksup import _dense_cache as dense_cache
 from weaksup import _matrix_file as mf
 from weaksup._files import atomic_path
-from weaksup._matrix_checks import MAX_STORED, canonical_csr, file_csr, int64_labels
+from weaksup._matrix_checks import MAX_STORED, canonical_csr, dense_csr, file_csr, int64_labels
+from weaksup._matrix_interop import ArrayInteropMixin
+from weaksup._votes import ABSTAIN
 from weaksup.errors import LabelMatrixError
-
-ABSTAIN = -1
 
 
 def _storage_dtype(max_label: int) -> np.dtype:
@@ -27,7 +28,7 @@ def _storage_dtype(max_label: int) -> np.dtype:
     return np.dtype(np.int64)
 
 
-class LabelMatrix:
+class LabelMatrix(ArrayInteropMixin):
     """Sparse matrix of labeling-function votes: ``n`` rows x ``m`` LFs, ``-1`` = abstain.
 
     Votes are stored as ``label + 1`` in a CSR matrix of a small integer dtype, so
@@ -136,9 +137,9 @@ class LabelMatrix:
         arr = np.asarray(L)
         if arr.ndim != 2:
             raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}")
-        labels = int64_labels(arr, lambda pos: f"row {pos[0]}, column {pos[1]}")
-        # a dense int64 array gives a canonical CSR: no need to check its structure again
-        return cls._trusted(sp.csr_matrix(labels + 1), lf_names, index, cardinality)
+        # one blocked pass to a canonical CSR of the smallest dtype: no need to check its structure again
+        csr = dense_csr(arr, lambda pos: f"row {pos[0]}, column {pos[1]}")
+        return cls._trusted(csr, lf_names, index, cardinality)
 
     @classmethod
     def from_sparse(
@@ -233,11 +234,11 @@ class LabelMatrix:
         >>> L.lf_names, L.index.tolist(), L.to_dense().tolist()
         (['ann', 'bob'], [7, 9], [[1, 0], [-1, 1]])
         """
-        from weaksup.annotations import label_matrix_from_annotations  # kept out of this core module
+        from weaksup.annotations import parse_annotations  # a parser below this module, imported when used
 
-        return label_matrix_from_annotations(
-            df, item, annotator, label, cardinality=cardinality, classes=classes, duplicates=duplicates
-        )
+        csr, names, index, k = parse_annotations(df, item, annotator, label, cardinality=cardinality,
+                                                 classes=classes, duplicates=duplicates)
+        return cls(csr, lf_names=names, index=index, cardinality=k)
 
     # basic properties ---------------------------------------------------------------------------
     @property
@@ -468,7 +469,10 @@ def _merge_cardinality(a: LabelMatrix, b: LabelMatrix) -> int | None:
 def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:
     """Coerce a LabelMatrix, dense array (``-1`` = abstain) or scipy sparse matrix (``label + 1``).
 
-    This is the single place where label-model input is validated.
+    This is the single place where label-model input is validated. The conversion of the last
+    large dense array (a million entries or more) is kept while that array lives, so ``fit(L)``
+    then ``predict_proba(L)`` on one array convert it once; the array's contents are
+    fingerprinted on every call, so one changed in place in between is converted afresh.
 
     Examples
     --------
@@ -483,4 +487,11 @@ def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:
         return LabelMatrix.from_sparse(L, cardinality=cardinality)
     if isinstance(L, pd.DataFrame):
         return LabelMatrix.from_dense(L.to_numpy(), lf_names=[str(c) for c in L.columns], index=L.index, cardinality=cardinality)
-    return LabelMatrix.from_dense(L, cardinality=cardinality)
+    if not dense_cache.cacheable(L):
+        return LabelMatrix.from_dense(L, cardinality=cardinality)
+    fp = dense_cache.fingerprint(L)
+    kept = dense_cache.get(L, fp)
+    if kept is None:
+        kept = LabelMatrix.from_dense(L, cardinality=cardinality)
+        dense_cache.put(L, fp, kept)
+    return kept if kept.cardinality == cardinality else kept.with_cardinality(cardinality)

@@ -237,3 +237,13 @@ def test_garbage_collector_is_paused_while_labelling_and_restored_after():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_one_process_plan_is_reported():
+    df = pd.DataFrame({"text": ["1abc", "x"] * 12_500})
+    applier = LFApplier([first_char, long_text])
+    L = applier.apply(df, progress=False)
+    plan = applier.plan_
+    assert (plan.n_rows, plan.n_chunks, plan.chunk_size, plan.n_jobs) == (25_000, 2, 20_000, 1)
+    assert plan.chunks_here == 2 and plan.chunks_in_workers == 0 and plan.reason == "n_jobs=1"
+    assert L.to_dense()[:2].tolist() == [[1, 1], [-1, -1]]

@@ -126,3 +126,131 @@ def test_n_jobs_resolution_and_single_chunk_runs_in_process():
     # one chunk: no worker start, same result
     L = LFApplier(lfs(), n_jobs=-1, chunk_size=100).apply(frame(), progress=False)
     assert L == LFApplier(lfs()).apply(frame(), progress=False)
+
+
+# issue 19: workers kept and reused, chosen from the data, reported -------------------------------------
+from weaksup.apply import parallel  # noqa: E402
+
+
+def test_workers_are_kept_and_reused_across_calls_and_appliers():
+    parallel.shutdown_workers()
+    first = LFApplier(lfs(), n_jobs=2, chunk_size=3)
+    L = first.apply(frame(), progress=False)
+    assert L == LFApplier(lfs()).apply(frame(), progress=False)
+    plan = first.plan_
+    assert plan.workers_started and plan.worker_ready_s is not None
+    assert plan.chunks_in_workers >= 2 and plan.chunks_here >= 1 and plan.n_jobs == 2
+    executor = parallel._pool.executor
+    again = LFApplier(lfs()[:2], n_jobs=2, chunk_size=3)  # another applier, other LFs: same workers
+    again.apply(frame(), progress=False)
+    assert parallel._pool.executor is executor and not again.plan_.workers_started
+    assert again.plan_.chunks_in_workers >= 2
+
+
+def test_default_chunking_keeps_small_inputs_in_this_process():
+    import threading
+
+    parallel.shutdown_workers()
+    applier = LFApplier(lfs(), n_jobs=2)
+    assert applier.apply(frame(), progress=False) == LFApplier(lfs()).apply(frame(), progress=False)
+    assert applier.plan_.n_jobs == 1 and "too few for workers" in applier.plan_.reason
+    assert parallel._pool is None  # no worker was started
+
+    @labeling_function(resources={"lock": threading.Lock()})
+    def locked(x, lock):
+        return 1
+
+    from weaksup import LFPicklingError
+
+    with pytest.raises(LFPicklingError, match="locked"):  # n_jobs > 1 promises LFs that pickle, whatever the size
+        LFApplier([locked], n_jobs=2).apply(frame(), progress=False)
+
+
+def test_default_chunking_times_the_first_batch_to_choose(monkeypatch):
+    import weaksup.apply.applier as applier_module
+
+    df = frame(n=5_000)
+    expected = LFApplier(lfs()).apply(df, progress=False)
+    parallel.shutdown_workers()
+    monkeypatch.setattr(applier_module, "idle_cores", lambda: 1.0)  # as on an idle machine
+    monkeypatch.setattr(applier_module, "startup_estimate", lambda: 1e6)  # workers could never pay off
+    slow_start = LFApplier(lfs(), n_jobs=2)
+    assert slow_start.apply(df, progress=False) == expected
+    plan = slow_start.plan_
+    assert plan.reason.startswith("one process: work left") and plan.n_jobs == 1
+    assert plan.chunks_here == plan.n_chunks > 2 and parallel._pool is None
+    monkeypatch.setattr(applier_module, "startup_estimate", lambda: 0.0)  # workers always pay off...
+    monkeypatch.setattr(applier_module, "idle_cores", lambda: 0.2)  # ...but not on a busy machine
+    busy = LFApplier(lfs(), n_jobs=2)
+    assert busy.apply(df, progress=False) == expected
+    assert busy.plan_.reason.startswith("one process: the machine is busy") and parallel._pool is None
+    monkeypatch.setattr(applier_module, "idle_cores", lambda: 1.0)
+    eager = LFApplier(lfs(), n_jobs=2)
+    assert eager.apply(df, progress=False) == expected
+    assert eager.plan_.reason.startswith("workers started") and eager.plan_.workers_started
+    assert eager.plan_.chunks_here + eager.plan_.chunks_in_workers == eager.plan_.n_chunks
+
+
+def test_the_choice_is_in_the_progress_bar_and_the_log(capsys, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="weaksup.apply")
+    applier = LFApplier(lfs(), n_jobs=2, chunk_size=3)
+    applier.apply(frame(), progress=True)
+    assert "2 processes" in capsys.readouterr().err
+    assert any(str(applier.plan_) in r.getMessage() for r in caplog.records)
+    assert str(applier.plan_).startswith("12 rows in ")
+
+
+def test_an_earlier_batch_failing_later_in_a_worker_is_the_error_raised():
+    @labeling_function()
+    def two_faults(x):
+        if x.pos == 2:  # batch 1, in a worker: fails late
+            time.sleep(0.5)
+            raise KeyError("late")
+        if x.pos == 6:  # batch 3, here: fails at once
+            raise KeyError("early")
+        return 1
+
+    df = frame([f"r{i}" for i in range(12)])
+    with pytest.raises(LabelingFunctionError) as local:
+        LFApplier([two_faults]).apply(df, progress=False)
+    with pytest.raises(LabelingFunctionError) as remote:
+        LFApplier([two_faults], n_jobs=2, chunk_size=2).apply(df, progress=False)
+    assert remote.value.row_id == local.value.row_id == "r2" and str(remote.value) == str(local.value)
+
+
+def test_a_worker_that_dies_is_a_typed_error_and_the_next_call_recovers():
+    import os
+
+    here = os.getpid()
+
+    @labeling_function()
+    def crash_in_worker(x, here=here):
+        if os.getpid() != here:
+            os._exit(3)
+        return 0
+
+    with pytest.raises(LabelingFunctionError, match="worker process failed") as info:
+        LFApplier([crash_in_worker], n_jobs=2, chunk_size=3).apply(frame(), progress=False)
+    assert info.value.lf_name == "crash_in_worker"
+    assert LFApplier(lfs(), n_jobs=2, chunk_size=3).apply(frame(), progress=False) == LFApplier(lfs()).apply(
+        frame(), progress=False)
+
+
+def test_worker_processes_import_neither_models_nor_torch():
+    LFApplier(lfs(), n_jobs=2, chunk_size=3).apply(frame(), progress=False)
+    loaded = parallel._pool.executor.submit(lambda: sorted(__import__("sys").modules)).result()
+    assert "weaksup.apply.core" in loaded
+    assert not [m for m in loaded if m.split(".")[0] in ("sklearn", "torch", "scipy") or m.startswith("weaksup.models")]
+
+
+@pytest.mark.parametrize("n, probe, step, procs", [(10_000, 100, 2_000, 2), (400_000, 4_000, 12_375, 2),
+                                                   (2_001, 500, 1_000, 16), (7, 7, 1_000, 2)])
+def test_guided_batches_cover_every_row_once_and_shrink_at_the_end(n, probe, step, procs):
+    from weaksup.apply.applier import guided_bounds
+
+    b = guided_bounds(n, probe, step, procs)
+    sizes = np.diff(b)
+    assert b[0] == 0 and b[-1] == n and (sizes > 0).all() and sizes[0] == min(probe, n)
+    assert (sizes[1:] <= step).all() and (np.diff(sizes[1:-1]) <= 0).all()

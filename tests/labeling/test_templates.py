@@ -162,11 +162,11 @@ def test_numpy_input_with_integer_field():
 
 
 def test_pure_python_fallback_matches_arrow(monkeypatch):
-    from weaksup.labeling import templates
+    from weaksup.labeling import _kernels
 
     lfs = [keyword_lf(["my", "ünïcode"], 1, whole_word=True, name="a"), keyword_lf("song", 0, name="b"),
            regex_lf(r"check.*out", 1, case_sensitive=False, name="c"), length_lf("text", "<", 3, 0, name="d"),
            lookup_lf({"love", "plz"}, label=0, match="token", name="e")]
     with_arrow = apply(lfs)
-    monkeypatch.setattr(templates, "_arrow", lambda: None)
+    monkeypatch.setattr(_kernels, "_arrow", lambda: None)
     np.testing.assert_array_equal(apply(lfs), with_arrow)

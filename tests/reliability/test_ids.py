@@ -186,7 +186,7 @@ def test_gold_matches_integer_matrix_ids_only_when_written_as_integers(tmp_path)
     (tmp_path / "g.csv").write_text("id,y\n12,0\n7,1\n")
     assert read_gold(f"{tmp_path / 'g.csv'}:y", L.index).tolist() == [1, 0]
     (tmp_path / "g.csv").write_text("id,y\n12,0\n007,1\n")  # 007 is not the id 7: the ids stay text
-    with pytest.raises(ws.WeaksupError, match="no gold label for 2 of the label matrix's 2 row ids"):
+    with pytest.raises(ws.WeaksupError, match="none of .* row ids are row ids of the label matrix"):
         read_gold(f"{tmp_path / 'g.csv'}:y", L.index)
 
 

@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,11 @@ from weaksup.errors import ApplyInputError, InvalidLabelError, LabelingFunctionE
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
 from weaksup.labeling.row import make_row_type, rows_restored
-from weaksup.matrix import ABSTAIN, LabelMatrix
+
+if TYPE_CHECKING:
+    from weaksup.matrix import LabelMatrix
+
+from weaksup._votes import ABSTAIN  # numpy only: worker processes never import scipy
 
 _INT_TYPES = frozenset({int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64})
 # Largest label an LF may return. No label model handles 2**31 classes, so a larger vote is a bug (a hash,
@@ -362,10 +366,22 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def apply_lfs_to_batch(
+def vote_batch(
     lfs: Sequence[LabelingFunction], batch: Batch, cardinality: int | None, fault_tolerant: bool
-) -> tuple[LabelMatrix, dict[str, LFErrorRecord]]:
-    """Label one batch with every LF: a LabelMatrix of the batch's rows, and per-LF error records."""
+) -> tuple[np.ndarray, dict[str, LFErrorRecord]]:
+    """Label one batch with every LF: dense votes (rows x LFs, ``-1`` = abstain) and per-LF error records.
+
+    The votes come in the smallest integer dtype that holds them (``int8`` for up to 127 classes),
+    so a worker process sends back little and needs no sparse-matrix code.
+
+    Examples
+    --------
+    >>> from weaksup.labeling.templates import keyword_lf
+    >>> df = pd.DataFrame({"text": ["my song", "hi"]})
+    >>> votes, errors = vote_batch([keyword_lf("my", 1), keyword_lf("hi", 0)], Batch(df, df.index), 2, False)
+    >>> votes.tolist(), votes.dtype.name, errors
+    ([[1, -1], [-1, 0]], 'int8', {})
+    """
     if isinstance(batch.data, pd.DataFrame):
         check_columns(batch.data)
     cache: dict[tuple[int, ...], Any] = {}
@@ -376,7 +392,21 @@ def apply_lfs_to_batch(
             columns.append(votes)
             if record is not None:
                 errors[lf.name] = record
-    L = LabelMatrix.from_columns(columns, lf_names=[lf.name for lf in lfs], index=batch.index, cardinality=cardinality)
+    top = max((int(c.max()) for c in columns if len(c)), default=0)  # every label is checked <= MAX_LABEL
+    out = np.empty((len(batch), len(columns)), dtype=np.int8 if top <= 127 else np.int32)
+    for j, col in enumerate(columns):
+        out[:, j] = col
+    return out, errors
+
+
+def apply_lfs_to_batch(
+    lfs: Sequence[LabelingFunction], batch: Batch, cardinality: int | None, fault_tolerant: bool
+) -> tuple[LabelMatrix, dict[str, LFErrorRecord]]:
+    """Label one batch with every LF: a LabelMatrix of the batch's rows, and per-LF error records."""
+    from weaksup.matrix import LabelMatrix  # not at import: worker processes label batches without scipy
+
+    votes, errors = vote_batch(lfs, batch, cardinality, fault_tolerant)
+    L = LabelMatrix.from_dense(votes, lf_names=[lf.name for lf in lfs], index=batch.index, cardinality=cardinality)
     return L, errors
 
 

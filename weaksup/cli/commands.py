@@ -68,6 +68,14 @@ def _read_options(args: argparse.Namespace) -> dict[str, Any]:
     return {key: value for key in ("sep", "encoding") if (value := getattr(args, key, None)) is not None}
 
 
+def _gold(args: argparse.Namespace, spec: str, index: Any) -> Any:
+    """Gold labels of ``DATA:COLUMN`` for the rows ``index`` (partial gold reads as -1; names via --class-names)."""
+    from weaksup.cli.files import read_gold
+
+    return read_gold(spec, index, id_column=args.id_column, class_names=getattr(args, "class_names", None),
+                     **_read_options(args))
+
+
 def _progress(args: argparse.Namespace) -> bool:
     return sys.stderr.isatty() if getattr(args, "progress", None) is None else bool(args.progress)
 
@@ -206,10 +214,10 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     import pandas as pd
 
     from weaksup.analysis import LFAnalysis
-    from weaksup.cli.files import load_label_matrix, read_gold
+    from weaksup.cli.files import load_label_matrix
 
     L = load_label_matrix(args.matrix)
-    Y = read_gold(args.gold, L.index, id_column=args.id_column, **_read_options(args)) if args.gold else None
+    Y = _gold(args, args.gold, L.index) if args.gold else None
     analysis = LFAnalysis(L)
     table = analysis.summary(Y=Y)
     if args.sort:
@@ -236,7 +244,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
         raise UsageError("fit needs L.npz and -o MODEL_DIR (or --list-models)")
     if (args.dev is None) != (args.dev_labels is None):
         raise UsageError("--dev and --dev-labels go together")
-    from weaksup.cli.files import load_label_matrix, read_gold
+    from weaksup.cli.files import load_label_matrix
 
     _refuse_overwrites([("model (-o)", _model_files(args.output))],
                        [args.matrix, args.dev, _spec_file(args.dev_labels)])
@@ -247,7 +255,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
         L_dev = load_label_matrix(args.dev)
         if L_dev.lf_names != L.lf_names:
             raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
-        y = read_gold(args.dev_labels, L_dev.index, id_column=args.id_column, **_read_options(args))
+        y = _gold(args, args.dev_labels, L_dev.index)
         Y_dev = y[y >= 0]
         if len(Y_dev) == 0:
             raise CLIError(f"{args.dev_labels} has no known labels (all missing or -1)")
@@ -320,7 +328,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from weaksup.cli.files import load_label_matrix, read_data, read_gold
+    from weaksup.cli.files import load_label_matrix, read_data
 
     out = check_output_suffix(args.output, (".html", ".htm"), "a report")
     _refuse_overwrites([("report (-o)", [out])],
@@ -336,7 +344,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         L_dev = load_label_matrix(args.dev)
         if L_dev.lf_names != L.lf_names:
             raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
-        Y_dev = read_gold(args.dev_labels, L_dev.index, id_column=args.id_column, **_read_options(args))
+        Y_dev = _gold(args, args.dev_labels, L_dev.index)
     if args.model:
         model = _load_model(args.model)
         _check_model_matches(model, L, args.model, args.matrix)
@@ -344,7 +352,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         model = _make_model(None, [], L.cardinality)
         model.fit(L)
         notes.append(f"No --model given: {type(model).__name__} was fitted on this label matrix for the report.")
-    Y = read_gold(args.gold, L.index, id_column=args.id_column, **_read_options(args)) if args.gold else None
+    Y = _gold(args, args.gold, L.index) if args.gold else None
     data = None
     if args.data:
         data = read_data(args.data, id_column=args.id_column, like=L.index, **_read_options(args))
@@ -381,6 +389,83 @@ def cmd_datasets(args: argparse.Namespace) -> None:
         print(f"wrote {len(frame)} rows to {path}")
 
 
+def _read_exclude(path: str, args: argparse.Namespace, index: Any) -> Any:
+    """The ids of ``--exclude``: one per line in a .txt file, else a data file's ids; all must be rows of L."""
+    import numpy as np
+    import pandas as pd
+
+    from weaksup.cli.files import read_data
+
+    p = Path(path)
+    if p.suffix.lower() == ".txt":
+        if not p.is_file():
+            raise CLIError(f"no such file: {path}")
+        raw = [line.strip() for line in p.read_text(encoding=args.encoding or "utf-8").splitlines()]
+        ids = pd.Index([v for v in raw if v])
+        if index.dtype.kind in "iu" and ids.dtype == object:  # ids of a matrix applied without an id column
+            try:
+                ids = pd.Index(ids.astype(np.int64))
+            except ValueError:
+                pass
+    else:
+        ids = read_data(path, id_column=args.id_column, like=index, **_read_options(args)).index
+    unknown = ids[~ids.isin(index)]
+    if len(unknown):
+        raise CLIError(f"--exclude {path} holds {len(unknown)} ids that are not rows of {args.matrix}, "
+                       f"e.g. {unknown[:3].tolist()}")
+    return ids
+
+
+def cmd_suggest(args: argparse.Namespace) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from weaksup.cli.files import load_label_matrix, read_data
+    from weaksup.quality import suggest_labels
+
+    out = check_output_suffix(args.output, (".csv", ".jsonl"), "suggestions") if args.output else None
+    _refuse_overwrites([("suggestions (-o)", [out])],
+                       [args.matrix, *_model_files(args.model)[1:], args.data, args.exclude])
+    L = load_label_matrix(args.matrix)
+    texts = text_col = None
+    if args.data:
+        data = read_data(args.data, id_column=args.id_column, like=L.index, **_read_options(args))
+        missing = L.index[~L.index.isin(data.index)]
+        if len(missing):
+            raise CLIError(f"{args.data} lacks {len(missing)} of the label matrix's row ids, e.g. {missing[:3].tolist()}")
+        text_col = args.text_column or "text"
+        if text_col not in data.columns:
+            raise CLIError(f"{args.data} has no column {text_col!r} (its columns: {list(data.columns)}); "
+                           "name the text column with --text-column")
+        texts = data.loc[L.index, text_col].tolist()
+    exclude = _read_exclude(args.exclude, args, L.index) if args.exclude else None
+    if args.model:
+        model = _load_model(args.model)
+        _check_model_matches(model, L, args.model, args.matrix)
+    else:
+        model = _make_model(None, [], L.cardinality)
+        model.fit(L)
+    probs = model.predict_proba(L)
+    sug = suggest_labels(L, probs, args.n, strategy=args.strategy, exclude=exclude, seed=args.seed,
+                         batch=args.batch, texts=texts)
+    table = sug.to_frame().drop(columns="position")
+    table.insert(1, "rank", np.arange(1, len(table) + 1))
+    if texts is not None:
+        table["text"] = [texts[p] for p in sug.positions]
+    fitted = "" if args.model else f" ({type(model).__name__} fitted on L)"
+    if out is None:
+        with pd.option_context("display.max_colwidth", 80, "display.width", 200):
+            print(table.to_string(index=False))
+        print(f"{len(table)} of {L.n_rows} rows suggested{fitted}")
+        return
+    with atomic_path(out) as tmp:
+        if out.suffix.lower() == ".csv":
+            table.to_csv(tmp, index=False)
+        else:
+            table.to_json(tmp, orient="records", lines=True, force_ascii=False)
+    print(f"Wrote {len(table)} rows to label next (of {L.n_rows}){fitted} to {out}")
+
+
 COMMANDS = {
     "apply": cmd_apply,
     "analyze": cmd_analyze,
@@ -389,4 +474,5 @@ COMMANDS = {
     "run": cmd_run,
     "report": cmd_report,
     "datasets": cmd_datasets,
+    "suggest": cmd_suggest,
 }

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ import pandas as pd
 
 from weaksup._deps import has_module, install_hint
 from weaksup._ids import ID as ID_COLUMN
-from weaksup.errors import LabelMatrixError, ParameterError, WeaksupError
+from weaksup._validation import align_labels
+from weaksup.errors import LabelMatrixError, ModelInputError, ParameterError, WeaksupError
 from weaksup.io.tables import read_table
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
@@ -186,50 +187,43 @@ def parse_column_spec(spec: str) -> tuple[str, str]:
     return path, column
 
 
-def read_gold(spec: str, index: pd.Index, id_column: str | None = None, **read_kwargs: Any) -> np.ndarray:
-    """Gold labels from ``DATA:COLUMN``, aligned to ``index`` by row id; missing labels read as ``-1``.
+def read_gold(spec: str, index: pd.Index, id_column: str | None = None, class_names: Sequence[str] | None = None,
+              **read_kwargs: Any) -> np.ndarray:
+    """Gold labels from ``DATA:COLUMN``, aligned to ``index`` by row id; rows without one read as ``-1`` (unknown).
 
-    The file's row ids follow :func:`read_data` (``id_column``, default ``id`` when present).
+    The file's row ids follow :func:`read_data` (``id_column``, default ``id`` when present). Gold may cover only
+    some rows (partial gold: the others are unknown) and may hold extra rows; empty cells and ``-1`` are unknown.
+    Labels are class ids, or class names when ``class_names`` is given (``--class-names``).
 
     Examples
     --------
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "g.csv")
-    >>> pd.DataFrame({"id": ["b", "a"], "y": [1, 0]}).to_csv(p, index=False)
-    >>> read_gold(p + ":y", pd.Index(["a", "b"])).tolist()
-    [0, 1]
+    >>> pd.DataFrame({"id": ["b", "a"], "y": ["SPAM", ""]}).to_csv(p, index=False)
+    >>> read_gold(p + ":y", pd.Index(["a", "b", "c"]), class_names=["HAM", "SPAM"]).tolist()
+    [-1, 1, -1]
     """
     path, column = parse_column_spec(spec)
     frame = read_data(path, id_column=id_column, like=index, **read_kwargs)
     if column not in frame.columns:
         raise CLIError(f"{path} has no column {column!r}; its columns are {list(frame.columns)}")
     gold = frame[column]
+    name = id_column or ID_COLUMN
+    if name not in frame.columns and len(gold) != len(index):
+        raise CLIError(f"{path} has no {name!r} column, so its rows are matched by position (0..n-1), but it has "
+                       f"{len(gold)} rows for the label matrix's {len(index)}; give it an id column (--id-column)")
     if not gold.index.equals(index):
-        missing = index[~index.isin(gold.index)]
-        if len(missing):
-            name = id_column or ID_COLUMN
-            rule = "" if name in frame.columns else f" (it has no {name!r} column, so rows are ids 0..n-1)"
-            raise CLIError(
-                f"{path} has no gold label for {len(missing)} of the label matrix's {len(index)} row ids, "
-                f"e.g. {missing[:3].tolist()}{rule}"
-            )
         if not index.is_unique:
             raise CLIError("the label matrix's row ids are not unique, so gold labels cannot be matched to them")
-        gold = gold.reindex(index)
-    values = gold.to_numpy()
-    if values.dtype == object:
-        numeric = pd.to_numeric(gold, errors="coerce")
-        bad = numeric.isna() & gold.notna()
-        if bad.any():
-            row = gold.index[int(np.argmax(bad.to_numpy()))]
-            raise CLIError(f"{path}:{column} must hold integer class ids; row {row!r} holds {gold[row]!r}")
-        values = numeric.to_numpy()
-    values = np.asarray(values, dtype=np.float64)
-    values = np.where(np.isnan(values), -1, values)
-    if (values != np.round(values)).any() or (values < -1).any():
-        pos = int(np.argmax((values != np.round(values)) | (values < -1)))
-        raise CLIError(f"{path}:{column} must hold class ids 0..k-1 (-1 = unknown); row {index[pos]!r} holds {values[pos]}")
-    return values.astype(np.int64)
+        shared = gold.index.isin(index)
+        if len(index) and not shared.any():
+            raise CLIError(f"none of {path}'s row ids are row ids of the label matrix (e.g. {gold.index[:3].tolist()}"
+                           f" vs {index[:3].tolist()}); check --id-column")
+        gold = gold[shared]
+    try:
+        return align_labels(gold, index, name=f"{path}:{column}", allow_abstain=True, class_names=class_names)
+    except ModelInputError as exc:
+        raise CLIError(str(exc)) from exc
 
 
 # label matrices -------------------------------------------------------------------------------------

@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", type=_column_spec, metavar="DATA:COLUMN",
                    help="gold labels: a data file and its label column (matched by row id; -1 or empty = unknown)")
     p.add_argument("--sort", metavar="COLUMN", help="sort the table by a column, e.g. Coverage")
+    p.add_argument("--class-names", type=_names, metavar="A,B,...",
+                   help="class names, in class-id order, for gold labels written as names, e.g. HAM,SPAM")
 
     p = sub.add_parser("fit", parents=[common, progress, modelling, ids], help="fit a label model on L.npz -> MODEL_DIR",
                        description="Fit a label model on a label matrix and save it (JSON + npz, no pickle).")
@@ -144,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-labels", type=_column_spec, metavar="DATA:COLUMN",
                    help="gold labels of the dev split; sets the class balance from them")
     p.add_argument("--list-models", action="store_true", help="list the available label models and exit")
+    p.add_argument("--class-names", type=_names, metavar="A,B,...",
+                   help="class names, in class-id order, for dev labels written as names, e.g. HAM,SPAM")
 
     p = sub.add_parser("predict", parents=[common], help="probabilistic labels from a fitted model",
                        description="Write probabilistic labels (id, prob_<class>..., label, lf.<name> votes) for "
@@ -181,6 +185,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class-names", type=_names, metavar="A,B,...", help="class names, e.g. HAM,SPAM")
     p.add_argument("--title", default="weaksup report", help="page title")
     p.add_argument("--top", type=_positive_int, default=20, help="how many contested rows to list (default 20)")
+
+    p = sub.add_parser("suggest", parents=[common, ids], help="rows to hand-label next, with the reason",
+                       description="Rank the rows of L.npz by how much a hand label would teach (active learning) "
+                                   "and write the best N with the reason for each. Rows with equal scores (e.g. "
+                                   "every row no LF votes on) are spread by their text when --data is given.")
+    p.add_argument("matrix", metavar="L.npz", help="label matrix written by 'weaksup apply'")
+    p.add_argument("-n", type=_positive_int, default=20, metavar="N", help="how many rows to suggest (default 20)")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="file to write: .csv or .jsonl (id, rank, score, reason, and text with --data); "
+                        "default: print a table")
+    p.add_argument("--model", metavar="MODEL_DIR",
+                   help="fitted label model (default: fit the default label model on L)")
+    p.add_argument("--data", metavar="DATA",
+                   help="the data file L was applied to: adds each row's text and skips near-duplicate texts")
+    p.add_argument("--text-column", metavar="COLUMN", help="column of DATA holding the text (default: text)")
+    p.add_argument("--strategy", choices=["entropy", "margin", "lf_disagreement", "committee", "random"],
+                   default="entropy", help="what makes a row worth labeling (default entropy)")
+    p.add_argument("--batch", choices=["diverse", "top", "stochastic"], default="diverse",
+                   help="diverse: best first, skipping near-duplicates of labeled or picked rows (default); "
+                        "top: the N best; stochastic: drawn in proportion to score**4")
+    p.add_argument("--exclude", metavar="FILE",
+                   help="rows already labeled, never suggested: a .txt file with one id per line, or a "
+                        ".csv/.jsonl/.parquet file whose ids (--id-column) are taken")
+    p.add_argument("--seed", type=int, default=0, help="random seed for ties and draws (default 0)")
 
     p = sub.add_parser("datasets", parents=[common], help="write a bundled data set to files",
                        description="Write the bundled YouTube spam comments (train/valid/test) as data files with "

@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from weaksup._votes import ABSTAIN
 from weaksup.labeling.lf import LabelingFunction, labeling_function
-from weaksup.matrix import ABSTAIN
 
 SPAM, HAM = 1, 0
 

@@ -7,6 +7,8 @@ The rule for every file (see :mod:`weaksup._ids` for how ids are read):
   too, so an LF can read it. An empty or duplicate id is a :class:`~weaksup.errors.DataFileError` naming its row.
 * CSV: only an empty cell is missing; text such as ``NA`` or ``null`` stays text. Pass pandas' own options
   (``sep=``, ``encoding=``, ``na_values=`` ...) to change that.
+* A missing cell of a text column is ``None`` (not a float NaN), so an LF reading it fails on ``None`` and the
+  applier's error names the empty field.
 * Parquet: a file or a folder of part files (hidden and ``_`` files are not parts), read with pyarrow.
 """
 
@@ -154,7 +156,7 @@ def read_chunks(
         else:
             frame.index = pd.RangeIndex(offset, offset + len(frame))
         offset += len(frame)
-        yield frame
+        yield _missing_text_as_none(frame)
 
 
 def read_table(
@@ -180,6 +182,14 @@ def read_table(
     """
     parts = list(read_chunks(path, None, columns, id_column, like, **read_kwargs))
     return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+def _missing_text_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        values = frame[column]
+        if (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)) and values.isna().any():
+            frame[column] = values.astype(object).where(values.notna(), None)
+    return frame
 
 
 def _id_name(path: Path, id_column: str | None, names: Sequence[Any]) -> str | None:

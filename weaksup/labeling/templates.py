@@ -11,7 +11,6 @@ to Python's :mod:`re`.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -19,15 +18,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import MissingFieldError, ParameterError, ParameterTypeError
+from weaksup._votes import ABSTAIN
+from weaksup.errors import ParameterError, ParameterTypeError
+from weaksup.labeling._kernels import (
+    _OP_NAMES,
+    _OPS,
+    _contains_votes,
+    _count_votes,
+    _lookup_tokens,
+    _lookup_values,
+    _lower_text,
+    _model_votes,
+    _raw_text,
+    _threshold_votes,
+    _tokens,
+)
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import Preprocessor
-from weaksup.matrix import ABSTAIN
-
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
-}
-_OP_NAMES = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
 
 
 # shared views of a field ------------------------------------------------------------------------
@@ -82,196 +89,6 @@ def _pre_chain(field: str | int, case_sensitive: bool, tokens: bool = False) -> 
     return chain
 
 
-def _column(batch: Any, field: str | int) -> pd.Series:
-    if isinstance(batch, pd.DataFrame):
-        try:
-            return batch[field]
-        except KeyError:
-            raise MissingFieldError(f"no field {field!r} in the data; columns are {[str(c) for c in batch.columns][:20]}") from None
-    if isinstance(batch, np.ndarray) and isinstance(field, int):
-        return pd.Series(batch[:, field])
-    raise MissingFieldError(f"field {field!r}: templates read DataFrame columns (or integer columns of a 2-D array)")
-
-
-def _arrow() -> Any:
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:
-        return None
-    return pa, pc
-
-
-def _raw_text(batch: Any, field: str | int) -> Any:
-    """The field as one Arrow string array (pandas' own storage, usually zero-copy), or a str Series."""
-    col = _column(batch, field)
-    if col.dtype != "str":
-        col = col.astype("str")  # NaN/None stay missing and never match
-    mods = _arrow()
-    if mods is None:
-        return col
-    pa = mods[0]
-    # the ExtensionArray, not the Series: Series.__getattr__("__arrow_array__") would hash the whole index
-    arr = pa.array(col.array, from_pandas=True)
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-
-
-def _lower_text(text: Any) -> Any:
-    if isinstance(text, pd.Series):
-        return text.str.lower()
-    pc = _arrow()[1]
-    # ASCII lowering is ~10x faster than Unicode lowering and identical on ASCII text
-    return pc.ascii_lower(text) if pc.all(pc.string_is_ascii(text)).as_py() is not False else pc.utf8_lower(text)
-
-
-def _tokens(text: Any) -> tuple[Any, np.ndarray, int]:
-    """Word tokens of every row, flattened, with the position of the row each came from."""
-    if isinstance(text, pd.Series):  # pure-Python fallback
-        lists = [re.findall(r"\w+", t) if isinstance(t, str) else [] for t in text]
-        parents = np.repeat(np.arange(len(lists)), [len(t) for t in lists])
-        return pd.Index([w for t in lists for w in t], dtype=object), parents, len(text)
-    pa, pc = _arrow()
-    lists = pc.split_pattern_regex(text, r"\W+")
-    flat = lists.flatten()
-    parents = np.asarray(lists.value_parent_indices())
-    keep = np.asarray(pc.not_equal(flat, "").fill_null(False))
-    return flat.filter(pa.array(keep)), parents[keep], len(text)
-
-
-_RE2_FLAGS = {re.IGNORECASE: "", re.DOTALL: "s", re.MULTILINE: "m"}
-
-
-def _match(text: Any, pattern: str, regex: bool, flags: int, whole_word: bool = False) -> np.ndarray:
-    """Boolean mask: does ``pattern`` (literal or regex, ``re.search`` semantics) occur in each row?"""
-    if whole_word:  # RE2's \b is ASCII-only; spell out Unicode word boundaries for it
-        word = pattern
-        pattern = rf"\b(?:{word})\b" if isinstance(text, pd.Series) else rf"(?:^|[^\pL\pN_])(?:{word})(?:[^\pL\pN_]|$)"
-    if not isinstance(text, pd.Series):
-        pc = _arrow()[1]
-        ignore_case = bool(flags & re.IGNORECASE)
-        if not regex:  # RE2 finds literals faster than Arrow's substring kernel
-            pattern, regex = re.escape(pattern), True
-        if not flags & ~sum(_RE2_FLAGS) & ~re.UNICODE:
-            inline = "".join(v for k, v in _RE2_FLAGS.items() if flags & k)
-            try:  # RE2 (linear time, C); lookarounds and backreferences need Python's re
-                out = pc.match_substring_regex(text, f"(?{inline}){pattern}" if inline else pattern,
-                                               ignore_case=ignore_case)
-                return np.asarray(out.fill_null(False))
-            except _arrow()[0].ArrowInvalid:
-                pass
-        text = pd.Series(text.to_pylist(), dtype=object)
-        if whole_word:
-            pattern = rf"\b(?:{word})\b"
-    if not regex:
-        return np.asarray(text.str.contains(pattern, regex=False).fillna(False), dtype=bool)
-    return np.asarray(text.str.contains(pattern, regex=True, flags=flags).fillna(False), dtype=bool)
-
-
-def _contains_votes(text: Any, *, pattern: str, regex: bool, flags: int, label: int,
-                    whole_word: bool = False) -> np.ndarray:
-    return np.where(_match(text, pattern, regex, flags, whole_word), label, ABSTAIN).astype(np.int64)
-
-
-def _at_least_words(text: Any, k: int) -> np.ndarray:
-    """Rows with at least ``k`` whitespace-separated words (an anchored regex: no token lists built)."""
-    if k <= 0:
-        return np.ones(len(text), dtype=bool) & _present(text)
-    return _match(text, rf"^\s*(?:\S+\s+){{{k - 1}}}\S", True, 0)
-
-
-def _present(text: Any) -> np.ndarray:
-    if isinstance(text, pd.Series):
-        return text.notna().to_numpy()
-    return np.asarray(text.is_valid())
-
-
-def _count_votes(text: Any, *, unit: str, op: str, value: float, label: int) -> np.ndarray:
-    if unit == "chars":
-        lengths = (text.str.len() if isinstance(text, pd.Series) else _arrow()[1].utf8_length(text))
-        lengths = pd.Series(lengths.to_pandas() if not isinstance(lengths, pd.Series) else lengths)
-        counts = lengths.astype("float64").fillna(-1).to_numpy()
-        hit = (counts >= 0) & _OPS[op](counts, value)
-    else:  # word counts are integers: express every comparison through "at least k words"
-        lo, hi = int(np.ceil(value)), int(np.floor(value)) + 1
-        is_int = float(value) == int(value)
-        present = _present(text)
-        if op == ">=":
-            hit = _at_least_words(text, lo)
-        elif op == ">":
-            hit = _at_least_words(text, hi)
-        elif op == "<":
-            hit = present & ~_at_least_words(text, lo)
-        elif op == "<=":
-            hit = present & ~_at_least_words(text, hi)
-        elif op == "==":
-            hit = _at_least_words(text, lo) & ~_at_least_words(text, lo + 1) if is_int else np.zeros(len(text), bool)
-        else:
-            eq = _at_least_words(text, lo) & ~_at_least_words(text, lo + 1) if is_int else np.zeros(len(text), bool)
-            hit = present & ~eq
-    return np.where(hit, label, ABSTAIN).astype(np.int64)
-
-
-def _lookup_values(batch: Any, *, field: str | int, keys: pd.Index, labels: np.ndarray, lower: bool) -> np.ndarray:
-    col = _column(batch, field)
-    if lower:
-        col = col.astype("str").str.lower()
-    codes = keys.get_indexer(col)
-    return np.where(codes >= 0, labels[codes], ABSTAIN).astype(np.int64)
-
-
-def _lookup_tokens(tokens: tuple[Any, np.ndarray, int], *, keys: pd.Index, labels: np.ndarray,
-                   classes: np.ndarray) -> np.ndarray:
-    flat, parents, n = tokens
-    if isinstance(flat, pd.Index):
-        codes = keys.get_indexer(flat)
-    else:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        codes = np.asarray(pc.index_in(flat, value_set=pa.array(keys.to_numpy(), type=flat.type)).fill_null(-1))
-    found = codes >= 0
-    token_labels, rows = labels[codes[found]], parents[found]
-    votes = np.full(n, ABSTAIN, dtype=np.int64)
-    n_classes_hit = np.zeros(n, dtype=np.int64)
-    for c in classes:  # a row whose tokens name different classes abstains
-        hit = np.bincount(rows[token_labels == c], minlength=n) > 0
-        votes[hit] = c
-        n_classes_hit += hit
-    votes[n_classes_hit > 1] = ABSTAIN
-    return votes
-
-
-def _threshold_votes(batch: Any, *, field: str | int, op: str, value: Any, label: int) -> np.ndarray:
-    col = _column(batch, field)
-    values = col.to_numpy()
-    if values.dtype == object or col.dtype == "str":
-        hit = np.asarray(_OPS[op](col, value).fillna(False), dtype=bool)
-    else:
-        with np.errstate(invalid="ignore"):
-            hit = np.asarray(_OPS[op](values, value), dtype=bool)
-    return np.where(hit, label, ABSTAIN).astype(np.int64)
-
-
-def _model_votes(batch: Any, *, model: Any, label_map: dict[Any, int], field: str | int | None,
-                 featurizer: Callable[[Any], Any] | None, threshold: float) -> np.ndarray:
-    X = featurizer(batch) if featurizer is not None else (_column(batch, field) if field is not None else batch)
-    proba = model.predict_proba(X) if hasattr(model, "predict_proba") else model(X)
-    proba = np.asarray(proba, dtype=np.float64)
-    if proba.ndim == 1:  # a callable scoring P(class 1)
-        proba = np.column_stack([1.0 - proba, proba])
-    n = len(batch)
-    if proba.ndim != 2 or proba.shape[0] != n:
-        raise ParameterError(f"the model returned probabilities of shape {proba.shape} for {n} rows; expected ({n}, k)")
-    classes = np.asarray(getattr(model, "classes_", np.arange(proba.shape[1])))
-    if len(classes) != proba.shape[1]:
-        raise ParameterError(f"model has {len(classes)} classes_ but returned {proba.shape[1]} probability columns")
-    lookup = np.array([label_map.get(c.item() if hasattr(c, "item") else c, ABSTAIN) for c in classes], dtype=np.int64)
-    best = proba.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
-    confident = proba[np.arange(n), best] >= threshold if n else np.zeros(0, dtype=bool)
-    return np.where(confident, lookup[best], ABSTAIN).astype(np.int64)
-
-
-# templates --------------------------------------------------------------------------------------
 def _slug(text: str, limit: int = 40) -> str:
     return re.sub(r"\W+", "_", text).strip("_")[:limit] or "x"
 

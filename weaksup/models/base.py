@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import warnings
-import zipfile
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -12,8 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
-from weaksup._files import atomic_path, file_sha256
 from weaksup._names import column_order, is_default, mismatch_context, select_columns
+from weaksup._persist import load_checked_npz, save_json_and_npz, to_json
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.models._params import NONE, Interval, check_learned_state, validate_params
@@ -346,12 +345,12 @@ class BaseLabelModel(BaseEstimator):
             if isinstance(value, np.ndarray):
                 arrays[key] = value
             else:
-                attrs[key] = _to_json(value)
+                attrs[key] = to_json(value)
         meta = {
             "format": "weaksup.LabelModel",
             "version": 1,
             "class": type(self).__name__,
-            "params": {k: _to_json(v) for k, v in self.get_params().items()},
+            "params": {k: to_json(v) for k, v in self.get_params().items()},
             "attributes": attrs,
         }
         save_json_and_npz(directory, meta, "arrays.npz", arrays)
@@ -381,77 +380,6 @@ class BaseLabelModel(BaseEstimator):
             setattr(model, klass._renamed_state.get(key, key), value)
         model._check_learned_state(source=directory)
         return model
-
-
-def save_json_and_npz(directory: Path, meta: dict[str, Any], npz_name: str, arrays: dict[str, np.ndarray]) -> None:
-    """Save ``meta`` as ``directory/model.json`` and ``arrays`` as ``directory/npz_name``, as one consistent pair.
-
-    The arrays are written first to a temporary file, then ``model.json`` (recording the arrays'
-    SHA-256 under ``"<npz_name>_sha256"``) to another; only then are they renamed, arrays first.
-    A failure before the renames leaves the previous pair untouched; one between them leaves a
-    pair whose checksum does not match, which :func:`load_checked_npz` refuses.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> d = Path(tempfile.mkdtemp())
-    >>> save_json_and_npz(d, {"format": "demo"}, "arrays.npz", {"w": np.arange(3)})
-    >>> load_checked_npz(d, json.loads((d / "model.json").read_text()), "arrays.npz")["w"].tolist()
-    [0, 1, 2]
-    """
-    with atomic_path(directory / "model.json") as json_tmp:
-        with atomic_path(directory / npz_name) as npz_tmp:
-            with npz_tmp.open("wb") as fh:
-                np.savez(fh, **arrays)
-            meta = {**meta, f"{npz_name}_sha256": file_sha256(npz_tmp)}
-            json_tmp.write_text(json.dumps(meta, indent=2))
-
-
-def load_checked_npz(directory: Path, meta: dict[str, Any], npz_name: str) -> dict[str, np.ndarray]:
-    """The arrays of ``directory/npz_name``, after checking them against the checksum in ``meta``.
-
-    Files saved before checksums were recorded (no ``"<npz_name>_sha256"`` key) load unchecked.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> d = Path(tempfile.mkdtemp())
-    >>> save_json_and_npz(d, {}, "w.npz", {"w": np.ones(2)})
-    >>> load_checked_npz(d, {"w.npz_sha256": "0" * 64}, "w.npz")
-    Traceback (most recent call last):
-    ...
-    weaksup.errors.ModelInputError: .../w.npz is not the file saved with .../model.json (checksum mismatch: ...
-    """
-    path = directory / npz_name
-    expected = meta.get(f"{npz_name}_sha256")
-    try:
-        if expected is not None and file_sha256(path) != expected:
-            raise ModelInputError(
-                f"{path} is not the file saved with {directory / 'model.json'} (checksum mismatch: a torn save "
-                "or a modified file); save the model again"
-            )
-        with np.load(path, allow_pickle=False) as z:
-            return {key: z[key] for key in z.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        if isinstance(exc, ModelInputError):
-            raise
-        raise ModelInputError(f"cannot read {path}: {type(exc).__name__}: {exc}") from exc
-
-
-def _to_json(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [_to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _to_json(v) for k, v in value.items()}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise ModelInputError(f"cannot save {type(value).__name__} without pickle: {value!r}")
 
 
 def label_model_classes() -> dict[str, type[BaseLabelModel]]:
