@@ -34,3 +34,17 @@ def test_export_validates_alignment_and_format(tmp_path):
         export_labels(tmp_path / "a.csv", [[0.2, 0.2]], index=["x"])
     with pytest.raises(FileNotFoundError):
         load_labels(tmp_path / "missing.csv")
+
+
+def test_written_files_get_a_plain_writes_mode(tmp_path):
+    import os
+
+    import weaksup as ws
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    new = ws.export_labels(tmp_path / "y.csv", [[0.1, 0.9]], index=["a"])
+    assert os.stat(new).st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
+    os.chmod(new, 0o640)
+    ws.export_labels(new, [[0.2, 0.8]], index=["a"])  # rewriting keeps the file's own mode
+    assert os.stat(new).st_mode & 0o777 == 0o640

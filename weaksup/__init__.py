@@ -97,6 +97,10 @@ _EXPORTS.update(dict.fromkeys(["find_weak_label_issues", "lf_error_contributions
 _EXPORTS.update(dict.fromkeys(["SpacyPreprocessor", "nlp_labeling_function"], "weaksup.labeling.nlp"))
 _EXPORTS.update(dict.fromkeys(["MissingFileError", "ParameterError", "ParameterTypeError", "MissingFieldError"],
                               "weaksup.errors"))
+_EXPORTS.update(dict.fromkeys(["export_label_studio", "read_label_studio", "label_config", "LabelStudioFileError"],
+                              "weaksup.annotate"))
+_EXPORTS.update({"annotate": "weaksup.annotate"})
+_EXPORTS.update(dict.fromkeys(["ApplyPlan", "shutdown_workers"], "weaksup.apply.parallel"))
 _EXPORTS.update(dict.fromkeys(["read_table", "read_chunks", "LabelWriter"], "weaksup.io"))
 _EXPORTS.update(dict.fromkeys(["fit_chunked", "export_chunked", "fit_dask", "predict_proba_dask"], "weaksup.pipeline"))
 

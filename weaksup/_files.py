@@ -58,6 +58,12 @@ def check_not_input(output: str | os.PathLike, *inputs: str | os.PathLike | None
             )
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it; set straight back
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` only if the block succeeds.
@@ -86,6 +92,13 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
     try:
         yield tmp
         _fsync(tmp)
+        # mkstemp makes 0600 files; give the result the mode a plain write would (the old file's, else umask's)
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        if tmp.exists():
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         try:

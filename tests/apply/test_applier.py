@@ -64,7 +64,7 @@ def test_records_and_numpy_inputs():
 
     X = np.array([[1, 10], [-1, 0]])
     assert LFApplier([pos, big]).apply(X, progress=False).to_dense().tolist() == [[1, 1], [0, -1]]
-    with pytest.raises(TypeError, match="DataFrame, a list of dicts or a numpy array"):
+    with pytest.raises(TypeError, match="DataFrame, a list of dicts, a numpy array, an Arrow table"):
         LFApplier([pos]).apply("text", progress=False)
 
 
@@ -247,3 +247,35 @@ def test_one_process_plan_is_reported():
     assert (plan.n_rows, plan.n_chunks, plan.chunk_size, plan.n_jobs) == (25_000, 2, 20_000, 1)
     assert plan.chunks_here == 2 and plan.chunks_in_workers == 0 and plan.reason == "n_jobs=1"
     assert L.to_dense()[:2].tolist() == [[1, 1], [-1, -1]]
+
+
+def test_arrow_tables_and_polars_frames_apply_with_their_id_column():
+    import pyarrow as pa
+
+    from weaksup import LFApplier, keyword_lf
+
+    lfs = [keyword_lf("spam", 1, name="spam"), keyword_lf("ham", 0, name="ham")]
+    frame = pd.DataFrame({"id": ["007", "7", "x"], "text": ["spam here", "ham", None]})
+    expected = LFApplier(lfs).apply(frame.set_index("id", drop=False), progress=False)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    got = LFApplier(lfs).apply(table, progress=False)
+    assert got.index.tolist() == ["007", "7", "x"] and got == expected
+    no_ids = LFApplier(lfs).apply(table.drop(["id"]), progress=False)
+    assert no_ids.index.tolist() == [0, 1, 2]
+    pl = pytest.importorskip("polars")
+    assert LFApplier(lfs).apply(pl.from_arrow(table), progress=False) == expected
+
+
+def test_an_lf_failing_on_an_empty_cell_is_told_which_field_is_empty(tmp_path):
+    import weaksup as ws
+
+    @ws.labeling_function()
+    def lower_has_a(x):
+        return 1 if "a" in x.text.lower() else -1
+
+    path = tmp_path / "d.csv"
+    path.write_text("id,text,n\nr1,abc,1\nr2,,2\n")
+    frame = ws.read_table(path)
+    assert frame.loc["r2", "text"] is None  # an empty text cell reads as None, not a float NaN
+    with pytest.raises(ws.LabelingFunctionError, match=r"row 'r2': AttributeError: 'NoneType'.*field 'text' is empty"):
+        LFApplier([lower_has_a]).apply(frame, progress=False)

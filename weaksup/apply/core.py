@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import ApplyInputError, InvalidLabelError, LabelingFunctionError
+from weaksup.errors import ApplyInputError, InvalidLabelError, LabelingFunctionError, ParameterTypeError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
 from weaksup.labeling.row import make_row_type, rows_restored
@@ -76,8 +76,46 @@ class Batch:
         return self._rows
 
 
+def _table_frame(data: Any) -> pd.DataFrame | None:
+    """A pandas view of an Arrow table, a polars DataFrame or a Hugging Face ``datasets.Dataset``, else None.
+
+    Their row ids follow the file rule (:mod:`weaksup.io.tables`): an ``id`` column names the rows (and stays a
+    column), else positions. Arrow strings stay Arrow-backed (pandas' ``str`` storage), so text is not copied
+    into Python objects. The libraries are recognised by type, never imported here.
+    """
+    module = type(data).__module__.split(".")[0]
+    if module == "pyarrow" and hasattr(data, "to_pandas") and hasattr(data, "schema"):  # Table / RecordBatch
+        frame = data.to_pandas()
+    elif module == "polars" and hasattr(data, "to_arrow"):
+        frame = data.to_arrow().to_pandas()
+    elif module == "datasets" and hasattr(data, "data") and hasattr(data.data, "table"):
+        frame = data.data.table.to_pandas()  # the Dataset's own Arrow table (no formatting pass)
+    else:
+        return None
+    if "id" in frame.columns:
+        from weaksup._ids import RowIds
+
+        frame.index = RowIds(type(data).__name__, "id").take(frame["id"])
+    return frame
+
+
 def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
-    """Normalise supported inputs (DataFrame, list of dicts, numpy array) to a batchable object and row ids."""
+    """Normalise supported inputs to a batchable object and row ids.
+
+    Inputs: a pandas DataFrame (ids = its index), a list of dicts, a numpy array, an Arrow table, a polars
+    DataFrame or a Hugging Face ``datasets.Dataset`` (ids = an ``id`` column, else positions).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> frame, ids = as_frame_or_array(pa.table({"id": ["a7", "b3"], "text": ["x", "y"]}))
+    >>> ids.tolist(), frame["text"].tolist()
+    (['a7', 'b3'], ['x', 'y'])
+    """
+    table = _table_frame(data)
+    if table is not None:
+        check_columns(table)
+        return table, table.index
     if isinstance(data, pd.DataFrame):
         check_columns(data)
         return data, data.index
@@ -89,8 +127,9 @@ def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
         frame = pd.DataFrame.from_records(list(data)) if data else pd.DataFrame()
         check_columns(frame)
         return frame, frame.index
-    raise TypeError(
-        f"LFs apply to a pandas DataFrame, a list of dicts or a numpy array, not {type(data).__name__}"
+    raise ParameterTypeError(
+        f"LFs apply to a pandas DataFrame, a list of dicts, a numpy array, an Arrow table, a polars DataFrame or a "
+        f"datasets.Dataset, not {type(data).__name__}"
     )
 
 
@@ -323,12 +362,29 @@ def apply_lf_to_batch(
             except _LF_FAILURES as exc:  # len(out) is the position of the row that raised
                 pos = len(out)
                 if not fault_tolerant:
-                    raise LabelingFunctionError(lf.name, batch.index[pos], f"{type(exc).__name__}: {exc}", exc) from exc
+                    raise LabelingFunctionError(lf.name, batch.index[pos],
+                                                f"{type(exc).__name__}: {exc}{_empty_fields_hint(rows[pos], exc)}",
+                                                exc) from exc
                 if record is None:
                     record = LFErrorRecord(0, batch.index[pos], f"{type(exc).__name__}: {exc}")
                 record.count += 1
                 append(ABSTAIN)
     return validate_votes(out, lf, batch.index, cardinality), record
+
+
+def _empty_fields_hint(row: Any, exc: BaseException) -> str:
+    """`` (field 'text' is empty in this row)`` when the row has missing fields and the failure looks like it."""
+    if not isinstance(exc, (AttributeError, TypeError)) or "None" not in str(exc) and "float" not in str(exc):
+        return ""
+    try:
+        items = row.to_dict().items() if hasattr(row, "to_dict") else dict(row).items()
+    except (TypeError, ValueError, AttributeError):
+        return ""
+    empty = [k for k, v in items if v is None or (isinstance(v, float) and v != v)]
+    if not empty:
+        return ""
+    names = ", ".join(repr(k) for k in empty[:5])
+    return f" (field{'s' if len(empty) > 1 else ''} {names} {'are' if len(empty) > 1 else 'is'} empty in this row)"
 
 
 # An LF calling sys.exit() would end the interpreter (or kill a worker) with no word of which LF
@@ -423,7 +479,7 @@ def check_lfs(lfs: Sequence[LabelingFunction]) -> list[LabelingFunction]:
         raise ValueError("no labeling functions given")
     for lf in lfs:
         if not isinstance(lf, LabelingFunction):
-            raise TypeError(f"expected LabelingFunction objects (use @labeling_function()), got {lf!r}")
+            raise ParameterTypeError(f"expected LabelingFunction objects (use @labeling_function()), got {lf!r}")
     names = pd.Index([lf.name for lf in lfs])
     if names.has_duplicates:
         raise ValueError(f"duplicate labeling function names: {names[names.duplicated()].unique().tolist()}")
