@@ -1,22 +1,12 @@
 """The tutorials run end to end as scripts on the bundled data and reach their stated targets."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIALS = ROOT / "tutorials"
-
-
-def run_tutorial(name: str) -> str:
-    out = subprocess.run([sys.executable, str(TUTORIALS / name)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=600, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    assert out.returncode == 0, out.stderr[-3000:]
-    return out.stdout
 
 
 def test_tutorials_are_percent_format_notebooks():
@@ -26,7 +16,7 @@ def test_tutorials_are_percent_format_notebooks():
         assert text.count("# %% [markdown]") >= 3 and text.count("\n# %%\n") >= 3, path.name
 
 
-def test_spam_tutorial_beats_snorkel_numbers():
+def test_spam_tutorial_beats_snorkel_numbers(run_tutorial):
     stdout = run_tutorial("01_spam.py")
     lm = float(re.search(r"^label model test accuracy: ([\d.]+)$", stdout, re.M).group(1))
     end = float(re.search(r"^end model test accuracy: ([\d.]+)$", stdout, re.M).group(1))
@@ -47,7 +37,7 @@ def test_spam_tutorial_beats_snorkel_numbers():
 
 
 @pytest.mark.skipif(not (ROOT / "benchmarks" / "data" / "wrench" / "trec").is_dir(), reason="WRENCH data not bundled")
-def test_wrench_tutorial_compares_label_and_end_models():
+def test_wrench_tutorial_compares_label_and_end_models(run_tutorial):
     stdout = run_tutorial("02_wrench.py")
     pattern = r"^(\w+): label model ([\d.]+), end model ([\d.]+), gold end model ([\d.]+) \((accuracy|f1)\)$"
     found = {m[0]: tuple(map(float, m[1:4])) for m in re.findall(pattern, stdout, re.M)}

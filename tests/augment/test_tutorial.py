@@ -1,19 +1,13 @@
 """Tutorial 4 (spam augmentation) runs end to end, matches Snorkel's augmentation and reports its numbers."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_augmentation_tutorial():
-    out = subprocess.run([sys.executable, str(ROOT / "tutorials" / "04_spam_augmentation.py")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    assert out.returncode == 0, out.stderr[-3000:]
-    stdout = out.stdout
+def test_augmentation_tutorial(run_tutorial):
+    stdout = run_tutorial("04_spam_augmentation.py")
 
     def number(label):
         return float(re.search(rf"^end model test accuracy \({re.escape(label)}\): ([\d.]+)$", stdout, re.M).group(1))

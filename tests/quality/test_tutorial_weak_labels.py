@@ -1,19 +1,13 @@
 """tutorials/08_weak_label_errors.py runs on the bundled data and its loop finds and fixes real weak-label errors."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_weak_label_tutorial_flags_checks_and_fixes():
-    out = subprocess.run([sys.executable, str(ROOT / "tutorials" / "08_weak_label_errors.py")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    assert out.returncode == 0, out.stderr[-3000:]
-    text = out.stdout
+def test_weak_label_tutorial_flags_checks_and_fixes(run_tutorial):
+    text = run_tutorial("08_weak_label_errors.py")
     covered, wrong = map(int, re.search(r"^(\d+) of \d+ train rows have an LF vote; (\d+) of", text, re.M).groups())
     rounds = [tuple(map(int, m)) for m in re.findall(r"^round \d: (\d+) flagged; of the top (\d+) hand-checked, "
                                                       r"(\d+) weak labels were wrong$", text, re.M)]

@@ -1,20 +1,14 @@
 """Tutorial 5 (spam slicing) runs end to end, its slice scores equal Snorkel's, and it reports its numbers."""
 
 import importlib.util
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_slicing_tutorial():
-    out = subprocess.run([sys.executable, str(ROOT / "tutorials" / "05_spam_slicing.py")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    assert out.returncode == 0, out.stderr[-3000:]
-    stdout = out.stdout
+def test_slicing_tutorial(run_tutorial):
+    stdout = run_tutorial("05_spam_slicing.py")
     if importlib.util.find_spec("snorkel") is not None:
         assert "slice scores equal Snorkel's: True" in stdout
     base, chosen = map(float, re.search(r"^overall test accuracy: ([\d.]+) -> ([\d.]+)$", stdout, re.M).groups())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
 from weaksup.errors import WeaksupError
+from weaksup.labeling.function import UserFunction, decorator
 from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
 from weaksup.labeling.row import make_row_type
 
@@ -37,7 +37,7 @@ class TransformationFunctionError(WeaksupError):
         super().__init__(f"transformation function {tf_name!r} failed on row {row_id!r}: {message}")
 
 
-class TransformationFunction:
+class TransformationFunction(UserFunction):
     """A label-preserving change to a data point, used to augment a training set.
 
     Parameters
@@ -66,34 +66,7 @@ class TransformationFunction:
     'HI'
     """
 
-    def __init__(
-        self,
-        name: str,
-        f: Callable[..., Any],
-        resources: dict[str, Any] | None = None,
-        pre: Sequence[Preprocessor] | None = None,
-        vectorized: bool = False,
-    ) -> None:
-        if not isinstance(name, str) or not name:
-            raise AugmentationError(f"a transformation function needs a non-empty string name, got {name!r}")
-        if not callable(f):
-            raise TypeError(f"transformation function {name!r}: f must be callable, got {type(f).__name__}")
-        self.name = name
-        self.f = f
-        self.resources = dict(resources or {})
-        self.pre = list(pre or [])
-        self.vectorized = bool(vectorized)
-        for p in self.pre:
-            if not isinstance(p, Preprocessor):
-                raise TypeError(f"transformation function {name!r}: pre must hold Preprocessor objects, got {p!r}")
-            if p.vectorized != self.vectorized:
-                kind = "vectorized" if self.vectorized else "row-wise"
-                raise TypeError(f"transformation function {name!r} is {kind} but preprocessor {p.name!r} is not")
-
-    @functools.cached_property
-    def bound(self) -> Callable[[Any], Any]:
-        """``f`` with its resources bound."""
-        return functools.partial(self.f, **self.resources) if self.resources else self.f
+    kind = "transformation function"
 
     def transform(self, x: Any) -> Any:
         """Transform one row (a copy: ``x`` is never changed) or, when vectorized, one batch.
@@ -114,11 +87,6 @@ class TransformationFunction:
         if not self.vectorized and isinstance(x, (dict, pd.Series)):
             x = make_row_type(tuple(str(k) for k in x.keys()))(tuple(x.values() if isinstance(x, dict) else x.tolist()))
         return self.transform(x)
-
-    def __repr__(self) -> str:
-        kind = ", vectorized=True" if self.vectorized else ""
-        pre = f", pre={[p.name for p in self.pre]}" if self.pre else ""
-        return f"TransformationFunction({self.name!r}{kind}{pre})"
 
 
 def transformation_function(
@@ -145,13 +113,7 @@ def transformation_function(
     >>> drop_links(pd.DataFrame({"text": ["see http://x", "no"]})).text.tolist()
     ['see ']
     """
-    if callable(name):
-        raise AugmentationError("use @transformation_function() with parentheses")
-
-    def wrap(f: Callable[..., Any]) -> TransformationFunction:
-        return TransformationFunction(name or f.__name__, f, resources=resources, pre=pre, vectorized=vectorized)
-
-    return wrap
+    return decorator(TransformationFunction, name, resources, pre, vectorized, "transformation_function")
 
 
 def check_tfs(tfs: Sequence[Any]) -> list[Any]:

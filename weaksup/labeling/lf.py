@@ -14,12 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import ParameterError, ParameterTypeError
+from weaksup.labeling.function import UserFunction, decorator
 from weaksup.labeling.preprocessor import Preprocessor
 from weaksup.labeling.row import make_row_type
 
 
-class LabelingFunction:
+class LabelingFunction(UserFunction):
     """A heuristic that labels data or abstains.
 
     Parameters
@@ -49,34 +49,7 @@ class LabelingFunction:
     1
     """
 
-    def __init__(
-        self,
-        name: str,
-        f: Callable[..., Any],
-        resources: dict[str, Any] | None = None,
-        pre: Sequence[Preprocessor] | None = None,
-        vectorized: bool = False,
-    ) -> None:
-        if not isinstance(name, str) or not name:
-            raise ParameterError(f"a labeling function needs a non-empty string name, got {name!r}")
-        if not callable(f):
-            raise ParameterTypeError(f"labeling function {name!r}: f must be callable, got {type(f).__name__}")
-        self.name = name
-        self.f = f
-        self.resources = dict(resources or {})
-        self.pre = list(pre or [])
-        self.vectorized = bool(vectorized)
-        for p in self.pre:
-            if not isinstance(p, Preprocessor):
-                raise ParameterTypeError(f"labeling function {name!r}: pre must hold Preprocessor objects, got {p!r}")
-            if p.vectorized != self.vectorized:
-                kind = "vectorized" if self.vectorized else "row-wise"
-                raise ParameterTypeError(f"labeling function {name!r} is {kind} but preprocessor {p.name!r} is not")
-
-    @functools.cached_property
-    def bound(self) -> Callable[[Any], Any]:
-        """``f`` with its resources bound, so the applier calls it with the row alone."""
-        return functools.partial(self.f, **self.resources) if self.resources else self.f
+    kind = "labeling function"
 
     def __call__(self, x: Any) -> Any:
         """Label one row (or one batch, when vectorized), running the preprocessors first.
@@ -88,11 +61,6 @@ class LabelingFunction:
         for p in self.pre:
             x = p(x)
         return self.bound(x)
-
-    def __repr__(self) -> str:
-        kind = ", vectorized=True" if self.vectorized else ""
-        pre = f", pre={[p.name for p in self.pre]}" if self.pre else ""
-        return f"LabelingFunction({self.name!r}{kind}{pre})"
 
     def fingerprint(self) -> str:
         """A hash of everything that decides this LF's votes: code, resources, preprocessors.
@@ -115,11 +83,6 @@ class LabelingFunction:
         _feed(h, (self.vectorized, self.f, self.resources, [(p.vectorized, p.f, p.resources) for p in self.pre]), set())
         return h.hexdigest()[:32]
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state.pop("bound", None)  # partials of local functions need not travel to workers
-        return state
-
 
 def labeling_function(
     name: str | None = None,
@@ -137,13 +100,7 @@ def labeling_function(
     >>> check_out.name
     'check_out'
     """
-    if callable(name):
-        raise ParameterTypeError("use @labeling_function() with parentheses")
-
-    def wrap(f: Callable[..., Any]) -> LabelingFunction:
-        return LabelingFunction(name or f.__name__, f, resources=resources, pre=pre, vectorized=vectorized)
-
-    return wrap
+    return decorator(LabelingFunction, name, resources, pre, vectorized, "labeling_function")
 
 
 def _feed(h: Any, obj: Any, seen: set[int]) -> None:

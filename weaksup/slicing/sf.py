@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup.errors import WeaksupError
+from weaksup.labeling.function import UserFunction, decorator
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import Preprocessor
 
@@ -62,7 +63,7 @@ def _batch_vote(batch: Any, sf_f: Callable[..., Any], sf_resources: dict[str, An
     return _members(sf_f(batch, **sf_resources), len(batch), getattr(batch, "index", None))
 
 
-class SlicingFunction:
+class SlicingFunction(UserFunction):
     """A function that says whether a row belongs to a slice (``True``) or not (``False``).
 
     Parameters
@@ -87,6 +88,8 @@ class SlicingFunction:
     True
     """
 
+    kind = "slicing function"
+
     def __init__(
         self,
         name: str,
@@ -95,17 +98,8 @@ class SlicingFunction:
         pre: Sequence[Preprocessor] | None = None,
         vectorized: bool = False,
     ) -> None:
-        if not isinstance(name, str) or not name:
-            raise SliceError(f"a slicing function needs a non-empty string name, got {name!r}")
-        if not callable(f):
-            raise TypeError(f"slicing function {name!r}: f must be callable, got {type(f).__name__}")
-        self.name = name
-        self.f = f
-        self.resources = dict(resources or {})
-        self.pre = list(pre or [])
-        self.vectorized = bool(vectorized)
+        super().__init__(name, f, resources, pre, vectorized)
         self._lf: LabelingFunction | None = None
-        self.as_lf()  # checks pre like an LF does
 
     @classmethod
     def from_lf(cls, lf: LabelingFunction, name: str | None = None) -> SlicingFunction:
@@ -137,11 +131,6 @@ class SlicingFunction:
         votes = self.as_lf()(x)
         return np.asarray(votes) == IN_SLICE if self.vectorized else votes == IN_SLICE
 
-    def __repr__(self) -> str:
-        kind = ", vectorized=True" if self.vectorized else ""
-        pre = f", pre={[p.name for p in self.pre]}" if self.pre else ""
-        return f"SlicingFunction({self.name!r}{kind}{pre})"
-
 
 def slicing_function(
     name: str | None = None,
@@ -165,13 +154,7 @@ def slicing_function(
     >>> has_link(pd.DataFrame({"text": ["http://x", "no"]})).tolist()
     [True, False]
     """
-    if callable(name):
-        raise SliceError("use @slicing_function() with parentheses")
-
-    def wrap(f: Callable[..., Any]) -> SlicingFunction:
-        return SlicingFunction(name or f.__name__, f, resources=resources, pre=pre, vectorized=vectorized)
-
-    return wrap
+    return decorator(SlicingFunction, name, resources, pre, vectorized, "slicing_function")
 
 
 __all__ = ["SliceError", "SlicingFunction", "slicing_function"]

@@ -1,0 +1,27 @@
+"""Fixtures shared by every test folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_tutorial_script(name: str) -> str:
+    """Run ``tutorials/<name>`` as a script from the repository root; its stdout (it must exit 0)."""
+    out = subprocess.run([sys.executable, str(ROOT / "tutorials" / name)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=600, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+@pytest.fixture
+def run_tutorial() -> Callable[[str], str]:
+    """``run_tutorial("01_spam.py")`` runs a tutorial end to end and returns what it printed."""
+    return run_tutorial_script
