@@ -11,13 +11,12 @@ import pandas as pd
 import scipy.sparse as sp
 from tqdm.auto import tqdm
 
+from weaksup.apply.base import BaseApplier
 from weaksup.apply.core import (
     Batch,
-    LFErrorRecord,
     apply_lfs_to_batch,
     as_frame_or_array,
     balanced_chunk_size,
-    check_lfs,
     merge_errors,
     slice_batches,
 )
@@ -44,7 +43,7 @@ COLD_MARGIN = 1.5  # cold workers are started once the work left is 1.5 times th
 MIN_IDLE_CORES = 0.5  # workers need a core others leave idle (load average below usable cores - 0.5)
 
 
-class LFApplier:
+class LFApplier(BaseApplier):
     """Apply labeling functions to a DataFrame, a list of dicts or a numpy array.
 
     Rows come back in input order with the input's index (any dtype, unsorted or
@@ -109,15 +108,9 @@ class LFApplier:
         chunk_size: int | None = None,
         n_jobs: int = 1,
     ) -> None:
-        self.lfs = check_lfs(lfs)
-        self.cardinality = cardinality
+        super().__init__(lfs, cardinality)
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
-        self.errors_: dict[str, LFErrorRecord] = {}
-
-    @property
-    def lf_names(self) -> list[str]:
-        return [lf.name for lf in self.lfs]
 
     def apply(self, data: Any, progress: bool = True, fault_tolerant: bool = False) -> LabelMatrix:
         """Label every row with every LF.

@@ -20,7 +20,8 @@ import scipy.sparse as sp
 
 from weaksup._files import atomic_path, file_sha256
 from weaksup.apply.applier import LFApplier
-from weaksup.apply.core import LFErrorRecord, as_frame_or_array, check_lfs
+from weaksup.apply.base import BaseApplier
+from weaksup.apply.core import as_frame_or_array, check_lfs
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
@@ -50,7 +51,7 @@ def data_key(data: Any) -> str:
     return h.hexdigest()[:32]
 
 
-class IncrementalApplier:
+class IncrementalApplier(BaseApplier):
     """An applier that remembers each LF's votes and re-runs only what changed.
 
     Votes are cached per LF under ``(LF fingerprint, data key)``: the fingerprint hashes
@@ -103,13 +104,11 @@ class IncrementalApplier:
         n_jobs: int = 1,
         cache_dir: str | Path | None = None,
     ) -> None:
-        self.lfs = check_lfs(lfs)
-        self.cardinality = cardinality
+        super().__init__(lfs, cardinality)
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self._memory: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, int]] = {}
-        self.errors_: dict[str, LFErrorRecord] = {}
 
     def apply(
         self, data: Any, progress: bool = True, fault_tolerant: bool = False, dataset_key: str | None = None

@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from weaksup.apply.applier import LFApplier, stack_rows
-from weaksup.apply.core import LFErrorRecord, check_lfs, merge_errors
+from weaksup.apply.base import BaseApplier
+from weaksup.apply.core import merge_errors
 from weaksup.errors import ParameterError
 from weaksup.io.tables import count_rows, read_chunks
 from weaksup.labeling.lf import LabelingFunction
@@ -24,7 +25,7 @@ from weaksup.matrix import LabelMatrix
 from weaksup.patterns import PatternCounts
 
 
-class ChunkedApplier:
+class ChunkedApplier(BaseApplier):
     """Apply LFs to a data file chunk by chunk, never holding more than one chunk of rows.
 
     Parameters
@@ -68,17 +69,11 @@ class ChunkedApplier:
         columns: Sequence[str] | None = None,
         n_jobs: int = 1,
     ) -> None:
-        self.lfs = check_lfs(lfs)
-        self.cardinality = cardinality
+        super().__init__(lfs, cardinality)
         self.chunk_size = chunk_size
         self.id_column = id_column
         self.columns = columns
         self.n_jobs = n_jobs
-        self.errors_: dict[str, LFErrorRecord] = {}
-
-    @property
-    def lf_names(self) -> list[str]:
-        return [lf.name for lf in self.lfs]
 
     def iter_apply(self, path: str | Path, progress: bool = True, fault_tolerant: bool = False) -> Iterator[LabelMatrix]:
         """Yield one LabelMatrix per chunk of the file, in file order, with the chunk's row ids.

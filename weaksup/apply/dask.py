@@ -28,7 +28,8 @@ import pandas as pd
 
 from weaksup._deps import install_hint
 from weaksup.apply.applier import stack_rows
-from weaksup.apply.core import Batch, LFErrorRecord, apply_lfs_to_batch, check_lfs, merge_errors
+from weaksup.apply.base import BaseApplier
+from weaksup.apply.core import Batch, LFErrorRecord, apply_lfs_to_batch, merge_errors
 from weaksup.apply.parallel import dump_lfs, freeze_error, load_lfs, thaw_error
 from weaksup.errors import LabelingFunctionError, ParameterTypeError
 from weaksup.labeling.lf import LabelingFunction
@@ -86,7 +87,7 @@ def _matrix_or_raise(result: tuple[str, Any, Any]) -> LabelMatrix:
     return payload
 
 
-class DaskLFApplier:
+class DaskLFApplier(BaseApplier):
     """Apply labeling functions to a Dask DataFrame on a Dask cluster (or Dask's local scheduler).
 
     Parameters
@@ -135,14 +136,8 @@ class DaskLFApplier:
     """
 
     def __init__(self, lfs: Sequence[LabelingFunction], cardinality: int | None = None, client: Any = None) -> None:
-        self.lfs = check_lfs(lfs)
-        self.cardinality = cardinality
+        super().__init__(lfs, cardinality)
         self.client = client
-        self.errors_: dict[str, LFErrorRecord] = {}
-
-    @property
-    def lf_names(self) -> list[str]:
-        return [lf.name for lf in self.lfs]
 
     # plumbing ----------------------------------------------------------------------------------
     def _client(self) -> Any:
