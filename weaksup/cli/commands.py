@@ -76,6 +76,16 @@ def _gold(args: argparse.Namespace, spec: str, index: Any) -> Any:
                      **_read_options(args))
 
 
+def _dev_split(args: argparse.Namespace, L: Any) -> tuple[Any, Any]:
+    """``--dev L_dev.npz`` with ``--dev-labels DATA:COLUMN``: the dev label matrix (same LFs as L) and its gold."""
+    from weaksup.cli.files import load_label_matrix
+
+    L_dev = load_label_matrix(args.dev)
+    if L_dev.lf_names != L.lf_names:
+        raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
+    return L_dev, _gold(args, args.dev_labels, L_dev.index)
+
+
 def _progress(args: argparse.Namespace) -> bool:
     return sys.stderr.isatty() if getattr(args, "progress", None) is None else bool(args.progress)
 
@@ -252,10 +262,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
     L = load_label_matrix(args.matrix)
     Y_dev = None
     if args.dev:
-        L_dev = load_label_matrix(args.dev)
-        if L_dev.lf_names != L.lf_names:
-            raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
-        y = _gold(args, args.dev_labels, L_dev.index)
+        _, y = _dev_split(args, L)
         Y_dev = y[y >= 0]
         if len(Y_dev) == 0:
             raise CLIError(f"{args.dev_labels} has no known labels (all missing or -1)")
@@ -339,12 +346,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         raise UsageError("--dev and --dev-labels go together")
     L = load_label_matrix(args.matrix)
     notes = []
-    L_dev = Y_dev = None
-    if args.dev:
-        L_dev = load_label_matrix(args.dev)
-        if L_dev.lf_names != L.lf_names:
-            raise CLIError(f"{args.dev} has LFs {L_dev.lf_names}, but {args.matrix} has {L.lf_names}")
-        Y_dev = _gold(args, args.dev_labels, L_dev.index)
+    L_dev, Y_dev = _dev_split(args, L) if args.dev else (None, None)
     if args.model:
         model = _load_model(args.model)
         _check_model_matches(model, L, args.model, args.matrix)
