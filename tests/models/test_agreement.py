@@ -149,3 +149,54 @@ def test_binary_class_conditional_prediction_equals_the_generic_table_path():
     assert model.class_conditional_lfs_.all()
     np.testing.assert_allclose(model.predict_proba(L), LogTableModel._predict_proba(model, model._check_L(L, False)),
                                atol=1e-12)
+
+
+def test_low_accuracy_annotators_are_not_pulled_to_the_fixed_prior():
+    # 5 classes, 60 annotators right 30-55% of the time (chance 20%), ~180 votes each: the centre of
+    # their confusion priors is learned from the annotators (a shared Beta prior), not acc_prior = 0.7
+    import warnings
+
+    import pandas as pd
+    from crowdkit.aggregation import DawidSkene
+
+    rng = np.random.default_rng(0)
+    n, m, k = 1500, 60, 5
+    L, y = make_votes(n, rng.uniform(0.3, 0.55, m), k=k, cov=0.12, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = AgreementModel(cardinality=k).fit(L)
+    emp = np.array([(L[L[:, j] >= 0, j] == y[L[:, j] >= 0]).mean() for j in range(m)])
+    assert np.abs(model.accuracies_ - emp).mean() < 0.05  # 0.11 with the fixed prior as centre
+    assert abs(model.accuracies_.mean() - emp.mean()) < 0.02
+    r, c = np.nonzero(L >= 0)
+    ds = DawidSkene(n_iter=100).fit_predict(pd.DataFrame({"task": r, "worker": c, "label": L[r, c]}))
+    covered = np.unique(r)
+    ours = (model.predict(L[covered], tie_break="index") == y[covered]).mean()
+    assert ours >= (ds.sort_index().to_numpy() == y[covered]).mean()  # crowd-kit, side by side
+
+
+def test_shared_beta_prior_recovers_the_population_and_stays_above_chance():
+    from weaksup.models._confusion import beta_prior
+
+    rng = np.random.default_rng(1)
+    n = rng.integers(10, 60, 400).astype(float)
+    right = rng.binomial(n.astype(int), rng.beta(8, 12, 400)).astype(float)  # mean accuracy 0.4
+    a, b = beta_prior(right, n, 5)
+    assert abs(a / (a + b) - 0.4) < 0.03 and 5 < a + b < 60
+    assert beta_prior(right, n, 5, near=(a, b)) == pytest.approx((a, b), rel=0.05)  # the local search stays put
+    a2, b2 = beta_prior(np.full(50, 10.0), np.full(50, 100.0), 5)  # right 10% of the time, chance is 20%
+    assert a2 / (a2 + b2) >= 0.2
+
+
+def test_large_matrix_shortcuts_give_the_same_fit(monkeypatch):
+    import weaksup.models.agreement as agreement
+
+    L, _ = make_votes(40_000, [0.9, 0.8, 0.75, 0.7, 0.65, 0.6], k=2, cov=0.5, seed=4)
+    fast = AgreementModel().fit(L)
+    monkeypatch.setattr(agreement, "_COPY_SHARE", -1.0)  # always copy out the rows with < 2 votes
+    copied = AgreementModel().fit(L)
+    np.testing.assert_allclose(fast.log_table_, copied.log_table_, atol=1e-9)
+    monkeypatch.setattr(agreement, "_WARM_ROWS", 2_000)  # warm start on an evenly spaced 1 / 10 of the rows
+    warm = AgreementModel().fit(L)
+    np.testing.assert_allclose(warm.log_table_, fast.log_table_, atol=2e-3)
+    np.testing.assert_allclose(warm.class_balance_, fast.class_balance_, atol=1e-3)

@@ -24,13 +24,16 @@ import scipy.sparse as sp
 from weaksup._votes import classes_cast
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
-from weaksup.models._confusion import shrunk_confusion
+from weaksup.models._confusion import beta_prior, shrunk_confusion
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior
 from weaksup.models.stats import PatternCounts, one_hot
 
 _PREDICT_CHUNK = 1_000_000
+_WARM_TOL = 1e-3  # weight change at which a warm-start one-coin fit stops
+_WARM_ROWS = 100_000  # rows of the warm-start one-coin fit on large matrices
 _PROBE = 100_000  # rows probed to decide whether counting distinct patterns pays off
+_COPY_SHARE = 0.1  # rows are dropped by copying only when they hold more than this share of the votes
 
 
 class AgreementModel(LogTableModel):
@@ -69,7 +72,9 @@ class AgreementModel(LogTableModel):
         ``"auto"``: an LF that votes two or more classes (an annotator, a classifier used as an
         LF) gets a class-conditional confusion matrix, Dawid-Skene style, shrunk towards its
         one-coin accuracy with a prior strength learned from the votes (empirical Bayes, shared
-        by all such LFs; see ``confusion_strength_``); LFs that vote one class keep one accuracy.
+        by all such LFs; see ``confusion_strength_``); that one-coin accuracy is itself smoothed
+        by a Beta prior learned from those LFs (not ``acc_prior``: annotators on a 5-class task
+        can be right 36% of the time). LFs that vote one class keep one accuracy.
         ``"never"``: one accuracy for every LF.
 
     Attributes
@@ -124,13 +129,17 @@ class AgreementModel(LogTableModel):
         # pays off when patterns repeat (real LFs); on near-unique rows it is skipped.
         self._stats_acc, self._stats_dirty = None, False  # a full fit discards partial_fit chunks
         csr = L.csr
-        multi = csr[np.diff(csr.indptr) >= 2]
-        probe = PatternCounts.from_label_matrix(multi[:_PROBE], cardinality=self.cardinality_)
-        if probe.n_patterns < 0.5 * min(multi.shape[0], _PROBE):
-            stats = PatternCounts.from_label_matrix(multi, cardinality=self.cardinality_)
+        votes = np.diff(csr.indptr)
+        if votes[votes < 2].sum() > _COPY_SHARE * csr.nnz:
+            csr_fit = csr[votes >= 2]  # many single-vote rows: drop them before counting
+        else:
+            csr_fit = csr  # few: _fit_patterns gives them weight 0 (copying the matrix costs more)
+        probe = PatternCounts.from_label_matrix(csr_fit[:_PROBE], cardinality=self.cardinality_)
+        if probe.n_patterns < 0.5 * min(csr_fit.shape[0], _PROBE):
+            stats = PatternCounts.from_label_matrix(csr_fit, cardinality=self.cardinality_)
             pats, count = stats.patterns, stats.counts.astype(np.float64)
         else:
-            pats, count = multi, np.ones(multi.shape[0])
+            pats, count = csr_fit, np.ones(csr_fit.shape[0])
         self._fit_patterns(pats, count, L.n_lfs, class_balance, progress)
         if class_balance is None and self.learn_class_balance:
             self.class_balance_ = _posterior_balance(csr, np.ones(csr.shape[0]), self.log_table_)
@@ -150,16 +159,24 @@ class AgreementModel(LogTableModel):
                 f"acc_prior must lie in (1/k, 1) = ({1 / k:.3f}, 1) and prior_strength be >= 0; got "
                 f"acc_prior={self.acc_prior}, prior_strength={self.prior_strength}"
             )
-        shared = np.diff(pats.indptr) >= 2  # rows where an LF's vote can be checked against another's
-        P = pats if shared.all() else pats[shared]
-        c = count[shared]
+        n_votes = np.diff(pats.indptr)
+        shared = n_votes >= 2  # rows where an LF's vote can be checked against another's
+        if shared.all():
+            P, c = pats, count
+        elif n_votes[~shared].sum() > _COPY_SHARE * pats.nnz:
+            P, c = pats[shared], count[shared]
+        else:  # the other rows hold few votes: weight 0 instead of a copy of the matrix
+            P, c = pats, np.where(shared, count, 0.0)
         eye = np.eye(k)
         # rows on which each LF voted together with another LF
-        overlap = np.bincount(P.indices, weights=np.repeat(c, np.diff(P.indptr)), minlength=m)
-        multi_class = (classes_cast(pats, k).sum(axis=1) >= 2 if self.class_conditional == "auto"
+        overlap = _votes_per_lf(P, c, m)
+        multi_class = (_classes_cast_on(P, c > 0, k).sum(axis=1) >= 2 if self.class_conditional == "auto"
                        else np.zeros(m, bool))
         if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
             multi_class = np.zeros(m, bool)
+        # when every LF gets a confusion matrix the one-coin fit is only their EM's starting point,
+        # which need not be converged tightly
+        tol = max(self.tol, _WARM_TOL) if multi_class.all() else self.tol
         a0 = self.acc_prior * self.prior_strength
         b0 = (1.0 - self.acc_prior) * self.prior_strength
         lo, hi = 1.0 / k + 1e-4, 1.0 - 1e-4  # above chance: a weight never turns against its vote
@@ -176,16 +193,23 @@ class AgreementModel(LogTableModel):
 
             steps = tqdm(steps, desc="AgreementModel", leave=False)
         strength = None
-        expected_right = _right_votes_binary(P, c, overlap) if k == 2 else _right_votes(P, c, m, k)
+        Pw, cw, overlap_w = P, c, overlap
+        if multi_class.all() and P.shape[0] > 2 * _WARM_ROWS:
+            # the warm start for the confusion matrices: an evenly spaced subset of the rows suffices
+            # (counts scaled up so the prior keeps its weight against the data)
+            stride = P.shape[0] // _WARM_ROWS
+            Pw, cw = P[::stride], c[::stride] * stride
+            overlap_w = _votes_per_lf(Pw, cw, m)
+        expected_right = _right_votes_binary(Pw, cw, overlap_w) if k == 2 else _right_votes(Pw, cw, m, k)
         n_iter = 0
         for step in steps:
             n_iter = step
             right = expected_right(weights)
-            acc = (right + a0) / (overlap + a0 + b0)
+            acc = (right + a0) / (overlap_w + a0 + b0)
             new = to_weights(acc)
             delta = float(np.abs(new - weights).max()) if m else 0.0
             weights = new
-            if delta < self.tol:
+            if delta < tol:
                 break
         table = weights[:, None, None] * eye[None, :, :]
         if multi_class.any():
@@ -229,10 +253,7 @@ class AgreementModel(LogTableModel):
         all_multi = bool(multi_class.all())  # then the one-coin pass has nothing to fit (the common crowd case)
         Xm = X if all_multi else X[:, np.repeat(multi_class, k)]
         some = np.diff(Xm.indptr) > 0  # rows where an LF voting several classes voted
-        if not some.all():
-            Xm, cm = Xm[some], c[some]
-        else:
-            cm = c
+        cm = c if some.all() else np.where(some, c, 0.0)  # the others hold no such vote: weight 0, no copy
         XmT = Xm.T
         votes_per_value = np.asarray(XmT @ cm).reshape(-1, k)  # [j, v]: weighted votes of each value
         eye = np.eye(k)
@@ -243,7 +264,7 @@ class AgreementModel(LogTableModel):
         else:  # start from the mean posterior of the one-coin fit (a uniform start converges slowly at 1:20)
             start = _softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)))
             log_prior = np.log((cm @ start + 1.0) / (cm.sum() + k))
-        strength, n_iter = None, 0
+        strength, n_iter, beta = None, 0, None
         for step in steps:
             n_iter = step
             if not all_multi:
@@ -273,9 +294,14 @@ class AgreementModel(LogTableModel):
                 counts = np.asarray(XmT @ post).reshape(-1, k, k)  # [j, v, y] expected votes of those LFs
             new = to_weights(acc)[:, None, None] * eye[None, :, :]
             n_votes = counts.sum(axis=(1, 2))
-            one_coin = (counts[:, diag, diag].sum(axis=1) + a0) / (n_votes + a0 + b0)  # centres of the priors
+            right_votes = counts[:, diag, diag].sum(axis=1)
+            # centres of the confusion priors: each LF's one-coin accuracy under a Beta prior learned from
+            # these LFs (annotators can sit far from acc_prior: median 0.36 on a 5-class crowd set)
+            beta = beta_prior(right_votes, n_votes, k, near=beta)
+            ca, cb = beta
+            one_coin = (right_votes + ca) / (n_votes + ca + cb)
             confusion, strength = shrunk_confusion(np.transpose(counts, (0, 2, 1)),
-                                                   np.clip(one_coin, 1.0 / k + 1e-4, 1 - 1e-4))
+                                                   np.clip(one_coin, 1.0 / k + 1e-4, 1 - 1e-4), near=strength)
             new[multi_class] = np.log(np.transpose(confusion, (0, 2, 1)))
             delta = float(np.abs(new - table).max())
             table = new
@@ -313,6 +339,33 @@ class AgreementModel(LogTableModel):
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
         """Estimated accuracy of each LF when it votes."""
         return np.asarray(self.lf_accuracy_)
+
+
+def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:
+    """Weighted number of votes of each LF (row weights ``c``), without a per-vote weight array
+    when the weights are 0 or 1 (rows of a label matrix rather than counted patterns)."""
+    if P.nnz > _PROBE and np.all((c == 0) | (c == 1)):
+        out = np.bincount(P.indices, minlength=m).astype(np.float64)
+        zero = np.flatnonzero((c == 0) & (np.diff(P.indptr) > 0))  # rows given weight 0: subtract their votes
+        if len(zero):
+            starts, ends = P.indptr[zero], P.indptr[zero + 1]
+            idx = np.repeat(ends - np.cumsum(ends - starts), ends - starts) + np.arange(int((ends - starts).sum()))
+            out -= np.bincount(P.indices[idx], minlength=m)
+        return out
+    return np.bincount(P.indices, weights=np.repeat(c, np.diff(P.indptr)), minlength=m)
+
+
+def _classes_cast_on(P: sp.csr_matrix, rows: np.ndarray, k: int) -> np.ndarray:
+    """``(m, k)`` booleans: LF ``j`` voted class ``c`` on one of the selected rows (no copy of ``P``)."""
+    if rows.all():
+        return classes_cast(P, k)
+    m = P.shape[1]
+    kind = np.int32 if m * k < 2**31 else np.int64
+    key = P.indices.astype(kind) * kind(k)
+    key += P.data
+    key -= 1
+    keep = np.repeat(rows, np.diff(P.indptr)) & (P.data >= 1) & (P.data <= k)
+    return (np.bincount(key[keep], minlength=m * k)[: m * k] > 0).reshape(m, k)
 
 
 def _right_votes(P: sp.csr_matrix, c: np.ndarray, m: int, k: int):
