@@ -27,7 +27,11 @@ def classes_cast(votes: Any, k: int) -> np.ndarray:
     csr = votes.tocsr() if not hasattr(votes, "indices") else votes
     m = csr.shape[1]
     kind = np.int32 if m * k < 2**31 else np.int64  # int32 keys: half the memory traffic on large matrices
-    data = csr.data.astype(kind)
-    keep = (data >= 1) & (data <= k)
-    key = csr.indices.astype(kind, copy=False) * kind(k) + (data - 1)
-    return (np.bincount(key if keep.all() else key[keep], minlength=m * k)[: m * k] > 0).reshape(m, k)
+    data = csr.data
+    key = csr.indices.astype(kind)  # a fresh array, built on in place (no temporaries the size of the votes)
+    key *= kind(k)
+    key += data
+    key -= 1
+    if data.size and not (int(data.min()) >= 1 and int(data.max()) <= k):  # out-of-range votes are not classes
+        key = key[(data >= 1) & (data <= k)]
+    return (np.bincount(key, minlength=m * k)[: m * k] > 0).reshape(m, k)
