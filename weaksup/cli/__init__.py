@@ -1,4 +1,4 @@
-"""The ``weaksup`` command line: apply, analyze, fit, predict, run, report, datasets and quickstart.
+"""The ``weaksup`` command line: apply, analyze, fit, predict, run, report, suggest, datasets and quickstart.
 
 Exit codes: 0 on success, 2 on bad usage, 1 on a failure, reported as one line on
 stderr (``--debug`` shows the traceback). Row ids follow :mod:`weaksup.io.tables`: a data

@@ -1,4 +1,4 @@
-"""The ``weaksup`` commands: apply, analyze, fit, predict, run, report and datasets (one function each).
+"""The ``weaksup`` commands: apply, analyze, fit, predict, run, report, suggest and datasets (one function each).
 
 Each takes the parsed arguments, checks every output path before any work (an output is never an
 input, two outputs are never one file), reads through :mod:`weaksup.cli.files` and calls the library.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,11 @@ def _dev_split(L: LabelMatrix, L_dev: Any, Y_dev: Any) -> tuple[LabelMatrix | No
     return L_dev, align_labels(Y_dev, L_dev.index, name="Y_dev", allow_abstain=True)
 
 
+def _normalized(text: Any) -> str:
+    """Text as a duplicate key: case, spacing and punctuation ignored (a missing cell is '')."""
+    return "" if text is None or text != text else re.sub(r"[\W_]+", " ", str(text).casefold()).strip()
+
+
 def _disagreements_html(
     L: LabelMatrix,
     probs: np.ndarray | None,
@@ -185,22 +191,31 @@ def _disagreements_html(
     text_column: str | None,
     top: int,
 ) -> str:
-    order = disagreement_ranking(L, top=top)
-    if len(order) == 0:
-        return '<p class="note">No row has conflicting votes.</p>'
-
-    def name(c: int) -> str:
-        return str(class_names[c]) if class_names is not None and 0 <= c < len(class_names) else str(c)
-
     text_col = None
     if data is not None:
         if not L.index.isin(data.index).all():
             missing = L.index[~L.index.isin(data.index)][:3].tolist()
             raise ParameterError(f"data lacks rows of the label matrix, e.g. ids {missing}")
         text_col = _text_column(data, text_column)
+    copies = None
+    if text_col is None:
+        order = disagreement_ranking(L, top=top)
+    else:
+        # one line per distinct text (spam comments repeat verbatim): rank every row, keep each text's best
+        keys = data.loc[L.index, text_col].map(_normalized).to_numpy()
+        ranked = disagreement_ranking(L, top=L.n_rows)
+        order = ranked[~pd.Series(keys[ranked]).duplicated().to_numpy()][:top]
+        counts = pd.Series(keys).value_counts()
+        copies = counts.reindex(keys[order]).to_numpy()
+    if len(order) == 0:
+        return '<p class="note">No row has conflicting votes.</p>'
+
+    def name(c: int) -> str:
+        return str(class_names[c]) if class_names is not None and 0 <= c < len(class_names) else str(c)
+
     sub = L[order]
     dense = sub.to_dense()
-    header = ["id"] + ([text_col] if text_col else []) + ["votes"]
+    header = ["id"] + ([text_col, "rows with this text"] if text_col else []) + ["votes"]
     header += (["model label", "confidence"] if probs is not None else []) + (["gold"] if y is not None else [])
     rows = []
     for r, pos in enumerate(order):
@@ -210,6 +225,7 @@ def _disagreements_html(
         if text_col:
             text = str(data.loc[row_id, text_col])
             cells.append(f'<span title="{html.escape(text)}">{html.escape(text[:300])}</span>')
+            cells.append(str(int(copies[r])))
         cells.append(html.escape(votes))
         if probs is not None:
             label = int(probs_to_preds(probs[pos: pos + 1], tie_break="abstain")[0])
