@@ -47,12 +47,12 @@ def test_pipeline_with_tfidf_on_soft_labels():
 
 
 def test_grid_search_with_hard_and_soft_labels():
-    grid = {"lr": [1e-6, 0.2], "max_epochs": [20]}
+    grid = {"C": [1e-6, 10.0], "max_epochs": [20]}
     pipe_x = TfidfVectorizer().fit_transform(TEXTS)
     assert sp.issparse(pipe_x)
     search = GridSearchCV(SoftLabelClassifier(), grid, cv=2).fit(pipe_x, HARD)
-    assert search.best_params_["lr"] == 0.2 and search.best_score_ == 1.0
+    assert search.best_params_["C"] == 10.0 and search.best_score_ == 1.0
     probs = np.column_stack([1 - HARD, HARD]) * 0.8 + 0.1
     soft_search = GridSearchCV(SoftLabelClassifier(), grid, cv=2).fit(pipe_x, probs)
-    assert soft_search.best_params_["lr"] == 0.2
+    assert soft_search.best_params_["C"] == 10.0
     assert soft_search.best_estimator_.classes_.tolist() == [0, 1]

@@ -30,7 +30,7 @@ def test_sparse_stays_sparse():
 
 def test_fit_soft_equals_soft_cross_entropy_optimum(separable):
     X, y, probs = separable
-    model = fit_soft(LogisticRegression(C=1e6, max_iter=1000), X, probs)
+    model = fit_soft(LogisticRegression(C=1e6, max_iter=1000), X, probs, class_weight=None)
     # at the optimum of the soft cross entropy the gradient sum_i (q_i - p_i) x_i vanishes
     p = model.predict_proba(X)[:, 1]
     grad = ((probs[:, 1] - p)[:, None] * np.column_stack([X, np.ones(len(X))])).mean(axis=0)
@@ -77,7 +77,7 @@ def test_balanced_class_weight_uses_soft_label_mass(pipeline):
     balanced = model("balanced")
     fit_soft(balanced, X, probs, **kw)
     expected = fit_soft(model(by_mass), X, probs, **kw)
-    unweighted = fit_soft(model(None), X, probs, **kw)
+    unweighted = fit_soft(model(None), X, probs, class_weight=None, **kw)
     assert np.allclose(balanced.predict_proba(X), expected.predict_proba(X))
     # balancing by mass moves predictions toward the rare class
     assert balanced.predict(X).mean() > unweighted.predict(X).mean()

@@ -18,9 +18,14 @@ from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.train._validation import check_features, check_sample_weight, check_targets, is_torch_tensor
+from weaksup.train._weights import MODES as WEIGHT_MODES
+from weaksup.train._weights import soft_class_weight
 
 MODELS = ("logreg", "mlp")
 DEV_METRICS = ("accuracy", "f1", "f1_macro", "loss")
+SAMPLINGS = ("shuffle", "bootstrap")
+OPTIMIZERS = ("auto", "lbfgs", "adam")
+LBFGS_ITERS_PER_EPOCH = 20
 FORMAT = "weaksup.SoftLabelClassifier"
 
 
@@ -45,17 +50,36 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
     dropout : float
         Dropout after each hidden layer of the MLP.
     max_epochs : int
-        Passes over the training data (fewer with early stopping).
+        Passes over the training data (fewer with early stopping); with L-BFGS, rounds of
+        20 full-batch iterations (fewer once the loss stops changing).
     batch_size : int
+        Adam minibatch size.
     lr : float
         Adam learning rate.
     weight_decay : float
-        L2 penalty on all weights.
-    class_weight : None, "balanced", dict or array (k,)
-        Per-class loss weights; ``balanced`` weighs classes inversely to their
-        (soft) frequency in the training labels.
+        Adam's L2 penalty on all weights.
+    optimizer : {"auto", "lbfgs", "adam"}
+        ``auto`` (default): full-batch L-BFGS for ``logreg``, minibatch Adam for ``mlp``. Adam scales
+        each weight's step by its own gradient history, so a feature seen in one row learns as fast as
+        one seen in every row: on n-gram counts an unregularised logistic regression then memorises
+        each row through its rare n-grams, and unseen rows fall back to the bias, i.e. the majority
+        of the soft labels. L-BFGS with an L2 penalty learns the shared features first, like
+        scikit-learn's ``LogisticRegression``.
+    C : float
+        Inverse L2 strength for L-BFGS, as in scikit-learn: the objective is the sum of the rows'
+        (weighted) losses plus ``||W||^2 / (2C)``.
+    class_weight : "auto", None, "balanced", dict or array (k,)
+        Per-class loss weights. ``auto`` (default): for probabilistic labels, classes weigh
+        ``mass ** -1/2`` (their soft-label mass), which keeps an end model from drifting to the
+        class its label model is most confident about; hard 1-D labels are left unweighted.
+        ``balanced`` weighs classes inversely to their soft mass; ``None`` never weighs.
+        See :func:`weaksup.train.soft_class_weight`.
     focal_gamma : float
         Focal-loss exponent (0 = plain cross entropy); > 0 focuses on hard rows.
+    sampling : {"shuffle", "bootstrap"}
+        ``shuffle``: every epoch passes over each row once. ``bootstrap``: every epoch draws n rows
+        with replacement, each class (by soft mass) equally likely: balanced resampling for
+        imbalanced data.
     patience : int
         With ``X_dev, y_dev`` in ``fit``: stop after this many epochs without a better
         dev score, and keep the weights of the best epoch.
@@ -110,8 +134,11 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         batch_size: int = 256,
         lr: float = 0.01,
         weight_decay: float = 0.0,
-        class_weight: Any = None,
+        optimizer: str = "auto",
+        C: float = 1.0,
+        class_weight: Any = "auto",
         focal_gamma: float = 0.0,
+        sampling: str = "shuffle",
         patience: int = 10,
         dev_metric: str = "accuracy",
         random_state: int | None = 0,
@@ -126,8 +153,11 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         self.batch_size = batch_size
         self.lr = lr
         self.weight_decay = weight_decay
+        self.optimizer = optimizer
+        self.C = C
         self.class_weight = class_weight
         self.focal_gamma = focal_gamma
+        self.sampling = sampling
         self.patience = patience
         self.dev_metric = dev_metric
         self.random_state = random_state
@@ -144,6 +174,12 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
     def _check_params(self) -> None:
         if self.model not in MODELS:
             raise ModelInputError(f"model must be one of {MODELS}, got {self.model!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ModelInputError(f"optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
+        if not float(self.C) > 0:
+            raise ModelInputError(f"C must be > 0, got {self.C!r}")
+        if self.sampling not in SAMPLINGS:
+            raise ModelInputError(f"sampling must be one of {SAMPLINGS}, got {self.sampling!r}")
         if self.dev_metric not in DEV_METRICS:
             raise ModelInputError(f"dev_metric must be one of {DEV_METRICS}, got {self.dev_metric!r}")
         for name in ("max_epochs", "batch_size"):
@@ -157,6 +193,11 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             raise ModelInputError(f"n_threads must be >= 1 or None, got {self.n_threads!r}")
         if self.model == "mlp" and any(int(h) < 1 for h in self.hidden_sizes):
             raise ModelInputError(f"hidden_sizes must be positive widths, got {self.hidden_sizes!r}")
+
+    def _optimizer_name(self) -> str:
+        if self.optimizer == "auto":
+            return "lbfgs" if self.model == "logreg" else "adam"
+        return self.optimizer
 
     def _check_X(self, X: Any, reset: bool, name: str = "X") -> Any:
         X = check_features(X, name=name)
@@ -196,16 +237,17 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         out[np.arange(len(labels)), pos] = 1.0
         return out
 
-    def _class_weights(self, Q: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+    def _class_weights(self, Q: np.ndarray, w: np.ndarray, soft: bool) -> np.ndarray | None:
         k = len(self.classes_)
         cw = self.class_weight
         if cw is None:
             return None
         if isinstance(cw, str):
-            if cw != "balanced":
-                raise ModelInputError(f"class_weight must be None, 'balanced', a dict or an array, got {cw!r}")
-            mass = (Q * w[:, None]).sum(axis=0)
-            return np.where(mass > 0, mass.sum() / (k * np.maximum(mass, 1e-12)), 0.0)
+            if cw not in WEIGHT_MODES:
+                raise ModelInputError(f"class_weight must be 'auto', None, 'balanced', a dict or an array, got {cw!r}")
+            if cw == "auto" and not soft:
+                return None  # hard labels carry no calibration error to correct
+            return soft_class_weight(cw, Q, w)
         if isinstance(cw, dict):
             out = np.ones(k)
             for label, weight in cw.items():
@@ -297,6 +339,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
 
         X = self._check_X(X, reset=True)
         n = int(X.shape[0])
+        soft = check_targets(y, n)[0] is not None
         Q = self._targets_to_probs(y, n, "y", reset=True)
         w = check_sample_weight(sample_weight, n)
         has_dev = X_dev is not None or y_dev is not None
@@ -305,7 +348,12 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
                 raise ModelInputError("pass both X_dev and y_dev for early stopping, or neither")
             X_dev = self._check_X(X_dev, reset=False, name="X_dev")
             Q_dev = self._targets_to_probs(y_dev, int(X_dev.shape[0]), "y_dev", reset=False)
-        cw = self._class_weights(Q, w)
+        cw = self._class_weights(Q, w, soft)
+        draw_p = None
+        if self.sampling == "bootstrap":  # each class equally likely per draw, by soft mass
+            mass = (Q * w[:, None]).sum(axis=0)
+            row_p = w * (Q / np.where(mass > 0, mass, 1.0)).sum(axis=1)
+            draw_p = torch.as_tensor(row_p / row_p.sum(), dtype=torch.float64)
         seed = self.random_state if isinstance(self.random_state, (int, np.integer)) else \
             int(check_random_state(self.random_state).randint(0, 2**31 - 1))
 
@@ -315,27 +363,57 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         hidden = tuple(int(h) for h in self.hidden_sizes) if self.model == "mlp" else ()
         net = SoftLabelNet(self.n_features_in_, len(self.classes_), hidden, float(self.dropout), gen).to(device)
         self.module_ = net
-        opt = torch.optim.Adam(net.parameters(), lr=float(self.lr), weight_decay=float(self.weight_decay))
         Q_t = torch.as_tensor(Q, dtype=torch.float32, device=device)
         w_t = torch.as_tensor(w, dtype=torch.float32, device=device)
         cw_t = None if cw is None else torch.as_tensor(cw, dtype=torch.float32, device=device)
         bs = int(self.batch_size)
+        optimizer = self._optimizer_name()
+        if optimizer == "lbfgs":
+            # full batch: every row at once (sparse stays sparse); L2 on the weights, not the biases,
+            # scaled like scikit-learn's C (sum of row losses + ||W||^2 / 2C)
+            X_all = self._batch(X, np.arange(n), device)
+            penalty = 1.0 / (2.0 * float(self.C) * float(w.sum()))
+            weights = [p for name, p in net.named_parameters() if name.endswith("weight")]
+            opt = torch.optim.LBFGS(net.parameters(), lr=1.0, max_iter=LBFGS_ITERS_PER_EPOCH,
+                                    history_size=10, line_search_fn="strong_wolfe",
+                                    tolerance_grad=1e-6, tolerance_change=1e-9)
+        else:
+            opt = torch.optim.Adam(net.parameters(), lr=float(self.lr), weight_decay=float(self.weight_decay))
 
         self.history_, best, best_state, best_epoch, waited = [], -np.inf, None, 0, 0
+        previous = np.inf
         bar = tqdm(range(int(self.max_epochs)), desc="SoftLabelClassifier", disable=not self.progress, leave=False)
         for epoch in bar:
             net.train()
-            perm = torch.randperm(n, generator=gen).numpy()
-            total = 0.0
-            for start in range(0, n, bs):
-                rows = perm[start : start + bs]
-                rows_t = torch.as_tensor(rows, device=device)
-                logits = net(self._batch(X, rows, device), generator=drop_gen)
-                loss = soft_cross_entropy(logits, Q_t[rows_t], cw_t, float(self.focal_gamma), w_t[rows_t])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                total += float(loss.detach()) * len(rows)
+            if draw_p is None:
+                perm = torch.randperm(n, generator=gen).numpy()
+            else:
+                perm = torch.multinomial(draw_p, n, replacement=True, generator=gen).numpy()
+            if optimizer == "lbfgs":
+                # a bootstrap draw becomes per-row counts, so the full batch sees the resampled data
+                w_epoch = w_t if draw_p is None else w_t * torch.as_tensor(
+                    np.bincount(perm, minlength=n), dtype=torch.float32, device=device)
+
+                def closure(w_epoch=w_epoch):
+                    opt.zero_grad()
+                    value = soft_cross_entropy(net(X_all, generator=drop_gen), Q_t, cw_t, float(self.focal_gamma),
+                                               w_epoch)
+                    value = value + penalty * sum((p * p).sum() for p in weights)
+                    value.backward()
+                    return value
+
+                total = float(opt.step(closure).detach()) * n
+            else:
+                total = 0.0
+                for start in range(0, n, bs):
+                    rows = perm[start : start + bs]
+                    rows_t = torch.as_tensor(rows, device=device)
+                    logits = net(self._batch(X, rows, device), generator=drop_gen)
+                    loss = soft_cross_entropy(logits, Q_t[rows_t], cw_t, float(self.focal_gamma), w_t[rows_t])
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                    total += float(loss.detach()) * len(rows)
             record = {"epoch": epoch, "train_loss": total / n}
             if has_dev:
                 score = self._dev_score(X_dev, Q_dev)
@@ -351,6 +429,10 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
             if has_dev and waited >= int(self.patience):
                 break
+            converged = optimizer == "lbfgs" and abs(previous - record["train_loss"]) <= 1e-7 * max(1.0, previous)
+            if converged and draw_p is None and not has_dev:
+                break  # full-batch optimum reached; more epochs would not move it
+            previous = record["train_loss"]
         bar.close()
         if best_state is not None:
             net.load_state_dict(best_state)
@@ -396,6 +478,21 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         if probs is not None:
             labels = self.classes_[self._targets_to_probs(probs, len(pred), "y", reset=False).argmax(axis=1)]
         return float(accuracy_score(labels, pred, sample_weight=sample_weight))
+
+    def report(self, X: Any, y: Any) -> dict[str, float]:
+        """Accuracy, macro F1, log loss, Brier score and ECE against hard or probabilistic labels ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> clf = SoftLabelClassifier(lr=0.1, max_epochs=50).fit(np.eye(2), [0, 1])
+        >>> sorted(clf.report(np.eye(2), [0, 1]))
+        ['accuracy', 'brier', 'ece', 'f1_macro', 'log_loss']
+        """
+        from weaksup.train.metrics import probabilistic_report
+
+        proba = self.predict_proba(X)
+        return probabilistic_report(y, proba, labels=None if np.ndim(y) == 2 else self.classes_)
 
     # persistence: JSON + npz, never pickle ----------------------------------------------------
     def save(self, directory: str | Path) -> Path:

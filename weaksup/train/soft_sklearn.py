@@ -8,6 +8,8 @@ import numpy as np
 
 from weaksup.errors import ModelInputError
 from weaksup.train._validation import check_sample_weight, n_rows, take_rows
+from weaksup.train._weights import MODES as WEIGHT_MODES
+from weaksup.train._weights import soft_class_weight
 from weaksup.utils import check_probs
 
 
@@ -49,6 +51,7 @@ def fit_soft(
     probs: Any,
     sample_weight: Any = None,
     weight_param: str = "sample_weight",
+    class_weight: str | None = "auto",
     **fit_params: Any,
 ) -> Any:
     """Fit any scikit-learn classifier on probabilistic labels; returns the fitted estimator.
@@ -59,6 +62,9 @@ def fit_soft(
     is missing from ``estimator.classes_``. ``class_weight="balanced"`` (on the estimator or a
     Pipeline step) weighs each class by its soft-label mass, ``n / (k * sum_i probs[i, c])``,
     whichever scikit-learn version or estimator (a row count would make the classes equal).
+    Where the estimator sets no class weight, ``class_weight="auto"`` (default) weighs the copies
+    of class c by ``mass_c ** -1/2`` (see :func:`weaksup.train.soft_class_weight`), so a label model that
+    is under-confident for one class does not make the classifier drift to the other.
 
     Parameters
     ----------
@@ -69,6 +75,9 @@ def fit_soft(
     weight_param : str
         Name of the fit argument taking the weights, e.g. ``"logisticregression__sample_weight"``
         for a Pipeline.
+    class_weight : {"auto", "balanced"} or None
+        Class weighting applied through the copies' weights when the estimator's own
+        ``class_weight`` is unset; ``None`` gives the plain soft cross entropy.
     **fit_params
         Passed on to ``estimator.fit``.
 
@@ -88,10 +97,17 @@ def fit_soft(
             f"{type(estimator).__name__}.fit takes no sample_weight, so it cannot learn from probabilistic labels; "
             "for a Pipeline pass weight_param='<step>__sample_weight'"
         )
+    if class_weight is not None and class_weight not in WEIGHT_MODES:
+        raise ModelInputError(f"class_weight must be one of {WEIGHT_MODES} or None, got {class_weight!r}")
     Xe, ye, we, _ = expand_soft_labels(X, probs, sample_weight)
-    balanced = [key for key, value in estimator.get_params(deep=True).items()
-                if key.split("__")[-1] == "class_weight" and isinstance(value, str) and value == "balanced"]
+    own = {key: value for key, value in estimator.get_params(deep=True).items()
+           if key.split("__")[-1] == "class_weight"}
+    balanced = [key for key, value in own.items() if isinstance(value, str) and value == "balanced"]
     if not balanced:
+        if class_weight is not None and all(value is None for value in own.values()):
+            P = check_probs(probs, name="probs")
+            cw = soft_class_weight(class_weight, P, check_sample_weight(sample_weight, len(P)))
+            we = we * cw[ye]
         return estimator.fit(Xe, ye, **{weight_param: we}, **fit_params)
     # Where "balanced" counts rows and ignores sample weights (older scikit-learn's compute_class_weight,
     # and estimators that do not pass the weights on), every row's k copies would make all classes weigh alike.

@@ -1,0 +1,96 @@
+"""SelfTrainingClassifier (issue 15): learns cues that only the rows without LF votes carry."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.semi_supervised import SelfTrainingClassifier as SklearnSelfTraining
+
+pytest.importorskip("torch")
+
+from weaksup.errors import ModelInputError, NotFittedError  # noqa: E402
+from weaksup.train import SelfTrainingClassifier, SoftLabelClassifier  # noqa: E402
+
+N_WORDS = 10  # per class and group
+
+
+def _rows(rng, y, groups):
+    """Bag-of-words rows: 3 words of class y from each group named (A: LF cues, B: shared, C: unseen by LFs)."""
+    offset = {"A": 0, "B": 2 * N_WORDS, "C": 4 * N_WORDS}
+    cols = [rng.integers(0, N_WORDS, (len(y), 3)) + offset[g] + y[:, None] * N_WORDS for g in groups]
+    cols = np.hstack(cols)
+    rows = np.repeat(np.arange(len(y)), cols.shape[1])
+    X = sp.csr_matrix((np.ones(rows.size), (rows, cols.ravel())), shape=(len(y), 6 * N_WORDS))
+    X.sum_duplicates()
+    return X
+
+
+@pytest.fixture(scope="module")
+def coverage_gap():
+    """Covered rows hold A+B words; rows without votes hold B+C; test rows hold only C words."""
+    rng = np.random.default_rng(0)
+    y_cov, y_unc, y_test = rng.integers(0, 2, 150), rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+    X_cov, X_unc, X_test = _rows(rng, y_cov, "AB"), _rows(rng, y_unc, "BC"), _rows(rng, y_test, "C")
+    probs = np.eye(2)[y_cov] * 0.8 + 0.1
+    return X_cov, probs, X_unc, X_test, y_test, y_unc
+
+
+def test_learns_past_coverage(coverage_gap):
+    X_cov, probs, X_unc, X_test, y_test, _ = coverage_gap
+    base = SoftLabelClassifier().fit(X_cov, probs)
+    assert base.score(X_test, y_test) < 0.65  # C words never appear in a covered row
+    st = SelfTrainingClassifier().fit(X_cov, probs, X_unlabeled=X_unc)
+    assert st.score(X_test, y_test) > 0.9
+    assert st.n_iter_ >= 1 and st.history_[1]["n_pseudo"] > 0
+    assert st.pseudo_labels_.shape == (X_unc.shape[0],)
+
+
+def test_side_by_side_with_sklearn_self_training(coverage_gap):
+    """On hard labels with a fixed threshold, sklearn's SelfTrainingClassifier gets there too."""
+    X_cov, probs, X_unc, X_test, y_test, y_unc = coverage_gap
+    X_all = sp.vstack([X_cov, X_unc]).tocsr()
+    y_all = np.r_[probs.argmax(axis=1), np.full(X_unc.shape[0], -1)]
+    peer = SklearnSelfTraining(LogisticRegression(C=10.0), threshold=0.75, max_iter=10).fit(X_all, y_all)
+    ours = SelfTrainingClassifier(LogisticRegression(C=10.0), threshold=0.75, pseudo_targets="hard",
+                                  max_iter=10).fit(X_cov, probs.argmax(axis=1), X_unlabeled=X_unc)
+    peer_acc, ours_acc = peer.score(X_test, y_test), ours.score(X_test, y_test)
+    assert peer_acc > 0.9 and ours_acc > 0.9
+    assert abs(peer_acc - ours_acc) < 0.05
+
+
+def test_stop_rule_and_dev_split(coverage_gap):
+    X_cov, probs, X_unc, X_test, y_test, _ = coverage_gap
+    st = SelfTrainingClassifier(max_iter=50, tol=0.05).fit(X_cov, probs, X_unlabeled=X_unc)
+    assert st.n_iter_ < 50  # pseudo-labels settle long before 50 rounds
+    dev = SelfTrainingClassifier(max_iter=6, patience=1).fit(X_cov, probs, X_unlabeled=X_unc,
+                                                           X_dev=X_test[:100], y_dev=y_test[:100])
+    scores = [h["dev_score"] for h in dev.history_]
+    assert dev.best_iter_ == int(np.argmax(scores))
+    assert dev.score(X_test[:100], y_test[:100]) == pytest.approx(max(scores))
+
+
+def test_no_unlabeled_rows_is_the_base_model(coverage_gap):
+    X_cov, probs, _, X_test, _, _ = coverage_gap
+    st = SelfTrainingClassifier().fit(X_cov, probs)  # relabel="uncovered" and nothing to pseudo-label
+    base = SoftLabelClassifier().fit(X_cov, probs)
+    assert st.n_iter_ == 0
+    assert np.array_equal(st.predict_proba(X_test), base.predict_proba(X_test))
+
+
+def test_relabel_all_and_sklearn_estimator(coverage_gap):
+    X_cov, probs, X_unc, X_test, y_test, _ = coverage_gap
+    st = SelfTrainingClassifier(LogisticRegression(), relabel="all").fit(X_cov, probs, X_unlabeled=X_unc)
+    assert st.score(X_test, y_test) > 0.85
+    assert st.report(X_test, y_test)["accuracy"] == pytest.approx(st.score(X_test, y_test))
+
+
+def test_errors(coverage_gap):
+    X_cov, probs, X_unc, *_ = coverage_gap
+    with pytest.raises(ModelInputError, match="threshold"):
+        SelfTrainingClassifier(threshold=1.5).fit(X_cov, probs)
+    with pytest.raises(ModelInputError, match="relabel"):
+        SelfTrainingClassifier(relabel="some").fit(X_cov, probs)
+    with pytest.raises(ModelInputError, match="both X_dev and y_dev"):
+        SelfTrainingClassifier().fit(X_cov, probs, X_dev=X_cov)
+    with pytest.raises(NotFittedError):
+        SelfTrainingClassifier().predict(X_cov)

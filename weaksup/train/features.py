@@ -1,0 +1,78 @@
+"""Pre-computed features from pretrained models: sentence embeddings from a local sentence-transformers model.
+
+Any dense array, scipy sparse matrix or torch tensor is already a feature matrix for the end models; this
+module only adds the path from texts to embeddings. ``sentence-transformers`` is imported lazily and a model
+is only ever loaded from disk (or passed in): nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from weaksup.errors import ModelInputError
+
+
+def sentence_embeddings(
+    texts: Iterable[str],
+    model: Any,
+    batch_size: int = 64,
+    normalize: bool = True,
+    device: str | None = None,
+    progress: bool = False,
+) -> np.ndarray:
+    """Embed ``texts`` with a sentence-transformers model; returns a float32 array ``n x d``.
+
+    Parameters
+    ----------
+    texts : iterable of str (a list, a pandas Series)
+    model : path of a saved model folder, or an object with ``encode(list_of_str, ...)``
+        (a loaded ``SentenceTransformer``). A path must exist locally: hub names are refused,
+        so a run never reaches the network.
+    batch_size : int
+    normalize : bool
+        L2-normalise each embedding (cosine geometry, what a linear end model wants).
+    device : str, optional
+        Device for a model loaded from a path.
+    progress : bool
+        Show the encoder's progress bar.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class Bag:  # anything with encode() works, e.g. a SentenceTransformer loaded from disk
+    ...     def encode(self, texts, **kw):
+    ...         return np.array([[len(t), t.count("!")] for t in texts], dtype=float)
+    >>> sentence_embeddings(["hi!", "hello"], Bag()).astype(float).round(3).tolist()
+    [[0.949, 0.316], [1.0, 0.0]]
+    """
+    texts = [str(t) for t in texts]
+    if isinstance(model, (str, os.PathLike)):
+        path = Path(model)
+        if not path.is_dir():
+            raise ModelInputError(
+                f"sentence-transformers model {str(model)!r} is not a local folder; weaksup never downloads "
+                "models at run time: save one with SentenceTransformer(...).save(folder) and pass the folder")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelInputError(
+                "sentence_embeddings needs the optional package sentence-transformers "
+                "(pip install sentence-transformers)") from exc
+        model = SentenceTransformer(str(path), device=device, local_files_only=True)
+    if not hasattr(model, "encode"):
+        raise ModelInputError(f"model must be a folder or have an encode() method, got {type(model).__name__}")
+    out = model.encode(texts, batch_size=int(batch_size), show_progress_bar=bool(progress),
+                       convert_to_numpy=True)
+    emb = np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+    if not np.isfinite(emb).all():
+        row = int(np.argmax(~np.isfinite(emb).all(axis=1)))
+        raise ModelInputError(f"the encoder returned NaN or inf for text row {row}: {texts[row][:60]!r}")
+    if normalize:
+        norms = np.linalg.norm(emb, axis=1, keepdims=True)
+        emb = emb / np.where(norms > 0, norms, 1.0)
+    return emb
