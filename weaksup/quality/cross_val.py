@@ -10,21 +10,9 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
+from weaksup._validation import n_rows, take_rows
 from weaksup.errors import ModelInputError
 from weaksup.utils import align_labels, check_probs
-
-
-def take_rows(X: Any, rows: np.ndarray) -> Any:
-    """Rows of a DataFrame/Series (by position), array, sparse matrix or list."""
-    if isinstance(X, (pd.DataFrame, pd.Series)):
-        return X.iloc[rows]
-    if isinstance(X, np.ndarray) or hasattr(X, "tocsr"):
-        return X[rows]
-    return [X[i] for i in rows]
-
-
-def n_rows(X: Any) -> int:
-    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 def split_targets(labels: Any, n: int, cardinality: int | None = None) -> tuple[np.ndarray, np.ndarray | None, int]:

@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._validation import take_rows
 from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
 from weaksup.quality.confident_learning import METHODS, _scores, find_label_issues
-from weaksup.quality.cross_val import cross_val_predict_proba, take_rows
+from weaksup.quality.cross_val import cross_val_predict_proba
 from weaksup.utils import check_probs
 
 _EPS = 1e-6

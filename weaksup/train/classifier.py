@@ -16,8 +16,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
+from weaksup._validation import check_features, check_sample_weight, check_targets, is_torch_tensor
 from weaksup.errors import ModelInputError, NotFittedError
-from weaksup.train._validation import check_features, check_sample_weight, check_targets, is_torch_tensor
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 
@@ -527,7 +527,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
                 "history_": self.history_,
             },
         }
-        from weaksup.models.base import save_json_and_npz  # lazily: importing weaksup.train stays light
+        from weaksup._persist import save_json_and_npz  # lazily: importing weaksup.train stays light
 
         state = {f"weight.{k}": v.detach().cpu().numpy() for k, v in self.module_.state_dict().items()}
         # temp files renamed into place, model.json holding the weights' checksum: never a half-new pair
@@ -543,7 +543,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         """
         import torch
 
-        from weaksup.models.base import load_checked_npz
+        from weaksup._persist import load_checked_npz
         from weaksup.train.networks import SoftLabelNet
 
         directory = Path(directory)

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
+from weaksup._validation import check_sample_weight, n_rows, take_rows
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import as_label_matrix
-from weaksup.train._validation import check_sample_weight, n_rows, take_rows
 from weaksup.train.soft_sklearn import fit_soft
 from weaksup.utils import align_labels, check_probs
 

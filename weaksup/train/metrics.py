@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from weaksup._validation import check_targets
 from weaksup.errors import ModelInputError
-from weaksup.train._validation import check_targets
 
 
 def _as_probs(y_true: Any, k: int | None, labels: Any = None) -> np.ndarray:

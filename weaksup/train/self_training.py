@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
+from weaksup._validation import check_sample_weight, check_targets, n_rows, take_rows
 from weaksup.errors import ModelInputError, NotFittedError
-from weaksup.train._validation import check_sample_weight, check_targets, n_rows, take_rows
 from weaksup.train._weights import soft_class_weight
 from weaksup.train.filtering import fit_on_probs
 from weaksup.train.metrics import probabilistic_report, soft_accuracy_score

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from weaksup._validation import check_sample_weight, n_rows, take_rows
 from weaksup.errors import ModelInputError
-from weaksup.train._validation import check_sample_weight, n_rows, take_rows
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 from weaksup.utils import check_probs
