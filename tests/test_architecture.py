@@ -133,6 +133,11 @@ def test_not_fitted_error_is_scikit_learns():
         ws.LabelModel().predict_proba(L_SMALL)
     with pytest.raises(ws.WeaksupError):
         ws.DawidSkene().predict(L_SMALL)
+    from sklearn.utils.validation import check_is_fitted
+
+    with pytest.raises(NotFittedError):
+        check_is_fitted(ws.LabelModel())
+    check_is_fitted(ws.LabelModel().fit(L_SMALL))  # scikit-learn sees a fitted model
 
 
 def test_randomness_is_random_state_and_fit_seed_is_deprecated():

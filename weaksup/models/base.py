@@ -97,8 +97,14 @@ class BaseLabelModel(BaseEstimator):
         return L if order is None else select_columns(L, order)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "cardinality_"):
-            raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit(L) first")
+        # scikit-learn's check (what Pipeline and meta-estimators use), raising our NotFittedError (a subclass)
+        from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+        from sklearn.utils.validation import check_is_fitted
+
+        try:
+            check_is_fitted(self, "cardinality_")
+        except SklearnNotFittedError:
+            raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit(L) first") from None
 
     def _validate_params(self) -> None:
         """Raise ``ModelInputError`` naming the first hyper-parameter outside its allowed values."""
