@@ -104,6 +104,8 @@ _EXPORTS.update(dict.fromkeys(["ApplyPlan", "shutdown_workers"], "weaksup.apply.
 _EXPORTS.update(dict.fromkeys(["SelfTrainingClassifier", "make_soft_scorer", "probabilistic_report",
                                "soft_accuracy_score", "soft_log_loss", "soft_brier_score", "expected_calibration_error",
                                "soft_class_weight", "sentence_embeddings"], "weaksup.train"))
+_EXPORTS.update(dict.fromkeys(["DependencyAwareModel", "StructureLearner", "lf_dependencies"], "weaksup.models"))
+_EXPORTS.update({"multilabel": "weaksup.multilabel"})
 _EXPORTS.update(dict.fromkeys(["read_table", "read_chunks", "LabelWriter"], "weaksup.io"))
 _EXPORTS.update(dict.fromkeys(["fit_chunked", "export_chunked", "fit_dask", "predict_proba_dask"], "weaksup.pipeline"))
 

@@ -11,9 +11,9 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
+from weaksup._persist import load_checked_npz, save_json_and_npz
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import LabelMatrix
-from weaksup._persist import load_checked_npz, save_json_and_npz
 from weaksup.models.base import label_model_classes
 from weaksup.multilabel.matrix import MultiLabelMatrix, as_multilabel_matrix
 from weaksup.patterns import PatternCounts

@@ -8,6 +8,7 @@ Examples
 'share of rows'
 """
 
+from weaksup.plot.dependencies import dependencies as dependency_heatmap
 from weaksup.plot.figures import accuracies, agreement_heatmap, calibration, class_balance, coverage
 from weaksup.plot.report import build_report, report
 from weaksup.plot.stats import (
@@ -26,6 +27,7 @@ __all__ = [
     "calibration",
     "calibration_curve",
     "class_balance",
+    "dependency_heatmap",
     "coverage",
     "disagreement_ranking",
     "empirical_accuracies",

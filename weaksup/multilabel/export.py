@@ -1,0 +1,66 @@
+"""Export soft multi-label outputs with their row ids (.parquet, .csv, .jsonl, .npz; atomic writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from weaksup._files import atomic_path, check_not_input
+from weaksup._ids import encode_ids
+from weaksup.errors import ModelInputError
+from weaksup.io.labels import FORMATS, _write_frame, load_labels
+
+
+def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.Index, label_names: Sequence[str],
+                      threshold: float = 0.5, inputs: Sequence[str | Path] = ()) -> Path:
+    """Write per-label probabilities with row ids: ``id``, ``prob_<label>`` and ``pred_<label>`` (0/1) per label.
+
+    ``probs`` is ``n x K`` (each entry the probability that the label is present; rows need not
+    sum to 1). The file is written beside ``path`` and renamed into place when complete; an output
+    that names one of ``inputs`` is refused before anything is written. Read it back with
+    :func:`load_multilabel`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = export_multilabel(os.path.join(tempfile.mkdtemp(), "y.csv"), [[0.9, 0.2]], ["007"], ["a", "b"])
+    >>> load_multilabel(p).loc["007"].tolist()
+    [0.9, 0.2]
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
+    check_not_input(path, *inputs, what="multi-label output")
+    P = np.asarray(probs, dtype=np.float64)
+    names = [str(s) for s in label_names]
+    if P.ndim != 2 or P.shape[1] != len(names):
+        raise ModelInputError(f"probs must be n x {len(names)} (one column per label); got shape {P.shape}")
+    bad = ~np.isfinite(P) | (P < 0) | (P > 1)
+    if bad.any():
+        r, c = (int(v) for v in np.argwhere(bad)[0])
+        raise ModelInputError(f"probs[{r}, {c}] (label {names[c]!r}) is {P[r, c]!r}; probabilities lie in [0, 1]")
+    index = pd.Index(index)
+    if len(index) != len(P):
+        raise ModelInputError(f"index has {len(index)} ids but probs has {len(P)} rows")
+    id_name, ids = encode_ids(index, suffix)
+    frame = pd.DataFrame({id_name: ids})
+    for c, name in enumerate(names):
+        frame[f"prob_{name}"] = P[:, c]
+    for c, name in enumerate(names):
+        frame[f"pred_{name}"] = (P[:, c] > threshold).astype(np.int64)
+    with atomic_path(path) as tmp:
+        _write_frame(frame, tmp, suffix)
+    return path
+
+
+def load_multilabel(path: str | Path) -> pd.DataFrame:
+    """The ``prob_<label>`` columns of a file written by :func:`export_multilabel`, indexed by row id,
+    one column per label (named by the label)."""
+    frame = load_labels(path)
+    probs = [c for c in frame.columns if str(c).startswith("prob_")]
+    return frame[probs].rename(columns=lambda c: str(c)[len("prob_"):])

@@ -1,0 +1,104 @@
+"""Multi-label labeling functions (a row in, a set of labels / per-label votes / None out) and their applier."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import scipy.sparse as sp
+
+from weaksup.errors import ApplyInputError, LabelingFunctionError
+from weaksup.multilabel.matrix import MultiLabelMatrix, _parse_vote
+
+
+class MultiLabelLF:
+    """A labeling function that votes several labels at once.
+
+    ``func(row)`` returns a set (or list) of label names (present; the others abstained, or absent
+    with ``others="absent"``), a ``{label: 1 or 0}`` dict (present / absent per label, others
+    abstained), or None (abstain on every label). ``row`` is a pandas row: fields as attributes.
+
+    Examples
+    --------
+    >>> lf = MultiLabelLF("sports_words", lambda x: {"sports"} if "goal" in x.text else None)
+    >>> lf.name
+    'sports_words'
+    """
+
+    def __init__(self, name: str, func: Callable[[Any], Any], others: str = "abstain") -> None:
+        if others not in ("abstain", "absent"):
+            raise ValueError(f"others must be 'abstain' or 'absent', got {others!r}")
+        self.name = str(name)
+        self.func = func
+        self.others = others
+
+    def __call__(self, row: Any) -> Any:
+        return self.func(row)
+
+    def __repr__(self) -> str:
+        return f"MultiLabelLF({self.name!r}, others={self.others!r})"
+
+
+def multilabel_lf(name: str | None = None, others: str = "abstain") -> Callable[[Callable[[Any], Any]], MultiLabelLF]:
+    """Decorator making a :class:`MultiLabelLF` (named after the function unless ``name`` is given).
+
+    Examples
+    --------
+    >>> @multilabel_lf()
+    ... def topics(x):
+    ...     return {"sports"} if "goal" in x.text else None
+    >>> topics
+    MultiLabelLF('topics', others='abstain')
+    """
+
+    def wrap(func: Callable[[Any], Any]) -> MultiLabelLF:
+        return MultiLabelLF(name or func.__name__, func, others=others)
+
+    return wrap
+
+
+class MultiLabelApplier:
+    """Apply multi-label LFs to a DataFrame, giving a :class:`MultiLabelMatrix` with the frame's index as ids.
+
+    Parameters
+    ----------
+    lfs : sequence of MultiLabelLF
+    label_names : sequence of str
+        Every label an LF may vote.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"text": ["a goal and a vote", "an election", "rain"]}, index=["r1", "r2", "r3"])
+    >>> lfs = [MultiLabelLF("sport", lambda x: {"sports"} if "goal" in x.text else None),
+    ...        MultiLabelLF("politics", lambda x: {"politics": int("vote" in x.text or "election" in x.text)})]
+    >>> M = MultiLabelApplier(lfs, ["sports", "politics"]).apply(df)
+    >>> M.to_dense()[0].tolist(), list(M.index)
+    ([[1, -1], [-1, 1]], ['r1', 'r2', 'r3'])
+    """
+
+    def __init__(self, lfs: Sequence[MultiLabelLF], label_names: Sequence[str]) -> None:
+        names = [lf.name for lf in lfs]
+        dupes = sorted({s for s in names if names.count(s) > 1})
+        if dupes:
+            raise ApplyInputError(f"duplicate multi-label LF names: {dupes}")
+        self.lfs = list(lfs)
+        self.label_names = [str(s) for s in label_names]
+
+    def apply(self, df: pd.DataFrame) -> MultiLabelMatrix:
+        """Votes of every LF on every row of ``df``."""
+        col = {name: c for c, name in enumerate(self.label_names)}
+        K = len(self.label_names)
+        r_idx, c_idx, vals = [], [], []
+        for r, (row_id, row) in enumerate(zip(df.index, df.itertuples(index=False), strict=True)):
+            for j, lf in enumerate(self.lfs):
+                try:
+                    out = lf(row)
+                except Exception as exc:  # named, with the row, as the single-label applier does
+                    raise LabelingFunctionError(lf.name, row_id, f"{type(exc).__name__}: {exc}", exc) from exc
+                for c, vote in _parse_vote(out, col, lf.name, row_id, lf.others).items():
+                    r_idx.append(r)
+                    c_idx.append(j * K + c)
+                    vals.append(vote + 1)
+        csr = sp.csr_matrix((vals, (r_idx, c_idx)), shape=(len(df), len(self.lfs) * K))
+        return MultiLabelMatrix(csr, [lf.name for lf in self.lfs], self.label_names, df.index)
