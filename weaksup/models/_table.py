@@ -34,11 +34,22 @@ def log_posterior(csr: sp.csr_matrix, log_table: np.ndarray, log_prior: np.ndarr
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:
-    """Row softmax. Ours, not ``scipy.special.softmax``: as fast (0.126 vs 0.135 s at 1M x 2, measured) and it
-    works in one new array instead of several, which matters for 10M-row posteriors."""
-    Z = Z - Z.max(axis=1, keepdims=True)
+    """Row softmax of ``Z``, in place (``Z`` is overwritten and returned).
+
+    Ours, not ``scipy.special.softmax``: reductions along a short axis are slow in numpy, so this works column by
+    column: 0.013 s at 1M x 2 and 0.052 s at 1M x 6, against 0.058 / 0.081 s for the row-wise form and 0.135 s
+    (1M x 2) for scipy's (measured), and it allocates no second ``n x k`` array.
+    """
+    k = Z.shape[1]
+    top = Z[:, 0].copy()
+    for c in range(1, k):
+        np.maximum(top, Z[:, c], out=top)
+    Z -= top[:, None]
     np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    total = Z[:, 0].copy()
+    for c in range(1, k):
+        total += Z[:, c]
+    Z /= total[:, None]
     return Z
 
 

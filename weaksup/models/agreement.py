@@ -26,7 +26,7 @@ from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import beta_prior, shrunk_confusion
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
-from weaksup.models._table import LogTableModel, log_posterior
+from weaksup.models._table import LogTableModel, log_posterior, softmax
 from weaksup.models.stats import PatternCounts, one_hot
 
 _PREDICT_CHUNK = 1_000_000
@@ -262,7 +262,7 @@ class AgreementModel(LogTableModel):
         if fixed_prior:
             log_prior = np.log(np.clip(class_balance, 1e-300, None))
         else:  # start from the mean posterior of the one-coin fit (a uniform start converges slowly at 1:20)
-            start = _softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)))
+            start = softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)))
             log_prior = np.log((cm @ start + 1.0) / (cm.sum() + k))
         strength, n_iter, beta = None, 0, None
         for step in steps:
@@ -270,7 +270,7 @@ class AgreementModel(LogTableModel):
             if not all_multi:
                 # LFs voting one class keep the one-coin fit: accuracies from the posterior of all LFs
                 # under a uniform prior, so a learned prior never feeds back into them.
-                post = _softmax(np.asarray(X @ table.reshape(m * k, k)))
+                post = softmax(np.asarray(X @ table.reshape(m * k, k)))
                 post *= c[:, None]
                 acc = (np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1) + a0) / (overlap + a0 + b0)
             # Confusion matrices and class balance are learned together from the LFs that vote several
@@ -287,7 +287,7 @@ class AgreementModel(LogTableModel):
                 ones = np.asarray(XmT @ (cm * p1)).reshape(-1, 2)
                 counts = np.stack([votes_per_value - ones, ones], axis=2)  # [j, v, y] expected votes
             else:
-                post = _softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)) + log_prior)
+                post = softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)) + log_prior)
                 if not fixed_prior:
                     log_prior = np.log((cm @ post + 1.0) / (cm.sum() + k))
                 post *= cm[:, None]
@@ -332,7 +332,7 @@ class AgreementModel(LogTableModel):
             part = L.csr[start : start + _PREDICT_CHUNK]
             Z = np.asarray(one_hot(part, k) @ W)
             Z += log_prior
-            out[start : start + part.shape[0]] = _softmax(Z)
+            out[start : start + part.shape[0]] = softmax(Z)
         return out
 
     @property
@@ -380,7 +380,7 @@ def _right_votes(P: sp.csr_matrix, c: np.ndarray, m: int, k: int):
     diag = np.arange(k)
 
     def right(weights: np.ndarray) -> np.ndarray:
-        post = _softmax(np.asarray(X @ np.kron(weights[:, None], eye)))
+        post = softmax(np.asarray(X @ np.kron(weights[:, None], eye)))
         post *= c[:, None]
         # expected right votes of LF j = sum over its votes v of P(y = v)
         return np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1)
@@ -403,21 +403,6 @@ def _right_votes_binary(P: sp.csr_matrix, c: np.ndarray, overlap: np.ndarray):
         return 0.5 * (overlap + XT @ q)
 
     return right
-
-
-def _softmax(Z: np.ndarray) -> np.ndarray:
-    """Row softmax in place, column by column (reductions along a short axis are slow in numpy)."""
-    k = Z.shape[1]
-    top = Z[:, 0].copy()
-    for c in range(1, k):
-        np.maximum(top, Z[:, c], out=top)
-    Z -= top[:, None]
-    np.exp(Z, out=Z)
-    total = Z[:, 0].copy()
-    for c in range(1, k):
-        total += Z[:, c]
-    Z /= total[:, None]
-    return Z
 
 
 def _posterior_balance(pats: sp.csr_matrix, count: np.ndarray, table: np.ndarray, max_iter: int = 500,
