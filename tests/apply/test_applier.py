@@ -279,3 +279,12 @@ def test_an_lf_failing_on_an_empty_cell_is_told_which_field_is_empty(tmp_path):
     assert frame.loc["r2", "text"] is None  # an empty text cell reads as None, not a float NaN
     with pytest.raises(ws.LabelingFunctionError, match=r"row 'r2': AttributeError: 'NoneType'.*field 'text' is empty"):
         LFApplier([lower_has_a]).apply(frame, progress=False)
+
+
+def test_hugging_face_datasets_apply_with_their_id_column():
+    datasets = pytest.importorskip("datasets")
+    from weaksup import LFApplier, keyword_lf
+
+    ds = datasets.Dataset.from_dict({"id": ["007", "7"], "text": ["spam here", "ham"]})
+    L = LFApplier([keyword_lf("spam", 1, name="spam")]).apply(ds, progress=False)
+    assert L.index.tolist() == ["007", "7"] and L.to_dense().ravel().tolist() == [1, -1]
