@@ -391,3 +391,35 @@ def test_parallel_chunked_and_dask_apply_give_the_same_matrix(files, tmp_path):
         assert main(["apply", str(d / "lfs.py"), str(d / "train.csv"), "-o", str(out), "--no-progress", *extra]) == 0
         L = ws.LabelMatrix.load(out)
         assert L == L_expected and L.index.tolist() == L_expected.index.tolist()
+
+
+def test_missing_optional_dependencies_fail_before_any_work_with_an_install_line_that_works(files, tmp_path,
+                                                                                               capsys, monkeypatch):
+    import builtins
+
+    import weaksup.cli.files as cli_files
+
+    d = files
+    marker = tmp_path / "lfs_ran"
+    (tmp_path / "lfs.py").write_text(LF_FILE + f"\nopen({str(marker)!r}, 'w').close()\n")
+    monkeypatch.setattr(cli_files, "has_module", lambda name: name != "pyarrow")
+    assert main(["run", str(tmp_path / "lfs.py"), str(d / "train.csv"), "-o", str(tmp_path / "y.parquet")]) == 1
+    err = capsys.readouterr().err
+    assert 'pip install pyarrow (in a clone of weaksup: pip install -e ".[parquet]")' in err
+    assert not marker.exists() and not (tmp_path / "y.parquet").exists()  # refused before the LFs were loaded
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.split(".")[0] == "matplotlib":
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    assert main(["apply", str(d / "lfs.py"), str(d / "train.csv"), "-o", str(tmp_path / "L.npz")]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    monkeypatch.delitem(__import__("sys").modules, "matplotlib", raising=False)
+    assert main(["report", str(tmp_path / "L.npz"), "-o", str(tmp_path / "r.html")]) == 1
+    err = capsys.readouterr().err
+    assert 'pip install matplotlib (in a clone of weaksup: pip install -e ".[plot]")' in err
+    assert not (tmp_path / "r.html").exists()
