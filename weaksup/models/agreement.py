@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from weaksup._votes import classes_cast
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import beta_prior, shrunk_confusion
@@ -170,7 +169,7 @@ class AgreementModel(LogTableModel):
         eye = np.eye(k)
         # rows on which each LF voted together with another LF
         overlap = _votes_per_lf(P, c, m)
-        multi_class = (_classes_cast_on(P, c > 0, k).sum(axis=1) >= 2 if self.class_conditional == "auto"
+        multi_class = (_votes_several_classes(P, c > 0, k) if self.class_conditional == "auto"
                        else np.zeros(m, bool))
         if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
             multi_class = np.zeros(m, bool)
@@ -355,17 +354,32 @@ def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:
     return np.bincount(P.indices, weights=np.repeat(c, np.diff(P.indptr)), minlength=m)
 
 
-def _classes_cast_on(P: sp.csr_matrix, rows: np.ndarray, k: int) -> np.ndarray:
-    """``(m, k)`` booleans: LF ``j`` voted class ``c`` on one of the selected rows (no copy of ``P``)."""
-    if rows.all():
-        return classes_cast(P, k)
-    m = P.shape[1]
+def _votes_several_classes(P: sp.csr_matrix, rows: np.ndarray, k: int, block: int = 1 << 20) -> np.ndarray:
+    """``(m,)`` booleans: LF ``j`` voted two or more classes on the selected rows (no copy of ``P``).
+
+    Rows are read in blocks and the scan stops as soon as every LF is known to vote several classes (it
+    cannot change after that): LFs that vote both classes of a binary task show it in the first block, so
+    a 10M-row matrix is not read to the end for an answer its first million rows give.
+    """
+    m, n = P.shape[1], P.shape[0]
+    seen = np.zeros((m, k), dtype=bool)
     kind = np.int32 if m * k < 2**31 else np.int64
-    key = P.indices.astype(kind) * kind(k)
-    key += P.data
-    key -= 1
-    keep = np.repeat(rows, np.diff(P.indptr)) & (P.data >= 1) & (P.data <= k)
-    return (np.bincount(key[keep], minlength=m * k)[: m * k] > 0).reshape(m, k)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        a, b = int(P.indptr[start]), int(P.indptr[stop])
+        data = P.data[a:b]
+        key = P.indices[a:b].astype(kind)
+        key *= kind(k)
+        key += data
+        key -= 1
+        keep = (data >= 1) & (data <= k)
+        selected = rows[start:stop]
+        if not selected.all():
+            keep &= np.repeat(selected, np.diff(P.indptr[start : stop + 1]))
+        seen |= (np.bincount(key[keep], minlength=m * k)[: m * k] > 0).reshape(m, k)
+        if (seen.sum(axis=1) >= 2).all():
+            break
+    return seen.sum(axis=1) >= 2
 
 
 def _right_votes(P: sp.csr_matrix, c: np.ndarray, m: int, k: int):
