@@ -345,8 +345,11 @@ def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:
     when the weights are 0 or 1 (rows of a label matrix rather than counted patterns)."""
     if P.nnz > _PROBE and np.all((c == 0) | (c == 1)):
         out = np.bincount(P.indices, minlength=m).astype(np.float64)
-        zero = np.flatnonzero((c == 0) & (np.diff(P.indptr) > 0))  # rows given weight 0: subtract their votes
-        if len(zero):
+        per_row = np.diff(P.indptr)
+        zero = np.flatnonzero((c == 0) & (per_row > 0))  # rows given weight 0: subtract their votes
+        if len(zero) and (per_row[zero] == 1).all():  # the usual case: single-vote rows, one index each
+            out -= np.bincount(P.indices[P.indptr[zero]], minlength=m)
+        elif len(zero):
             starts, ends = P.indptr[zero], P.indptr[zero + 1]
             idx = np.repeat(ends - np.cumsum(ends - starts), ends - starts) + np.arange(int((ends - starts).sum()))
             out -= np.bincount(P.indices[idx], minlength=m)
