@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,7 +23,7 @@ from weaksup.sequence.metrics import entity_scores
 from weaksup.sequence.spans import Span, tag_names, tags_to_spans
 
 
-class BaseSequenceModel(BaseEstimator):
+class BaseSequenceModel(BaseEstimator, ABC):
     """Validation, the fitted-state check and ``score`` shared by the sequence label models."""
 
     def _check(self, votes: SpanLabelMatrix, fitting: bool = False) -> SpanLabelMatrix:
@@ -47,8 +48,9 @@ class BaseSequenceModel(BaseEstimator):
         self.types_, self.lf_names_ = list(votes.types), list(votes.lf_names)
         self.tag_names_ = tag_names(self.types_, "BIO")
 
-    def predict_spans(self, votes: SpanLabelMatrix) -> list[list[Span]]:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def predict_spans(self, votes: SpanLabelMatrix) -> list[list[Span]]:
+        """Per sentence, the predicted ``(start, end, type)`` spans (end exclusive)."""
 
     def score(self, votes: SpanLabelMatrix, gold: Sequence[Sequence[Span]]) -> dict[str, float]:
         """Entity precision / recall / F1 of :meth:`predict_spans` against ``gold`` (exact span and type)."""

@@ -10,6 +10,7 @@ items as exchangeable.
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -200,7 +201,7 @@ def fingerprint(csr: sp.csr_matrix) -> str:
     return h.hexdigest()
 
 
-class _TransductiveModel(BaseLabelModel):
+class _TransductiveModel(BaseLabelModel, ABC):
     """Base of aggregators whose posteriors on the fitted items depend on more than the worker parameters.
 
     GLAD learns a difficulty per item and KOS passes messages along each (item, annotator) edge
@@ -221,8 +222,9 @@ class _TransductiveModel(BaseLabelModel):
             return np.array(stored, dtype=np.float64)
         return self._predict_new(L)
 
-    def _predict_new(self, L: LabelMatrix) -> np.ndarray:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    @abstractmethod
+    def _predict_new(self, L: LabelMatrix) -> np.ndarray:
+        """Probabilities for rows that were not part of the fit (each aggregator has its own rule)."""
 
 
 class KahanGroups:

@@ -10,6 +10,8 @@ repeated rows.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from weaksup.matrix import LabelMatrix
@@ -32,7 +34,7 @@ def _posterior(Z: np.ndarray) -> np.ndarray:
     return Z / Z.sum(axis=1, keepdims=True)
 
 
-class _CrowdEM(BaseLabelModel):
+class _CrowdEM(BaseLabelModel, ABC):
     """EM loop shared by the two Dawid-Skene variants (subclasses define the M-step)."""
 
     _parameter_rules = {"n_iter": Interval(int, 1), "tol": Interval(float, 0)}
@@ -43,9 +45,9 @@ class _CrowdEM(BaseLabelModel):
         self.n_iter = n_iter
         self.tol = tol
 
-    def _m_step(self, V: Votes, post: np.ndarray) -> dict[str, np.ndarray]:  # pragma: no cover - subclasses
+    @abstractmethod
+    def _m_step(self, V: Votes, post: np.ndarray) -> dict[str, np.ndarray]:
         """The learned arrays (at least ``errors_``) that the posteriors ``post`` give."""
-        raise NotImplementedError
 
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
         k = self.cardinality_

@@ -50,7 +50,9 @@ class BaseMapper:
         self._cache: dict[Hashable, Any] = {}
 
     def _generate_mapped_data_point(self, x: Any) -> Any:
-        raise NotImplementedError
+        """The hook Snorkel's API defines here: each concrete TF class maps one data point."""
+        raise NotImplementedError(f"{type(self).__name__} must define _generate_mapped_data_point (as Snorkel's "
+                                  "TransformationFunction and LambdaMapper-style classes do)")
 
     def __call__(self, x: Any) -> Any:
         """Map a copy of ``x`` (``None`` when the TF does not apply)."""
@@ -105,8 +107,8 @@ class TransformationFunction(BaseMapper):
         super().__init__(name, pre or [], memoize, memoize_key)
 
     def run(self, **kwargs: Any) -> Mapping[str, Any] | None:
-        """Map input fields to output fields; subclasses implement it."""
-        raise NotImplementedError
+        """Map input fields to output fields: Snorkel's interface, which a user's subclass implements."""
+        raise NotImplementedError(f"{type(self).__name__} must define run(**fields), as in Snorkel")
 
     def _generate_mapped_data_point(self, x: Any) -> Any:
         mapped = self.run(**{k: getattr(x, v) for k, v in self.field_names.items()})

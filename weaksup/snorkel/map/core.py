@@ -121,7 +121,8 @@ class BaseMapper(Preprocessor):
         self._cache: dict[Hashable, Any] = {}
 
     def _generate_mapped_data_point(self, x: Any) -> Any:
-        raise NotImplementedError
+        """The hook Snorkel's ``BaseMapper`` defines: ``Mapper`` and ``LambdaMapper`` implement it."""
+        raise NotImplementedError(f"{type(self).__name__} must define _generate_mapped_data_point, as in Snorkel")
 
     def _map(self, x: Any) -> Any:
         if self.memoize:

@@ -64,17 +64,16 @@ class MajorityClassVoter(BaseLabeler, BaseLabelModel):
         return self
 
     def _fit(self, L: LabelMatrix, class_balance: Any, seed: Any, progress: bool) -> None:
-        raise NotImplementedError  # fit() above replaces the native fit
+        self.class_balance_ = class_balance  # the native fit path: a given (or dev) balance, else uniform
 
     def _predict_proba(self, L: LabelMatrix) -> np.ndarray:
-        raise NotImplementedError
+        top = np.isclose(self.class_balance_, self.class_balance_.max())
+        return np.tile(top / top.sum(), (L.n_rows, 1))
 
     def predict_proba(self, L: Any) -> np.ndarray:
-        """One-hot on the majority class for every row (tied majority classes share it)."""
+        """One-hot on the majority class for every row, voted or not (tied majority classes share it)."""
         self._check_fitted()
-        n = as_label_matrix(L).n_rows
-        top = np.isclose(self.class_balance_, self.class_balance_.max())
-        return np.tile(top / top.sum(), (n, 1))
+        return self._predict_proba(as_label_matrix(L))
 
 
 class RandomVoter(BaseLabeler, BaseLabelModel):
