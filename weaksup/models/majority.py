@@ -6,8 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models.base import BaseLabelModel
+from weaksup.patterns import PatternCounts
 from weaksup.utils import vote_counts
 
 
@@ -39,6 +41,21 @@ class MajorityVoter(BaseLabelModel):
 
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
         self.class_balance_ = class_balance
+
+    def fit_from_stats(self, stats: PatternCounts, class_balance: Any = None, seed: int | None = None,
+                       progress: bool = False) -> MajorityVoter:
+        """Fit from :class:`~weaksup.patterns.PatternCounts`: only the LFs and classes matter, so the distinct
+        patterns are enough (no expansion back to one row per count, as the base class does).
+
+        Examples
+        --------
+        >>> from weaksup.patterns import PatternCounts
+        >>> MajorityVoter().fit_from_stats(PatternCounts.from_label_matrix([[0, 1], [1, 1]] * 50)).n_lfs_
+        2
+        """
+        if not isinstance(stats, PatternCounts):
+            raise ModelInputError(f"fit_from_stats takes PatternCounts, not {type(stats).__name__}")
+        return self.fit(stats.to_label_matrix(), class_balance=class_balance, seed=seed, progress=progress)
 
     def _predict_proba(self, L: LabelMatrix, weights: Any = None) -> np.ndarray:
         counts = vote_counts(L, self.cardinality_, weights)
