@@ -222,7 +222,7 @@ def test_every_bad_input_through_the_console_script(files, tmp_path):
     assert main(["apply", str(d / "lfs.py"), str(d / "train.csv"), "-o", str(t / "L4.npz")]) == 0
     cases = [
         (["apply", d / "lfs.py", d / "missing.csv", "-o", t / "L.npz"], ["no such data file", "missing.csv"]),
-        (["apply", d / "lfs.py", d / "data.txt", "-o", t / "L.npz"], ["data.txt", ".csv, .parquet, .jsonl"]),
+        (["apply", d / "lfs.py", d / "data.txt", "-o", t / "L.npz"], ["data.txt", ".csv, .tsv, .parquet, .jsonl"]),
         (["run", d / "lfs.py", d / "no_text.jsonl", "-o", t / "y.csv"],
          ["labeling function 'has_link' failed on row 'a'", "text"]),
         (["apply", d / "no_lfs.py", d / "train.csv", "-o", t / "L.npz"], ["no labeling functions found", "no_lfs.py"]),
@@ -253,7 +253,7 @@ def test_usage_errors_through_the_console_script(files, tmp_path):
 
 @pytest.mark.parametrize("argv, needles", [
     (["apply", "{d}/lfs.py", "{d}/missing.csv", "-o", "{t}/L.npz"], ["no such data file", "missing.csv"]),
-    (["apply", "{d}/lfs.py", "{d}/data.txt", "-o", "{t}/L.npz"], ["data.txt", ".csv, .parquet, .jsonl"]),
+    (["apply", "{d}/lfs.py", "{d}/data.txt", "-o", "{t}/L.npz"], ["data.txt", ".csv, .tsv, .parquet, .jsonl"]),
     (["apply", "{d}/no_lfs.py", "{d}/train.csv", "-o", "{t}/L.npz"], ["no labeling functions found", "no_lfs.py"]),
     (["apply", "{d}/nope.py", "{d}/train.csv", "-o", "{t}/L.npz"], ["no such LF file", "nope.py"]),
     (["apply", "no_such_module_xyz:lfs", "{d}/train.csv", "-o", "{t}/L.npz"], ["cannot import module"]),

@@ -48,3 +48,41 @@ def test_written_files_get_a_plain_writes_mode(tmp_path):
     os.chmod(new, 0o640)
     ws.export_labels(new, [[0.2, 0.8]], index=["a"])  # rewriting keeps the file's own mode
     assert os.stat(new).st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_separator_is_found_from_a_header_without_commas(tmp_path, sep):
+    from weaksup.io import read_table
+
+    path = tmp_path / "data.csv"
+    # a spreadsheet export: BOM, CRLF line ends, a comma inside a text cell
+    path.write_bytes(f"\ufeffid{sep}text\r\n007{sep}hi, you\r\n8{sep}yo\r\n".encode())
+    frame = read_table(path)
+    assert frame.index.tolist() == ["007", "8"]
+    assert frame["text"].tolist() == ["hi, you", "yo"]
+
+
+def test_comma_header_and_explicit_sep_win_over_detection(tmp_path):
+    from weaksup.io import read_table
+
+    path = tmp_path / "data.csv"
+    path.write_text("id,text\n1,a;b\n")
+    assert read_table(path)["text"].tolist() == ["a;b"]
+    path.write_text("id;text\n1;a\n")
+    assert read_table(path, sep=",").columns.tolist() == ["id;text"]
+
+
+def test_tsv_files_are_tab_separated(tmp_path):
+    from weaksup.io import read_table
+
+    path = tmp_path / "data.tsv"
+    path.write_text("id\ttext\n1\ta, b; c\n")
+    assert read_table(path).loc["1", "text"] == "a, b; c"
+
+
+def test_loading_a_missing_label_matrix_is_a_file_not_found_error(tmp_path):
+    from weaksup.errors import MissingFileError
+
+    with pytest.raises(FileNotFoundError, match="no such label matrix file") as info:
+        LabelMatrix.load(tmp_path / "nope.npz")
+    assert isinstance(info.value, MissingFileError)

@@ -17,7 +17,7 @@ from weaksup._files import atomic_path
 from weaksup._matrix_checks import MAX_STORED, canonical_csr, dense_csr, file_csr, int64_labels
 from weaksup._matrix_interop import ArrayInteropMixin
 from weaksup._votes import ABSTAIN
-from weaksup.errors import LabelMatrixError
+from weaksup.errors import LabelMatrixError, MissingFileError
 
 
 def _storage_dtype(max_label: int) -> np.dtype:
@@ -444,6 +444,8 @@ class LabelMatrix(ArrayInteropMixin):
         ...
         weaksup.errors.LabelMatrixError: cannot read label matrix from ...: BadZipFile: File is not a zip file
         """
+        if not Path(path).is_file():
+            raise MissingFileError(f"no such label matrix file: {path}")
         try:
             with mf.NpzReader(path) as z:
                 meta = z.meta()

@@ -31,7 +31,7 @@ from weaksup.io.tables import read_table
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
-DATA_FORMATS = (".csv", ".parquet", ".jsonl")
+DATA_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl")
 
 
 class CLIError(WeaksupError):

@@ -6,7 +6,9 @@ The rule for every file (see :mod:`weaksup._ids` for how ids are read):
   else the row's position in the file (0, 1, ... across chunks). The id column stays a column of the frame
   too, so an LF can read it. An empty or duplicate id is a :class:`~weaksup.errors.DataFileError` naming its row.
 * CSV: only an empty cell is missing; text such as ``NA`` or ``null`` stays text. Pass pandas' own options
-  (``sep=``, ``encoding=``, ``na_values=`` ...) to change that.
+  (``sep=``, ``encoding=``, ``na_values=`` ...) to change that. Without ``sep``, a ``.tsv`` file is tab-separated,
+  and a CSV whose header line holds no comma but holds ``;``, a tab or ``|`` (exactly one of them) is read with
+  that separator (spreadsheets in many locales write ``;``).
 * A missing cell of a text column is ``None`` (not a float NaN), so an LF reading it fails on ``None`` and the
   applier's error names the empty field.
 * Parquet: a file or a folder of part files (hidden and ``_`` files are not parts), read with pyarrow.
@@ -33,7 +35,8 @@ from weaksup._ids import (
 )
 from weaksup.errors import DataFileError, MissingFileError, ParameterError
 
-DATA_FORMATS = (".csv", ".parquet", ".pq", ".jsonl", ".json")
+DATA_FORMATS = (".csv", ".tsv", ".parquet", ".pq", ".jsonl", ".json")
+_OTHER_SEPARATORS = (";", "\t", "|")
 #: how CSV cells are read unless the caller says otherwise: only an empty cell is missing
 CSV_MISSING = {"keep_default_na": False, "na_values": [""]}
 
@@ -120,8 +123,10 @@ def read_chunks(
         else:
             chunks = ((batch.to_pandas(), None) for f in files
                       for batch in pq.ParquetFile(f).iter_batches(batch_size=chunk_size, columns=cols))
-    elif suffix == ".csv":
+    elif suffix in (".csv", ".tsv"):
         kwargs = {**CSV_MISSING, **read_kwargs} if "na_values" not in read_kwargs else dict(read_kwargs)
+        if "sep" not in kwargs and "delimiter" not in kwargs:
+            kwargs["sep"] = "\t" if suffix == ".tsv" else _separator(path, kwargs.get("encoding"))
         header = csv_columns(path, kwargs)
         name = _id_name(path, id_column, header)
         if name is not None:
@@ -157,6 +162,16 @@ def read_chunks(
             frame.index = pd.RangeIndex(offset, offset + len(frame))
         offset += len(frame)
         yield _missing_text_as_none(frame)
+
+
+def _separator(path: Path, encoding: str | None) -> str:
+    """``,`` unless the header line holds no comma and exactly one of ``;``, tab, ``|`` (then that one)."""
+    with open(path, encoding=encoding or "utf-8", errors="replace", newline="") as f:
+        header = f.readline()
+    if "," in header:
+        return ","
+    found = [s for s in _OTHER_SEPARATORS if s in header]
+    return found[0] if len(found) == 1 else ","
 
 
 def read_table(
