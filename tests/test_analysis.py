@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,9 @@ def test_summary_table():
     assert list(table.columns) == [
         "j", "Polarity", "Coverage", "Overlaps", "Conflicts", "Correct", "Incorrect", "Emp. Acc.", "Learned Weight"
     ]
+
+    pd.testing.assert_frame_equal(LFAnalysis(L).lf_summary(Y=np.array([0, 1, 1])),
+                                  LFAnalysis(L).summary(Y=np.array([0, 1, 1])))  # Snorkel's name
 
 
 def test_lf_names_from_lfs_and_mismatch():

@@ -86,3 +86,11 @@ def test_loading_a_missing_label_matrix_is_a_file_not_found_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such label matrix file") as info:
         LabelMatrix.load(tmp_path / "nope.npz")
     assert isinstance(info.value, MissingFileError)
+
+
+def test_export_labels_takes_the_label_matrix_as_third_argument(tmp_path):
+    L = LabelMatrix.from_dense(np.array([[0, 1], [1, -1]]), index=pd.Index(["a", "b"]))
+    path = export_labels(tmp_path / "y.csv", [[0.4, 0.6], [0.1, 0.9]], L)  # Snorkel-style positional call
+    back = load_labels(path)
+    assert back.index.tolist() == ["a", "b"]
+    assert back["lf.lf_1"].tolist() == [1, -1]

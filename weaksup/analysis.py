@@ -169,6 +169,10 @@ class LFAnalysis:
             table["Learned Weight"] = w
         return pd.DataFrame(table, index=pd.Index(self.L.lf_names, name="lf"))
 
+    def lf_summary(self, Y: Any = None, est_weights: Any = None) -> pd.DataFrame:
+        """:meth:`summary` under Snorkel's name (``LFAnalysis(L, lfs).lf_summary(Y)``), so ported code runs."""
+        return self.summary(Y=Y, est_weights=est_weights)
+
 
 def _is_default(names: list[str]) -> bool:
     return names == [f"lf_{j}" for j in range(len(names))]

@@ -288,3 +288,16 @@ def test_hugging_face_datasets_apply_with_their_id_column():
     ds = datasets.Dataset.from_dict({"id": ["007", "7"], "text": ["spam here", "ham"]})
     L = LFApplier([keyword_lf("spam", 1, name="spam")]).apply(ds, progress=False)
     assert L.index.tolist() == ["007", "7"] and L.to_dense().ravel().tolist() == [1, -1]
+
+
+def test_row_wise_lfs_see_missing_text_as_none_in_memory_as_from_files():
+    # pandas' string dtype stores None as NaN; `x.text and ...` must not meet a float
+    from weaksup import LFApplier, labeling_function
+
+    @labeling_function()
+    def has_link(x):
+        return 1 if x.text and "http" in x.text else -1
+
+    frame = pd.DataFrame({"text": ["see http://x", None, "hi"]})
+    L = LFApplier([has_link]).apply(frame, progress=False)
+    assert L.to_dense()[:, 0].tolist() == [1, -1, -1]

@@ -67,13 +67,25 @@ class Batch:
         if self._rows is None:
             if isinstance(self.data, pd.DataFrame):
                 row_type = make_row_type(tuple(str(c) for c in self.data.columns))
-                columns = [self.data[c].tolist() for c in self.data.columns]
+                columns = [_row_values(self.data[c]) for c in self.data.columns]
                 self._rows = [row_type(v) for v in zip(*columns, strict=True)] if columns else [
                     row_type(()) for _ in range(len(self.data))
                 ]
             else:
                 self._rows = list(self.data)
         return self._rows
+
+
+def _row_values(column: pd.Series) -> list[Any]:
+    """A column's values as row-wise LFs see them: a missing cell of a text column is None.
+
+    pandas' string dtype stores ``None`` as NaN, so ``x.text and ...`` would meet a float; this keeps
+    the rule of :mod:`weaksup.io.tables` (missing text is None) for frames built in memory too.
+    """
+    values = column.tolist()
+    if isinstance(column.dtype, pd.StringDtype) and column.hasnans:
+        return [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
+    return values
 
 
 def _table_frame(data: Any) -> pd.DataFrame | None:

@@ -44,6 +44,8 @@ def labels_frame(
     'id:str'
     """
     P = check_probs(probs)
+    if L is None and isinstance(index, LabelMatrix):  # export_labels(path, probs, L): the votes carry the ids
+        L, index = index, None
     if L is not None:
         L = as_label_matrix(L)
         if L.n_rows != len(P):
