@@ -26,6 +26,7 @@ from weaksup.quality.sampling import (
 )
 from weaksup.quality.weak_label_errors import (
     WeakLabelIssues,
+    calibrate_error_probability,
     combine_views,
     find_weak_label_issues,
     lf_error_contributions,
@@ -42,6 +43,7 @@ __all__ = [
     "NoiseEstimate",
     "WeakLabelIssues",
     "add_gold",
+    "calibrate_error_probability",
     "class_thresholds",
     "class_weights",
     "combine_views",

@@ -9,11 +9,15 @@ The default detector combines two views of every LF-covered row:
 Label-model posteriors are often over- or under-confident, so before combining them the posterior is
 *tempered* (``probs ** a``, ``0 <= a <= 1``) with the ``a`` that best predicts the feature view
 (least cross-entropy against the out-of-fold end model; ``a = 0`` when the votes tell nothing the
-features do not). The combined posterior ``q`` ranks rows by ``P(weak label wrong) = 1 - q[weak]``.
-How many to flag adapts to the noise level: as many rows as the cross-validated end model
-disagrees with (its argmax is not the weak label), the most likely wrong first. Plain confident
-learning counts only *confident* disagreements against per-class mean thresholds, which on weak
-labels (where the end model learnt the LFs' own keywords) finds almost nothing.
+features do not). The combined posterior ``q`` ranks rows by ``1 - q[weak]``; a common log-odds
+shift then calibrates it into ``P(weak label wrong)`` summing to the estimated number of wrong weak
+labels, the rows the cross-validated end model disagrees with (its argmax is not the weak label).
+How many to flag follows from that estimated noise rate ``r``: at least the ``r * n`` most likely
+wrong rows, and more while the flagged set's expected precision (the mean ``P(weak label wrong)``)
+stays at or above ``min(0.9, 2 r)`` (twice as rich in errors as a random row) and each added row
+is at least as likely wrong as a random one. No gold label enters. Plain confident learning counts
+only *confident* disagreements against per-class mean thresholds, which on weak labels (where the
+end model learnt the LFs' own keywords) finds almost nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from weaksup.utils import check_probs
 
 _EPS = 1e-6
 _MIN_KAPPA = 0.05  # "no better than chance", not a tuned value
+# a flagged set must be twice as rich in errors as a random row (capped: at 45 % noise that would be 90 %)
+_MAX_PRECISION = 0.9
 
 
 class WeakLabelIssues(pd.DataFrame):
@@ -46,14 +52,18 @@ class WeakLabelIssues(pd.DataFrame):
         The same as a code: ``"too_few_rows"``, ``"one_class"``, ``"features_too_weak"``,
         ``"model_agrees"`` or ``None``.
     stats : dict
-        ``n_judged`` (rows with a vote), ``n_disagree`` (rows whose cross-validated argmax is
-        not the weak label: the number flagged), ``estimated_error_rate`` (mean error
-        probability), ``cv_agreement`` (share of rows where the end model's argmax is the weak
+        ``n_judged`` (rows with a vote), ``n_disagree`` (rows whose cross-validated argmax is not the
+        weak label, excluded rows not counted), ``estimated_error_rate`` (mean error probability: for
+        ``method="weak"`` the share of judged rows the end model disagrees with), ``target_precision``
+        (``min(0.9, 2 * estimated_error_rate)``), ``n_precision_prefix`` (how many rows the precision
+        rule alone would flag), ``n_flagged``, ``expected_precision`` (mean error probability of the
+        flagged rows), ``cv_agreement`` (share of rows where the end model's argmax is the weak
         label), ``majority_share`` (share of the most common weak label) and ``vote_weight``
         (the tempering exponent ``a`` of the label model's posterior), ``cv_kappa`` (the end
         model's agreement with the weak labels beyond chance; at 0.05 or below nothing is flagged).
     error_probability : ndarray (n,)
-        ``P(weak label wrong)`` for every row of ``L`` (NaN where not judged).
+        ``P(weak label wrong)`` for every row of ``L`` (NaN where not judged), calibrated to sum to the
+        estimated error count (it ranks well; on real weak labels its top values are conservative).
     posterior : ndarray (n, k)
         The combined posterior ``q`` (NaN rows where not judged).
     pred_probs : ndarray (n, k)
@@ -119,6 +129,46 @@ def combine_views(probs: Any, pred_probs: Any) -> tuple[np.ndarray, float]:
     lq = _temper(P, a, prior) + np.log(np.clip(f, _EPS, 1.0)) - np.log(np.clip(prior, _EPS, 1.0))[None, :]
     q = np.exp(lq - lq.max(axis=1, keepdims=True))
     return q / q.sum(axis=1, keepdims=True), a
+
+
+def calibrate_error_probability(score: Any, n_errors: float) -> np.ndarray:
+    """Shift ``score`` (a ``P(weak label wrong)`` in (0, 1)) in log-odds until it sums to ``n_errors``.
+
+    The two views' combined posterior ranks rows well but its scale follows the label model's and the
+    end model's confidence, which weak supervision gets wrong both ways (under-confident posteriors
+    make ``1 - q[weak]`` sum to four times the true error count on a set with 7 % wrong weak labels).
+    A common log-odds offset keeps the ranking and fixes the total to the estimated error count,
+    which is what a prior correction does when only the base rate is off.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = calibrate_error_probability(np.array([0.9, 0.5, 0.3, 0.2]), 1.0)
+    >>> round(float(p.sum()), 6), bool((np.diff(p) < 0).all())
+    (1.0, True)
+    """
+    from scipy.optimize import brentq
+    from scipy.special import expit, logit
+
+    s = np.asarray(score, dtype=np.float64)
+    if not len(s) or n_errors <= 0:
+        return np.zeros_like(s)
+    if n_errors >= len(s):
+        return np.ones_like(s)
+    ls = logit(np.clip(s, _EPS, 1.0 - _EPS))
+    lo, hi = -40.0 - ls.max(), 40.0 - ls.min()  # the sum goes from ~0 to ~n across this bracket
+    shift = brentq(lambda c: expit(ls + c).sum() - n_errors, lo, hi, xtol=1e-8)
+    return expit(ls + shift)
+
+
+def _precision_prefix(err_sorted: np.ndarray, target: float, base_rate: float) -> int:
+    """Longest prefix (most likely wrong first) whose expected precision is >= ``target``, cut where a row
+    is less likely wrong than ``base_rate`` (a random row): a high head must not carry a long tail."""
+    if not len(err_sorted):
+        return 0
+    mean = np.cumsum(err_sorted) / np.arange(1, len(err_sorted) + 1)
+    ok = np.flatnonzero(mean >= target)
+    return min(int(ok[-1] + 1) if len(ok) else 0, int((err_sorted >= base_rate).sum()))
 
 
 def _default_estimator() -> Any:
@@ -195,8 +245,11 @@ def find_weak_label_issues(
     >>> issues = find_weak_label_issues(L, probs, X, seed=0)
     >>> issues["position"].tolist()[:2], issues.explanation  # the two wrong weak labels rank first
     ([50, 3], None)
-    >>> issues["error_probability"].round(2).tolist()  # two borderline rows follow, far less likely wrong
-    [0.92, 0.69, 0.37, 0.18]
+    >>> issues["error_probability"].round(2).tolist()[:4]  # then borderline rows, far less likely wrong
+    [0.93, 0.71, 0.4, 0.2]
+    >>> st = issues.stats  # 4 of 80 rows disagree: 5 % noise, so flag while 10 % of the flagged are wrong
+    >>> st["n_disagree"], st["target_precision"], len(issues), round(st["expected_precision"], 2)
+    (4, 0.1, 16, 0.21)
     """
     if method != "weak" and method not in METHODS:
         raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
@@ -244,8 +297,16 @@ def find_weak_label_issues(
         disagree[:] = False
     if method == "weak":
         q, a = combine_views(P[rows], cv)
-        err = 1.0 - q[r, weak]
-        flagged = np.argsort(-np.where(skip, -np.inf, err), kind="stable")[: int(disagree.sum())]
+        # the estimated error count is the rows the end model disagrees with (all judged rows, excluded or not)
+        n_est = int((pred != weak).sum())
+        err = calibrate_error_probability(1.0 - q[r, weak], n_est)
+        order = np.flatnonzero(~skip)[np.argsort(-err[~skip], kind="stable")]
+        target = min(_MAX_PRECISION, 2.0 * n_est / len(rows))
+        n_flag = _precision_prefix(err[order], target, n_est / len(rows)) if disagree.any() else 0
+        stats["target_precision"] = target
+        stats["n_precision_prefix"] = n_flag
+        flagged = order[: max(n_flag, int(disagree.sum()))]
+        stats["expected_precision"] = float(err[flagged].mean()) if len(flagged) else float("nan")
     else:
         q, a = cv, float("nan")
         err = 1.0 - _scores(weak, cv, "normalized_margin")
@@ -253,6 +314,7 @@ def find_weak_label_issues(
         flagged = flagged[np.argsort(-err[flagged], kind="stable")]
     stats["vote_weight"] = a
     stats["estimated_error_rate"] = float(err.mean())
+    stats["n_flagged"] = len(flagged)
     V = L.csr[rows[flagged]].toarray().astype(np.int64) - 1
     pos = rows[flagged]
     out = WeakLabelIssues(

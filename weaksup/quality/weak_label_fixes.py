@@ -77,10 +77,10 @@ def fix_weak_labels(
     >>> probs = MajorityVoter(cardinality=2).predict_proba(votes[:, None])
     >>> issues = find_weak_label_issues(votes[:, None], probs, X, seed=0)
     >>> fix = fix_weak_labels(probs, issues)  # auto: relabel the confident corrections, drop the unsure rows
-    >>> sorted(fix.relabeled.tolist()), fix.probs[[3, 50]].argmax(1).tolist(), sorted(fix.pruned.tolist())
-    ([3, 50], [0, 1], [39, 69])
+    >>> sorted(fix.relabeled.tolist()), fix.probs[[3, 50]].argmax(1).tolist(), len(issues), len(fix.pruned)
+    ([3, 50], [0, 1], 16, 14)
     >>> int(fix_weak_labels(probs, issues, policy="prune").keep.sum())
-    76
+    64
     """
     if policy not in POLICIES:
         raise ModelInputError(f"policy must be one of {POLICIES}, got {policy!r}")
