@@ -359,23 +359,60 @@ def speed_table(n: int, m: int, tmp: str, repeats: int = 1) -> tuple[list[dict],
     return results, quality
 
 
-def big_fit(n: int, m: int) -> dict:
+def _best_of(fn, rounds: int = 3) -> tuple[float, float]:
+    """Best wall and best process-CPU seconds of ``rounds`` calls (the machine is shared: CPU time is steadier)."""
+    wall, cpu = [], []
+    for _ in range(rounds):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return min(wall), min(cpu)
+
+
+def big_fit(n: int, m: int, rounds: int = 3) -> dict:
     import weaksup as ws
+    from weaksup.patterns import one_hot_blocks
 
     t0 = time.perf_counter()
     csr, y, acc, _ = synthetic(n, m, 2, seed=2)
     gen = time.perf_counter() - t0
     L = ws.LabelMatrix(csr, cardinality=2)
     LabelModel = ws.LabelModel  # imported before the clock (the lazy import of the models costs ~1.5 s)
-    t0 = time.perf_counter()
+    load0 = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), time.process_time()
     model = LabelModel(cardinality=2).fit(L)
-    fit = time.perf_counter() - t0
+    fit, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     P = model.predict_proba(L)
     pred = time.perf_counter() - t0
-    return {"n": n, "m": m, "nnz": int(csr.nnz), "generate_s": gen, "fit_s": fit, "predict_proba_s": pred,
-            "acc": float((P.argmax(axis=1) == y).mean()), "acc_mae": float(np.abs(model.accuracies_ - acc).mean()),
-            "peak_mib": _vm("VmHWM")}
+    out = {"n": n, "m": m, "nnz": int(csr.nnz), "generate_s": gen, "fit_s": fit, "fit_cpu_s": fit_cpu,
+           "predict_proba_s": pred, "acc": float((P.argmax(axis=1) == y).mean()),
+           "acc_mae": float(np.abs(model.accuracies_ - acc).mean()), "peak_mib": _vm("VmHWM"),
+           "passes": getattr(model, "_em_passes", None), "rounds": rounds}
+    del P
+    out["warm_s"], out["warm_cpu_s"] = _best_of(lambda: LabelModel(cardinality=2).fit(L), rounds)
+    # the floor: one pass over every vote, as the fit makes them (products with the one-hot row blocks),
+    # and the stored votes read once (int8 votes + int32 columns, nothing computed)
+    blocks = [(a, b, X, X.T) for a, b, X in one_hot_blocks(L.csr, 2)]
+    d, q = np.random.default_rng(0).random(2 * m), np.random.default_rng(1).random(n)
+
+    def e_pass() -> None:
+        for _, _, X, _ in blocks:
+            X @ d
+
+    def m_pass() -> None:
+        acc_ = np.zeros(2 * m)
+        for a, b, _, XT in blocks:
+            acc_ += XT @ q[a:b]
+
+    out["e_pass_s"], out["e_pass_cpu_s"] = _best_of(e_pass, 5)
+    out["m_pass_s"], out["m_pass_cpu_s"] = _best_of(m_pass, 5)
+    out["build_s"], out["build_cpu_s"] = _best_of(lambda: one_hot_blocks(L.csr, 2), 3)
+    out["read_s"], out["read_cpu_s"] = _best_of(lambda: (np.add.reduce(L.csr.data, dtype=np.int64),
+                                                         np.add.reduce(L.csr.indices, dtype=np.int64)), 5)
+    out["load"] = (load0, os.getloadavg()[0])
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -510,11 +547,29 @@ def render(wrench, selected, diag, trec, recovery, speed, quality, big, args) ->
                   f"({mem_ratio:.2f} of the total peak; {extra_ratio:.2f} of the part above the input).", ""]
     if big:
         lines += [f"### Scale: n = {big['n']:,}, m = {big['m']}, k = 2 ({big['nnz']:,} votes)", "",
-                  f"Generating the sparse matrix took {big['generate_s']:.1f} s (not counted). "
-                  f"`LabelModel.fit`: **{big['fit_s']:.1f} s** (target: under 60 s — "
-                  f"{'met' if big['fit_s'] < 60 else '**missed**'}); `predict_proba`: {big['predict_proba_s']:.1f} s; "
-                  f"label accuracy {big['acc']:.4f}, accuracy MAE {big['acc_mae']:.4f}; process peak RSS "
-                  f"{big['peak_mib']:.0f} MiB (matrix included).", ""]
+                  f"Generating the sparse matrix took {big['generate_s']:.1f} s (not counted). Load average "
+                  f"{big['load'][0]:.1f} before / {big['load'][1]:.1f} after on {os.cpu_count()} shared cores, so "
+                  "wall times are noisy; process CPU time is given beside them. `LabelModel.fit`, first call in "
+                  f"this process: **{big['fit_s']:.1f} s** (CPU {big['fit_cpu_s']:.1f} s); warm, best of "
+                  f"{big['rounds']}: **{big['warm_s']:.1f} s** (CPU {big['warm_cpu_s']:.1f} s). Target <= 3 s: "
+                  f"first call {'met' if big['fit_s'] <= 3 else '**missed**'}, warm "
+                  f"{'met' if big['warm_s'] <= 3 else '**missed**'}. `predict_proba`: {big['predict_proba_s']:.1f} s; "
+                  "label accuracy "
+                  f"{big['acc']:.4f}, accuracy MAE {big['acc_mae']:.4f}; process peak RSS {big['peak_mib']:.0f} MiB "
+                  "(matrix included).", ""]
+        if big["passes"]:
+            e, mm = big["e_pass_s"], big["m_pass_s"]
+            floor = big["passes"] * min(e, mm) + big["build_s"]
+            floor_cpu = big["passes"] * min(big["e_pass_cpu_s"], big["m_pass_cpu_s"]) + big["build_cpu_s"]
+            lines += [f"Floor, measured in this run (best of 5): one pass over the {big['nnz']:,} votes as the fit "
+                      f"makes it (one-hot row blocks times a vector) takes {e:.3f} s (E-step) / {mm:.3f} s "
+                      f"(M-step, transposed); reading the stored votes once without computing (int8 votes + int32 "
+                      f"columns) {big['read_s']:.3f} s; building the one-hot blocks {big['build_s']:.2f} s. This "
+                      f"fit makes {big['passes']} passes (the EM's E- and M-steps, its start and the votes per "
+                      f"value), so its floor is {big['passes']} x {min(e, mm):.3f} + {big['build_s']:.2f} = "
+                      f"**{floor:.1f} s** (CPU {floor_cpu:.1f} s) against the warm fit's {big['warm_s']:.1f} s "
+                      f"(CPU {big['warm_cpu_s']:.1f} s); the rest is the per-row work between the passes "
+                      "(sigmoids, weights) and the pattern probe.", ""]
     return "\n".join(lines)
 
 

@@ -200,3 +200,53 @@ def test_large_matrix_shortcuts_give_the_same_fit(monkeypatch):
     warm = AgreementModel().fit(L)
     np.testing.assert_allclose(warm.log_table_, fast.log_table_, atol=2e-3)
     np.testing.assert_allclose(warm.class_balance_, fast.class_balance_, atol=1e-3)
+
+
+@pytest.mark.parametrize("late", [True, False])
+def test_scan_for_lfs_voting_several_classes_reads_to_the_end_when_it_must(late):
+    # blocks grow and the scan stops once every LF is known to vote two classes; an LF whose second
+    # class appears only in the last row must still be found (and one that never votes it must not)
+    import scipy.sparse as sp
+
+    from weaksup.models.agreement import _votes_several_classes
+
+    L, _ = make_votes(50_000, [0.8, 0.7, 0.9], k=2, cov=0.6, seed=9)
+    L[:, 2] = np.where(L[:, 2] >= 0, 0, -1)
+    L[-1, 2] = 1 if late else -1
+    csr = sp.csr_matrix(L + 1)
+    rows = np.ones(len(L), dtype=bool)
+    for block in (1, 100, 1 << 14):
+        np.testing.assert_array_equal(_votes_several_classes(csr, rows, 2, block=block), [True, True, late])
+    rows[-1] = False  # rows left out of the fit do not count
+    np.testing.assert_array_equal(_votes_several_classes(csr, rows, 2, block=7), [True, True, False])
+
+
+def test_overlap_from_the_confusion_pass_is_the_exact_count(monkeypatch):
+    # with a warm-start subset the overlaps come from the confusion EM's first pass: the same integers
+    import weaksup.models.agreement as agreement
+
+    L, _ = make_votes(30_000, [0.9, 0.8, 0.75, 0.7, 0.65], k=2, cov=0.4, seed=5)
+    monkeypatch.setattr(agreement, "_WARM_ROWS", 2_000)
+    model = AgreementModel().fit(L)
+    assert model.class_conditional_lfs_.all()
+    voted = L >= 0
+    shared = voted.sum(axis=1) >= 2
+    np.testing.assert_array_equal(model.lf_overlap_, voted[shared].sum(axis=0))
+    assert model.lf_overlap_.dtype == np.float64
+
+
+def test_binary_confusion_em_in_row_blocks_gives_the_single_block_fit(monkeypatch):
+    # the block size only changes the order of floating-point sums, never the fit
+    import weaksup.models.agreement as agreement
+
+    L, _ = make_votes(6_000, [0.9, 0.8, 0.75, 0.7, 0.65], k=2, cov=0.5, seed=12)
+    L[:50] = -1  # rows without votes, inside the first block
+    monkeypatch.setattr(agreement, "_BLOCK_ROWS", 10**9)
+    whole = AgreementModel().fit(L)
+    for rows in (1, 333, 2048):
+        monkeypatch.setattr(agreement, "_BLOCK_ROWS", rows)
+        blocked = AgreementModel().fit(L)
+        assert blocked.n_iter_ == whole.n_iter_
+        np.testing.assert_allclose(blocked.log_table_, whole.log_table_, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(blocked.class_balance_, whole.class_balance_, rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(blocked.lf_overlap_, whole.lf_overlap_)

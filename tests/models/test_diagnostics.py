@@ -43,3 +43,39 @@ def test_fit_that_hits_max_iter_warns():
     with pytest.warns(WeaksupWarning, match="converged: stopped at max_iter=1"):
         model = DawidSkene(max_iter=1).fit(L)
     assert not model.diagnose().set_index("check").loc["converged"].ok
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_classes_favoured_reads_blocks_and_matches_the_full_count(seed):
+    # the early-stopping scan must give what counting every vote gives, wherever the deciding vote sits
+    import scipy.sparse as sp
+
+    from weaksup._votes import classes_cast, classes_favoured
+
+    rng = np.random.default_rng(seed)
+    n, m, k = 3000, 7, 4
+    L = np.where(rng.random((n, m)) < 0.3, rng.integers(0, k - 1, (n, m)), -1)  # class k - 1 never voted ...
+    L[-1, seed % m] = k - 1  # ... except once, in the very last row
+    csr = sp.csr_matrix(L + 1)
+    if seed % 2:
+        csr.data[rng.integers(0, csr.nnz)] = k + 3  # an out-of-range vote casts no class
+    wanted = rng.random((m, k)) < 0.4
+    wanted[seed % m, k - 1] = seed < 3  # the last row decides class k - 1, or nobody wants it
+    full = (wanted & classes_cast(csr, k)).any(axis=0)
+    for block in (1, 5, 64, 1 << 16):
+        np.testing.assert_array_equal(classes_favoured(csr, k, wanted, block=block), full)
+    assert full[k - 1] == (seed < 3)
+
+
+def test_class_check_of_a_large_fit_still_finds_a_class_voted_only_at_the_end():
+    # the fit's health check stops reading early; a class whose only votes come last must still count
+    rng = np.random.default_rng(3)
+    n = 200_000
+    y = rng.choice([0, 2], n)
+    L = np.where(rng.random((n, 3)) < 0.8, y[:, None], 2 - y[:, None])
+    L[-50:] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", WeaksupWarning)
+        model = AgreementModel(cardinality=3, class_conditional="never").fit(L)
+    assert model.diagnose(L).set_index("check").loc["class never favoured"].ok
+    assert not model.diagnose(L[:-50]).set_index("check").loc["class never favoured"].ok

@@ -43,3 +43,38 @@ def test_overlap_matrix_is_exact_on_both_routes(cov):
     onehot = np.concatenate([(L[:, [j]] == np.arange(3)).astype(float) for j in range(5)], axis=1)
     counts = onehot.T @ onehot
     np.testing.assert_array_equal(s.overlap_matrix(), counts / 3000)  # integer counts: exact, no rounding
+
+
+@pytest.mark.parametrize("data_dtype", [np.int8, np.int16, np.int64, np.uint8])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+def test_one_hot_is_the_indicator_of_every_vote_whatever_the_stored_dtypes(data_dtype, index_dtype):
+    import scipy.sparse as sp
+
+    from weaksup.models.stats import one_hot
+
+    L, _ = make_votes(400, [0.9, 0.8, 0.7, 0.6], k=4, cov=0.5, seed=8)
+    csr = sp.csr_matrix(L + 1)
+    csr = sp.csr_matrix((csr.data.astype(data_dtype), csr.indices.astype(index_dtype),
+                         csr.indptr.astype(index_dtype)), shape=csr.shape)
+    X = one_hot(csr, 4)
+    expected = np.concatenate([(L[:, [j]] == np.arange(4)).astype(float) for j in range(4)], axis=1)
+    np.testing.assert_array_equal(X.toarray(), expected)
+    assert X.data.dtype == np.float64 and X.indices.dtype == csr.indices.dtype
+    assert X.indptr is not csr.indptr  # its own row structure: changing one never changes the other
+
+
+@pytest.mark.parametrize("rows", [1, 7, 100, 10**6])
+def test_one_hot_blocks_stack_to_the_one_hot_and_share_one_buffer(rows):
+    import scipy.sparse as sp
+
+    from weaksup.patterns import one_hot, one_hot_blocks
+
+    L, _ = make_votes(300, [0.9, 0.8, 0.7], k=3, cov=0.5, seed=2)
+    L[:5] = -1
+    csr = sp.csr_matrix(L + 1)
+    blocks = one_hot_blocks(csr, 3, rows=rows)
+    assert [b for _, b, _ in blocks][-1] == 300 and all(b - a <= rows for a, b, _ in blocks)
+    assert all(a == prev for (a, _, _), (_, prev, _) in zip(blocks[1:], blocks[:-1], strict=True))
+    np.testing.assert_array_equal(sp.vstack([X for _, _, X in blocks]).toarray(), one_hot(csr, 3).toarray())
+    largest = max(blocks, key=lambda blk: blk[2].nnz)[2]
+    assert not largest.data.flags.writeable  # the shared ones cannot be scaled through one block

@@ -27,12 +27,14 @@ from weaksup.models._confusion import beta_prior, shrunk_confusion
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior, softmax
 from weaksup.models.stats import PatternCounts, one_hot
+from weaksup.patterns import one_hot_blocks
 
 _PREDICT_CHUNK = 1_000_000
 _WARM_TOL = 1e-3  # weight change at which a warm-start one-coin fit stops
 _WARM_ROWS = 100_000  # rows of the warm-start one-coin fit on large matrices
 _PROBE = 100_000  # rows probed to decide whether counting distinct patterns pays off
 _COPY_SHARE = 0.1  # rows are dropped by copying only when they hold more than this share of the votes
+_BLOCK_ROWS = 1 << 19  # rows per block of the binary confusion EM: its per-row arrays stay a few MB
 
 
 class AgreementModel(LogTableModel):
@@ -158,6 +160,7 @@ class AgreementModel(LogTableModel):
                 f"acc_prior must lie in (1/k, 1) = ({1 / k:.3f}, 1) and prior_strength be >= 0; got "
                 f"acc_prior={self.acc_prior}, prior_strength={self.prior_strength}"
             )
+        self._em_passes = None  # counted by the binary confusion EM only
         n_votes = np.diff(pats.indptr)
         shared = n_votes >= 2  # rows where an LF's vote can be checked against another's
         if shared.all():
@@ -167,12 +170,15 @@ class AgreementModel(LogTableModel):
         else:  # the other rows hold few votes: weight 0 instead of a copy of the matrix
             P, c = pats, np.where(shared, count, 0.0)
         eye = np.eye(k)
-        # rows on which each LF voted together with another LF
-        overlap = _votes_per_lf(P, c, m)
         multi_class = (_votes_several_classes(P, c > 0, k) if self.class_conditional == "auto"
                        else np.zeros(m, bool))
         if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
             multi_class = np.zeros(m, bool)
+        # the one-coin fit runs on a subset of the rows when it only warm-starts the confusion matrices
+        subset = multi_class.all() and P.shape[0] > 2 * _WARM_ROWS
+        # rows on which each LF voted together with another LF; with a subset the confusion EM's first
+        # pass gives them (one pass over the votes fewer)
+        overlap = None if subset else _votes_per_lf(P, c, m)
         # when every LF gets a confusion matrix the one-coin fit is only their EM's starting point,
         # which need not be converged tightly
         tol = max(self.tol, _WARM_TOL) if multi_class.all() else self.tol
@@ -193,7 +199,7 @@ class AgreementModel(LogTableModel):
             steps = tqdm(steps, desc="AgreementModel", leave=False)
         strength = None
         Pw, cw, overlap_w = P, c, overlap
-        if multi_class.all() and P.shape[0] > 2 * _WARM_ROWS:
+        if subset:
             # the warm start for the confusion matrices: an evenly spaced subset of the rows suffices
             # (counts scaled up so the prior keeps its weight against the data)
             stride = P.shape[0] // _WARM_ROWS
@@ -214,7 +220,7 @@ class AgreementModel(LogTableModel):
         if multi_class.any():
             # warm start from the one-coin fit (its table, accuracies and mean posterior): EM over a
             # jointly learned prior is slow from a uniform start (hundreds of iterations at 1:20)
-            table, acc, strength, learned_balance, more = self._em_with_confusion(
+            table, acc, strength, learned_balance, more, overlap = self._em_with_confusion(
                 P, c, m, k, overlap, multi_class, a0, b0, to_weights, range(1, self.max_iter + 1),
                 class_balance, table, acc
             )
@@ -238,31 +244,63 @@ class AgreementModel(LogTableModel):
         else:
             self.class_balance_ = np.full(k, 1.0 / k)
 
-    def _em_with_confusion(self, P: sp.csr_matrix, c: np.ndarray, m: int, k: int, overlap: np.ndarray,
+    def _em_with_confusion(self, P: sp.csr_matrix, c: np.ndarray, m: int, k: int, overlap: np.ndarray | None,
                            multi_class: np.ndarray, a0: float, b0: float, to_weights, steps,
                            class_balance: np.ndarray | None, table: np.ndarray, acc: np.ndarray):
         """EM where LFs voting several classes have shrunk confusion matrices, the others one accuracy.
 
         Returns the vote table ``[j, v, y]`` (log-likelihood of vote ``v`` given class ``y``, up
         to a constant per LF), the one-coin accuracies, the learned prior strength, the class
-        balance learned with them and the number of iterations.
+        balance learned with them, the number of iterations and the overlap of every LF (computed
+        here from the weighted votes per value when ``overlap`` is None: every LF voting several classes).
         """
-        X = one_hot(P, k)
-        XT = X.T
         all_multi = bool(multi_class.all())  # then the one-coin pass has nothing to fit (the common crowd case)
-        Xm = X if all_multi else X[:, np.repeat(multi_class, k)]
-        some = np.diff(Xm.indptr) > 0  # rows where an LF voting several classes voted
+        if k == 2 and all_multi:  # binary, every LF: row blocks of the one-hot votes (a block of memory each)
+            blocks = [(a, b, Xb, Xb.T) for a, b, Xb in one_hot_blocks(P, 2, _BLOCK_ROWS)]
+            some = np.diff(P.indptr) > 0  # rows with a vote (the one-hot rows are P's)
+        else:
+            X = one_hot(P, k)
+            XT = X.T
+            Xm = X if all_multi else X[:, np.repeat(multi_class, k)]
+            XmT = Xm.T
+            blocks = [(0, P.shape[0], Xm, XmT)]
+            some = np.diff(Xm.indptr) > 0  # rows where an LF voting several classes voted
         cm = c if some.all() else np.where(some, c, 0.0)  # the others hold no such vote: weight 0, no copy
-        XmT = Xm.T
-        votes_per_value = np.asarray(XmT @ cm).reshape(-1, k)  # [j, v]: weighted votes of each value
+        # [j, v]: weighted votes of each value
+        votes_per_value = sum(np.asarray(XbT @ cm[a:b]) for a, b, _, XbT in blocks).reshape(-1, k)
+        self._em_passes = 1  # passes over every vote (read by benchmarks/label_models.py to state the floor)
+
+        def binary_pass(d: np.ndarray, shift: float, m_step: bool = True) -> tuple[float, np.ndarray]:
+            # E-step and M-step statistics of two classes, block by block: sum of cm P(y = 1 | row) and the
+            # cm P(y = 1)-weighted votes of each (LF, value); P(y = 1) = sigmoid(one-hot row . d + shift)
+            self._em_passes += 2 if m_step else 1
+            total, ones = 0.0, np.zeros(len(d))
+            for a, b, Xb, XbT in blocks:
+                p1 = Xb @ d
+                p1 += shift
+                _sigmoid_inplace(p1)  # in place: no temporaries the size of the rows
+                p1 *= cm[a:b]
+                # a numpy sum, not a BLAS dot: a threaded OpenBLAS took 100x longer on a busy machine
+                total += float(p1.sum())
+                if m_step:
+                    ones += XbT @ p1
+            return total, ones
+
+        if overlap is None:  # all LFs here (Xm is X): the same integer sums as _votes_per_lf, exactly
+            overlap = votes_per_value.sum(axis=1)
         eye = np.eye(k)
         diag = np.arange(k)
         fixed_prior = class_balance is not None
+        cm_sum = cm.sum()
         if fixed_prior:
             log_prior = np.log(np.clip(class_balance, 1e-300, None))
+        elif k == 2:  # the same start from one mat-vec: the posterior of class 1 is a sigmoid of the log-odds
+            T = table[multi_class]
+            share = binary_pass((T[:, :, 1] - T[:, :, 0]).ravel(), 0.0, m_step=False)[0]
+            log_prior = np.log((np.array([cm_sum - share, share]) + 1.0) / (cm_sum + k))
         else:  # start from the mean posterior of the one-coin fit (a uniform start converges slowly at 1:20)
             start = softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)))
-            log_prior = np.log((cm @ start + 1.0) / (cm.sum() + k))
+            log_prior = np.log((cm @ start + 1.0) / (cm_sum + k))
         strength, n_iter, beta = None, 0, None
         for step in steps:
             n_iter = step
@@ -278,17 +316,16 @@ class AgreementModel(LogTableModel):
             # that the learned prior amplifies (an always-0 LF would drive everything to class 0).
             if k == 2:  # one mat-vec each way: the posterior of class 1 is a sigmoid of summed log-odds
                 T = table[multi_class]
-                margin = Xm @ (T[:, :, 1] - T[:, :, 0]).ravel() + (log_prior[1] - log_prior[0])
-                p1 = 0.5 * (1.0 + np.tanh(0.5 * margin))
+                share, ones = binary_pass((T[:, :, 1] - T[:, :, 0]).ravel(), log_prior[1] - log_prior[0])
+                ones = ones.reshape(-1, 2)
                 if not fixed_prior:
-                    share = (cm @ p1 + 1.0) / (cm.sum() + 2)
+                    share = (share + 1.0) / (cm_sum + 2)
                     log_prior = np.log(np.array([1.0 - share, share]))
-                ones = np.asarray(XmT @ (cm * p1)).reshape(-1, 2)
                 counts = np.stack([votes_per_value - ones, ones], axis=2)  # [j, v, y] expected votes
             else:
                 post = softmax(np.asarray(Xm @ table[multi_class].reshape(-1, k)) + log_prior)
                 if not fixed_prior:
-                    log_prior = np.log((cm @ post + 1.0) / (cm.sum() + k))
+                    log_prior = np.log((cm @ post + 1.0) / (cm_sum + k))
                 post *= cm[:, None]
                 counts = np.asarray(XmT @ post).reshape(-1, k, k)  # [j, v, y] expected votes of those LFs
             new = to_weights(acc)[:, None, None] * eye[None, :, :]
@@ -306,7 +343,7 @@ class AgreementModel(LogTableModel):
             table = new
             if delta < self.tol:
                 break
-        return table, acc, strength, np.exp(log_prior), n_iter
+        return table, acc, strength, np.exp(log_prior), n_iter, overlap
 
     def _predict_proba(self, L: LabelMatrix) -> np.ndarray:
         k = self.cardinality_
@@ -317,7 +354,11 @@ class AgreementModel(LogTableModel):
             # two classes: each stored vote adds one log-odds value, read from the table by (LF, vote)
             table = np.asarray(self.log_table_, dtype=np.float64)
             d = (table[:, 1:, 1] - table[:, 1:, 0]).ravel()  # [j * 2 + label]
-            p1 = 0.5 * (1.0 + np.tanh(0.5 * (one_hot(L.csr, 2) @ d + log_prior[1] - log_prior[0])))
+            p1 = np.empty(L.n_rows)
+            for a, b, X in one_hot_blocks(L.csr, 2):  # blocks: no one-hot copy of the whole matrix
+                p1[a:b] = X @ d
+            p1 += log_prior[1] - log_prior[0]
+            _sigmoid_inplace(p1)
             return np.column_stack([1.0 - p1, p1])
         weights = np.asarray(self.weights_, dtype=np.float64)
         if k == 2:  # posterior of class 1 = sigmoid(signed vote sum + prior log-odds)
@@ -340,6 +381,15 @@ class AgreementModel(LogTableModel):
         return np.asarray(self.lf_accuracy_)
 
 
+def _sigmoid_inplace(z: np.ndarray) -> np.ndarray:
+    """``0.5 (1 + tanh(z / 2))`` (the logistic function, stable for any ``z``), overwriting ``z``."""
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
 def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:
     """Weighted number of votes of each LF (row weights ``c``), without a per-vote weight array
     when the weights are 0 or 1 (rows of a label matrix rather than counted patterns)."""
@@ -357,31 +407,34 @@ def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:
     return np.bincount(P.indices, weights=np.repeat(c, np.diff(P.indptr)), minlength=m)
 
 
-def _votes_several_classes(P: sp.csr_matrix, rows: np.ndarray, k: int, block: int = 1 << 20) -> np.ndarray:
+def _votes_several_classes(P: sp.csr_matrix, rows: np.ndarray, k: int, block: int = 1 << 14) -> np.ndarray:
     """``(m,)`` booleans: LF ``j`` voted two or more classes on the selected rows (no copy of ``P``).
 
-    Rows are read in blocks and the scan stops as soon as every LF is known to vote several classes (it
-    cannot change after that): LFs that vote both classes of a binary task show it in the first block, so
-    a 10M-row matrix is not read to the end for an answer its first million rows give.
+    Rows are read in blocks that double in size (up to 1M rows) and the scan stops as soon as every LF is
+    known to vote several classes (it cannot change after that): LFs that vote both classes of a binary
+    task show it in the first block, so a 10M-row matrix is not read to the end for an answer its first
+    thousands of rows give.
     """
     m, n = P.shape[1], P.shape[0]
     seen = np.zeros((m, k), dtype=bool)
     kind = np.int32 if m * k < 2**31 else np.int64
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        a, b = int(P.indptr[start]), int(P.indptr[stop])
+    lo = 0
+    while lo < n:
+        hi = min(n, lo + block)
+        a, b = int(P.indptr[lo]), int(P.indptr[hi])
         data = P.data[a:b]
         key = P.indices[a:b].astype(kind)
         key *= kind(k)
         key += data
         key -= 1
         keep = (data >= 1) & (data <= k)
-        selected = rows[start:stop]
+        selected = rows[lo:hi]
         if not selected.all():
-            keep &= np.repeat(selected, np.diff(P.indptr[start : stop + 1]))
+            keep &= np.repeat(selected, np.diff(P.indptr[lo : hi + 1]))
         seen |= (np.bincount(key[keep], minlength=m * k)[: m * k] > 0).reshape(m, k)
         if (seen.sum(axis=1) >= 2).all():
             break
+        lo, block = hi, min(2 * block, 1 << 20)
     return seen.sum(axis=1) >= 2
 
 

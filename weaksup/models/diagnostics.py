@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._votes import classes_cast
+from weaksup._votes import classes_favoured
 from weaksup.errors import WeaksupWarning
 
 #: an accuracy this close to chance (1/k) or to 1 is "at a bound"
@@ -39,8 +39,8 @@ def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
     votes = table[:, 1:, :] - table[:, :1, :]  # [j, v, y]: what a vote v adds to class y
     own = votes[:, np.arange(k), np.arange(k)]  # (m, k): a vote for c, added to c
     others = np.where(np.eye(k, dtype=bool)[None], -np.inf, votes).max(axis=2)  # best other class
-    cast = classes_cast(cast_votes, k)
-    return ((own > others + 1e-9) & cast).any(axis=0)
+    # only whether each class is raised by some LF that votes it: the scan stops once every class is settled
+    return classes_favoured(cast_votes, k, own > others + 1e-9)
 
 
 def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
