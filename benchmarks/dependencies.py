@@ -52,10 +52,15 @@ def run_setting(n, m, k, strength, edges, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, model in (("default", AgreementModel(cardinality=k)), ("triplet", Triplet(cardinality=k)),
-                            ("dep", DependencyAwareModel(cardinality=k))):
+                            ("dep", DependencyAwareModel(cardinality=k)),
+                            ("dep0", DependencyAwareModel(cardinality=k, max_iter=0))):
             model.fit(L)
             out[f"mae_{name}"] = float(np.abs(model.accuracies_ - ea).mean())
             out[f"acc_{name}"] = float((model.predict(L, tie_break="index") == y).mean())
+        out["mae_oracle"] = np.nan
+        if edges and n <= 2000:  # the true structure given: how much of a loss is the learner's, how much noise
+            oracle = DependencyAwareModel(cardinality=k, dependencies=edges).fit(L)
+            out["mae_oracle"] = float(np.abs(oracle.accuracies_ - ea).mean())
     return out
 
 
@@ -74,6 +79,8 @@ def trec():
         warnings.simplefilter("ignore")
         scores = {}
         for name, model in (("default", AgreementModel()), ("dep", DependencyAwareModel()),
+                            ("dep0", DependencyAwareModel(max_iter=0)),
+                            ("strict", DependencyAwareModel(structure_params={"alpha": 1e-12})),
                             ("dup", DependencyAwareModel(structure_params={"min_strength": 0.999}))):
             model.fit(L)
             scores[name] = 100 * float((model.predict(ds["test"].L, tie_break="random", seed=0) == ds["test"].y).mean())
@@ -86,7 +93,7 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.time()
     ns = (2000, 10000) if args.small else (2000, 10000, 50000)
-    seeds = (0,) if args.small else (0, 1)
+    seeds = (0,) if args.small else (0, 1, 2, 3)
     rows = []
     for n in ns:
         for m in (10, 20):
@@ -99,6 +106,10 @@ def main() -> None:
                     rows.append({"n": n, "m": m, "k": k, "strength": strength, **mean,
                                  "min_precision": worst["precision"], "min_recall": worst["recall"],
                                  "dep_better": all(r["mae_dep"] < r["mae_default"] for r in res),
+                                 "n_better": sum(r["mae_dep"] < r["mae_default"] for r in res),
+                                 "n_better0": sum(r["mae_dep0"] < r["mae_default"] for r in res),
+                                 "n_seeds": len(res),
+                                 "n_better_oracle": sum(r["mae_oracle"] < r["mae_default"] for r in res),
                                  "dep_same": all(abs(r["mae_dep"] - r["mae_default"]) < 1e-12 for r in res)})
                     print(rows[-1], f"{time.time() - t0:.0f}s", flush=True)
     learner, secs, scores = trec()
@@ -110,22 +121,28 @@ def main() -> None:
 def render(rows, learner, secs, scores, seeds, total):
     lines = ["## LF dependency learning (`StructureLearner`, `DependencyAwareModel`)", "",
              f"`python benchmarks/dependencies.py` ({total:.0f} s). Structure from the votes alone: sparse + low-rank split "
-             "of the inverse covariance of the one-hot votes (exact duplicates grouped first), pairs kept above "
-             "max(0.03, 5/sqrt(n)) residual partial correlation; the model fits each dependent LF against LFs it does "
-             "not depend on and down-weights co-voting group members. Planted edges: (0,1), (2,3), (5,6), (6,7) "
+             "of the inverse covariance of the one-hot votes (exact duplicates grouped first); each LF pair's residual "
+             "partial correlations (one per pair of one-hot votes) are tested together, a chi-square against their "
+             "delta-method covariance, and the pair is kept above the Bonferroni bound for the number of pairs tested at "
+             "family-wise alpha = 0.001 (4.24 sd at m = 10, 4.55 at m = 20) if its largest residual is above 0.03. The "
+             "model fits each dependent LF against LFs it does not depend on, down-weights co-voting group members by "
+             "the group's copy rate, then refines every LF by EM over all LFs with those weights (`no EM`: "
+             "`max_iter=0`, only the fits against the LFs outside the group). Planted edges: (0,1), (2,3), (5,6), (6,7) "
              f"(strength 0 = no edges); mean over seeds {list(seeds)}, min P / min R the worst seed. accuracy error = "
              "MAE of learned LF accuracies vs their accuracy on the sample; label acc = accuracy of the hard labels.", "",
              "| n | m | k | strength | edge P (min) | edge R (min) | false edges | structure s | acc. error default | "
-             "acc. error Triplet | acc. error with structure | label acc default | label acc with structure |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "acc. error Triplet | acc. error structure, no EM | acc. error with structure | label acc default | "
+             "label acc with structure |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['n']} | {r['m']} | {r['k']} | {r['strength']} | {r['precision']:.2f} ({r['min_precision']:.2f}) "
                      f"| {r['recall']:.2f} ({r['min_recall']:.2f}) | {r['false']:.1f} | {r['t_struct']:.2f} | "
-                     f"{r['mae_default']:.3f} | {r['mae_triplet']:.3f} | {r['mae_dep']:.3f} | {r['acc_default']:.3f} | "
+                     f"{r['mae_default']:.3f} | {r['mae_triplet']:.3f} | {r['mae_dep0']:.3f} | {r['mae_dep']:.3f} | {r['acc_default']:.3f} | "
                      f"{r['acc_dep']:.3f} |")
     big = [r for r in rows if r["n"] >= 10000 and r["strength"] > 0]
     met = all(r["min_precision"] >= 0.9 and r["min_recall"] >= 0.9 for r in big)
     dep_rows = [r for r in rows if r["strength"] > 0]
+    weak = [r for r in dep_rows if r["n"] == 2000 and r["strength"] == 0.2]
     none_rows = [r for r in rows if r["strength"] == 0]
     lines += ["",
               f"**Targets.** Edge precision and recall >= 0.9 on every seed where n >= 10k: **{'met' if met else 'missed'}** "
@@ -133,7 +150,9 @@ def render(rows, learner, secs, scores, seeds, total):
               f"at n = 2000 worst precision {min(r['min_precision'] for r in rows if r['n'] == 2000):.2f}, worst recall "
               f"{min(r['min_recall'] for r in rows if r['n'] == 2000):.2f}). "
               f"Structure improves the accuracy error on every seed of every setting with dependencies: "
-              f"**{'met' if all(r['dep_better'] for r in dep_rows) else 'missed'}** ({sum(r['dep_better'] for r in dep_rows)}/{len(dep_rows)}); "
+              f"**{'met' if all(r['dep_better'] for r in dep_rows) else 'missed'}** ({sum(r['dep_better'] for r in dep_rows)}/{len(dep_rows)} "
+              f"settings; {sum(r['n_better'] for r in dep_rows)}/{sum(r['n_seeds'] for r in dep_rows)} fits, against "
+              f"{sum(r['n_better0'] for r in dep_rows)} without the EM refinement); "
               f"costs nothing without dependencies (no edge found, identical accuracies): "
               f"**{'met' if all(r['dep_same'] for r in none_rows) else 'missed'}** ({sum(r['dep_same'] for r in none_rows)}/{len(none_rows)}).",
               "",
@@ -141,16 +160,27 @@ def render(rows, learner, secs, scores, seeds, total):
               f"{[[learner.lf_names_[j] for j in g] for g in learner.duplicates_]} (the known 8/39/63 and 27/62); "
               f"{len(learner.edges_)} dependent pairs in {len(learner.groups_)} groups in all (real keyword LFs overlap: "
               f"`LFAnalysis(L).lf_dependencies()` lists them). Test accuracy, fitted on train without dev labels: default "
-              f"{scores['default']:.2f}, `DependencyAwareModel` {scores['dep']:.2f} (with only the exact duplicates as groups, "
-              f"`structure_params={{'min_strength': 0.999}}`: {scores['dup']:.2f}). On trec the learned structure "
-              "costs accuracy; see the notes below.", "",
-              "**Notes.** The planted dependencies are copies; on real LFs the learner also finds keyword LFs whose "
-              "firing overlaps beyond what the label explains, and treating those groups as dependent (each member fitted "
-              "without its group, co-votes down-weighted) lost accuracy on trec, while grouping only the exact duplicates "
-              "nearly kept it. So the default label model stays `AgreementModel`; `DependencyAwareModel` is opt-in, and "
-              "`lf_dependencies()` is meant first as a report of LFs to merge or fix. At n = 2000 weak edges (strength "
-              "0.2) are missed, which is where the structure does not improve the accuracy error, and one seed finds a "
-              "false edge where there is none (k = 3, m = 20)."]
+              f"{scores['default']:.2f}, `DependencyAwareModel` {scores['dep']:.2f} (no EM {scores['dep0']:.2f}; "
+              f"stricter test, alpha = 1e-12: {scores['strict']:.2f}; only the exact duplicates as groups, "
+              f"`structure_params={{'min_strength': 0.999}}`: {scores['dup']:.2f}). "
+              f"{'No variant reaches the default on trec.' if max(scores['dep'], scores['strict'], scores['dup']) < scores['default'] else ''}",
+              "",
+              "**Notes.** The planted dependencies are copies. Every LF keeps its vote in the EM refinement (shrunk by its "
+              "group's copy rate) instead of being left out of the other LFs' fits, which is what lowers the error at "
+              "n = 2000 (the `no EM` column). With the true structure given (n = 2000, strength 0.2) the model beats the "
+              f"default on {sum(r['n_better_oracle'] for r in weak)}/{sum(r['n_seeds'] for r in weak)} fits, "
+              + ("so the losses left are the learner's: at n = 2000 it misses weak planted edges on some seeds (worst "
+                 f"recall {min(r['min_recall'] for r in weak):.2f}), and correcting the edges it found gives the missed "
+                 "ones more sway. "
+                 if all(r['n_better_oracle'] == r['n_seeds'] for r in weak) else
+                 "so part of the loss at this size and strength is sampling noise of the fits, not the learner. ")
+              + "On trec (one-class keyword LFs) "
+              "agreement says nothing about copying, since two LFs voting one class agree whenever both vote, so copy "
+              "rates there come from co-firing beyond what the label explains, and conflicting one-class LFs (different "
+              "classes) are reported but not grouped; that took trec from 59.0 (previous version) to the number above, but "
+              "grouping only the exact duplicates already scores below the default, so no stricter significance rule "
+              "brings it to the default. The default label model stays `AgreementModel`; "
+              "`DependencyAwareModel` is opt-in, and `lf_dependencies()` is first a report of LFs to merge or fix."]
     return "\n".join(lines)
 
 

@@ -10,8 +10,12 @@ A dependency between two LFs adds an off-block entry. So we
 2. standardise the inverse covariance of the one-hot votes of the rest into partial correlations,
 3. split it into a rank ``k - 1`` part and a sparse residual, by alternating a low-rank fit on the
    off-block entries with removing the LF pairs whose residual stands out (hard impute),
-4. keep the pairs whose largest residual partial correlation exceeds ``z / sqrt(n)`` (its
-   sampling noise when there is no dependency) and ``min_strength``.
+4. test each LF pair: its residual entries (one per pair of one-hot votes) against their own
+   sampling covariance, a chi-square test (one-hot votes are far from Gaussian: sparse columns are
+   noisier than ``1 / sqrt(n)``, so the covariance comes from the delta method, i.e. the fourth
+   moments of the regression residuals), and keep the pairs above the Bonferroni bound for the number
+   of pairs tested (``alpha`` is the chance of one false pair or more when the LFs are independent
+   given the label) whose largest residual also exceeds ``min_strength``.
 
 The pairs found, their strength and the groups they form (connected components) are in a
 table (:func:`lf_dependencies`); :class:`~weaksup.models.dependent.DependencyAwareModel` uses them.
@@ -31,6 +35,8 @@ from weaksup.matrix import as_label_matrix
 from weaksup.patterns import one_hot
 
 _RIDGE = 1e-6
+_U_RIDGE = 1e-3
+_MOMENT_ROWS = 50_000
 
 
 class StructureLearner(BaseEstimator):
@@ -40,13 +46,17 @@ class StructureLearner(BaseEstimator):
     ----------
     cardinality : int, optional
         Number of classes (inferred from the votes if omitted).
-    z : float
-        A pair is kept when its residual partial correlation exceeds ``z / sqrt(n)`` (``n``:
-        rows): with no dependency the residual is sampling noise of about ``1 / sqrt(n)``.
+    alpha : float
+        Family-wise false-positive rate of the test: with LFs independent given the label, the
+        chance that one pair or more is reported. Each pair's residual entries are tested together
+        (chi-square against their delta-method covariance), its score is the normal quantile of that
+        test, and the bar is the Bonferroni bound ``Phi^-1(1 - alpha / (2 T))`` for the ``T`` pairs
+        tested, so it rises with the number of LFs and falls with nothing else.
     min_strength : float
         Smallest residual partial correlation reported as a dependency, whatever ``n``.
     min_co_votes : int
-        Pairs that vote together on fewer rows are not tested (their correlation is noise).
+        Pairs of LFs, and pairs of their one-hot votes, that occur together on fewer rows are not
+        tested (the normal approximation of their noise fails).
     max_iter : int
         Rounds of the low-rank fit / residual removal.
 
@@ -54,6 +64,9 @@ class StructureLearner(BaseEstimator):
     ----------
     strength_ : ndarray (m, m)
         Residual partial correlation of every LF pair (1 for exact duplicates; 0 on the diagonal).
+    score_ : ndarray (m, m)
+        Test score of the pair: the normal quantile of its chi-square test (inf for exact duplicates,
+        0 where untested).
     edges_ : list of (int, int)
         Dependent pairs ``i < j``.
     groups_ : list of list of int
@@ -62,7 +75,9 @@ class StructureLearner(BaseEstimator):
         Groups of LFs with identical votes.
     lf_names_ : list of str
     threshold_ : float
-        The strength a pair had to exceed.
+        The score a pair had to exceed (the Bonferroni bound); its strength had to exceed ``min_strength``.
+    n_tests_ : int
+        Number of LF pairs tested.
 
     Examples
     --------
@@ -72,20 +87,22 @@ class StructureLearner(BaseEstimator):
     [(0, 1), (4, 5)]
     """
 
-    def __init__(self, cardinality: int | None = None, z: float = 5.0, min_strength: float = 0.03,
+    def __init__(self, cardinality: int | None = None, alpha: float = 0.001, min_strength: float = 0.03,
                  min_co_votes: int = 20, max_iter: int = 30) -> None:
         self.cardinality = cardinality
-        self.z = z
+        self.alpha = alpha
         self.min_strength = min_strength
         self.min_co_votes = min_co_votes
         self.max_iter = max_iter
 
     def fit(self, L: Any) -> StructureLearner:
         """Learn the dependency structure of the LFs in ``L`` (a LabelMatrix, dense array or sparse)."""
-        for name in ("z", "min_strength", "max_iter", "min_co_votes"):
+        for name in ("alpha", "min_strength", "max_iter", "min_co_votes"):
             value = getattr(self, name)
             if not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
                 raise ModelInputError(f"{name} must be a number >= 0, got {value!r}")
+        if not 0 < self.alpha < 1:
+            raise ModelInputError(f"alpha must lie in (0, 1), got {self.alpha!r}")
         L = as_label_matrix(L, cardinality=self.cardinality)
         if L.n_rows < 2:
             raise ModelInputError(f"structure learning needs at least 2 rows; got {L.n_rows}")
@@ -93,37 +110,45 @@ class StructureLearner(BaseEstimator):
         m = L.n_lfs
         csc = L.csr.tocsc()
         dup_of = _duplicate_columns(csc)
-        strength = np.zeros((m, m))
-        for j, rep in enumerate(dup_of):
-            if rep != j:
-                strength[j, rep] = strength[rep, j] = 1.0
-        for a in range(m):  # members of one duplicate group are all strength 1 to each other
-            for b in range(a + 1, m):
-                if dup_of[a] == dup_of[b]:
-                    strength[a, b] = strength[b, a] = 1.0
+        same = dup_of[:, None] == dup_of[None, :]  # members of one duplicate group: strength 1 to each other
+        strength = same.astype(np.float64)
+        score = np.where(same, np.inf, 0.0)
         keep = np.flatnonzero(dup_of == np.arange(m))
         n = L.n_rows
-        threshold = max(float(self.min_strength), float(self.z) / np.sqrt(n))
+        threshold, n_tests = np.inf, 0
         if len(keep) >= 3:
             X = one_hot(L.csr[:, keep], k)
             voted = (csc[:, keep] != 0).astype(np.float64)
             co = (voted.T @ voted).toarray()
-            resid = _residual_strength(X, len(keep), k, n, threshold, int(self.max_iter))
-            resid[co < self.min_co_votes] = 0.0
+            from threadpoolctl import threadpool_limits
+
+            # small dense problems (p x p, p = LFs x classes): BLAS threads only add synchronisation, which costs
+            # 10x on a busy machine
+            with threadpool_limits(1, user_api="blas"):
+                resid, z, threshold, n_tests = _residual_strength(X, len(keep), k, float(self.alpha),
+                                                                  float(self.min_strength), int(self.min_co_votes),
+                                                                  int(self.max_iter))
+            z[co < self.min_co_votes] = 0.0
             strength[np.ix_(keep, keep)] = np.maximum(strength[np.ix_(keep, keep)], resid)
+            score[np.ix_(keep, keep)] = np.maximum(score[np.ix_(keep, keep)], z)
         # a duplicate shares its representative's dependencies on other LFs
         for j, rep in enumerate(dup_of):
             if rep != j:
                 others = np.flatnonzero(dup_of != rep)
                 strength[j, others] = strength[rep, others]
                 strength[others, j] = strength[others, rep]
+                score[j, others] = score[rep, others]
+                score[others, j] = score[others, rep]
         np.fill_diagonal(strength, 0.0)
+        np.fill_diagonal(score, 0.0)
         self.cardinality_ = k
         self.lf_names_ = list(L.lf_names)
         self.n_rows_ = n
-        self.threshold_ = threshold
+        self.threshold_ = float(threshold)
+        self.n_tests_ = int(n_tests)
         self.strength_ = strength
-        iu = np.argwhere(np.triu(strength > threshold, 1))
+        self.score_ = score
+        iu = np.argwhere(np.triu((score > threshold) & (strength > self.min_strength), 1))
         self.edges_ = [(int(a), int(b)) for a, b in iu]
         self.groups_ = _components(m, self.edges_)
         self.duplicates_ = _components(m, [(j, int(r)) for j, r in enumerate(dup_of) if r != j])
@@ -166,7 +191,9 @@ class StructureLearner(BaseEstimator):
         rows = []
         for g, members in enumerate(self.groups_):
             sub = self.strength_[np.ix_(members, members)]
-            inside = [sub[a, b] for a, b in zip(*np.triu_indices(len(members), 1), strict=True) if sub[a, b] > self.threshold_]
+            edges = set(self.edges_)
+            inside = [sub[a, b] for a, b in zip(*np.triu_indices(len(members), 1), strict=True)
+                      if (members[a], members[b]) in edges]
             rows.append({"group": g, "lfs": [self.lf_names_[j] for j in members], "size": len(members),
                          "min_strength": float(min(inside)), "max_strength": float(max(inside))})
         return pd.DataFrame(rows, columns=["group", "lfs", "size", "min_strength", "max_strength"])
@@ -189,14 +216,20 @@ def lf_dependencies(L: Any, cardinality: int | None = None, **params: Any) -> pd
 
 
 # ------------------------------------------------------------------------------------------------
-def _residual_strength(X: sp.csr_matrix, m: int, k: int, n: int, threshold: float, max_iter: int) -> np.ndarray:
-    """Per LF pair, the largest |residual partial correlation| after removing the rank ``k - 1`` part."""
+def _residual_strength(X: sp.csr_matrix, m: int, k: int, alpha: float, min_strength: float, min_co: int,
+                       max_iter: int) -> tuple[np.ndarray, np.ndarray, float, int]:
+    """Per LF pair: the largest |residual partial correlation| after removing the rank ``k - 1`` part,
+    the pair's test score (normal quantile of its chi-square test), the Bonferroni bound and the pairs tested."""
+    from scipy.stats import norm
+
+    n = X.shape[0]
     cnt = np.asarray(X.sum(axis=0)).ravel()
     cols = np.flatnonzero((cnt > 0) & (cnt < n))  # constant indicators carry nothing
     lf_of = cols // k
-    Xc = X[:, cols]
+    Xc = X[:, cols].tocsr()
     mu = cnt[cols] / n
-    S = (Xc.T @ Xc).toarray() / n - np.outer(mu, mu)
+    co = (Xc.T @ Xc).toarray()
+    S = co / n - np.outer(mu, mu)
     sd = np.sqrt(np.clip(np.diag(S), 1e-300, None))
     C = S / np.outer(sd, sd)
     p = len(cols)
@@ -204,26 +237,80 @@ def _residual_strength(X: sp.csr_matrix, m: int, k: int, n: int, threshold: floa
     d = np.sqrt(np.clip(np.diag(K), 1e-300, None))
     P = -K / np.outer(d, d)  # partial correlations (off-diagonal)
     block = lf_of[:, None] == lf_of[None, :]
+    tested = ~block & (co >= min_co)  # rare co-occurrences: the normal approximation fails
+    tests = _PairTests(Xc, mu, sd, K, d, -P, lf_of, tested, m)
+    z_bound = float(norm.isf(alpha / (2 * max(tests.n_pairs, 1))))
     rank = max(1, k - 1)
     flagged = np.zeros((m, m), dtype=bool)
     U = None
-    pair = np.zeros((m, m))
     rows, cols_ = np.meshgrid(lf_of, lf_of, indexing="ij")
     for _ in range(max(1, max_iter)):
         # low-rank fit of the entries not (yet) explained by a dependency, then the residual of every pair
         clean = ~block & ~flagged[rows, cols_]
         U = _low_rank_fit(P, clean, rank, U)
-        low = U @ U.T
-        R = np.where(block, 0.0, np.abs(P - low))
+        # the fitted part is a correlation too: clipped, so a poorly pinned row cannot make a residual above 2
+        R = np.where(block, 0.0, P - np.clip(U @ U.T, -1.0, 1.0))
         pair = np.zeros((m, m))
-        np.maximum.at(pair, (rows, cols_), R)
-        # greedy: explain the strongest remaining residuals first, the weaker ones are re-judged after
-        open_ = np.where(flagged, 0.0, pair)
+        np.maximum.at(pair, (rows, cols_), np.abs(R))
+        score = tests.scores(R)
+        # greedy: explain the most significant residuals first, the weaker ones are re-judged after
+        open_ = np.where(flagged | (pair <= min_strength), 0.0, score)
         top = float(open_.max()) if open_.size else 0.0
-        if top <= threshold:
+        if top <= z_bound:
             break
-        flagged |= open_ >= max(threshold, 0.5 * top)
-    return pair
+        flagged |= open_ >= max(z_bound, 0.5 * top)
+    return pair, score, z_bound, tests.n_pairs
+
+
+class _PairTests:
+    """Chi-square test of each LF pair's residual partial correlations (all its one-hot entries at once).
+
+    A sample partial correlation is the correlation of two regression residuals ``e_a = (x_std K)_a / K_aa``;
+    its influence function is ``e_a e_b - r (e_a^2 + e_b^2) / 2``, so the covariance of a pair's entries is
+    the covariance of those products over the rows (one-hot votes are far from Gaussian: sparse columns
+    are noisier than ``1 / sqrt(n)``). Testing the entries of a pair together, rather than their maximum,
+    is what finds weak dependencies spread over several classes.
+    """
+
+    def __init__(self, Xc: sp.csr_matrix, mu: np.ndarray, sd: np.ndarray, K: np.ndarray, d: np.ndarray,
+                 r: np.ndarray, lf_of: np.ndarray, tested: np.ndarray, m: int) -> None:
+        n = Xc.shape[0]
+        step = max(1, n // _MOMENT_ROWS)  # the moments need a few % accuracy: an evenly spaced subsample
+        sub = Xc[::step]
+        E = np.asarray(sub @ (K / (sd[:, None] * d[None, :]))) - (mu / sd) @ K / d
+        E /= np.clip(E.std(axis=0), 1e-12, None)
+        E = np.asfortranarray(E)  # columns are gathered per pair: keep each one contiguous
+        E2 = E * E
+        members = [np.flatnonzero(lf_of == j) for j in range(m)]
+        self.m, self.n = m, n
+        self.pairs: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]] = []
+        for i in range(m):
+            for j in range(i + 1, m):
+                A, B = (g.ravel() for g in np.meshgrid(members[i], members[j], indexing="ij"))
+                ok = tested[A, B]
+                if not ok.any():
+                    continue
+                A, B = A[ok], B[ok]
+                psi = E[:, A] * E[:, B]
+                psi -= (r[A, B] / 2) * (E2[:, A] + E2[:, B])
+                psi -= psi.mean(axis=0)
+                cov = psi.T @ psi / len(psi)
+                cov += 1e-9 * np.trace(cov) / len(A) * np.eye(len(A))  # nearly collinear entries of one pair
+                self.pairs.append((i, j, A, B, np.linalg.inv(cov)))
+        self.n_pairs = len(self.pairs)
+
+    def scores(self, R: np.ndarray) -> np.ndarray:
+        """``(m, m)`` normal-quantile score of each pair's chi-square statistic (0 where untested)."""
+        from scipy.special import ndtri_exp
+        from scipy.stats import chi2
+
+        out = np.zeros((self.m, self.m))
+        for i, j, A, B, inv in self.pairs:
+            x = R[A, B]
+            q = self.n * float(x @ inv @ x)
+            z = -ndtri_exp(chi2.logsf(q, len(x)) - np.log(2.0))
+            out[i, j] = out[j, i] = z if np.isfinite(z) else np.sqrt(q)
+        return out
 
 
 def _low_rank_fit(P: np.ndarray, known: np.ndarray, rank: int, start: np.ndarray | None) -> np.ndarray:
@@ -244,7 +331,8 @@ def _low_rank_fit(P: np.ndarray, known: np.ndarray, rank: int, start: np.ndarray
     def loss(u: np.ndarray) -> tuple[float, np.ndarray]:
         U = u.reshape(p, rank)
         E = W * (U @ U.T - P)
-        return float((E * E).sum()), (4.0 * E @ U).ravel()
+        # a small ridge: an indicator left with one known entry could otherwise grow without bound
+        return float((E * E).sum() + _U_RIDGE * (u * u).sum()), (4.0 * E @ U).ravel() + 2 * _U_RIDGE * u
 
     fits = [minimize(loss, s0.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 5000, "gtol": 1e-10})
             for s0 in starts]
