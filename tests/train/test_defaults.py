@@ -91,6 +91,20 @@ def test_lbfgs_logreg_matches_sklearn_multinomial():
     assert (ours.predict(X) == peer.predict(X)).mean() == 1.0
 
 
+def test_lbfgs_runs_to_convergence_on_sparse_ngrams():
+    """A problem that needs more than one round of 20 L-BFGS iterations (many rare sparse features, weak penalty):
+    the fit must not stop after the first round (it did: the first round's loss was compared with inf)."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(2)
+    X = sp.random(400, 2000, density=0.01, format="csr", random_state=2, data_rvs=lambda n: rng.integers(1, 4, n))
+    y = (np.asarray(X[:, :1000].sum(axis=1)).ravel() > np.asarray(X[:, 1000:].sum(axis=1)).ravel()).astype(int)
+    ours = SoftLabelClassifier(C=100.0).fit(X, y)
+    peer = LogisticRegression(C=100.0, tol=1e-10, max_iter=10000).fit(X, y)
+    assert ours.n_epochs_ > 1
+    assert np.abs(ours.predict_proba(X) - peer.predict_proba(X)).max() < 1e-2
+
+
 def test_bootstrap_sampling_raises_minority_recall_and_is_seeded():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(600, 2))

@@ -429,7 +429,9 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
             if has_dev and waited >= int(self.patience):
                 break
-            converged = optimizer == "lbfgs" and abs(previous - record["train_loss"]) <= 1e-7 * max(1.0, previous)
+            # previous is inf after the first round: inf <= inf would call every fit converged after 20 iterations
+            converged = (optimizer == "lbfgs" and np.isfinite(previous)
+                         and abs(previous - record["train_loss"]) <= 1e-7 * max(1.0, previous))
             if converged and draw_p is None and not has_dev:
                 break  # full-batch optimum reached; more epochs would not move it
             previous = record["train_loss"]
