@@ -92,13 +92,15 @@ def evaluate(task: dict, seeds: list[int]) -> dict:
     from snorkel.labeling.model import LabelModel as SnorkelLabelModel
 
     import weaksup as ws
+    from weaksup.utils import probs_to_preds
 
     name, k, cov = task["metric"], task["k"], task["covered"]
     X, X_te, y_te, L_tr, L_te = task["X"], task["X_te"], task["y_te"], task["L_tr"], task["L_te"]
     out: dict = {m: [] for m in METHODS}
     timing: dict = {m: 0.0 for m in METHODS}
-    lm = ws.LabelModel(cardinality=k).fit(L_tr, seed=0)
-    out["label model"] = [wrench_metric(name, y_te, lm.predict_proba(L_te).argmax(axis=1))]
+    lm = ws.LabelModel(cardinality=k).fit(L_tr)
+    # ties (rows without a vote, split votes) broken as in label_suite.py: tied class `row index mod #tied`
+    out["label model"] = [wrench_metric(name, y_te, probs_to_preds(lm.predict_proba(L_te), tie_break="index"))]
     P = lm.predict_proba(L_tr)[cov]
     for seed in seeds:
         t = time.perf_counter()
@@ -174,7 +176,7 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
         f"`python benchmarks/end_models.py`, {seconds:.0f} s on a shared 2-core CPU. torch {torch.__version__}, "
         f"snorkel {snorkel.__version__}, `weaksup.LabelModel` = `{ws.LabelModel.__name__}`.",
         "Every weaksup model runs with its default settings, nothing tuned per dataset, the valid split unused: "
-        "`LabelModel(cardinality=k).fit(L_train, seed=0)`, `SoftLabelClassifier()` on the soft labels of the train "
+        "`LabelModel(cardinality=k).fit(L_train)` (test ties broken as in label_suite: `row index mod #tied`), `SoftLabelClassifier()` on the soft labels of the train "
         "rows with an LF vote, `SelfTrainingClassifier()` on the same plus the rows without a vote as "
         "`X_unlabeled`, and `SoftLabelClassifier()` on every train row's gold label (ceiling). Snorkel's recipe: "
         "snorkel `LabelModel` (500 epochs), its hard labels on the covered rows, "
