@@ -100,3 +100,35 @@ def test_rows_restored_undoes_changes_made_in_the_block_in_this_thread_only():
     assert x.to_dict() == {"text": "a"} and other.text == "from another thread"
     x.text = "kept"  # outside a block changes stay
     assert x.text == "kept"
+
+
+def test_resources_and_pre_given_in_the_wrong_shape_are_named():
+    import pytest
+
+    from weaksup import LabelingFunction, preprocessor
+    from weaksup.errors import ParameterTypeError
+
+    @preprocessor()
+    def lower(x):
+        return x
+
+    with pytest.raises(ParameterTypeError, match=r"'lf': pre must be a list of preprocessors; pass pre=\[lower\]"):
+        LabelingFunction("lf", lambda x: 1, pre=lower)
+    with pytest.raises(ParameterTypeError, match="'lf': resources must be a dict of keyword arguments for f, got list"):
+        LabelingFunction("lf", lambda x: 1, resources=[("k", 1)])
+
+
+def test_a_missing_field_read_as_a_key_names_the_fields_and_stays_a_key_error():
+    import pandas as pd
+    import pytest
+
+    from weaksup import LabelingFunction, LabelingFunctionError, LFApplier
+    from weaksup.errors import MissingFieldError
+
+    lf = LabelingFunction("body_lf", lambda x: 1 if x["body"] else -1)
+    with pytest.raises(LabelingFunctionError, match=r"'body_lf' failed on row 0: MissingFieldError: row has no field "
+                                                    r"'body'; fields are \['text'\]") as info:
+        LFApplier([lf]).apply(pd.DataFrame({"text": ["a"]}), progress=False)
+    assert isinstance(info.value.original, KeyError) and isinstance(info.value.original, MissingFieldError)
+    guarded = LabelingFunction("guarded", lambda x: x.get("body", -1))
+    assert LFApplier([guarded]).apply(pd.DataFrame({"text": ["a"]}), progress=False).to_dense().tolist() == [[-1]]

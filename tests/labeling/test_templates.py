@@ -118,7 +118,8 @@ def test_model_lf_sklearn_and_callable():
         return np.array([0.9 if isinstance(t, str) and "!" in t else 0.1 for t in texts])
 
     by_fn = model_lf(score, [0, 1], field="text", threshold=0.85, name="bang")
-    assert apply([by_fn])[:, 0].tolist() == [1, 0, 0, 0, 0, 0, 0, 0]
+    # the row with no text (r3) abstains: the model is never asked about a missing field
+    assert apply([by_fn])[:, 0].tolist() == [1, 0, 0, -1, 0, 0, 0, 0]
     bad = model_lf(lambda X: np.zeros((2, 2)), [0, 1], name="bad_shape")
     with pytest.raises(LabelingFunctionError, match="bad_shape.*shape"):
         apply([bad])
@@ -170,3 +171,29 @@ def test_pure_python_fallback_matches_arrow(monkeypatch):
     with_arrow = apply(lfs)
     monkeypatch.setattr(_kernels, "_arrow", lambda: None)
     np.testing.assert_array_equal(apply(lfs), with_arrow)
+
+
+def test_model_lf_rows_with_missing_text_abstain_and_never_reach_the_model():
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from weaksup import LFApplier
+    from weaksup.labeling.templates import model_lf
+
+    clf = make_pipeline(CountVectorizer(), LogisticRegression()).fit(["spam spam", "ham", "spam", "ham ham"], [1, 0, 1, 0])
+    seen = []
+
+    def scores(texts):
+        seen.append(list(texts))
+        return clf.predict_proba(texts)[:, 1]
+
+    df = pd.DataFrame({"text": pd.array(["spam", None, "ham", np.nan], dtype="str")}, index=list("abcd"))
+    L = LFApplier([model_lf(clf, {0: 0, 1: 1}, field="text"), model_lf(scores, [0, 1], field="text")]).apply(
+        df, progress=False)
+    assert L.to_dense().tolist() == [[1, 1], [-1, -1], [0, 0], [-1, -1]]
+    assert seen == [["spam", "ham"]]
+    empty = pd.DataFrame({"text": pd.array([None, None], dtype="str")})
+    assert LFApplier([model_lf(scores, [0, 1], field="text")]).apply(empty, progress=False).to_dense().tolist() == [
+        [-1], [-1]]
+    assert len(seen) == 1  # nothing to score: the model is not called

@@ -175,3 +175,20 @@ def test_decorator_without_parentheses_is_refused():
         @wk.labeling_function
         def f(x):
             return -1
+
+
+def test_gold_labels_as_snorkel_users_pass_them_are_read_by_position():
+    L = np.array([[0, -1], [1, 1], [-1, 0], [0, 0]])
+    Y = pd.Series([0, 1, 0, 1], index=[10, 11, 12, 13])  # df_dev.label after a split: not 0..n-1
+    ours, theirs = wk.LFAnalysis(L), sk.LFAnalysis(L)
+    np.testing.assert_allclose(ours.lf_empirical_accuracies(Y), theirs.lf_empirical_accuracies(Y))
+    np.testing.assert_allclose(ours.lf_empirical_probs(Y, 2), theirs.lf_empirical_probs(Y, 2))
+    column = Y.to_numpy()[:, None]  # an (n, 1) column
+    pd.testing.assert_frame_equal(ours.lf_summary(column), theirs.lf_summary(column), check_dtype=False)
+
+
+def test_gold_series_still_aligns_by_id_to_a_label_matrix_with_ids():
+    L = ws.LabelMatrix.from_dense(np.array([[0], [1], [1]]), index=["a", "b", "c"])
+    Y = pd.Series([1, 0, 1], index=["c", "a", "b"])  # same ids, shuffled
+    assert wk.LFAnalysis(L).lf_empirical_accuracies(Y).tolist() == [1.0]
+    assert wk.LFAnalysis(L).lf_summary(Y)["Correct"].tolist() == [3]

@@ -11,7 +11,7 @@ import pandas as pd
 import scipy.sparse as sp
 from tqdm.auto import tqdm
 
-from weaksup.apply.base import BaseApplier
+from weaksup.apply.base import BaseApplier, check_chunk_size
 from weaksup.apply.core import (
     Batch,
     apply_lfs_to_batch,
@@ -110,7 +110,7 @@ class LFApplier(BaseApplier):
         n_jobs: int = 1,
     ) -> None:
         super().__init__(lfs, cardinality)
-        self.chunk_size = chunk_size
+        self.chunk_size = check_chunk_size(chunk_size)
         self.n_jobs = n_jobs
 
     def apply(self, data: Any, progress: bool = True, fault_tolerant: bool = False) -> LabelMatrix:
@@ -118,7 +118,9 @@ class LFApplier(BaseApplier):
 
         Parameters
         ----------
-        data : pandas.DataFrame, list of dict or numpy.ndarray
+        data : pandas.DataFrame, list of dict, numpy.ndarray, Arrow table or polars DataFrame
+            An array's rows are what LFs get: rows of a 2-D array, elements of a 1-D one
+            (texts, or records of a structured array, whose fields templates read by name).
         progress : bool
             Show a progress bar over rows.
         fault_tolerant : bool

@@ -20,8 +20,9 @@ import scipy.sparse as sp
 
 from weaksup._files import atomic_path, file_sha256
 from weaksup.apply.applier import LFApplier
-from weaksup.apply.base import BaseApplier
-from weaksup.apply.core import as_frame_or_array, check_lfs
+from weaksup.apply.base import BaseApplier, check_chunk_size, check_lfs
+from weaksup.apply.core import as_frame_or_array
+from weaksup.errors import WeaksupWarning
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
@@ -105,7 +106,7 @@ class IncrementalApplier(BaseApplier):
         cache_dir: str | Path | None = None,
     ) -> None:
         super().__init__(lfs, cardinality)
-        self.chunk_size = chunk_size
+        self.chunk_size = check_chunk_size(chunk_size)
         self.n_jobs = n_jobs
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self._memory: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, int]] = {}
@@ -188,6 +189,15 @@ class IncrementalApplier(BaseApplier):
         (['a', 'b'], [1, -1])
         """
         new = self.apply(new_data, progress=progress, fault_tolerant=fault_tolerant, dataset_key=dataset_key)
+        clash = new.index[new.index.isin(L.index)]
+        if len(clash):  # two fresh RangeIndex frames both start at 0: votes would later align to the wrong rows
+            warnings.warn(
+                f"{len(clash)} of the {len(new.index)} appended rows have ids already in L (e.g. "
+                f"{clash[:5].tolist()}); the result has duplicate row ids. Give the new rows their own ids "
+                "(a unique index) before appending",
+                WeaksupWarning,
+                stacklevel=2,
+            )
         return L.append_rows(new)
 
     def clear_cache(self) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from weaksup.apply.applier import LFApplier, stack_rows
-from weaksup.apply.base import BaseApplier
+from weaksup.apply.base import BaseApplier, check_chunk_size
 from weaksup.apply.core import merge_errors
 from weaksup.errors import ParameterError
 from weaksup.io.tables import count_rows, read_chunks
@@ -70,7 +70,7 @@ class ChunkedApplier(BaseApplier):
         n_jobs: int = 1,
     ) -> None:
         super().__init__(lfs, cardinality)
-        self.chunk_size = chunk_size
+        self.chunk_size = check_chunk_size(chunk_size, allow_none=False)
         self.id_column = id_column
         self.columns = columns
         self.n_jobs = n_jobs

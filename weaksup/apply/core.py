@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import ApplyInputError, InvalidLabelError, LabelingFunctionError, ParameterTypeError
+from weaksup.errors import (
+    ApplyInputError,
+    InvalidLabelError,
+    LabelingFunctionError,
+    ParameterTypeError,
+)
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
 from weaksup.labeling.row import make_row_type, rows_restored
@@ -79,13 +84,24 @@ class Batch:
 def _row_values(column: pd.Series) -> list[Any]:
     """A column's values as row-wise LFs see them: a missing cell of a text column is None.
 
-    pandas' string dtype stores ``None`` as NaN, so ``x.text and ...`` would meet a float; this keeps
-    the rule of :mod:`weaksup.io.tables` (missing text is None) for frames built in memory too.
+    pandas' string dtype stores ``None`` as NaN (and an object or categorical column of text may
+    hold NaN too), so ``x.text and ...`` would meet a float; this keeps the rule of
+    :mod:`weaksup.io.tables` (missing text is None) for frames built in memory too.
     """
     values = column.tolist()
-    if isinstance(column.dtype, pd.StringDtype) and column.hasnans:
+    if column.hasnans and _is_text(column):
         return [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
     return values
+
+
+def _is_text(column: pd.Series) -> bool:
+    """A column of strings: pandas' string dtype, or object / categorical columns whose values are all text."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.api.types.infer_dtype(dtype.categories, skipna=True) == "string"
+    return dtype.kind == "O" and pd.api.types.infer_dtype(column, skipna=True) == "string"
 
 
 def _table_frame(data: Any) -> pd.DataFrame | None:
@@ -132,8 +148,9 @@ def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
         check_columns(data)
         return data, data.index
     if isinstance(data, np.ndarray):
-        if data.ndim == 1:
-            data = data[:, None]
+        if data.ndim == 0:
+            raise ParameterTypeError(f"LFs apply to an array of rows, not the scalar array {data!r}")
+        # a 1-D array's rows are its elements (a text, a record of a structured array), as in Snorkel
         return data, pd.RangeIndex(len(data))
     if isinstance(data, (list, tuple)) and all(isinstance(r, dict) for r in data):
         frame = pd.DataFrame.from_records(list(data)) if data else pd.DataFrame()
@@ -205,8 +222,10 @@ def validate_votes(votes: Any, lf: LabelingFunction, index: pd.Index, cardinalit
     if isinstance(votes, pd.api.extensions.ExtensionArray):
         # nullable (Int64) and Arrow arrays: to_numpy() would turn pd.NA into NaN and name a float
         votes = votes.to_numpy() if isinstance(votes.dtype, np.dtype) else votes.to_numpy(dtype=object)
-    if isinstance(votes, list):
-        return _list_to_int64(votes, lf, index, cardinality)
+    if isinstance(votes, (list, tuple)):
+        if len(votes) != len(index):
+            raise LabelingFunctionError(lf.name, first, f"returned {len(votes)} labels for a batch of {len(index)} rows")
+        return _list_to_int64(list(votes), lf, index, cardinality)
     arr = np.asarray(votes)
     if arr.ndim == 0:
         raise LabelingFunctionError(lf.name, first, f"a vectorized LF must return one label per row, got the scalar {arr!r}")
@@ -482,17 +501,3 @@ def merge_errors(into: dict[str, LFErrorRecord], new: dict[str, LFErrorRecord]) 
     """Fold a batch's error records into the running ones (first failure wins)."""
     for name, rec in new.items():
         into[name] = into[name].merge(rec) if name in into else rec
-
-
-def check_lfs(lfs: Sequence[LabelingFunction]) -> list[LabelingFunction]:
-    """Validate the LF list: LabelingFunction objects with unique names."""
-    lfs = list(lfs)
-    if not lfs:
-        raise ValueError("no labeling functions given")
-    for lf in lfs:
-        if not isinstance(lf, LabelingFunction):
-            raise ParameterTypeError(f"expected LabelingFunction objects (use @labeling_function()), got {lf!r}")
-    names = pd.Index([lf.name for lf in lfs])
-    if names.has_duplicates:
-        raise ValueError(f"duplicate labeling function names: {names[names.duplicated()].unique().tolist()}")
-    return lfs

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup.apply.core import Batch, LFErrorRecord, vote_batch
-from weaksup.errors import LabelingFunctionError, LFPicklingError
+from weaksup.errors import LabelingFunctionError, LFPicklingError, ParameterError, ParameterTypeError
 from weaksup.labeling.lf import LabelingFunction
 
 log = logging.getLogger("weaksup.apply")
@@ -56,10 +56,13 @@ def effective_n_jobs(n_jobs: int | None) -> int:
     >>> effective_n_jobs(1), effective_n_jobs(None)
     (1, 1)
     """
-    if n_jobs is None or n_jobs == 1:
+    if n_jobs is None or (n_jobs == 1 and not isinstance(n_jobs, str)):
         return 1
+    whole = isinstance(n_jobs, (int, np.integer)) or (isinstance(n_jobs, float) and n_jobs.is_integer())
+    if not whole or isinstance(n_jobs, (bool, np.bool_)):
+        raise ParameterTypeError(f"n_jobs must be a whole number of processes (1, k > 1 or -1), got {n_jobs!r}")
     if n_jobs == 0:
-        raise ValueError("n_jobs=0 is not a number of processes; use 1 (in-process), k > 1 or -1 (all cores)")
+        raise ParameterError("n_jobs=0 is not a number of processes; use 1 (in-process), k > 1 or -1 (all cores)")
     from joblib import effective_n_jobs as joblib_n_jobs
 
     return int(joblib_n_jobs(n_jobs))

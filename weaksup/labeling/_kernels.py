@@ -31,9 +31,21 @@ def _column(batch: Any, field: str | int) -> pd.Series:
             return batch[field]
         except KeyError:
             raise MissingFieldError(f"no field {field!r} in the data; columns are {[str(c) for c in batch.columns][:20]}") from None
-    if isinstance(batch, np.ndarray) and isinstance(field, int):
-        return pd.Series(batch[:, field])
-    raise MissingFieldError(f"field {field!r}: templates read DataFrame columns (or integer columns of a 2-D array)")
+    if isinstance(batch, np.ndarray):
+        names = batch.dtype.names or ()
+        if field in names:  # a structured array's field
+            return pd.Series(batch[field])
+        if not names and isinstance(field, int) and not isinstance(field, bool):
+            if batch.ndim == 2:
+                return pd.Series(batch[:, field])
+            if batch.ndim == 1 and field == 0:  # a 1-D array (of texts) is one field
+                return pd.Series(batch)
+        if names:
+            raise MissingFieldError(f"no field {field!r} in the structured array; fields are {list(names)[:20]}")
+    raise MissingFieldError(
+        f"field {field!r}: templates read DataFrame columns, fields of a structured array, integer columns of a 2-D "
+        "array, or field=0 of a 1-D array"
+    )
 
 
 def _arrow() -> Any:
@@ -197,21 +209,36 @@ def _threshold_votes(batch: Any, *, field: str | int, op: str, value: Any, label
 
 def _model_votes(batch: Any, *, model: Any, label_map: dict[Any, int], field: str | int | None,
                  featurizer: Callable[[Any], Any] | None, threshold: float) -> np.ndarray:
-    X = featurizer(batch) if featurizer is not None else (_column(batch, field) if field is not None else batch)
+    n = len(batch)
+    present = None
+    if field is not None:  # rows with a missing field abstain; the model never sees them (text models reject NaN)
+        X = _column(batch, field)
+        mask = X.notna().to_numpy()
+        if not mask.all():
+            present, X = mask, X[mask]
+    else:
+        X = featurizer(batch) if featurizer is not None else batch
+    m = n if present is None else int(present.sum())
+    if m == 0:
+        return np.full(n, ABSTAIN, dtype=np.int64)
     proba = model.predict_proba(X) if hasattr(model, "predict_proba") else model(X)
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim == 1:  # a callable scoring P(class 1)
         proba = np.column_stack([1.0 - proba, proba])
-    n = len(batch)
-    if proba.ndim != 2 or proba.shape[0] != n:
-        raise ParameterError(f"the model returned probabilities of shape {proba.shape} for {n} rows; expected ({n}, k)")
+    if proba.ndim != 2 or proba.shape[0] != m:
+        raise ParameterError(f"the model returned probabilities of shape {proba.shape} for {m} rows; expected ({m}, k)")
     classes = np.asarray(getattr(model, "classes_", np.arange(proba.shape[1])))
     if len(classes) != proba.shape[1]:
         raise ParameterError(f"model has {len(classes)} classes_ but returned {proba.shape[1]} probability columns")
     lookup = np.array([label_map.get(c.item() if hasattr(c, "item") else c, ABSTAIN) for c in classes], dtype=np.int64)
-    best = proba.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
-    confident = proba[np.arange(n), best] >= threshold if n else np.zeros(0, dtype=bool)
-    return np.where(confident, lookup[best], ABSTAIN).astype(np.int64)
+    best = proba.argmax(axis=1)
+    confident = proba[np.arange(m), best] >= threshold
+    votes = np.where(confident, lookup[best], ABSTAIN).astype(np.int64)
+    if present is None:
+        return votes
+    out = np.full(n, ABSTAIN, dtype=np.int64)
+    out[present] = votes
+    return out
 
 
 # templates --------------------------------------------------------------------------------------

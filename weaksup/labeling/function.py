@@ -8,7 +8,7 @@ binding and decorator are written once here.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from weaksup.errors import ParameterError, ParameterTypeError
@@ -59,6 +59,12 @@ class UserFunction:
             raise ParameterError(f"a {self.kind} needs a non-empty string name, got {name!r}")
         if not callable(f):
             raise ParameterTypeError(f"{self.kind} {name!r}: f must be callable, got {type(f).__name__}")
+        if resources is not None and not isinstance(resources, Mapping):
+            raise ParameterTypeError(
+                f"{self.kind} {name!r}: resources must be a dict of keyword arguments for f, got {type(resources).__name__}"
+            )
+        if isinstance(pre, Preprocessor):
+            raise ParameterTypeError(f"{self.kind} {name!r}: pre must be a list of preprocessors; pass pre=[{pre.name}]")
         self.name = name
         self.f = f
         self.resources = dict(resources or {})

@@ -29,7 +29,8 @@ class LabelingFunction(UserFunction):
     f : callable
         Row-wise: ``f(x, **resources) -> int`` where ``x`` is a row whose fields read as
         attributes and keys. Vectorized: ``f(batch, **resources) -> array`` of one label
-        per row of the batch (a pandas DataFrame, or a 2-D array for array input). Arrays
+        per row of the batch (a pandas DataFrame, or a slice of an input array: a 1-D array's
+        rows are its elements, as row-wise LFs see them). Arrays
         and lists are taken in batch order; a pandas Series must carry the batch's own
         index (it is never realigned by label). A label is any integer (``int``, an
         ``IntEnum`` member, a numpy integer) from 0 to ``cardinality - 1``, or -1 to

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+from weaksup.errors import MissingFieldError
+
 
 class _Journal(threading.local):
     """Per thread: while an LF runs, the state of every row it changes, as it was before the change."""
@@ -79,7 +81,8 @@ class Row:
             return extra[key]
         if isinstance(key, int) and not isinstance(key, bool):
             return self.__values[key]
-        raise KeyError(key)
+        # a KeyError (``except KeyError`` and ``get`` still work) that says which fields the row has
+        raise MissingFieldError(f"row has no field {key!r}; fields are {Row.keys(self)}")
 
     def __getattr__(self, name: str) -> Any:  # reached for added fields and names that are not identifiers
         extra = object.__getattribute__(self, "_Row__extra")

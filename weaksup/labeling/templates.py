@@ -347,7 +347,8 @@ def model_lf(
         Model class (a value of ``model.classes_``, or a column position) -> weaksup label;
         unmapped classes abstain. A sequence maps column positions.
     field : str, optional
-        Column passed to the model (e.g. the text for a text pipeline).
+        Column passed to the model (e.g. the text for a text pipeline). Rows where it is
+        missing abstain and are not passed to the model.
     featurizer : callable, optional
         ``featurizer(batch) -> X``; use instead of ``field``. With neither, the model gets the batch.
     threshold : float

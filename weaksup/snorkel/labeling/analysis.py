@@ -10,7 +10,7 @@ import pandas as pd
 
 from weaksup.analysis import LFAnalysis as _NativeAnalysis
 from weaksup.labeling.lf import LabelingFunction
-from weaksup.matrix import as_label_matrix
+from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import align_labels
 
 
@@ -34,32 +34,44 @@ class LFAnalysis(_NativeAnalysis):
             raise ValueError(f"Number of LFs ({len(lfs)}) and number of LF matrix columns ({n_columns}) are different")
         super().__init__(L, lfs)
         self._named = lfs is not None
+        self._default_ids = not isinstance(L, LabelMatrix) or self.L.index.equals(pd.RangeIndex(self.L.n_rows))
+
+    def _gold(self, Y: Any) -> Any:
+        """Snorkel reads ``Y`` by position (a ``df.label`` Series of any index, an ``(n, 1)`` column) when ``L``
+        has no row ids of its own (a dense array, as its appliers return); a LabelMatrix's ids still align."""
+        if isinstance(Y, (pd.Series, pd.DataFrame)) and not self._default_ids:
+            return Y
+        y = np.asarray(Y)
+        return y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
 
     def lf_empirical_accuracies(self, Y: Any) -> np.ndarray:
         """Per LF: share of its votes equal to gold ``Y`` (0 for an LF that never votes)."""
-        return np.nan_to_num(super().lf_empirical_accuracies(Y), nan=0.0)
+        return np.nan_to_num(super().lf_empirical_accuracies(self._gold(Y)), nan=0.0)
 
     def lf_empirical_probs(self, Y: Any, k: int) -> np.ndarray:
         """``P[j, v + 1, c]``: share of rows of gold class ``c`` on which LF ``j`` voted ``v`` (``v = -1``: abstained).
+
+        A class with no rows in ``Y`` gets NaN, as in Snorkel.
 
         Examples
         --------
         >>> LFAnalysis(np.array([[0], [1], [-1]])).lf_empirical_probs(np.array([0, 1, 1]), 2)[0].tolist()
         [[0.0, 0.5], [1.0, 0.0], [0.0, 0.5]]
         """
-        y = align_labels(Y, self.L.index, cardinality=k, name="Y")
+        y = align_labels(self._gold(Y), self.L.index, cardinality=k, name="Y")
         m = self.L.n_lfs
         # votes per (LF, vote + 1, gold class): stored votes from the CSR, abstains as the rest of each class
         counts = np.zeros((m, k + 1, k))
         np.add.at(counts, (self._csr.indices, self._labels + 1, y[self._row_of_vote]), 1.0)
         per_class = np.bincount(y, minlength=k).astype(np.float64)
         counts[:, 0, :] = per_class[None, :] - counts[:, 1:, :].sum(axis=1)
-        return np.divide(counts, per_class[None, None, :], out=np.zeros_like(counts), where=per_class > 0)
+        # a class absent from Y has no conditional distribution: NaN, as Snorkel's 0 / 0
+        return np.divide(counts, per_class[None, None, :], out=np.full_like(counts, np.nan), where=per_class > 0)
 
     def lf_summary(self, Y: Any = None, est_weights: Any = None) -> pd.DataFrame:
         """One row per LF: Polarity, Coverage, Overlaps, Conflicts (+ Correct, Incorrect, Emp. Acc. with ``Y``,
         + Learned Weight with ``est_weights``), as Snorkel's ``lf_summary``."""
-        df = self.summary(Y=None if Y is None else np.asarray(Y), est_weights=est_weights)
+        df = self.summary(Y=None if Y is None else self._gold(Y), est_weights=est_weights)
         if "Emp. Acc." in df:
             df["Emp. Acc."] = df["Emp. Acc."].fillna(0.0)
         if self._named:

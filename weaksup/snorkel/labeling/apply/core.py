@@ -16,7 +16,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from weaksup.apply.applier import stack_rows
-from weaksup.apply.core import apply_lfs_to_batch, check_lfs, merge_errors, slice_batches
+from weaksup.apply.base import check_lfs
+from weaksup.apply.core import apply_lfs_to_batch, merge_errors, slice_batches
 from weaksup.errors import InvalidLabelError, LabelingFunctionError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
