@@ -30,10 +30,15 @@ class LabelingFunctionError(WeaksupError):
         self.lf_name = lf_name
         self.row_id = row_id
         self.original = original
-        super().__init__(f"labeling function {lf_name!r} failed on row {row_id!r}: {message}")
+        super().__init__(f"labeling function {lf_name!r} failed on row {_shown(row_id)!r}: {message}")
 
     def __reduce__(self):  # picklable across worker processes
         return (type(self), (self.lf_name, self.row_id, self.args[0].split(": ", 1)[-1], None))
+
+
+def _shown(row_id: Any) -> Any:
+    """A NumPy scalar id as the plain value it holds: row 10, not row np.int64(10)."""
+    return row_id.item() if type(row_id).__module__ == "numpy" and hasattr(row_id, "item") else row_id
 
 
 class InvalidLabelError(LabelingFunctionError, ValueError):

@@ -150,3 +150,14 @@ def test_applier_settings_users_pass_as_floats_or_defaults_work():
 def test_a_single_lf_not_in_a_list_is_named():
     with pytest.raises(ws.ParameterTypeError, match=r"got the single LF 'says_spam'; pass \[says_spam\]"):
         LFApplier(says_spam)
+
+
+def test_error_names_a_numpy_integer_row_id_as_a_plain_number():
+    import pickle
+
+    from weaksup.errors import LabelingFunctionError
+
+    err = LabelingFunctionError("lf_a", np.int64(10), "boom: bad")
+    assert "failed on row 10: boom: bad" in str(err) and "np.int64" not in str(err)
+    assert isinstance(err.row_id, np.int64)  # the id itself is kept as it was
+    assert str(pickle.loads(pickle.dumps(err))) == str(err)
