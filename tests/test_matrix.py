@@ -264,9 +264,10 @@ def _reference_csr(arr):
 @pytest.fixture
 def small_blocks(monkeypatch):
     """Blocks of a few rows and three threads, so small arrays cross every block and thread boundary."""
+    import weaksup._dense_cache as dc
     import weaksup._matrix_checks as mc
 
-    monkeypatch.setattr(mc, "_DENSE_BLOCK", 12)
+    monkeypatch.setattr(dc, "BLOCK_ENTRIES", 12)  # the conversion's blocks are the fingerprint's
     monkeypatch.setattr(mc, "_DENSE_PER_THREAD", 16)
     monkeypatch.setattr(mc, "_dense_threads", lambda: 3)
 
@@ -292,14 +293,17 @@ def test_dense_conversion_matches_the_reference(small_blocks, dtype, layout):
 @given(st.integers(0, 40).flatmap(
     lambda n: st.integers(1, 7).flatmap(lambda m: arrays(np.int16, (n, m), elements=st.integers(-1, 300)))))
 def test_dense_conversion_agrees_with_scipy_on_any_matrix(L):
+    import weaksup._dense_cache as dc
     import weaksup._matrix_checks as mc
 
-    old = mc._DENSE_BLOCK, mc._DENSE_PER_THREAD, mc._dense_threads
-    mc._DENSE_BLOCK, mc._DENSE_PER_THREAD, mc._dense_threads = 9, 20, (lambda: 2)
+    old = dc.BLOCK_ENTRIES, mc._DENSE_PER_THREAD, mc._dense_threads
+    dc.BLOCK_ENTRIES, mc._DENSE_PER_THREAD, mc._dense_threads = 9, 20, (lambda: 2)
     try:
         M = LabelMatrix.from_dense(L)
+        csr, fp = mc.dense_csr_digest(L, str)
+        assert fp == dc.fingerprint(L)  # hashed on the way, block by block and thread by thread
     finally:
-        mc._DENSE_BLOCK, mc._DENSE_PER_THREAD, mc._dense_threads = old
+        dc.BLOCK_ENTRIES, mc._DENSE_PER_THREAD, mc._dense_threads = old
     assert (M.csr != _reference_csr(L)).nnz == 0 and M.nnz == int((L != -1).sum())
     assert M.csr.dtype == (np.int16 if L.size and L.max() >= 127 else np.int8)
 
@@ -340,14 +344,18 @@ def dense_cache(monkeypatch):
 
 
 def _counting_from_dense(monkeypatch):
+    """Count the dense conversions (every dense array goes through _dense_rows, block by block)."""
+    import weaksup._matrix_checks as mc
+
     calls = []
-    original = LabelMatrix.from_dense.__func__
+    original = mc.dense_csr_digest
 
-    def counted(cls, *args, **kwargs):
+    def counted(*args, **kwargs):
         calls.append(1)
-        return original(cls, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(LabelMatrix, "from_dense", classmethod(counted))
+    monkeypatch.setattr(mc, "dense_csr_digest", counted)
+    monkeypatch.setattr("weaksup.matrix.dense_csr_digest", counted)
     return calls
 
 

@@ -14,7 +14,14 @@ import scipy.sparse as sp
 from weaksup import _dense_cache as dense_cache
 from weaksup import _matrix_file as mf
 from weaksup._files import atomic_path
-from weaksup._matrix_checks import MAX_STORED, canonical_csr, dense_csr, file_csr, int64_labels
+from weaksup._matrix_checks import (
+    MAX_STORED,
+    canonical_csr,
+    dense_csr,
+    dense_csr_digest,
+    file_csr,
+    int64_labels,
+)
 from weaksup._matrix_interop import ArrayInteropMixin
 from weaksup._votes import ABSTAIN
 from weaksup.errors import LabelMatrixError, MissingFileError
@@ -138,7 +145,7 @@ class LabelMatrix(ArrayInteropMixin):
         if arr.ndim != 2:
             raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}")
         # one blocked pass to a canonical CSR of the smallest dtype: no need to check its structure again
-        csr = dense_csr(arr, lambda pos: f"row {pos[0]}, column {pos[1]}")
+        csr = dense_csr(arr, _dense_where)
         return cls._trusted(csr, lf_names, index, cardinality)
 
     @classmethod
@@ -491,9 +498,16 @@ def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:
         return LabelMatrix.from_dense(L.to_numpy(), lf_names=[str(c) for c in L.columns], index=L.index, cardinality=cardinality)
     if not dense_cache.cacheable(L):
         return LabelMatrix.from_dense(L, cardinality=cardinality)
-    fp = dense_cache.fingerprint(L)
-    kept = dense_cache.get(L, fp)
-    if kept is None:
-        kept = LabelMatrix.from_dense(L, cardinality=cardinality)
-        dense_cache.put(L, fp, kept)
+    kept = None
+    if dense_cache.holds(L):  # this very array was converted: is every byte still the same?
+        fp = dense_cache.fingerprint(L)
+        kept = dense_cache.get(L, fp)
+    if kept is None:  # convert, fingerprinting each block on the way (one read of the array)
+        csr, fp = dense_csr_digest(np.asarray(L), _dense_where)  # asarray: np.matrix and other subclasses
+        kept = LabelMatrix._trusted(csr, None, None, cardinality)
+        dense_cache.put(L, dense_cache.fingerprint(L) if fp is None else fp, kept)
     return kept if kept.cardinality == cardinality else kept.with_cardinality(cardinality)
+
+
+def _dense_where(pos: tuple[int, ...]) -> str:
+    return f"row {pos[0]}, column {pos[1]}"

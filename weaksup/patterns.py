@@ -33,10 +33,35 @@ def _keys(n_lfs: int, n_values: int) -> np.ndarray:
 
 
 def _row_hashes(csr: sp.csr_matrix, keys: np.ndarray) -> np.ndarray:
-    vals = keys[csr.indices, csr.data.astype(np.int64)]
+    # one flat gather (j * n_values + value) is 4x faster than indexing keys by two arrays
+    idx = csr.indices.astype(np.int64)
+    idx *= keys.shape[1]
+    idx += csr.data
+    vals = np.take(keys.reshape(-1), idx)
     cs = np.zeros(len(vals) + 1, dtype=np.uint64)
     np.cumsum(vals, dtype=np.uint64, out=cs[1:])
     return cs[csr.indptr[1:]] - cs[csr.indptr[:-1]]  # wraps mod 2**64, which is what we want
+
+
+def n_distinct_rows(csr: sp.csr_matrix, rows: int | None = None) -> int:
+    """Number of distinct rows among the first ``rows`` (default all) of a ``label + 1`` CSR, from their hashes.
+
+    A cheap probe (no patterns are built): a hash collision, probability about ``2**-64`` per
+    pair of rows, can only make the count one lower. Use :meth:`PatternCounts.from_label_matrix`
+    for the exact patterns.
+
+    Examples
+    --------
+    >>> n_distinct_rows(sp.csr_matrix([[1, 0], [1, 0], [2, 2]])), n_distinct_rows(sp.csr_matrix([[1], [2]]), 1)
+    (2, 1)
+    """
+    n = csr.shape[0] if rows is None else min(rows, csr.shape[0])
+    end = int(csr.indptr[n])
+    # views of the first rows (slicing the matrix would copy them)
+    head = sp.csr_matrix((csr.data[:end], csr.indices[:end], csr.indptr[: n + 1]), shape=(n, csr.shape[1]), copy=False)
+    keys = _keys(csr.shape[1], int(head.data.max()) + 1 if end else 1)
+    h = np.sort(_row_hashes(head, keys))  # sorting and counting changes: 4x faster than np.unique here
+    return int(np.count_nonzero(h[1:] != h[:-1])) + 1 if n else 0
 
 
 def _same_as_representative(csr: sp.csr_matrix, rep: np.ndarray) -> np.ndarray:
@@ -343,3 +368,32 @@ def one_hot_blocks(csr: sp.csr_matrix, k: int, rows: int = 1 << 19) -> list[tupl
         X = sp.csr_matrix((ones[: hi - lo], cols, csr.indptr[a : b + 1] - lo), shape=(b - a, m * k), copy=False)
         out.append((a, b, X))
     return out
+
+
+def iter_one_hot_blocks(csr: sp.csr_matrix, k: int, rows: int = 1 << 16):
+    """:func:`one_hot_blocks` made one at a time, every block in the same two buffers: ``(start, stop, X_block)``.
+
+    For a single pass (prediction): its memory is one block's, reused, so no fresh memory is touched
+    per block. A block is valid only until the next one is made.
+
+    Examples
+    --------
+    >>> csr = sp.csr_matrix([[1, 2], [2, 0], [0, 1]])
+    >>> [(a, b, (X != one_hot(csr, 2)[a:b]).nnz) for a, b, X in iter_one_hot_blocks(csr, 2, rows=2)]
+    [(0, 2, 0), (2, 3, 0)]
+    """
+    n, m = csr.shape
+    kind = csr.indices.dtype if m * k < 2**31 else np.dtype(np.int64)
+    bounds = [*range(0, n, max(1, rows)), n] if n else [0, 0]
+    ends = csr.indptr[bounds]
+    size = int(np.diff(ends).max()) if len(ends) > 1 else 0
+    ones = np.ones(size)
+    ones.flags.writeable = False
+    cols = np.empty(size, dtype=kind)
+    for i in range(len(bounds) - 1):
+        a, b, lo, hi = bounds[i], bounds[i + 1], int(ends[i]), int(ends[i + 1])
+        out = cols[: hi - lo]
+        np.multiply(csr.indices[lo:hi], kind.type(k), out=out)  # j k + vote - 1, in place
+        np.add(out, csr.data[lo:hi], out=out, casting="unsafe")
+        out -= kind.type(1)
+        yield a, b, sp.csr_matrix((ones[: hi - lo], out, csr.indptr[a : b + 1] - lo), shape=(b - a, m * k), copy=False)

@@ -250,3 +250,34 @@ def test_binary_confusion_em_in_row_blocks_gives_the_single_block_fit(monkeypatc
         np.testing.assert_allclose(blocked.log_table_, whole.log_table_, rtol=0, atol=1e-12)
         np.testing.assert_allclose(blocked.class_balance_, whole.class_balance_, rtol=0, atol=1e-12)
         np.testing.assert_array_equal(blocked.lf_overlap_, whole.lf_overlap_)
+
+
+def test_binary_confusion_em_in_threads_is_the_sequential_fit_to_the_last_bit(monkeypatch):
+    # blocks run by threads, their sums taken in block order: nothing may depend on the scheduling
+    import weaksup.models.agreement as agreement
+
+    L, _ = make_votes(6_000, [0.9, 0.8, 0.75, 0.7, 0.65], k=2, cov=0.5, seed=13)
+    monkeypatch.setattr(agreement, "_BLOCK_ROWS", 97)
+    monkeypatch.setattr(agreement, "_threads", lambda: 1)
+    alone = AgreementModel().fit(L)
+    monkeypatch.setattr(agreement, "_threads", lambda: 3)
+    monkeypatch.setattr(agreement, "_VOTES_PER_THREAD", 10)
+    for _ in range(3):
+        threaded = AgreementModel().fit(L)
+        assert threaded.n_iter_ == alone.n_iter_
+        np.testing.assert_array_equal(threaded.log_table_, alone.log_table_)
+        np.testing.assert_array_equal(threaded.class_balance_, alone.class_balance_)
+        np.testing.assert_array_equal(threaded.predict_proba(L), alone.predict_proba(L))
+
+
+def test_blocked_prediction_equals_the_one_block_prediction(monkeypatch):
+    import weaksup.models.agreement as agreement
+
+    L, _ = make_votes(3_000, [0.9, 0.8, 0.75, 0.7], k=2, cov=0.5, seed=14)
+    L[100:130] = -1
+    model = AgreementModel().fit(L)
+    whole = model.predict_proba(L)
+    monkeypatch.setattr(agreement, "_BLOCK_VOTES", 50)  # blocks of ~25 rows
+    blocked = model.predict_proba(L)
+    np.testing.assert_array_equal(blocked, whole)
+    assert np.allclose(blocked.sum(axis=1), 1.0)

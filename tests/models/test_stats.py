@@ -78,3 +78,38 @@ def test_one_hot_blocks_stack_to_the_one_hot_and_share_one_buffer(rows):
     np.testing.assert_array_equal(sp.vstack([X for _, _, X in blocks]).toarray(), one_hot(csr, 3).toarray())
     largest = max(blocks, key=lambda blk: blk[2].nnz)[2]
     assert not largest.data.flags.writeable  # the shared ones cannot be scaled through one block
+
+
+@pytest.mark.parametrize("rows", [1, 7, 100, 10**6])
+def test_one_hot_blocks_made_one_at_a_time_equal_the_one_hot(rows):
+    import scipy.sparse as sp
+
+    from weaksup.patterns import iter_one_hot_blocks, one_hot
+
+    L, _ = make_votes(300, [0.9, 0.8, 0.7], k=3, cov=0.5, seed=4)
+    L[:5] = -1
+    L[290:] = -1  # empty blocks at the end too
+    csr = sp.csr_matrix(L + 1)
+    whole = one_hot(csr, 3).toarray()
+    seen = []
+    for a, b, X in iter_one_hot_blocks(csr, 3, rows=rows):  # each block checked before the next reuses the buffers
+        assert b - a <= rows
+        np.testing.assert_array_equal(X.toarray(), whole[a:b])
+        seen.append((a, b))
+    assert seen[0][0] == 0 and seen[-1][1] == 300
+    assert all(a == prev for (a, _), (_, prev) in zip(seen[1:], seen[:-1], strict=True))
+
+
+def test_distinct_row_probe_counts_the_patterns():
+    import scipy.sparse as sp
+
+    from weaksup.patterns import n_distinct_rows
+
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        n, m = int(rng.integers(1, 60)), int(rng.integers(1, 5))
+        L = np.where(rng.random((n, m)) < 0.5, rng.integers(0, 3, (n, m)), -1)
+        csr = sp.csr_matrix(L + 1)
+        for rows in (1, n // 2 + 1, n, n + 5):
+            assert n_distinct_rows(csr, rows) == len(np.unique(L[:rows], axis=0))
+    assert n_distinct_rows(sp.csr_matrix((0, 3), dtype=np.int8)) == 0

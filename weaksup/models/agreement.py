@@ -18,6 +18,10 @@ See benchmarks/RESULTS.md for the comparison.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -27,14 +31,18 @@ from weaksup.models._confusion import beta_prior, shrunk_confusion
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior, softmax
 from weaksup.models.stats import PatternCounts, one_hot
-from weaksup.patterns import one_hot_blocks
+from weaksup.patterns import iter_one_hot_blocks, n_distinct_rows, one_hot_blocks
 
 _PREDICT_CHUNK = 1_000_000
 _WARM_TOL = 1e-3  # weight change at which a warm-start one-coin fit stops
 _WARM_ROWS = 100_000  # rows of the warm-start one-coin fit on large matrices
 _PROBE = 100_000  # rows probed to decide whether counting distinct patterns pays off
 _COPY_SHARE = 0.1  # rows are dropped by copying only when they hold more than this share of the votes
-_BLOCK_ROWS = 1 << 19  # rows per block of the binary confusion EM: its per-row arrays stay a few MB
+_BLOCK_ROWS = 1 << 19  # at most this many rows per block of the binary confusion EM and its prediction
+# and at most about this many votes: the blocks' shared buffer of ones (8 bytes a vote) and per-row
+# arrays stay a few MB, so the first call touches little fresh memory (page faults cost ~1 GB/s)
+_BLOCK_VOTES = 1 << 20
+_VOTES_PER_THREAD = 1 << 22  # votes: below this a thread of the binary EM costs more than it saves
 
 
 class AgreementModel(LogTableModel):
@@ -135,8 +143,8 @@ class AgreementModel(LogTableModel):
             csr_fit = csr[votes >= 2]  # many single-vote rows: drop them before counting
         else:
             csr_fit = csr  # few: _fit_patterns gives them weight 0 (copying the matrix costs more)
-        probe = PatternCounts.from_label_matrix(csr_fit[:_PROBE], cardinality=self.cardinality_)
-        if probe.n_patterns < 0.5 * min(csr_fit.shape[0], _PROBE):
+        # the probe counts distinct rows by their hashes only (building its patterns cost 4x more)
+        if n_distinct_rows(csr_fit, _PROBE) < 0.5 * min(csr_fit.shape[0], _PROBE):
             stats = PatternCounts.from_label_matrix(csr_fit, cardinality=self.cardinality_)
             pats, count = stats.patterns, stats.counts.astype(np.float64)
         else:
@@ -220,10 +228,13 @@ class AgreementModel(LogTableModel):
         if multi_class.any():
             # warm start from the one-coin fit (its table, accuracies and mean posterior): EM over a
             # jointly learned prior is slow from a uniform start (hundreds of iterations at 1:20)
-            table, acc, strength, learned_balance, more, overlap = self._em_with_confusion(
-                P, c, m, k, overlap, multi_class, a0, b0, to_weights, range(1, self.max_iter + 1),
-                class_balance, table, acc
-            )
+            # threads for the binary EM's row blocks (scipy's products release the GIL); none for small fits
+            threads = min(_threads(), max(1, P.nnz // _VOTES_PER_THREAD)) if k == 2 else 1
+            with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
+                table, acc, strength, learned_balance, more, overlap = self._em_with_confusion(
+                    P, c, m, k, overlap, multi_class, a0, b0, to_weights, range(1, self.max_iter + 1),
+                    class_balance, table, acc, pool
+                )
             n_iter += more
             mean_diag = np.exp(table[:, np.arange(k), np.arange(k)]).mean(axis=1)
             acc = np.where(multi_class, mean_diag, acc)
@@ -246,7 +257,7 @@ class AgreementModel(LogTableModel):
 
     def _em_with_confusion(self, P: sp.csr_matrix, c: np.ndarray, m: int, k: int, overlap: np.ndarray | None,
                            multi_class: np.ndarray, a0: float, b0: float, to_weights, steps,
-                           class_balance: np.ndarray | None, table: np.ndarray, acc: np.ndarray):
+                           class_balance: np.ndarray | None, table: np.ndarray, acc: np.ndarray, pool=None):
         """EM where LFs voting several classes have shrunk confusion matrices, the others one accuracy.
 
         Returns the vote table ``[j, v, y]`` (log-likelihood of vote ``v`` given class ``y``, up
@@ -256,7 +267,7 @@ class AgreementModel(LogTableModel):
         """
         all_multi = bool(multi_class.all())  # then the one-coin pass has nothing to fit (the common crowd case)
         if k == 2 and all_multi:  # binary, every LF: row blocks of the one-hot votes (a block of memory each)
-            blocks = [(a, b, Xb, Xb.T) for a, b, Xb in one_hot_blocks(P, 2, _BLOCK_ROWS)]
+            blocks = [(a, b, Xb, Xb.T) for a, b, Xb in one_hot_blocks(P, 2, _block_rows(P))]
             some = np.diff(P.indptr) > 0  # rows with a vote (the one-hot rows are P's)
         else:
             X = one_hot(P, k)
@@ -267,23 +278,31 @@ class AgreementModel(LogTableModel):
             some = np.diff(Xm.indptr) > 0  # rows where an LF voting several classes voted
         cm = c if some.all() else np.where(some, c, 0.0)  # the others hold no such vote: weight 0, no copy
         # [j, v]: weighted votes of each value
-        votes_per_value = sum(np.asarray(XbT @ cm[a:b]) for a, b, _, XbT in blocks).reshape(-1, k)
+        # blocks run by the pool's threads (if any) but their results are summed in block order, so a
+        # threaded fit is the sequential one to the last bit
+        each = map if pool is None else pool.map
+        votes_per_value = sum(each(lambda blk: np.asarray(blk[3] @ cm[blk[0] : blk[1]]), blocks)).reshape(-1, k)
         self._em_passes = 1  # passes over every vote (read by benchmarks/label_models.py to state the floor)
 
         def binary_pass(d: np.ndarray, shift: float, m_step: bool = True) -> tuple[float, np.ndarray]:
             # E-step and M-step statistics of two classes, block by block: sum of cm P(y = 1 | row) and the
             # cm P(y = 1)-weighted votes of each (LF, value); P(y = 1) = sigmoid(one-hot row . d + shift)
             self._em_passes += 2 if m_step else 1
-            total, ones = 0.0, np.zeros(len(d))
-            for a, b, Xb, XbT in blocks:
+
+            def block(blk: tuple) -> tuple[float, np.ndarray | None]:
+                a, b, Xb, XbT = blk
                 p1 = Xb @ d
                 p1 += shift
                 _sigmoid_inplace(p1)  # in place: no temporaries the size of the rows
                 p1 *= cm[a:b]
                 # a numpy sum, not a BLAS dot: a threaded OpenBLAS took 100x longer on a busy machine
-                total += float(p1.sum())
+                return float(p1.sum()), (XbT @ p1 if m_step else None)
+
+            total, ones = 0.0, np.zeros(len(d))
+            for part, part_ones in each(block, blocks):
+                total += part
                 if m_step:
-                    ones += XbT @ p1
+                    ones += part_ones
             return total, ones
 
         if overlap is None:  # all LFs here (Xm is X): the same integer sums as _votes_per_lf, exactly
@@ -354,12 +373,16 @@ class AgreementModel(LogTableModel):
             # two classes: each stored vote adds one log-odds value, read from the table by (LF, vote)
             table = np.asarray(self.log_table_, dtype=np.float64)
             d = (table[:, 1:, 1] - table[:, 1:, 0]).ravel()  # [j * 2 + label]
-            p1 = np.empty(L.n_rows)
-            for a, b, X in one_hot_blocks(L.csr, 2):  # blocks: no one-hot copy of the whole matrix
-                p1[a:b] = X @ d
-            p1 += log_prior[1] - log_prior[0]
-            _sigmoid_inplace(p1)
-            return np.column_stack([1.0 - p1, p1])
+            shift = log_prior[1] - log_prior[0]
+            out = np.empty((L.n_rows, 2))  # written block by block: no n-long temporaries
+            # blocks made one at a time in reused buffers: no one-hot copy of the matrix, no fresh memory per block
+            for a, b, X in iter_one_hot_blocks(L.csr, 2, _block_rows(L.csr)):
+                p1 = X @ d
+                p1 += shift
+                _sigmoid_inplace(p1)
+                out[a:b, 1] = p1
+                np.subtract(1.0, p1, out=out[a:b, 0])
+            return out
         weights = np.asarray(self.weights_, dtype=np.float64)
         if k == 2:  # posterior of class 1 = sigmoid(signed vote sum + prior log-odds)
             csr = L.csr
@@ -379,6 +402,16 @@ class AgreementModel(LogTableModel):
     def accuracies_(self) -> np.ndarray:  # type: ignore[override]
         """Estimated accuracy of each LF when it votes."""
         return np.asarray(self.lf_accuracy_)
+
+
+def _threads() -> int:
+    return min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _block_rows(P: sp.csr_matrix) -> int:
+    """Rows per block of the binary one-hot passes: about ``_BLOCK_VOTES`` votes, at most ``_BLOCK_ROWS`` rows."""
+    per_row = P.nnz / max(P.shape[0], 1)
+    return max(1, min(_BLOCK_ROWS, int(_BLOCK_VOTES / max(per_row, 1.0))))
 
 
 def _sigmoid_inplace(z: np.ndarray) -> np.ndarray:
