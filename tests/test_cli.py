@@ -222,7 +222,7 @@ def test_every_bad_input_through_the_console_script(files, tmp_path):
     assert main(["apply", str(d / "lfs.py"), str(d / "train.csv"), "-o", str(t / "L4.npz")]) == 0
     cases = [
         (["apply", d / "lfs.py", d / "missing.csv", "-o", t / "L.npz"], ["no such data file", "missing.csv"]),
-        (["apply", d / "lfs.py", d / "data.txt", "-o", t / "L.npz"], ["data.txt", ".csv, .tsv, .parquet, .jsonl"]),
+        (["apply", d / "lfs.py", d / "data.txt", "-o", t / "L.npz"], ["data.txt", ".csv, .tsv, .parquet"]),
         (["run", d / "lfs.py", d / "no_text.jsonl", "-o", t / "y.csv"],
          ["labeling function 'has_link' failed on row 'a'", "text"]),
         (["apply", d / "no_lfs.py", d / "train.csv", "-o", t / "L.npz"], ["no labeling functions found", "no_lfs.py"]),
@@ -253,7 +253,7 @@ def test_usage_errors_through_the_console_script(files, tmp_path):
 
 @pytest.mark.parametrize("argv, needles", [
     (["apply", "{d}/lfs.py", "{d}/missing.csv", "-o", "{t}/L.npz"], ["no such data file", "missing.csv"]),
-    (["apply", "{d}/lfs.py", "{d}/data.txt", "-o", "{t}/L.npz"], ["data.txt", ".csv, .tsv, .parquet, .jsonl"]),
+    (["apply", "{d}/lfs.py", "{d}/data.txt", "-o", "{t}/L.npz"], ["data.txt", ".csv, .tsv, .parquet"]),
     (["apply", "{d}/no_lfs.py", "{d}/train.csv", "-o", "{t}/L.npz"], ["no labeling functions found", "no_lfs.py"]),
     (["apply", "{d}/nope.py", "{d}/train.csv", "-o", "{t}/L.npz"], ["no such LF file", "nope.py"]),
     (["apply", "no_such_module_xyz:lfs", "{d}/train.csv", "-o", "{t}/L.npz"], ["cannot import module"]),
@@ -423,3 +423,39 @@ def test_missing_optional_dependencies_fail_before_any_work_with_an_install_line
     err = capsys.readouterr().err
     assert 'pip install matplotlib (in a clone of weaksup: pip install -e ".[plot]")' in err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_an_output_that_is_a_folder_or_a_model_path_that_is_a_file_fails_before_any_work(files, tmp_path, capsys):
+    (tmp_path / "y.csv").mkdir()
+    (tmp_path / "model_file").write_text("not a folder")
+    argv = ["run", str(files / "lfs.py"), str(files / "train.csv")]
+    assert main([*argv, "-o", str(tmp_path / "y.csv")]) == 1
+    assert "it is a folder" in capsys.readouterr().err
+    assert main([*argv, "-o", str(tmp_path / "y.jsonl"), "--save-model", str(tmp_path / "model_file")]) == 1
+    assert "it is a file" in capsys.readouterr().err
+    assert not (tmp_path / "y.jsonl").exists() and (tmp_path / "model_file").read_text() == "not a folder"
+
+
+def test_class_names_given_twice_are_a_usage_error(files, tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(files / "lfs.py"), str(files / "train.csv"), "-o", str(tmp_path / "y.csv"),
+              "--class-names", "HAM,HAM"])
+    assert info.value.code == 2 and "each class name must be different" in capsys.readouterr().err
+    assert not (tmp_path / "y.csv").exists()
+
+
+def test_a_label_matrix_output_in_upper_case_is_refused_not_written_under_another_name(files, tmp_path, capsys):
+    assert main(["apply", str(files / "lfs.py"), str(files / "train.csv"), "-o", str(tmp_path / "L.NPZ")]) == 1
+    assert "lower case" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # no L.NPZ.npz beside a message naming L.NPZ
+
+
+def test_fault_tolerant_warning_names_an_integer_row_id_plainly(tmp_path, capsys):
+    pytest.importorskip("pyarrow")
+    (tmp_path / "lfs.py").write_text("from weaksup import labeling_function\n@labeling_function()\n"
+                                     "def bad(x):\n    raise ValueError('nope')\n")
+    pd.DataFrame({"id": [102, 7], "text": ["a", "b"]}).to_parquet(tmp_path / "d.parquet", index=False)
+    assert main(["apply", str(tmp_path / "lfs.py"), str(tmp_path / "d.parquet"), "-o", str(tmp_path / "L.npz"),
+                 "--fault-tolerant"]) == 0
+    err = capsys.readouterr().err
+    assert "first on row 102:" in err and "np.int64" not in err

@@ -74,3 +74,11 @@ def test_suggest_checks_outputs_and_inputs_before_work(pool, capsys):
     assert "'nope'" in capsys.readouterr().err
     assert main(["suggest", str(d / "L.npz"), "--data", str(d / "data.csv"), "--text-column", "body"]) == 1
     assert "--text-column" in capsys.readouterr().err
+
+
+def test_exclude_ids_from_a_notepad_file_with_a_byte_order_mark(pool, capsys):
+    d, _, _ = pool
+    (d / "done.txt").write_bytes("c00\r\nc01\r\n".encode("utf-8-sig"))  # Windows Notepad's "UTF-8 with BOM"
+    assert main(["suggest", str(d / "L.npz"), "-n", "30", "--exclude", str(d / "done.txt"), "--batch", "top",
+                 "-o", str(d / "next.csv")]) == 0, capsys.readouterr().err
+    assert {"c00", "c01"}.isdisjoint(pd.read_csv(d / "next.csv", dtype={"id": str})["id"])

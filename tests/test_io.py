@@ -94,3 +94,34 @@ def test_export_labels_takes_the_label_matrix_as_third_argument(tmp_path):
     back = load_labels(path)
     assert back.index.tolist() == ["a", "b"]
     assert back["lf.lf_1"].tolist() == [1, -1]
+
+
+def test_a_class_name_given_twice_is_refused_not_a_lost_column(tmp_path):
+    with pytest.raises(ModelInputError, match="'HAM' is given twice"):
+        export_labels(tmp_path / "y.csv", [[0.2, 0.8]], index=["a"], class_names=["HAM", "HAM"])
+    assert not (tmp_path / "y.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_a_labels_file_with_no_rows_still_loads(tmp_path, suffix):
+    from weaksup.io import LabelWriter
+
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    with LabelWriter(tmp_path / f"y{suffix}"):
+        pass
+    assert len(load_labels(tmp_path / f"y{suffix}")) == 0
+
+
+def test_a_labels_path_that_is_a_folder_fails_before_any_work(tmp_path):
+    import weaksup as ws
+    from weaksup.errors import ParameterError
+
+    (tmp_path / "y.csv").mkdir()
+    with pytest.raises(ParameterError, match="it is a folder"):
+        export_labels(tmp_path / "y.csv", [[0.2, 0.8]], index=["a"])
+    (tmp_path / "d.csv").write_text("text\nmy\n")
+    with pytest.raises(ParameterError, match="it is a folder"):
+        ws.label_file(ws.MajorityVoter(cardinality=2), [ws.keyword_lf("my", 1)], tmp_path / "d.csv",
+                      tmp_path / "y.csv", progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "y.csv"]  # no temporary file left

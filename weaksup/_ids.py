@@ -160,11 +160,17 @@ def read_jsonl(
     [(['7.50e1', '007'], [1, 2])]
     """
     path = Path(path)
-    with path.open(encoding="utf-8") as fh:
+    read_kwargs = dict(read_kwargs)
+    encoding = read_kwargs.pop("encoding", None) or "utf-8-sig"  # -sig: a byte-order mark is not data
+    with path.open(encoding=encoding) as fh:
         lines: list[str] = []
         numbers: list[int] = []
-        for number, line in enumerate(fh, 1):
+        for number, line in enumerate(_decoded(path, fh, encoding), 1):
             if line.strip():
+                if not line.lstrip().startswith("{"):  # pandas would turn an array into columns 0, 1, ...
+                    raise DataFileError(f"{path}: line {number} is not a JSON object ({line.strip()[:40]!r}); "
+                                        "a data file holds JSON lines, one object per line, e.g. "
+                                        "pandas' to_json(path, orient='records', lines=True)")
                 lines.append(line)
                 numbers.append(number)
                 if chunk_size is not None and len(lines) == chunk_size:
@@ -172,6 +178,19 @@ def read_jsonl(
                     lines, numbers = [], []
         if lines or chunk_size is None:  # a whole-file read yields one frame, even an empty one
             yield _json_frame(path, lines, numbers, id_column, read_kwargs), numbers
+
+
+def _decoded(path: Path, fh: Any, encoding: str) -> Iterator[str]:
+    """The lines of ``fh``; a byte the encoding cannot decode is a :class:`DataFileError` saying what to pass.
+
+    (Text is decoded by blocks, so the failing line is not known.)
+    """
+    try:
+        yield from fh
+    except UnicodeDecodeError as exc:
+        name = "utf-8" if encoding == "utf-8-sig" else encoding
+        raise DataFileError(f"{path} is not {name} text ({exc.reason}); pass its encoding, "
+                            "e.g. encoding='cp1252' (--encoding)") from exc
 
 
 def _json_frame(path: Path, lines: list[str], numbers: list[int], id_column: str | None,

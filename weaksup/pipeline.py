@@ -205,6 +205,8 @@ def predict_proba_dask(model: Any, applier: Any, ddf: Any, class_names: Sequence
     names = [str(c) for c in class_names] if class_names is not None else [str(c) for c in range(k)]
     if len(names) != k:
         raise ParameterError(f"got {len(names)} class names for {k} classes")
+    if len(set(names)) < len(names):
+        raise ParameterError(f"class_names {names} name a class twice; name each class once")
     columns = [f"prob_{c}" for c in names] + ["label"]
     meta = pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns[:-1]}, index=ddf._meta.index)
     meta["label"] = pd.Series(dtype=np.int64)

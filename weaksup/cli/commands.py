@@ -17,7 +17,7 @@ from typing import Any
 from weaksup._deps import install_hint, require
 from weaksup._files import atomic_path, check_not_input, same_file
 from weaksup.cli.files import CLIError, UsageError, check_output_suffix, has_attr_suffix, parse_column_spec
-from weaksup.errors import ModelInputError, UnsafeOutputError
+from weaksup.errors import ModelInputError, UnsafeOutputError, _shown
 
 LABEL_FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
 
@@ -40,6 +40,13 @@ def _model_files(directory: str | None) -> list[Path]:
         return []
     d = Path(directory)
     return [d, d / "model.json", d / "arrays.npz"]
+
+
+def _check_model_output(directory: str | None) -> None:
+    """A model is saved as a folder: a path that is a file fails now, not after the work."""
+    if directory is not None and Path(directory).is_file():
+        raise CLIError(f"refusing to save a model to {directory!r}: it is a file, and a model is saved as a "
+                       "folder (model.json + arrays); choose a folder path")
 
 
 def _refuse_overwrites(outputs: Sequence[tuple[str, Sequence[str | Path | None]]],
@@ -154,7 +161,7 @@ def _apply_dask(args: argparse.Namespace, lfs: list) -> Any:
 def _report_lf_errors(errors: dict) -> None:
     for name, rec in errors.items():
         print(f"warning: labeling function {name!r} raised on {rec.count} row(s), which count as abstains; "
-              f"first on row {rec.first_row!r}: {rec.message}", file=sys.stderr)
+              f"first on row {_shown(rec.first_row)!r}: {rec.message}", file=sys.stderr)
 
 
 def _model_classes() -> dict[str, type]:
@@ -258,6 +265,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
 
     _refuse_overwrites([("model (-o)", _model_files(args.output))],
                        [args.matrix, args.dev, _spec_file(args.dev_labels)])
+    _check_model_output(args.output)
     _make_model(args.model, args.param, None)  # a bad name or parameter fails before any work
     L = load_label_matrix(args.matrix)
     Y_dev = None
@@ -321,6 +329,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     _refuse_overwrites([("labels (-o)", [out]), ("label matrix (--save-matrix)", [args.save_matrix]),
                         ("model (--save-model)", _model_files(args.save_model))],
                        [args.data, _lf_file(args.lfs)])
+    _check_model_output(args.save_model)
     model = _make_model(args.model, args.param, args.cardinality, args.seed)  # bad names fail before any work
     L = _apply(args)
     if args.save_matrix:
@@ -402,7 +411,8 @@ def _read_exclude(path: str, args: argparse.Namespace, index: Any) -> Any:
     if p.suffix.lower() == ".txt":
         if not p.is_file():
             raise CLIError(f"no such file: {path}")
-        raw = [line.strip() for line in p.read_text(encoding=args.encoding or "utf-8").splitlines()]
+        # utf-8-sig: a byte-order mark (Notepad, Excel) would otherwise stick to the first id
+        raw = [line.strip() for line in p.read_text(encoding=args.encoding or "utf-8-sig").splitlines()]
         ids = pd.Index([v for v in raw if v])
         if index.dtype.kind in "iu" and ids.dtype == object:  # ids of a matrix applied without an id column
             try:

@@ -27,11 +27,17 @@ from weaksup._deps import has_module, install_hint
 from weaksup._ids import ID as ID_COLUMN
 from weaksup._validation import align_labels
 from weaksup.errors import LabelMatrixError, ModelInputError, ParameterError, WeaksupError
+from weaksup.io.tables import DATA_FORMATS as IO_DATA_FORMATS
 from weaksup.io.tables import read_table
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
-DATA_FORMATS = (".csv", ".tsv", ".parquet", ".jsonl")
+DATA_FORMATS = IO_DATA_FORMATS  # .csv .tsv .parquet .pq .jsonl .json (JSON lines), as the library reads
+
+
+def path_has_parquet(folder: Path) -> bool:
+    """True when ``folder`` holds parquet part files (hidden and ``_`` files are not parts)."""
+    return any(p.suffix in (".parquet", ".pq") and p.name[:1] not in "._" for p in folder.iterdir())
 
 
 class CLIError(WeaksupError):
@@ -155,10 +161,14 @@ def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | N
     (['b', 'a'], 'NA')
     """
     path = Path(path)
-    if path.suffix.lower() not in DATA_FORMATS:
-        raise CLIError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)}")
-    if not path.is_file():
+    if path.is_dir():  # a folder of parquet part files, as Spark and Dask write them
+        if not path_has_parquet(path):
+            raise CLIError(f"data folder {path} holds no .parquet files")
+    elif not path.is_file():
         raise CLIError(f"no such data file: {path}")
+    elif path.suffix.lower() not in DATA_FORMATS:
+        raise CLIError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)} "
+                       "(or a folder of .parquet files)")
     try:
         return read_table(path, id_column=id_column, like=like, **read_kwargs)
     except (WeaksupError, ImportError):
@@ -255,6 +265,10 @@ def check_output_suffix(path: str | Path, allowed: tuple[str, ...], what: str) -
     path = Path(path)
     if path.suffix.lower() not in allowed:
         raise CLIError(f"cannot write {what} to {path.name!r}: use one of {', '.join(allowed)}")
+    if allowed == (".npz",) and path.suffix != ".npz":  # LabelMatrix.save would write {path}.npz, not path
+        raise CLIError(f"cannot write {what} to {path.name!r}: end its name in .npz (lower case)")
+    if path.is_dir():  # found now, not by the final rename after all the work
+        raise CLIError(f"cannot write {what} to {str(path)!r}: it is a folder; give a file path")
     if path.suffix.lower() == ".parquet" and not has_module("pyarrow"):
         raise CLIError(f"writing {what} to {path.name!r} needs pyarrow, which is not installed: "
                        f"{install_hint('pyarrow')}")

@@ -42,6 +42,8 @@ def _names(value: str) -> list[str]:
     names = [v.strip() for v in value.split(",")]
     if len(names) < 2 or not all(names):
         raise argparse.ArgumentTypeError(f"expected comma-separated class names such as HAM,SPAM, got {value!r}")
+    if len(set(names)) < len(names):
+        raise argparse.ArgumentTypeError(f"each class name must be different, got {value!r}")
     return names
 
 
@@ -90,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     applying = argparse.ArgumentParser(add_help=False, parents=[ids])
     applying.add_argument("lfs", metavar="LFS",
                           help="Python file defining labeling functions (found by type), or module:attribute")
-    applying.add_argument("data", metavar="DATA", help="data file: .csv, .parquet or .jsonl (an 'id' column, or --id-column, names rows)")
+    applying.add_argument("data", metavar="DATA",
+                          help="data file: .csv, .tsv, .parquet (or a folder of parquet files) or .jsonl "
+                               "(an 'id' column, or --id-column, names rows)")
     applying.add_argument("--n-jobs", type=_n_jobs, default=1, metavar="N",
                           help="worker processes for applying LFs (-1 = all cores; default 1)")
     applying.add_argument("--dask", metavar="ADDRESS",

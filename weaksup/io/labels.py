@@ -59,10 +59,18 @@ def labels_frame(
     index = pd.Index(index)
     if len(index) != len(P):
         raise ModelInputError(f"index has {len(index)} ids but probs has {len(P)} rows")
+    own = getattr(probs, "index", None)  # a DataFrame of probabilities carries its own row ids
+    if isinstance(own, pd.Index) and not isinstance(own, pd.RangeIndex) and not own.equals(index):
+        raise ModelInputError("probs is a DataFrame whose index differs from the row ids (index= or L.index): "
+                              "its rows would be written under other rows' ids; reorder it with "
+                              "probs.loc[index] or pass probs.to_numpy()")
     k = P.shape[1]
     names = [str(c) for c in class_names] if class_names is not None else [str(c) for c in range(k)]
     if len(names) != k:
         raise ModelInputError(f"got {len(names)} class names for {k} classes")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:  # two prob_ columns of one name: one class's probabilities would be lost
+        raise ModelInputError(f"class name {repeated[0]!r} is given twice in class_names {names}; name each class once")
     id_name, ids = ("id", index.to_numpy()) if file_format is None else encode_ids(index, file_format)
     out = pd.DataFrame({id_name: ids})
     for c, name in enumerate(names):
@@ -99,6 +107,8 @@ def export_labels(
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ParameterError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
+    if path.is_dir():
+        raise ParameterError(f"cannot export to {str(path)!r}: it is a folder; give a file path")
     frame = labels_frame(probs, index=index, L=L, class_names=class_names, file_format=suffix)
     # written beside ``path`` and renamed into place when complete: a crash leaves the old file (or none)
     with atomic_path(path) as tmp:

@@ -8,15 +8,23 @@ The rule for every file (see :mod:`weaksup._ids` for how ids are read):
 * CSV: only an empty cell is missing; text such as ``NA`` or ``null`` stays text. Pass pandas' own options
   (``sep=``, ``encoding=``, ``na_values=`` ...) to change that. Without ``sep``, a ``.tsv`` file is tab-separated,
   and a CSV whose header line holds no comma but holds ``;``, a tab or ``|`` (exactly one of them) is read with
-  that separator (spreadsheets in many locales write ``;``).
+  that separator (spreadsheets in many locales write ``;``); a first line ``sep=;`` (Excel's) names it.
+  Fields beyond the header's (a separator ending every line) are dropped with a warning, never shifting the
+  columns; a file pandas cannot decode or parse is a :class:`~weaksup.errors.DataFileError` saying what to pass.
+* JSON lines (``.jsonl``, ``.json``): one object per line (a JSON array is refused), UTF-8 unless ``encoding=``;
+  a key some chunk lacks is missing (``None``) there, as in a whole-file read.
 * A missing cell of a text column is ``None`` (not a float NaN), so an LF reading it fails on ``None`` and the
   applier's error names the empty field.
-* Parquet: a file or a folder of part files (hidden and ``_`` files are not parts), read with pyarrow.
+* Parquet: a file or a folder of part files (hidden and ``_`` files are not parts), read with pyarrow. An id
+  column stored as the pandas index (``df.set_index("id").to_parquet()``) is the id column; any other stored
+  index is not an id (a warning says so when it is not 0..n-1).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +41,7 @@ from weaksup._ids import (
     read_jsonl,
     text_ids_as_ints,
 )
-from weaksup.errors import DataFileError, MissingFileError, ParameterError
+from weaksup.errors import DataFileError, MissingColumnError, MissingFileError, ParameterError, WeaksupWarning
 
 DATA_FORMATS = (".csv", ".tsv", ".parquet", ".pq", ".jsonl", ".json")
 _OTHER_SEPARATORS = (";", "\t", "|")
@@ -117,38 +125,51 @@ def read_chunks(
         files = parquet_files(path)
         names = pq.read_schema(files[0]).names
         name = _id_name(path, id_column, names)
-        cols = _wanted(columns, name)
+        cols = _wanted(columns, name, names, path)
         if chunk_size is None:
-            chunks = ((pq.read_table(f, columns=cols).to_pandas(), None) for f in files)
+            chunks = ((_id_as_column(pq.read_table(f, columns=cols).to_pandas(), name), None) for f in files)
         else:
-            chunks = ((batch.to_pandas(), None) for f in files
+            chunks = ((_id_as_column(batch.to_pandas(), name), None) for f in files
                       for batch in pq.ParquetFile(f).iter_batches(batch_size=chunk_size, columns=cols))
     elif suffix in (".csv", ".tsv"):
         kwargs = {**CSV_MISSING, **read_kwargs} if "na_values" not in read_kwargs else dict(read_kwargs)
         if "sep" not in kwargs and "delimiter" not in kwargs:
             kwargs["sep"] = "\t" if suffix == ".tsv" else _separator(path, kwargs.get("encoding"))
-        header = csv_columns(path, kwargs)
+            if kwargs["sep"].startswith("sep="):  # Excel's "sep=;" line above the header names the separator
+                kwargs["sep"] = kwargs["sep"][4:]
+                kwargs.setdefault("skiprows", 1)
+        # pandas would otherwise make the first column the index when rows have one field more than the
+        # header (a trailing separator on every line): every id and value would shift one column
+        kwargs.setdefault("index_col", False)
+        with _csv_errors(path):
+            header = csv_columns(path, kwargs)
         name = _id_name(path, id_column, header)
         if name is not None:
             kwargs = csv_options(header, name, kwargs)
-        cols = _wanted(columns, name)
-        if chunk_size is None:
-            chunks = iter([(pd.read_csv(path, usecols=cols, **kwargs), None)])
-        else:
-            chunks = ((f, None) for f in pd.read_csv(path, chunksize=chunk_size, usecols=cols, **kwargs))
+        cols = _wanted(columns, name, header, path)
+        chunks = ((f, None) for f in _csv_frames(path, chunk_size, cols, kwargs))
     else:
         name = id_column or ID
         kwargs = {"dtype": False, **read_kwargs}
         chunks = read_jsonl(path, chunk_size, name, kwargs)
         cols = _wanted(columns, name)
     ids = RowIds(path, name, where="line" if suffix in (".jsonl", ".json") else "row")
-    offset = 0
+    offset = first_line = 0
+    seen: list[Any] = []  # JSON lines: the keys met so far
     for frame, positions in chunks:
         if suffix in (".jsonl", ".json"):
             if offset == 0 and id_column is None and ID not in frame.columns:
                 name = None  # JSON lines without an "id" key on its first rows: positions
+                first_line = positions[0] if positions else 1
+            elif name is None and ID in frame.columns:  # ids only from a later chunk on: as a whole-file read
+                raise DataFileError(f"{path}: line {first_line}: the id column {ID!r} is empty (None); every row "
+                                    f"needs an id (lines from {positions[0]} on have one)")
             if cols is not None:
                 frame = frame.reindex(columns=[c for c in cols if c in frame.columns or c == name])
+            for c in seen:  # a key no line of this chunk has but earlier lines had: missing (None), as in one read
+                if c not in frame.columns:
+                    frame[c] = None
+            seen.extend(c for c in frame.columns if c not in seen)
         if name is not None:
             if name not in frame.columns:
                 if offset == 0:
@@ -159,15 +180,77 @@ def read_chunks(
                 index = text_ids_as_ints(index)
             frame.index = index
         else:
-            frame.index = pd.RangeIndex(offset, offset + len(frame))
+            positional = pd.RangeIndex(offset, offset + len(frame))
+            if offset == 0 and suffix in (".parquet", ".pq") and not frame.index.equals(positional):
+                # df[mask].to_parquet() stores df's index; labels keyed 0..n-1 would not join back to df
+                warnings.warn(f"{path} stores a pandas index ({frame.index[:3].tolist()}...) but no 'id' column, "
+                              "so its rows are identified by position (0, 1, ...), not by that index; to keep it, "
+                              "write the file with df.rename_axis('id').reset_index().to_parquet(...)",
+                              WeaksupWarning, stacklevel=2)
+            frame.index = positional
         offset += len(frame)
         yield _missing_text_as_none(frame)
 
 
+def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
+                kwargs: dict[str, Any]) -> Iterator[pd.DataFrame]:
+    """:func:`pandas.read_csv` frames (one, or one per chunk), pandas' failures as :class:`DataFileError`."""
+    # each read is wrapped on its own: a warnings filter must not stay changed while the caller holds a chunk
+    if chunk_size is None:
+        with _csv_errors(path):
+            frame = pd.read_csv(path, usecols=cols, **kwargs)
+        yield frame
+        return
+    with _csv_errors(path):
+        reader = pd.read_csv(path, chunksize=chunk_size, usecols=cols, **kwargs)
+    with reader:
+        while True:
+            with _csv_errors(path):
+                frame = next(reader, None)
+            if frame is None:
+                return
+            yield frame
+
+
+@contextmanager
+def _csv_errors(path: Path) -> Iterator[None]:
+    """Name the file and what to try in pandas' errors, and say so when rows have more fields than the header.
+
+    (With ``index_col=False`` pandas keeps every row's first fields under the header's names and drops the
+    extra ones, warning only in its own words; a trailing separator on each line gives empty extras.)
+    """
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path} is not {exc.encoding} text ({exc.reason}); pass its "
+                            "encoding, e.g. encoding='cp1252' or 'latin-1' (--encoding)") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataFileError(f"{path} is empty: a CSV file needs at least a header line") from exc
+    except pd.errors.ParserError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise DataFileError(f"cannot parse {path}: {first} (is it separated by ';' or tabs? pass sep= "
+                            "(--sep), and quote fields that hold the separator)") from exc
+    for w in caught:
+        if issubclass(w.category, pd.errors.ParserWarning) and str(w.message).startswith("Length of header"):
+            warnings.warn(f"{path}: some rows have more fields than the header; the extra fields are ignored "
+                          "(harmless for a separator at the end of each line; otherwise quote fields that hold "
+                          "the separator, or pass sep= / --sep)", WeaksupWarning, stacklevel=4)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def _separator(path: Path, encoding: str | None) -> str:
-    """``,`` unless the header line holds no comma and exactly one of ``;``, tab, ``|`` (then that one)."""
-    with open(path, encoding=encoding or "utf-8", errors="replace", newline="") as f:
+    """``,`` unless the header line holds no comma and exactly one of ``;``, tab, ``|`` (then that one).
+
+    A first line ``sep=X`` (which Excel writes and reads) gives ``"sep=X"``: the separator is X, the header next.
+    """
+    with open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as f:
         header = f.readline()
+    hint = header.rstrip("\r\n")
+    if len(hint) == 5 and hint.startswith("sep="):
+        return hint
     if "," in header:
         return ","
     found = [s for s in _OTHER_SEPARATORS if s in header]
@@ -195,8 +278,19 @@ def read_table(
     >>> read_table(p, id_column="comment_id", sep=";").index.tolist()
     ['007', '7']
     """
-    parts = list(read_chunks(path, None, columns, id_column, like, **read_kwargs))
-    return parts[0] if len(parts) == 1 else pd.concat(parts)
+    parts = list(read_chunks(path, None, columns, id_column, **read_kwargs))
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts)
+    # ``like`` on the whole file, not per parquet part: ids "7" in one part and "007" in another stay one type
+    if like is not None and like.dtype.kind in "iu" and is_text(frame.index):
+        frame.index = text_ids_as_ints(frame.index)
+    return frame
+
+
+def _id_as_column(frame: pd.DataFrame, name: str | None) -> pd.DataFrame:
+    """The id column back as a column when pandas restored it as the index (``df.set_index("id").to_parquet()``)."""
+    if name is not None and name not in frame.columns and name in (frame.index.names or []):
+        frame = frame.reset_index(level=name)
+    return frame
 
 
 def _missing_text_as_none(frame: pd.DataFrame) -> pd.DataFrame:
@@ -215,5 +309,17 @@ def _id_name(path: Path, id_column: str | None, names: Sequence[Any]) -> str | N
     return ID if ID in names else None
 
 
-def _wanted(columns: Sequence[str] | None, id_name: str | None) -> list[str] | None:
-    return None if columns is None else list(dict.fromkeys([*columns, *([id_name] if id_name else [])]))
+def _wanted(columns: Sequence[str] | None, id_name: str | None, names: Sequence[Any] | None = None,
+            path: Path | None = None) -> list[str] | None:
+    """The columns to read (``columns`` and the id column); ``names``: the file's, to name any it lacks."""
+    if columns is None:
+        return None
+    if isinstance(columns, str):  # columns="text" would read the columns t, e, x
+        columns = [columns]
+    if names is not None:
+        lacking = [c for c in columns if c not in names]
+        if lacking:
+            shown = list(names)[:20]
+            raise MissingColumnError(f"{path} has no column {lacking[0]!r} (asked for in columns=); "
+                                     f"its columns are {shown}")
+    return list(dict.fromkeys([*columns, *([id_name] if id_name else [])]))

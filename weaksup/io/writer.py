@@ -49,6 +49,8 @@ class LabelWriter:
         suffix = Path(out).suffix.lower()
         if suffix not in WRITABLE:
             raise ParameterError(f"cannot write labels to {Path(out).name!r}: use one of {', '.join(WRITABLE)}")
+        if Path(out).is_dir():  # found before any work, not by the final rename
+            raise ParameterError(f"cannot write labels to {str(out)!r}: it is a folder; give a file path")
         if suffix == ".parquet":
             require("pyarrow", "writing parquet")
         return suffix
@@ -87,7 +89,13 @@ class LabelWriter:
                 self._pq.close()
                 self._pq = None
             elif not self._started:  # no rows at all: still leave a readable, empty file
-                self.tmp.write_text("" if self.suffix != ".csv" else "id\n")
+                if self.suffix == ".parquet":  # a 0-byte file is not parquet
+                    import pyarrow as pa
+                    import pyarrow.parquet as pq
+
+                    pq.write_table(pa.table({"id": pa.array([], pa.string())}), self.tmp)
+                else:
+                    self.tmp.write_text("" if self.suffix != ".csv" else "id\n")
         except BaseException as exc:
             self.abort(exc)
             raise
