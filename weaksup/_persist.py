@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from weaksup._files import atomic_path, file_sha256
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, UnsafeOutputError
 
 
 def save_json_and_npz(directory: Path, meta: dict[str, Any], npz_name: str, arrays: dict[str, np.ndarray]) -> None:
@@ -36,12 +36,42 @@ def save_json_and_npz(directory: Path, meta: dict[str, Any], npz_name: str, arra
     >>> load_checked_npz(d, json.loads((d / "model.json").read_text()), "arrays.npz")["w"].tolist()
     [0, 1, 2]
     """
+    _check_target(Path(directory), npz_name, meta.get("format"))
     with atomic_path(directory / "model.json") as json_tmp:
         with atomic_path(directory / npz_name) as npz_tmp:
             with npz_tmp.open("wb") as fh:
                 np.savez(fh, **arrays)
             meta = {**meta, f"{npz_name}_sha256": file_sha256(npz_tmp)}
             json_tmp.write_text(json.dumps(meta, indent=2))
+
+
+def _check_target(directory: Path, npz_name: str, fmt_new: Any) -> None:
+    """Refuse a target that is a file, or a folder whose ``model.json`` / arrays are not a save of this kind.
+
+    Overwriting an earlier save of the same kind is the point of saving again; anything else there (a
+    user's own ``model.json``, another kind of weaksup model whose arrays would be left orphaned) is kept.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise UnsafeOutputError(f"refusing to save a model to {str(directory)!r}: it is a file, and a model is saved "
+                                "as a folder (model.json + arrays); choose a folder path")
+    for name in ("model.json", npz_name):
+        if (directory / name).is_dir():
+            raise UnsafeOutputError(f"refusing to save a model to {str(directory)!r}: {name} there is a folder")
+    old = directory / "model.json"
+    if (directory / npz_name).is_file() and not old.is_file():
+        raise UnsafeOutputError(f"refusing to overwrite {str(directory / npz_name)!r}: there is no model.json beside "
+                                "it, so it is not a saved weaksup model; choose another folder")
+    if old.is_file():
+        try:
+            fmt = json.loads(old.read_text()).get("format")
+        except (OSError, ValueError, AttributeError):
+            fmt = None
+        if not (isinstance(fmt, str) and fmt.startswith("weaksup.")):
+            raise UnsafeOutputError(f"refusing to overwrite {str(old)!r}: it is not a saved weaksup model; "
+                                    "choose another folder")
+        if fmt_new is not None and fmt != fmt_new:
+            raise UnsafeOutputError(f"refusing to overwrite {str(old)!r}: it holds a {fmt}, not a {fmt_new}; "
+                                    "save each model to its own folder")
 
 
 def load_checked_npz(directory: Path, meta: dict[str, Any], npz_name: str) -> dict[str, np.ndarray]:

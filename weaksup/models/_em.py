@@ -68,7 +68,9 @@ def run_em(
     for step in range(1, max_iter + 1):
         it = step
         D, base = vote_weights(log_table)
-        Z = np.asarray(X @ D) + (base + np.log(prior))[None, :]
+        with np.errstate(divide="ignore"):  # a class given prior 0 gets log-prior -inf: it is never predicted
+            log_prior = np.log(prior)
+        Z = np.asarray(X @ D) + (base + log_prior)[None, :]
         zmax = Z.max(axis=1, keepdims=True)
         ll = float(w @ (zmax[:, 0] + np.log(np.exp(Z - zmax).sum(axis=1)))) / n
         post = softmax(Z)

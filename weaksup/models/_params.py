@@ -87,6 +87,22 @@ class Options:
         return "one of " + ", ".join(repr(v) for v in self.values)
 
 
+class Mapping:
+    """A dict of keyword arguments (string keys), e.g. the parameters of an inner model.
+
+    Examples
+    --------
+    >>> Mapping().accepts({"max_iter": 5}), Mapping().accepts([("max_iter", 5)]), Mapping().describe()
+    (True, False, 'a dict of keyword arguments')
+    """
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, dict) and all(isinstance(key, str) for key in value)
+
+    def describe(self) -> str:
+        return "a dict of keyword arguments"
+
+
 BOOL = Options(True, False)
 NONE = Options(None)
 PROBABILITY = Interval(float, 0, 1, closed="neither")

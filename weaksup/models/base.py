@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, clone
 
 from weaksup._names import column_order, is_default, mismatch_context, select_columns
 from weaksup._persist import load_checked_npz, save_json_and_npz, to_json
-from weaksup.errors import ModelInputError, NotFittedError
+from weaksup.errors import ModelInputError, NotFittedError, WeaksupWarning
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.models._params import NONE, Interval, check_learned_state, validate_params
 from weaksup.models.diagnostics import diagnose, warn_if_degenerate
@@ -122,12 +122,17 @@ class BaseLabelModel(BaseEstimator):
         if class_balance is not None:
             p = np.asarray(class_balance, dtype=np.float64)
             if p.shape != (k,) or not np.isfinite(p).all() or (p < 0).any() or abs(p.sum() - 1) > 1e-6:
-                raise ModelInputError(f"class_balance must be {k} non-negative numbers summing to 1, got {p.tolist()}")
+                hint = (f" (k = {k} was inferred from the votes; pass cardinality={p.size} to the constructor)"
+                        if self.cardinality is None and p.ndim == 1 and p.size > k else "")
+                raise ModelInputError(f"class_balance must be {k} non-negative numbers summing to 1, got "
+                                      f"{p.tolist()}{hint}")
             return p
         if Y_dev is not None:
-            y = align_labels(Y_dev, cardinality=k, name="Y_dev")
+            # -1 / missing = unknown, as in evaluate's gold labels: a partly labeled dev split counts its labels
+            y = align_labels(Y_dev, cardinality=k, name="Y_dev", allow_abstain=True)
+            y = y[y >= 0]
             if len(y) == 0:
-                raise ModelInputError("Y_dev is empty")
+                raise ModelInputError("Y_dev has no known labels (it is empty, or every label is -1 / missing)")
             counts = np.bincount(y, minlength=k).astype(np.float64) + 1.0  # add-one: no class gets prior 0
             return counts / counts.sum()
         return None
@@ -160,8 +165,8 @@ class BaseLabelModel(BaseEstimator):
         -------
         self
         """
+        self._validate_params()  # first: the seed below reads random_state
         seed = self._fit_seed(seed)
-        self._validate_params()
         L = self._check_L(L, fitting=True)
         k = L.infer_cardinality()
         self.cardinality_ = k
@@ -220,7 +225,8 @@ class BaseLabelModel(BaseEstimator):
         np.True_
         """
         self._check_fitted()
-        return diagnose(self, L)
+        # the votes checked against the fitted LFs as predict_proba does (matched by name, or by position)
+        return diagnose(self, None if L is None else self._check_L(L, fitting=False))
 
     def predict_proba(self, L: Any) -> np.ndarray:
         """Probabilistic labels, ``n x k``, rows in the order of ``L`` (ids in ``L.index``).
@@ -229,6 +235,10 @@ class BaseLabelModel(BaseEstimator):
         """
         if self.stateless and not hasattr(self, "cardinality_"):
             # a votes-only model needs no fit; a fitted copy answers, and this one stays as it was
+            self._validate_params()
+            L = as_label_matrix(L, cardinality=self.cardinality)
+            if L.n_rows == 0:  # nothing to fit a copy on, and nothing to answer
+                return np.zeros((0, L.infer_cardinality()))
             return clone(self).fit(L).predict_proba(L)
         L = self._check_L(L, fitting=False)
         P = self._predict_proba(L)
@@ -241,7 +251,9 @@ class BaseLabelModel(BaseEstimator):
         """``predict_proba`` as a DataFrame indexed by the row ids of ``L``."""
         L = as_label_matrix(L)
         P = self.predict_proba(L)
-        names = class_names or [f"prob_{c}" for c in range(P.shape[1])]
+        names = [f"prob_{c}" for c in range(P.shape[1])] if class_names is None else list(class_names)
+        if len(names) != P.shape[1]:
+            raise ModelInputError(f"class_names has {len(names)} names {names} for the model's {P.shape[1]} classes")
         return pd.DataFrame(P, index=L.index, columns=names)
 
     def predict(self, L: Any, tie_break: str = "abstain", seed: int | None = None) -> np.ndarray:
@@ -297,8 +309,17 @@ class BaseLabelModel(BaseEstimator):
         L = as_label_matrix(L)
         y = align_labels(Y, L.index, cardinality=self.cardinality_ if hasattr(self, "cardinality_") else None,
                          allow_abstain=True)
+        unknown_metrics = [m for m in metrics if m not in METRICS]
+        if unknown_metrics:
+            raise ModelInputError(f"unknown metric {unknown_metrics[0]!r}; choose from {METRICS}")
         P = self.predict_proba(L)
+        if not 0 <= pos_label < P.shape[1] or isinstance(pos_label, (bool, np.bool_)):
+            raise ModelInputError(f"pos_label must be a class id 0..{P.shape[1] - 1}, got {pos_label!r}")
         known = y >= 0
+        if not known.any():
+            warnings.warn(f"{type(self).__name__}.evaluate: no row of Y has a known gold label (all -1 / missing), "
+                          "so every metric is NaN", WeaksupWarning, stacklevel=2)
+            return {m: float("nan") for m in metrics}
         if not known.all():
             L, P, y = L[np.flatnonzero(known)], P[known], y[known]
         prior = getattr(self, "class_balance_", None)
@@ -320,8 +341,8 @@ class BaseLabelModel(BaseEstimator):
             elif m == "brier":
                 onehot = np.eye(P.shape[1])[y]
                 out[m] = float(np.mean(np.sum((P - onehot) ** 2, axis=1)))
-            elif m == "roc_auc":
-                out[m] = float(skm.roc_auc_score(y, P[:, pos_label]))
+            elif m == "roc_auc":  # pos_label against the rest (binary: the usual AUC of P[:, 1] for pos_label=1)
+                out[m] = float(skm.roc_auc_score(y == pos_label, P[:, pos_label]))
             else:
                 raise ModelInputError(f"unknown metric {m!r}; choose from {METRICS}")
         return out
@@ -370,22 +391,56 @@ class BaseLabelModel(BaseEstimator):
         or not the file ``model.json`` was saved with (a torn save or a tampered file).
         """
         directory = Path(directory)
+        if directory.is_file():
+            raise ModelInputError(f"{directory} is a file, not a folder saved by weaksup (model.json + arrays.npz); "
+                                  "weaksup never loads pickles (such as Snorkel's LabelModel.save): fit it again")
         try:
             meta = json.loads((directory / "model.json").read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise ModelInputError(f"cannot read a label model from {directory}: {exc}") from exc
         if not isinstance(meta, dict) or meta.get("format") != "weaksup.LabelModel":
             raise ModelInputError(f"{directory} does not hold a weaksup label model")
-        klass = _REGISTRY.get(meta["class"])
+        name = meta.get("class")
+        if isinstance(name, str) and name not in _REGISTRY:
+            _import_other_label_models()
+        klass = _REGISTRY.get(name) if isinstance(name, str) else None
         if klass is None or not issubclass(klass, cls):
-            raise ModelInputError(f"{directory} holds a {meta['class']}, which is not a {cls.__name__}")
-        model = klass(**meta["params"])
-        for key, value in meta["attributes"].items():
-            setattr(model, klass._renamed_state.get(key, key), value)
-        for key, value in load_checked_npz(directory, meta, "arrays.npz").items():
-            setattr(model, klass._renamed_state.get(key, key), value)
+            raise ModelInputError(f"{directory} holds a {name!r}, which is not a {cls.__name__}")
+        params, attrs = meta.get("params"), meta.get("attributes")
+        if not isinstance(params, dict) or not isinstance(attrs, dict):
+            raise ModelInputError(f"{directory / 'model.json'} is damaged: 'params' and 'attributes' must be objects")
+        allowed = set(klass._get_param_names())
+        unknown = sorted(set(params) - allowed)
+        if unknown:
+            raise ModelInputError(f"{directory / 'model.json'} gives {klass.__name__} unknown parameters {unknown}; "
+                                  f"its parameters are {sorted(allowed)}")
+        model = klass(**params)
+        try:
+            model._validate_params()
+        except ModelInputError as exc:
+            raise ModelInputError(f"{directory / 'model.json'} is damaged: {exc}") from None
+        arrays = load_checked_npz(directory, meta, "arrays.npz")
+        for key, value in [*attrs.items(), *arrays.items()]:
+            key = klass._renamed_state.get(key, key)
+            # only learned state (name_ , as save writes it); never a method or other class attribute
+            if not key.endswith("_") or key.startswith("_") or hasattr(klass, key):
+                raise ModelInputError(f"{directory} holds {key!r}, which is not a learned attribute of "
+                                      f"{klass.__name__}")
+            setattr(model, key, value)
         model._check_learned_state(source=directory)
         return model
+
+
+#: modules outside weaksup.models that define label models (a fixed list: a file never names what is imported)
+_OTHER_MODULES = ("weaksup.snorkel.labeling.model",)
+
+
+def _import_other_label_models() -> None:
+    """Register the label models defined outside ``weaksup.models`` (the Snorkel port's), for :meth:`load`."""
+    import importlib
+
+    for module in _OTHER_MODULES:
+        importlib.import_module(module)
 
 
 def label_model_classes() -> dict[str, type[BaseLabelModel]]:

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
-from weaksup.models._params import LOG_TABLE, NONE, Interval
+from weaksup.models._params import LOG_TABLE, NONE, Interval, Mapping
 from weaksup.models._table import LogTableModel, softmax, vote_weights
 from weaksup.models.base import BaseLabelModel, label_model_classes
 from weaksup.models.structure import StructureLearner, _agreement, _components
@@ -89,7 +89,8 @@ class DependencyAwareModel(BaseLabelModel):
     """
 
     _parameter_rules = {"cardinality": (NONE, Interval(int, 2)), "max_iter": Interval(int, 0),
-                        "prior_votes": Interval(float, 0)}
+                        "prior_votes": Interval(float, 0), "base_params": (NONE, Mapping()),
+                        "structure_params": (NONE, Mapping()), "random_state": (NONE, Interval(int, 0))}
     _state_rules = {"log_table_": LOG_TABLE, "lf_group_": (("m",), -1, None), "lf_copy_rate_": (("m",), 0, 1),
                     "lf_accuracy_": (("m",), 0, 1)}
 
@@ -113,6 +114,7 @@ class DependencyAwareModel(BaseLabelModel):
             raise ModelInputError(f"base must name a label model with a per-LF table, one of {tables}; "
                                   f"got {self.base!r}")
         params = dict(self.base_params or {})
+        _check_keywords("base_params", params, klass)
         if "random_state" in klass().get_params() and "random_state" not in params:
             params["random_state"] = self.random_state
         return klass(cardinality=self.cardinality_, **params)
@@ -121,6 +123,7 @@ class DependencyAwareModel(BaseLabelModel):
         # private, so save() (JSON + npz of the attributes ending in "_") skips it; structure_ reads it
         self._structure = None
         if isinstance(self.dependencies, str) and self.dependencies == "learn":
+            _check_keywords("structure_params", self.structure_params or {}, StructureLearner)
             self._structure = StructureLearner(cardinality=self.cardinality_, **(self.structure_params or {})).fit(L)
             # two LFs that each vote one class, different classes, conflict but cannot copy each other: the
             # table reports them, the groups (whose co-votes are shrunk as copies) leave them out
@@ -212,6 +215,15 @@ class DependencyAwareModel(BaseLabelModel):
     def accuracies_(self) -> np.ndarray:
         """Per-LF accuracy when it votes (the base model's, refined by the weighted EM when groups were found)."""
         return np.asarray(self.lf_accuracy_)
+
+
+def _check_keywords(name: str, params: dict[str, Any], klass: type) -> None:
+    """Raise ``ModelInputError`` for keywords ``klass`` does not take (``cardinality`` is set here)."""
+    allowed = set(klass._get_param_names()) - {"cardinality"}
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ModelInputError(f"DependencyAwareModel parameter {name} has keywords {unknown} that {klass.__name__} "
+                              f"does not take; its parameters are {sorted(allowed)}")
 
 
 class _PairStats:

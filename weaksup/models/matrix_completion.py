@@ -102,7 +102,9 @@ class MatrixCompletion(LogTableModel):
         lps = np.diag(O_np).reshape(m, k)
         mu_init = np.zeros((m * k, k))
         for c in range(k):  # Snorkel: P(vote c | y = c) ~ propensity * precision / prior
-            mu_init[np.arange(m) * k + c, c] = np.clip(lps[:, c] * self.prec_init / p[c], 0.0, 1.0)
+            # a class given prior 0 (class_balance=) has no propensity to scale: start it at prec_init
+            start = lps[:, c] * self.prec_init / p[c] if p[c] > 0 else np.full(m, float(self.prec_init))
+            mu_init[np.arange(m) * k + c, c] = np.clip(start, 0.0, 1.0)
         # Snorkel starts from mu_init times one random scalar drawn from the seeded legacy numpy generator
         # (np.random.seed(seed); np.random.random()); the same draw gives the same starting point.
         scale = np.random.RandomState(0 if seed is None else int(seed)).random_sample()
@@ -112,7 +114,7 @@ class MatrixCompletion(LogTableModel):
         lr, restarts = float(self.lr), 0
         while True:
             mu, losses = objective.descend(mu_init * scale, lr, int(self.n_epochs), self.optimizer, progress)
-            if not _unstable(losses):
+            if not losses or not _unstable(losses):  # no steps (the Snorkel port's n_epochs=0): the start
                 break
             if restarts == _MAX_RESTARTS:
                 raise ModelInputError(
@@ -120,8 +122,11 @@ class MatrixCompletion(LogTableModel):
                     "use optimizer='adam' or weaksup.LabelModel (AgreementModel)"
                 )
             lr, restarts = lr / _LR_BACKOFF, restarts + 1
-        self.lr_, self.loss_ = lr, float(losses[-1])
-        _warn_if_unreliable(losses, m, float(self.lr), lr, restarts)
+        self.lr_ = lr
+        self.loss_ = float(losses[-1]) if losses else objective.loss_and_grad(objective.torch.as_tensor(
+            mu, dtype=objective.torch.float64, device=objective.dev))[0]
+        if losses:
+            _warn_if_unreliable(losses, m, float(self.lr), lr, restarts)
         # Snorkel's clamp, also what it predicts with: [eps, 1 - eps], eps = min(0.01, 10^-ceil(log10 n))
         eps = min(0.01, 10.0 ** -np.ceil(np.log10(max(stats.n_rows, 2))))
         mu_np = _break_symmetry(np.clip(mu, eps, 1 - eps), m, k, p)

@@ -11,7 +11,8 @@ import pandas as pd
 from weaksup._names import column_order, is_default, mismatch_context
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
-from weaksup.models.base import BaseLabelModel
+from weaksup.models.base import METRICS, BaseLabelModel
+from weaksup.utils import align_labels
 
 
 def default_candidates(cardinality: int | None = None) -> list[BaseLabelModel]:
@@ -96,7 +97,13 @@ def select_label_model(
         raise ModelInputError(f"L_dev has {L_dev.n_lfs} LFs but L_train has {L_train.n_lfs}")
     column_order(L_train.lf_names, L_dev.lf_names,
                  mismatch_context("L_dev", L_dev.lf_names, L_train.lf_names, "L_train"))
-    k = max(L_train.infer_cardinality(), L_dev.infer_cardinality(), int(np.max(Y_dev)) + 1 if len(Y_dev) else 2)
+    if metric not in METRICS:
+        raise ModelInputError(f"unknown metric {metric!r}; choose from {METRICS}")
+    # one check of the gold labels, aligned to L_dev's rows (a Series by id; -1 / missing = unknown)
+    Y_dev = align_labels(Y_dev, L_dev.index, name="Y_dev", allow_abstain=True)
+    if not (Y_dev >= 0).any():
+        raise ModelInputError("Y_dev has no known labels (every label is -1 / missing)")
+    k = max(L_train.infer_cardinality(), L_dev.infer_cardinality(), int(Y_dev.max()) + 1)
     cands = list(candidates) if candidates is not None else default_candidates(k)
     modes = [False, True] if dev_class_balance is None else [bool(dev_class_balance)]
     rows, fitted = [], []

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.models.base import BaseLabelModel
 from weaksup.models.stats import PatternCounts, one_hot
@@ -105,6 +106,17 @@ class Votes:
     def annotator_votes(self) -> np.ndarray:
         """``(m,)``: weighted number of votes of each annotator."""
         return np.bincount(self.col, weights=self.vote_weight, minlength=self.m)
+
+
+def require_votes(L: LabelMatrix, model: str) -> None:
+    """Raise :class:`~weaksup.errors.ModelInputError` when no annotator voted on any row of ``L``.
+
+    The aggregators learn each annotator's skill from the votes; with none there is nothing to learn
+    from (their updates would divide by zero).
+    """
+    if L.csr.nnz == 0:
+        raise ModelInputError(f"{model} cannot be fitted: none of the {L.n_lfs} LFs / annotators "
+                              f"{L.lf_names[:5]} voted on any of the {L.n_rows} rows")
 
 
 def first_appearance(values: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import Interval
 from weaksup.models.base import BaseLabelModel
-from weaksup.models.crowd._common import EPS, Votes
+from weaksup.models.crowd._common import EPS, Votes, require_votes
 from weaksup.models.stats import one_hot
 
 
@@ -50,6 +50,7 @@ class _CrowdEM(BaseLabelModel, ABC):
         """The learned arrays (at least ``errors_``) that the posteriors ``post`` give."""
 
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
+        require_votes(L, type(self).__name__)
         k = self.cardinality_
         V = Votes.of_patterns(L, k)
         w = V.weight

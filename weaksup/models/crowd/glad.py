@@ -8,7 +8,14 @@ from scipy.special import expit, logsumexp
 
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import Interval
-from weaksup.models.crowd._common import KahanGroups, Votes, _TransductiveModel, annotator_order, label_order
+from weaksup.models.crowd._common import (
+    KahanGroups,
+    Votes,
+    _TransductiveModel,
+    annotator_order,
+    label_order,
+    require_votes,
+)
 
 _LOG_SQRT_2PI_C = np.sqrt(2 * np.pi)
 
@@ -111,6 +118,7 @@ class GLAD(_TransductiveModel):
         return np.where(lab[:, None] == np.arange(k)[None, :], log_sigma[:, None], log_rest[:, None])
 
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
+        require_votes(L, type(self).__name__)
         k = self.cardinality_
         V = Votes(L.csr, k)
         workers = annotator_order(L)  # x holds alphas in crowd-kit's order (first appearance), then betas

@@ -8,7 +8,7 @@ import pandas as pd
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import NONE, Interval
-from weaksup.models.crowd._common import KahanGroups, Votes, _TransductiveModel, weighted_votes
+from weaksup.models.crowd._common import KahanGroups, Votes, _TransductiveModel, require_votes, weighted_votes
 
 #: crowd-kit stops passing messages once one exceeds this, before they overflow
 _MAX = 1e300
@@ -82,6 +82,7 @@ class KOS(_TransductiveModel):
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
         if self.cardinality_ != 2:
             raise ModelInputError(f"KOS is for binary labels only; got cardinality {self.cardinality_}")
+        require_votes(L, type(self).__name__)
         V = Votes(L.csr, 2)
         positive = int(V.lab[0]) if len(V.lab) else 0
         A = np.where(V.lab == positive, 1.0, -1.0)

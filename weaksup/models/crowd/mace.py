@@ -8,7 +8,7 @@ from scipy.special import digamma, logsumexp
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import NONE, Interval, Options
 from weaksup.models.base import BaseLabelModel
-from weaksup.models.crowd._common import Votes, annotator_order, label_order
+from weaksup.models.crowd._common import Votes, annotator_order, label_order, require_votes
 from weaksup.models.stats import one_hot
 
 
@@ -124,6 +124,7 @@ class MACE(BaseLabelModel):
         return np.asarray(X @ np.log(f).reshape(m * k, k)) - np.log(k)
 
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
+        require_votes(L, type(self).__name__)
         k, m = self.cardinality_, L.n_lfs
         V = Votes.of_patterns(L, k)
         workers, classes = annotator_order(L), label_order(L, k)

@@ -11,7 +11,7 @@ from weaksup.matrix import LabelMatrix
 from weaksup.models._params import NONE, Interval
 from weaksup.models._table import softmax
 from weaksup.models.base import BaseLabelModel
-from weaksup.models.crowd._common import Votes, annotator_order, weighted_votes
+from weaksup.models.crowd._common import Votes, annotator_order, require_votes, weighted_votes
 
 #: largest eigenproblem solved densely; larger ones go to ARPACK (Lanczos) on the sparse matrix
 _DENSE_EIGEN = 300
@@ -140,6 +140,7 @@ class MMSR(BaseLabelModel):
         self.random_state = random_state
 
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
+        require_votes(L, type(self).__name__)
         k, m = self.cardinality_, L.n_lfs
         V = Votes.of_patterns(L, k)
         workers = annotator_order(L)  # crowd-kit's matrices list annotators in this order

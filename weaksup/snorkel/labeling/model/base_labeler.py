@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from weaksup.errors import ModelInputError
 from weaksup.models.base import BaseLabelModel
 from weaksup.snorkel.analysis.scorer import Scorer
 from weaksup.snorkel.utils.core import probs_to_preds
@@ -53,7 +54,11 @@ class BaseLabeler:
         """Metrics of the predictions against gold ``Y``, as Snorkel scores them: rows whose prediction
         (or gold label) is -1 are left out of every metric but ``coverage``."""
         preds, probs = self.predict(L, return_probs=True, tie_break_policy=tie_break_policy)
-        return Scorer(metrics=list(metrics or [])).score(np.asarray(Y), preds, probs)
+        golds = np.asarray(Y)
+        if golds.ndim != 1 or len(golds) != len(preds):
+            raise ModelInputError(f"Y has shape {golds.shape}, but the label matrix has {len(preds)} rows: one gold "
+                                  "label per row is needed (-1 = unknown)")
+        return Scorer(metrics=list(metrics or [])).score(golds, preds, probs)
 
     def save(self, destination: str | Path) -> Path:
         """Save to the folder ``destination`` (JSON + npz; Snorkel would write one pickle file)."""

@@ -29,14 +29,13 @@ class MajorityLabelVoter(BaseLabeler, MajorityVoter):
 
     def predict_proba(self, L: Any) -> np.ndarray:
         """Share of each class among the tied top classes of every row (uniform with no votes)."""
-        if hasattr(self, "cardinality_") and getattr(self, "_fitted_balance", False):
+        if hasattr(self, "cardinality_"):  # fitted (or loaded): its class balance answers rows without votes
             return super().predict_proba(L)
         return MajorityVoter(cardinality=self.cardinality).predict_proba(L)
 
     def fit(self, L: Any, Y_dev: Any = None, class_balance: Any = None, **kwargs: Any) -> MajorityLabelVoter:
         """Optional: a class balance (given or from ``Y_dev``) for rows with no votes."""
         super().fit(L, Y_dev=Y_dev, class_balance=class_balance, **kwargs)
-        self._fitted_balance = True
         return self
 
 
@@ -57,10 +56,11 @@ class MajorityClassVoter(BaseLabeler, BaseLabelModel):
     def fit(self, balance: Any, *args: Any, **kwargs: Any) -> MajorityClassVoter:  # type: ignore[override]
         """Remember the class balance (``k`` shares)."""
         p = np.asarray(balance, dtype=np.float64).ravel()
-        if p.ndim != 1 or len(p) < 2 or not np.isfinite(p).all() or (p < 0).any():
+        if p.ndim != 1 or len(p) < 2 or not np.isfinite(p).all() or (p < 0).any() or not p.sum() > 0:
             raise ValueError(f"balance must be one non-negative share per class, got {balance!r}")
         self.cardinality_ = len(p)
-        self.class_balance_ = p
+        self.class_balance_ = p / p.sum()  # shares (counts work too): only the largest matters
+        self.n_lfs_, self.lf_names_ = 0, []  # it reads no votes; with these it saves and loads like the others
         return self
 
     def _fit(self, L: LabelMatrix, class_balance: Any, seed: Any, progress: bool) -> None:

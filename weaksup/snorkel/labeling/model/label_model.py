@@ -9,11 +9,12 @@ smaller step instead of stopping with "Loss is NaN", and saves to JSON + npz ins
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
 from weaksup.models.matrix_completion import MatrixCompletion
 from weaksup.snorkel.labeling.model.base_labeler import BaseLabeler
@@ -138,4 +139,8 @@ def _snorkel_class_balance(k: int, class_balance: Any, Y_dev: Any) -> np.ndarray
         return None
     if (p == 0).any():
         raise ValueError(f"Class balance prior is 0 for class(es) {np.flatnonzero(p == 0).tolist()}.")
+    if abs(p.sum() - 1.0) > 1e-6:
+        # Snorkel would fit with these numbers as they are (not a distribution); weaksup rescales them
+        warnings.warn(f"class_balance {p.tolist()} does not sum to 1; it is rescaled to {(p / p.sum()).tolist()} "
+                      "(Snorkel 0.10 would use it unscaled)", WeaksupWarning, stacklevel=3)
     return p / p.sum()
