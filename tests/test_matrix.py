@@ -226,8 +226,7 @@ def test_failed_save_leaves_the_previous_file(tmp_path, monkeypatch):
     before = path.read_bytes()
 
     def half_then_fail(file, **arrays):
-        with open(file, "wb") as fh:
-            fh.write(b"PK\x03\x04 half a zip")
+        file.write(b"PK\x03\x04 half a zip")  # save hands numpy an open file
         raise OSError("disk full")
 
     monkeypatch.setattr(np, "savez_compressed", half_then_fail)
@@ -422,3 +421,18 @@ def test_fingerprint_sees_every_single_entry_change():
                 changed = layout.copy(order="K")
                 changed[i, j] = (not changed[i, j]) if dtype is bool else changed[i, j] + 1
                 assert fingerprint(changed) != base
+
+
+def test_save_to_an_upper_case_npz_name_writes_that_file(tmp_path):
+    L = LabelMatrix.from_dense([[0, -1], [1, 1]], lf_names=["a", "b"])
+    path = L.save(tmp_path / "L.NPZ")
+    assert path == tmp_path / "L.NPZ" and sorted(p.name for p in tmp_path.iterdir()) == ["L.NPZ"]
+    assert LabelMatrix.load(path) == L
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.uint32])
+def test_an_abstain_wrapped_round_by_an_unsigned_cast_is_refused(dtype):
+    L = np.array([[0, -1], [1, 1]])
+    with pytest.raises(LabelMatrixError, match=r"row 0, column 1 .*wraps round"):
+        LabelMatrix.from_dense(L.astype(dtype))
+    assert LabelMatrix.from_dense(np.array([[0, 2], [1, 0]], dtype=dtype)).to_dense().tolist() == [[0, 2], [1, 0]]

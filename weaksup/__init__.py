@@ -83,7 +83,7 @@ _EXPORTS.update(dict.fromkeys(["CrowdDawidSkene", "GLAD", "KOS", "MACE", "MMSR",
                                "ZeroBasedSkill"], "weaksup.models"))  # crowd-kit's aggregators
 # augmentation and slicing (Snorkel's other two pillars), sequences, weak-label errors, spaCy
 _EXPORTS.update({"augment": "weaksup.augment", "slicing": "weaksup.slicing", "sequence": "weaksup.sequence",
-                 "snorkel": "weaksup.snorkel"})
+                 "snorkel": "weaksup.snorkel", "io": "weaksup.io"})
 _EXPORTS.update(dict.fromkeys(["TFApplier", "TransformationFunction", "transformation_function", "AugmentationError",
                                "TransformationFunctionError"], "weaksup.augment"))
 _EXPORTS.update(dict.fromkeys(["SFApplier", "SlicingFunction", "slicing_function", "SliceMatrix", "score_slices",

@@ -474,6 +474,8 @@ def _dense_rows(
             if top is None:  # names the first bad entry; every earlier block was fine
                 blk = int64_labels(blk, lambda pos, s=s: where((pos[0] + s, *pos[1:])))
                 top = int(blk.max())
+            if blk.dtype.kind == "u" and top == np.iinfo(blk.dtype).max:
+                _wrapped_abstain(blk, s, where)
             blk = blk.astype(np.int64)  # unsigned and whole floats, range checked: as int64, one block at a time
             flat = blk.reshape(-1)
             hits = np.flatnonzero(flat != ABSTAIN)
@@ -489,6 +491,16 @@ def _dense_rows(
                out=ends[s - start : s - start + len(blk)], casting="unsafe")
         done += len(hits)
     return data, indices, digests
+
+
+def _wrapped_abstain(blk: np.ndarray, start: int, where: Callable[[tuple[int, ...]], str]) -> None:
+    """Refuse the largest value of an unsigned dtype: it is what -1 (abstain) becomes when cast to it."""
+    top = np.iinfo(blk.dtype).max
+    pos = np.unravel_index(int(np.flatnonzero(blk.reshape(-1) == top)[0]), blk.shape)
+    raise LabelMatrixError(
+        f"label {top} at {where((int(pos[0]) + start, *map(int, pos[1:])))} is the largest {blk.dtype.name}: "
+        f"-1 (abstain) cast to an unsigned type wraps round to it; keep the votes in a signed dtype "
+        f"(e.g. L.astype(np.int8) before the cast)")
 
 
 def file_csr(

@@ -407,7 +407,7 @@ class LabelMatrix(ArrayInteropMixin):
         True
         """
         path = Path(path)
-        if path.suffix != ".npz":
+        if path.suffix.lower() != ".npz":  # "L.NPZ" is an npz file already: not "L.NPZ.npz"
             path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
         index_spec, index_arrays = mf.encode_index(self.index)  # may refuse: before anything is written
         meta = {
@@ -424,7 +424,8 @@ class LabelMatrix(ArrayInteropMixin):
         arrays.update(index_arrays)
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         with atomic_path(path) as tmp:  # a reader sees the old file or the whole new one, never a part
-            np.savez_compressed(tmp, **arrays)
+            with open(tmp, "wb") as f:  # a file object: numpy appends nothing to the name
+                np.savez_compressed(f, **arrays)
         return path
 
     @classmethod
