@@ -90,8 +90,10 @@ def export_chunked(
 
 def fit_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, chunk_size: int = 100_000,
              cardinality: int | None = None, columns: Sequence[str] | None = None, n_jobs: int = 1,
-             class_balance: Any = None, progress: bool = True) -> Any:
+             class_balance: Any = None, progress: bool = True, read_kwargs: dict[str, Any] | None = None) -> Any:
     """Fit a label model on a file's LF votes from chunk statistics, without loading all rows.
+
+    ``read_kwargs`` are reader options (``{"encoding": "cp1252"}``, ``{"sep": ";"}`` ...).
 
     Examples
     --------
@@ -103,7 +105,7 @@ def fit_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, chun
     >>> fit_file(GenerativeModel(cardinality=2), lfs, p, chunk_size=6, progress=False).n_lfs_
     3
     """
-    ca = ChunkedApplier(lfs, cardinality, chunk_size, None, columns, n_jobs)
+    ca = ChunkedApplier(lfs, cardinality, chunk_size, None, columns, n_jobs, read_kwargs)
     return fit_chunked(model, ca, path, class_balance=class_balance, progress=progress)
 
 
@@ -111,13 +113,14 @@ def label_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, ou
                fit: bool = True, keep_votes: bool = True, chunk_size: int = 100_000,
                cardinality: int | None = None, id_column: str | None = None, columns: Sequence[str] | None = None,
                n_jobs: int = 1, class_names: Sequence[str] | None = None, include_votes: bool = False,
-               class_balance: Any = None, progress: bool = True) -> Path:
+               class_balance: Any = None, progress: bool = True, read_kwargs: dict[str, Any] | None = None) -> Path:
     """File in, probabilistic labels out: apply LFs by chunk, fit ``model`` from statistics, export by chunk.
 
     With ``keep_votes=True`` (default) the sparse votes of each chunk are kept for the
     export pass, so LFs run once and the rows are read once; with ``keep_votes=False``
     nothing but one chunk is ever held and the file is read (and labelled) twice.
-    ``fit=False`` uses an already fitted ``model``. Returns the path written.
+    ``fit=False`` uses an already fitted ``model``; ``read_kwargs`` are reader options
+    (``{"encoding": "cp1252"}`` ...). Returns the path written.
 
     Examples
     --------
@@ -133,7 +136,7 @@ def label_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, ou
     """
     check_not_input(out, path, what="labels file")  # before any work: the data file is read (twice) while writing
     LabelWriter.check_writable(out)
-    ca = ChunkedApplier(lfs, cardinality, chunk_size, id_column, columns, n_jobs)
+    ca = ChunkedApplier(lfs, cardinality, chunk_size, id_column, columns, n_jobs, read_kwargs)
     kept: list[LabelMatrix] | None = None
     if fit:
         kept = [] if keep_votes else None

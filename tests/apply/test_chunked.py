@@ -154,3 +154,22 @@ def test_bad_inputs_raise_clear_errors(tmp_path):
         export_chunked(MajorityVoter(cardinality=2), ChunkedApplier(lfs()), path, tmp_path / "y.xlsx", progress=False)
     with pytest.raises(ModelInputError, match="fit_from_stats takes PatternCounts"):
         MajorityVoter().fit_from_stats([[0, 1]])
+
+
+def test_reader_options_reach_every_chunk_of_a_file(tmp_path):
+    from weaksup import apply_file, fit_file, keyword_lf, label_file, load_labels
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id;text\n1;café my\n2;song\n3;my song\n4;my\n".encode("cp1252"))
+    lfs = [keyword_lf("my", 1), keyword_lf("song", 0), keyword_lf("café", 1)]
+    opts = {"encoding": "cp1252"}
+    L = apply_file(lfs, path, chunk_size=2, progress=False, read_kwargs=opts)
+    assert L.index.tolist() == ["1", "2", "3", "4"] and L.to_dense()[0].tolist() == [1, -1, 1]
+    from weaksup import MajorityVoter
+    from weaksup.errors import DataFileError
+
+    model = fit_file(MajorityVoter(cardinality=2), lfs, path, chunk_size=3, progress=False, read_kwargs=opts)
+    out = label_file(model, lfs, path, tmp_path / "y.csv", fit=False, chunk_size=3, progress=False, read_kwargs=opts)
+    assert load_labels(out).index.tolist() == ["1", "2", "3", "4"]
+    with pytest.raises(DataFileError):  # without the encoding the file cannot be read
+        apply_file(lfs, path, progress=False)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from weaksup.apply.applier import LFApplier, stack_rows
 from weaksup.apply.base import BaseApplier, check_chunk_size
 from weaksup.apply.core import merge_errors
-from weaksup.errors import ParameterError
+from weaksup.errors import ParameterError, ParameterTypeError
 from weaksup.io.tables import count_rows, read_chunks
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
@@ -41,6 +42,8 @@ class ChunkedApplier(BaseApplier):
         Columns the LFs need (read only these).
     n_jobs : int
         Worker processes per chunk, as in :class:`~weaksup.apply.LFApplier`.
+    read_kwargs : dict, optional
+        Reader options passed to :func:`weaksup.io.read_chunks` (``encoding="cp1252"``, ``sep=";"`` ...).
 
     Attributes
     ----------
@@ -68,12 +71,16 @@ class ChunkedApplier(BaseApplier):
         id_column: str | None = None,
         columns: Sequence[str] | None = None,
         n_jobs: int = 1,
+        read_kwargs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(lfs, cardinality)
         self.chunk_size = check_chunk_size(chunk_size, allow_none=False)
         self.id_column = id_column
         self.columns = columns
         self.n_jobs = n_jobs
+        if read_kwargs is not None and not isinstance(read_kwargs, dict):
+            raise ParameterTypeError(f"read_kwargs must be a dict of reader options, got {type(read_kwargs).__name__}")
+        self.read_kwargs = dict(read_kwargs or {})
 
     def iter_apply(self, path: str | Path, progress: bool = True, fault_tolerant: bool = False) -> Iterator[LabelMatrix]:
         """Yield one LabelMatrix per chunk of the file, in file order, with the chunk's row ids.
@@ -95,7 +102,7 @@ class ChunkedApplier(BaseApplier):
         applier = LFApplier(self.lfs, cardinality=self.cardinality, chunk_size=inner, n_jobs=n_jobs)
         self.errors_ = {}
         with tqdm(total=count_rows(path), disable=not progress, desc="Applying LFs", unit="rows") as bar:
-            for chunk in read_chunks(path, self.chunk_size, self.columns, self.id_column):
+            for chunk in read_chunks(path, self.chunk_size, self.columns, self.id_column, **self.read_kwargs):
                 L = applier.apply(chunk, progress=False, fault_tolerant=fault_tolerant)
                 merge_errors(self.errors_, applier.errors_)
                 bar.update(len(chunk))
@@ -148,8 +155,11 @@ class ChunkedApplier(BaseApplier):
 
 def apply_file(lfs: Sequence[LabelingFunction], path: str | Path, chunk_size: int = 100_000,
                cardinality: int | None = None, id_column: str | None = None, columns: Sequence[str] | None = None,
-               n_jobs: int = 1, progress: bool = True, fault_tolerant: bool = False) -> LabelMatrix:
+               n_jobs: int = 1, progress: bool = True, fault_tolerant: bool = False,
+               read_kwargs: dict[str, Any] | None = None) -> LabelMatrix:
     """Label a CSV / Parquet / JSON-lines file chunk by chunk; see :class:`~weaksup.apply.ChunkedApplier`.
+
+    ``read_kwargs`` are reader options (``{"encoding": "cp1252"}``, ``{"sep": ";"}`` ...).
 
     Examples
     --------
@@ -160,5 +170,5 @@ def apply_file(lfs: Sequence[LabelingFunction], path: str | Path, chunk_size: in
     >>> apply_file([keyword_lf("my", 1)], p, progress=False).to_dense().ravel().tolist()
     [1, -1]
     """
-    ca = ChunkedApplier(lfs, cardinality, chunk_size, id_column, columns, n_jobs)
+    ca = ChunkedApplier(lfs, cardinality, chunk_size, id_column, columns, n_jobs, read_kwargs)
     return ca.apply(path, progress=progress, fault_tolerant=fault_tolerant)
