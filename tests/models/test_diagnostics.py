@@ -79,3 +79,18 @@ def test_class_check_of_a_large_fit_still_finds_a_class_voted_only_at_the_end():
         model = AgreementModel(cardinality=3, class_conditional="never").fit(L)
     assert model.diagnose(L).set_index("check").loc["class never favoured"].ok
     assert not model.diagnose(L[:-50]).set_index("check").loc["class never favoured"].ok
+
+
+def test_a_class_given_prior_zero_is_not_reported_as_never_favoured():
+    import warnings
+
+    from weaksup import DawidSkene
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    L = np.where(rng.random((300, 4)) < 0.6, np.where(rng.random((300, 4)) < 0.8, y[:, None], 1 - y[:, None]), -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = DawidSkene(cardinality=2).fit(L, class_balance=[0.0, 1.0])
+    row = model.diagnose(L).set_index("check").loc["class never favoured"]
+    assert bool(row.ok), row.detail

@@ -38,9 +38,14 @@ def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
     k = table.shape[2]
     votes = table[:, 1:, :] - table[:, :1, :]  # [j, v, y]: what a vote v adds to class y
     own = votes[:, np.arange(k), np.arange(k)]  # (m, k): a vote for c, added to c
-    others = np.where(np.eye(k, dtype=bool)[None], -np.inf, votes).max(axis=2)  # best other class
+    # a class given prior 0 (class_balance=[0, ...]) is never predicted by the user's choice: it is neither
+    # reported nor a rival (its table column holds no data)
+    balance = getattr(model, "class_balance_", None)
+    ruled_out = np.zeros(k, bool) if balance is None or np.shape(balance) != (k,) else np.asarray(balance) <= 0
+    rivals = np.eye(k, dtype=bool)[None] | ruled_out[None, None, :]
+    others = np.where(rivals, -np.inf, votes).max(axis=2)  # best other class
     # only whether each class is raised by some LF that votes it: the scan stops once every class is settled
-    return classes_favoured(cast_votes, k, own > others + 1e-9)
+    return classes_favoured(cast_votes, k, own > others + 1e-9) | ruled_out
 
 
 def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
