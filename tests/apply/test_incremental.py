@@ -4,6 +4,7 @@ import pytest
 
 from weaksup import ABSTAIN, LabelingFunction, LFApplier, labeling_function
 from weaksup.apply.cache import IncrementalApplier, data_key
+from weaksup.errors import WeaksupWarning
 from weaksup.labeling.templates import keyword_lf
 
 
@@ -158,7 +159,7 @@ def test_dataset_key_cannot_escape_cache_dir(tmp_path, key):
 def test_unwritable_cache_dir_warns_and_still_labels(tmp_path):
     (tmp_path / "a_file").write_text("not a folder")
     inc = IncrementalApplier([keyword_lf("my", 1)], cache_dir=tmp_path / "a_file")
-    with pytest.warns(RuntimeWarning, match="votes are kept in memory only"):
+    with pytest.warns(WeaksupWarning, match="votes are kept in memory only"):
         L = inc.apply(frame(), progress=False)
     assert L == LFApplier([keyword_lf("my", 1)]).apply(frame(), progress=False)
     assert (tmp_path / "a_file").read_text() == "not a folder"

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from weaksup import LFApplier
 from weaksup.apply.cache import IncrementalApplier
+from weaksup.errors import WeaksupWarning
 from weaksup.labeling.templates import keyword_lf
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="fault injection forks and kills processes")
@@ -275,7 +276,7 @@ def test_a_damaged_manifest_is_never_fatal_and_never_deletes_user_files(truncate
                 blob[int(pos * len(blob))] ^= xor
         (cache / MANIFEST).write_bytes(bytes(blob))
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # "not a weaksup cache manifest": disk cache off
+            warnings.simplefilter("ignore", WeaksupWarning)  # "not a weaksup cache manifest": disk cache off
             assert applier(cache).apply(frame(), progress=False) == fresh()
             applier(cache).clear_cache()
             assert applier(cache).apply(frame(), progress=False) == fresh()
@@ -395,7 +396,7 @@ def test_a_symlinked_key_folder_is_not_written_through(tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     folder.symlink_to(outside, target_is_directory=True)
-    with pytest.warns(RuntimeWarning, match="not a folder of this cache"):
+    with pytest.warns(WeaksupWarning, match="not a folder of this cache"):
         assert applier(cache).apply(frame(), progress=False) == fresh()
     assert list(outside.iterdir()) == []
     applier(cache).clear_cache()
@@ -406,7 +407,7 @@ def test_a_user_file_named_like_the_manifest_is_left_alone(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / MANIFEST).write_text('{"my": "own settings"}')
-    with pytest.warns(RuntimeWarning, match="not a weaksup cache manifest"):
+    with pytest.warns(WeaksupWarning, match="not a weaksup cache manifest"):
         assert applier(cache).apply(frame(), progress=False) == fresh()
     applier(cache).clear_cache()
     assert tree(tmp_path) == {"cache": None, f"cache/{MANIFEST}": b'{"my": "own settings"}'}

@@ -339,7 +339,7 @@ class _DiskCache:
                     warnings.warn(
                         f"{str(self.manifest)!r} is not a weaksup cache manifest; votes are not cached on "
                         "disk (remove or rename that file to enable the cache)",
-                        RuntimeWarning,
+                        WeaksupWarning,
                         stacklevel=3,
                     )
                     return
@@ -372,7 +372,7 @@ class _DiskCache:
             warnings.warn(
                 f"could not write the vote cache in {str(self.root)!r} ({exc}); "
                 "votes are kept in memory only",
-                RuntimeWarning,
+                WeaksupWarning,
                 stacklevel=3,
             )
 
