@@ -71,7 +71,7 @@ def worker(kind: str, path: str) -> dict:
 
         import weaksup as ws
         from weaksup import _dense_cache
-        from weaksup._matrix_checks import dense_csr_digest
+        from weaksup._dense_convert import dense_csr_digest
 
         LabelModel = ws.LabelModel  # imported before the clock starts, as Snorkel's class is above
         L = np.load(path)

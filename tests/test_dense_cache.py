@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import weaksup._dense_cache as dc
-import weaksup._matrix_checks as mc
+import weaksup._dense_convert as mc
 from weaksup.matrix import LabelMatrix, as_label_matrix
 
 

@@ -264,7 +264,7 @@ def _reference_csr(arr):
 def small_blocks(monkeypatch):
     """Blocks of a few rows and three threads, so small arrays cross every block and thread boundary."""
     import weaksup._dense_cache as dc
-    import weaksup._matrix_checks as mc
+    import weaksup._dense_convert as mc
 
     monkeypatch.setattr(dc, "BLOCK_ENTRIES", 12)  # the conversion's blocks are the fingerprint's
     monkeypatch.setattr(mc, "_DENSE_PER_THREAD", 16)
@@ -293,7 +293,7 @@ def test_dense_conversion_matches_the_reference(small_blocks, dtype, layout):
     lambda n: st.integers(1, 7).flatmap(lambda m: arrays(np.int16, (n, m), elements=st.integers(-1, 300)))))
 def test_dense_conversion_agrees_with_scipy_on_any_matrix(L):
     import weaksup._dense_cache as dc
-    import weaksup._matrix_checks as mc
+    import weaksup._dense_convert as mc
 
     old = dc.BLOCK_ENTRIES, mc._DENSE_PER_THREAD, mc._dense_threads
     dc.BLOCK_ENTRIES, mc._DENSE_PER_THREAD, mc._dense_threads = 9, 20, (lambda: 2)
@@ -344,7 +344,7 @@ def dense_cache(monkeypatch):
 
 def _counting_from_dense(monkeypatch):
     """Count the dense conversions (every dense array goes through _dense_rows, block by block)."""
-    import weaksup._matrix_checks as mc
+    import weaksup._dense_convert as mc
 
     calls = []
     original = mc.dense_csr_digest

@@ -81,7 +81,7 @@ def fingerprint(arr: np.ndarray) -> int:
 
     Read in memory order (a Fortran-ordered array as its transpose: no copy); the blocking follows
     the layout (which the cache compares too), so only equal layouts give comparable values.
-    :func:`weaksup._matrix_checks.dense_csr_digest` computes the same value while it converts.
+    :func:`weaksup._dense_convert.dense_csr_digest` computes the same value while it converts.
 
     Examples
     --------

@@ -13,15 +13,9 @@ import scipy.sparse as sp
 
 from weaksup import _dense_cache as dense_cache
 from weaksup import _matrix_file as mf
+from weaksup._dense_convert import dense_csr, dense_csr_digest
 from weaksup._files import atomic_path
-from weaksup._matrix_checks import (
-    MAX_STORED,
-    canonical_csr,
-    dense_csr,
-    dense_csr_digest,
-    file_csr,
-    int64_labels,
-)
+from weaksup._matrix_checks import MAX_STORED, canonical_csr, file_csr, int64_labels
 from weaksup._matrix_interop import ArrayInteropMixin
 from weaksup._votes import ABSTAIN
 from weaksup.errors import LabelMatrixError, MissingFileError
