@@ -183,7 +183,7 @@ class Mapper(BaseMapper):
 
     def run(self, **kwargs: Any) -> Mapping[str, Any] | None:
         """Compute new fields from the fields named in ``field_names``; override in a subclass."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define run(**fields), as in Snorkel")
 
     def _update_fields(self, x: Any, mapped: Mapping[str, Any]) -> Any:
         for key, value in mapped.items():
