@@ -121,11 +121,13 @@ def make_input(n: int, m: int, path: str) -> tuple[int, np.ndarray]:
     return int(csr.nnz), y
 
 
-def report(n: int, m: int, nnz: int, best: dict, rounds: int, load: tuple, quick: bool) -> str:
+def report(n: int, m: int, nnz: int, best: dict, times: dict, load: tuple, quick: bool) -> str:
     w, s = best["weaksup"], best["snorkel"]
     speed = s["seconds"] / w["seconds"]
     added_w, added_s = w["peak_mib"] - w["before_mib"], s["peak_mib"] - s["before_mib"]
     mem = added_w / added_s
+    rounds = len(times["weaksup"])
+    per_round = ", ".join(f"{s_ / w_:.1f}x" for w_, s_ in zip(times["weaksup"], times["snorkel"], strict=True))
     lines = [f"## Dense input (`benchmarks/dense_input.py`): n = {n:,}, m = {m}, k = 2", "",
              f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {platform.machine()}, {os.cpu_count()} CPU "
              f"cores shared with other agents' jobs (load average {load[0]:.1f} before / {load[1]:.1f} after), so "
@@ -134,7 +136,9 @@ def report(n: int, m: int, nnz: int, best: dict, rounds: int, load: tuple, quick
              "torch/BLAS) before the clock. Time: `fit(L)` + `predict_proba(L)` on that array, default settings "
              "(Snorkel: `n_epochs=100`). Memory: peak resident set during the call above the resident set "
              "just before it (the peak was reset after loading the input). Best of "
-             f"{rounds} round(s), each running both contenders; both gave the same number of rows."
+             f"{rounds} round(s), each running both contenders (ratio within each round: {per_round}; weaksup "
+             f"{', '.join(f'{t:.2f}' for t in times['weaksup'])} s, Snorkel "
+             f"{', '.join(f'{t:.2f}' for t in times['snorkel'])} s); both gave the same number of rows."
              + (" **Quick (reduced-size) run.**" if quick else ""), "",
              "| | fit + predict_proba (s) | added peak memory (MiB) | RSS before (MiB) |", "|---|---:|---:|---:|",
              f"| weaksup LabelModel, dense int64 input | {w['seconds']:.2f} (fit {w['fit_s']:.2f}, predict "
@@ -164,7 +168,7 @@ def report(n: int, m: int, nnz: int, best: dict, rounds: int, load: tuple, quick
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="200k x 50 instead of 1M x 50")
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -176,16 +180,18 @@ def main() -> None:
         nnz, _ = make_input(n, m, path)
         load0 = os.getloadavg()[0]
         best: dict[str, dict] = {}
+        times: dict[str, list[float]] = {"weaksup": [], "snorkel": []}
         for _ in range(args.rounds):
             for kind in ("weaksup", "snorkel"):
                 r = run_worker(kind, path)
                 print(kind, {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}, flush=True)
+                times[kind].append(r["seconds"])
                 if kind not in best or r["seconds"] < best[kind]["seconds"]:
                     best[kind] = r
         load1 = os.getloadavg()[0]
     if best["weaksup"]["rows"] != best["snorkel"]["rows"]:
         raise AssertionError("the contenders returned different numbers of rows")
-    text = report(n, m, nnz, best, args.rounds, (load0, load1), args.quick)
+    text = report(n, m, nnz, best, times, (load0, load1), args.quick)
     write_section(SECTION, text)
     print(text)
 

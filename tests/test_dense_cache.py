@@ -77,11 +77,14 @@ def test_moving_a_part_down_never_reads_what_it_overwrote(monkeypatch, gap, piec
     np.testing.assert_array_equal(buf, expected)
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3, 4])
 @pytest.mark.parametrize("slack", [0, 1 << 27])
 @pytest.mark.parametrize("dtype", [np.int8, np.int64])
-def test_columns_written_in_place_or_gathered_give_the_same_matrix(small, monkeypatch, slack, dtype):
-    # slack 0 and int8 input: the columns are gathered per block (no reservation); otherwise written in place
+def test_columns_written_in_place_or_gathered_give_the_same_matrix(small, monkeypatch, slack, dtype, threads):
+    # slack 0 and int8 input: the columns are gathered per block (no reservation); otherwise written in
+    # place, every even part of several backwards (its columns end where the next part's begin)
     monkeypatch.setattr(mc, "_RESERVE_SLACK", slack)
+    monkeypatch.setattr(mc, "_dense_threads", lambda: threads)
     arr = _votes(n=211, seed=3, dtype=dtype)
     arr[:40] = -1  # a first part without votes
     csr, fp = mc.dense_csr_digest(arr, str)

@@ -93,31 +93,39 @@ def dense_csr_digest(
     ends = np.empty(n + 1, dtype=np.int32 if direct else np.int64)
     ends[0] = 0
 
-    def run(a: int, b: int) -> tuple[list[np.ndarray], list[np.ndarray], list[int]]:
-        return _dense_rows(arr, a, b, where, digest, ends[a + 1 : b + 1], ind_buf[a * m : b * m] if direct else None)
+    # With several parts, each even part is written backwards, its columns ending where its rows'
+    # reservation ends, so that the next part's (written forwards from there) follow them directly:
+    # a pair of parts needs no move (a move writes fresh memory: page faults on a first call).
+    def run(i: int, a: int, b: int) -> tuple[list[np.ndarray], list[np.ndarray], list[int], int]:
+        return _dense_rows(arr, a, b, where, digest, ends[a + 1 : b + 1], ind_buf[a * m : b * m] if direct else None,
+                           backwards=n_parts > 1 and i % 2 == 0)
 
     if n_parts == 1:
-        parts = [run(0, n)]
+        parts = [run(0, 0, n)]
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(n_parts) as pool:
-            futures = [pool.submit(run, int(a), int(b)) for a, b in pairwise(bounds)]
+            futures = [pool.submit(run, i, int(a), int(b)) for i, (a, b) in enumerate(pairwise(bounds))]
         parts = [f.result() for f in futures]  # in row order: the first bad entry's error is raised
+    base = int(bounds[0]) * m + parts[0][3]  # where the first part's columns begin
     offset = 0
-    for a, b in pairwise(bounds):
+    for (a, b), part in zip(pairwise(bounds), parts, strict=True):
         a, b = int(a), int(b)
         count = int(ends[b]) if b > a else 0  # part-local cumulative counts
-        if direct and offset < a * m and count:  # move the part's columns down behind the previous parts'
-            _move_down(ind_buf, a * m, offset, count)
+        src = a * m + part[3]
+        if direct and base + offset < src and count:  # move the part's columns down behind the previous parts'
+            _move_down(ind_buf, src, base + offset, count)
         if offset:
             ends[a + 1 : b + 1] += offset
         offset += count
     index_dtype = np.int32 if offset < 2**31 and m < 2**31 else np.int64
     data = np.concatenate([d for p in parts for d in p[0]])  # the widest block's dtype
-    if direct:
+    if direct and base == 0:
         ind_buf.resize(offset, refcheck=False)  # in place: no view of it is left
         indices = ind_buf
+    elif direct:
+        indices = ind_buf[base : base + offset]  # a view: only the pages written are ever resident
     else:
         indices = np.concatenate([i for p in parts for i in p[1]]).astype(index_dtype, copy=False)
     csr = sp.csr_matrix((data, indices, ends.astype(index_dtype, copy=False)), shape=(n, m))
@@ -151,10 +159,14 @@ def _dense_threads() -> int:
 
 def _dense_rows(
     arr: np.ndarray, start: int, stop: int, where: Callable[[tuple[int, ...]], str], digest: bool,
-    ends: np.ndarray, ind_out: np.ndarray | None,
-) -> tuple[list[np.ndarray], list[np.ndarray], list[int]]:
+    ends: np.ndarray, ind_out: np.ndarray | None, backwards: bool = False,
+) -> tuple[list[np.ndarray], list[np.ndarray], list[int], int]:
     """Votes, columns and block digests of rows ``start .. stop - 1``; their cumulative vote counts per row
-    go to ``ends`` and, given ``ind_out``, their columns there too (then the list of columns is empty)."""
+    go to ``ends`` and, given ``ind_out``, their columns there too (then the list of columns is empty).
+
+    Also returns where in ``ind_out`` the columns begin: 0, or with ``backwards`` (blocks taken last
+    first, their columns placed from the end of ``ind_out`` down) wherever the first row's begin.
+    """
     m = arr.shape[1]
     rows = block_rows(m)
     data, indices, digests = [], [], []
@@ -162,7 +174,17 @@ def _dense_rows(
     # the column of every entry of a full block, looked up by position (a gather beats a remainder)
     cols = None if wide else np.tile(np.arange(m, dtype=np.int32), min(rows, stop - start))
     done = 0
-    for s in range(start, stop, rows):
+    starts = range(start, stop, rows)
+    if backwards and ind_out is not None:
+        starts = starts[::-1]
+        done = len(ind_out)  # written downwards from here
+    else:
+        backwards = False
+    # the part's blocks before this one were all fine, unless they are read backwards
+    first = start if backwards else None
+    for s in starts:
+        if not backwards:
+            first = s
         blk = arr[s : min(s + rows, stop)]
         if digest:
             digests.append(block_digest(blk))
@@ -175,15 +197,16 @@ def _dense_rows(
             top = 0
             if hits.size:
                 lo, top = int(votes.min()), int(votes.max())
-                if lo < 0 or top > MAX_LABEL:  # names the first bad entry; every earlier block was fine
-                    int64_labels(blk, lambda pos, s=s: where((pos[0] + s, *pos[1:])))
+                if lo < 0 or top > MAX_LABEL:  # names the first bad entry of the part
+                    int64_labels(arr[first : s + len(blk)], lambda pos, first=first: where((pos[0] + first, *pos[1:])))
         else:
             top = _block_max(blk)
-            if top is None:  # names the first bad entry; every earlier block was fine
+            if top is None:  # names the first bad entry of the part
+                int64_labels(arr[first : s + len(blk)], lambda pos, first=first: where((pos[0] + first, *pos[1:])))
                 blk = int64_labels(blk, lambda pos, s=s: where((pos[0] + s, *pos[1:])))
                 top = int(blk.max())
             if blk.dtype.kind == "u" and top == np.iinfo(blk.dtype).max:
-                _wrapped_abstain(blk, s, where)
+                _wrapped_abstain(arr[first : s + len(blk)], first, where)
             blk = blk.astype(np.int64)  # unsigned and whole floats, range checked: as int64, one block at a time
             flat = blk.reshape(-1)
             hits = np.flatnonzero(flat != ABSTAIN)
@@ -191,14 +214,21 @@ def _dense_rows(
         votes = votes.astype(_vote_dtype(top), copy=False)
         votes += 1
         data.append(votes)
+        if backwards:
+            done -= len(hits)
         if ind_out is not None:
             np.take(cols, hits, out=ind_out[done : done + len(hits)])
         else:
             indices.append(hits % m if wide else np.take(cols, hits))
         np.add(np.searchsorted(hits, np.arange(m, flat.size + 1, m)), done,
                out=ends[s - start : s - start + len(blk)], casting="unsafe")
-        done += len(hits)
-    return data, indices, digests
+        if not backwards:
+            done += len(hits)
+    if not backwards:
+        return data, indices, digests, 0
+    if done:
+        ends -= ends.dtype.type(done)  # positions in ind_out to counts from the part's first vote
+    return data[::-1], indices, digests[::-1], done
 
 
 def _wrapped_abstain(blk: np.ndarray, start: int, where: Callable[[tuple[int, ...]], str]) -> None:

@@ -105,7 +105,9 @@ class LabelMatrix(ArrayInteropMixin):
         lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [str(s) for s in lf_names]
         if len(lf_names) != m:
             raise LabelMatrixError(f"got {len(lf_names)} LF names for {m} columns")
-        dupes = pd.Index(lf_names)[pd.Index(lf_names).duplicated()].unique().tolist()
+        # a set, not a pandas Index: a first string Index costs ~40 ms of pyarrow set-up on a first call
+        dupes = [] if len(set(lf_names)) == m else list(dict.fromkeys(s for i, s in enumerate(lf_names)
+                                                                      if s in lf_names[:i]))
         if dupes:
             raise LabelMatrixError(f"duplicate LF names: {dupes}")
         if index is None:

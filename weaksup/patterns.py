@@ -9,7 +9,7 @@ partitions) are computed independently and merged with ``a.merge(b)`` / ``a + b`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -337,12 +337,15 @@ def one_hot(csr: sp.csr_matrix, k: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(cols)), cols, csr.indptr.copy()), shape=(csr.shape[0], m * k))
 
 
-def one_hot_blocks(csr: sp.csr_matrix, k: int, rows: int = 1 << 19) -> list[tuple[int, int, sp.csr_matrix]]:
+def one_hot_blocks(
+    csr: sp.csr_matrix, k: int, rows: int = 1 << 19, each: Callable = map
+) -> list[tuple[int, int, sp.csr_matrix]]:
     """:func:`one_hot` cut into blocks of ``rows`` rows: ``[(start, stop, X_block), ...]``.
 
     The blocks share one read-only buffer of ones (the size of the largest block's votes) instead of
     one float per vote of the whole matrix (1.4 GB at 10M x 100), and products with a block return
     arrays a block long, which a pass over all blocks reuses instead of drawing fresh memory.
+    ``each`` maps the block builder over the blocks (a thread pool's ``map`` builds them in parallel).
 
     Examples
     --------
@@ -359,22 +362,25 @@ def one_hot_blocks(csr: sp.csr_matrix, k: int, rows: int = 1 << 19) -> list[tupl
     ends = csr.indptr[bounds]
     ones = np.ones(int(np.diff(ends).max()) if len(ends) > 1 else 0)
     ones.flags.writeable = False  # shared by every block: nobody may scale one block's votes
-    out = []
-    for i in range(len(bounds) - 1):
+
+    def block(i: int) -> tuple[int, int, sp.csr_matrix]:
         a, b, lo, hi = bounds[i], bounds[i + 1], int(ends[i]), int(ends[i + 1])
         # each block's columns in an array of its own: scipy copies a view of a much larger array
         cols = np.multiply(csr.indices[lo:hi], np.dtype(kind).type(k), dtype=kind)
-        np.add(cols, csr.data[lo:hi] - csr.data.dtype.type(1), out=cols, casting="unsafe")
+        np.add(cols, csr.data[lo:hi], out=cols, casting="unsafe")
+        cols -= np.dtype(kind).type(1)
         X = sp.csr_matrix((ones[: hi - lo], cols, csr.indptr[a : b + 1] - lo), shape=(b - a, m * k), copy=False)
-        out.append((a, b, X))
-    return out
+        return a, b, X
+
+    return list(each(block, range(len(bounds) - 1)))
 
 
-def iter_one_hot_blocks(csr: sp.csr_matrix, k: int, rows: int = 1 << 16):
+def iter_one_hot_blocks(csr: sp.csr_matrix, k: int, rows: int = 1 << 16, start: int = 0, stop: int | None = None):
     """:func:`one_hot_blocks` made one at a time, every block in the same two buffers: ``(start, stop, X_block)``.
 
     For a single pass (prediction): its memory is one block's, reused, so no fresh memory is touched
-    per block. A block is valid only until the next one is made.
+    per block. A block is valid only until the next one is made. ``start`` and ``stop`` limit the
+    blocks to those rows (a thread's share of a pass; no copy of the matrix).
 
     Examples
     --------
@@ -384,7 +390,8 @@ def iter_one_hot_blocks(csr: sp.csr_matrix, k: int, rows: int = 1 << 16):
     """
     n, m = csr.shape
     kind = csr.indices.dtype if m * k < 2**31 else np.dtype(np.int64)
-    bounds = [*range(0, n, max(1, rows)), n] if n else [0, 0]
+    stop = n if stop is None else stop
+    bounds = [*range(start, stop, max(1, rows)), stop] if stop > start else [start, start]
     ends = csr.indptr[bounds]
     size = int(np.diff(ends).max()) if len(ends) > 1 else 0
     ones = np.ones(size)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -266,8 +267,9 @@ class AgreementModel(LogTableModel):
         here from the weighted votes per value when ``overlap`` is None: every LF voting several classes).
         """
         all_multi = bool(multi_class.all())  # then the one-coin pass has nothing to fit (the common crowd case)
+        each = map if pool is None else pool.map
         if k == 2 and all_multi:  # binary, every LF: row blocks of the one-hot votes (a block of memory each)
-            blocks = [(a, b, Xb, Xb.T) for a, b, Xb in one_hot_blocks(P, 2, _block_rows(P))]
+            blocks = [(a, b, Xb, Xb.T) for a, b, Xb in one_hot_blocks(P, 2, _block_rows(P), each)]
             some = np.diff(P.indptr) > 0  # rows with a vote (the one-hot rows are P's)
         else:
             X = one_hot(P, k)
@@ -280,7 +282,6 @@ class AgreementModel(LogTableModel):
         # [j, v]: weighted votes of each value
         # blocks run by the pool's threads (if any) but their results are summed in block order, so a
         # threaded fit is the sequential one to the last bit
-        each = map if pool is None else pool.map
         votes_per_value = sum(each(lambda blk: np.asarray(blk[3] @ cm[blk[0] : blk[1]]), blocks)).reshape(-1, k)
         self._em_passes = 1  # passes over every vote (read by benchmarks/label_models.py to state the floor)
 
@@ -375,13 +376,26 @@ class AgreementModel(LogTableModel):
             d = (table[:, 1:, 1] - table[:, 1:, 0]).ravel()  # [j * 2 + label]
             shift = log_prior[1] - log_prior[0]
             out = np.empty((L.n_rows, 2))  # written block by block: no n-long temporaries
-            # blocks made one at a time in reused buffers: no one-hot copy of the matrix, no fresh memory per block
-            for a, b, X in iter_one_hot_blocks(L.csr, 2, _block_rows(L.csr)):
-                p1 = X @ d
-                p1 += shift
-                _sigmoid_inplace(p1)
-                out[a:b, 1] = p1
-                np.subtract(1.0, p1, out=out[a:b, 0])
+            csr, rows = L.csr, _block_rows(L.csr)
+
+            def share(bounds: tuple[int, int]) -> None:
+                # blocks made one at a time in reused buffers: no one-hot copy, no fresh memory per block
+                for a, b, X in iter_one_hot_blocks(csr, 2, rows, *bounds):
+                    p1 = X @ d
+                    p1 += shift
+                    _sigmoid_inplace(p1)
+                    out[a:b, 1] = p1
+                    np.subtract(1.0, p1, out=out[a:b, 0])
+
+            # rows are independent: threads (scipy's products release the GIL) each fill their own rows
+            threads = min(_threads(), max(1, csr.nnz // _VOTES_PER_THREAD))
+            cuts = np.linspace(0, L.n_rows, threads + 1).astype(np.int64)
+            shares = [(int(a), int(b)) for a, b in pairwise(cuts)]
+            if threads == 1:
+                share(shares[0])
+            else:
+                with ThreadPoolExecutor(threads) as pool:
+                    list(pool.map(share, shares))
             return out
         weights = np.asarray(self.weights_, dtype=np.float64)
         if k == 2:  # posterior of class 1 = sigmoid(signed vote sum + prior log-odds)
