@@ -40,7 +40,7 @@ def test_class_no_lf_votes_for_is_reported():
 
 def test_fit_that_hits_max_iter_warns():
     L, _ = make_votes(2000, [0.9, 0.8, 0.7, 0.6], k=3, cov=0.5, seed=2)
-    with pytest.warns(WeaksupWarning, match="converged: stopped at max_iter=1"):
+    with pytest.warns(WeaksupWarning, match="not converged: stopped at max_iter=1"):
         model = DawidSkene(max_iter=1).fit(L)
     assert not model.diagnose().set_index("check").loc["converged"].ok
 

@@ -22,6 +22,7 @@ from weaksup.errors import WeaksupWarning
 #: an accuracy this close to chance (1/k) or to 1 is "at a bound"
 BOUND_TOL = 1e-3
 CHECKS = ("lf at chance", "lf at accuracy 1", "class never favoured", "converged")
+_FAILED_AS = {"converged": "not converged"}
 
 
 def _lf_names(model: Any, m: int) -> list[str]:
@@ -107,5 +108,6 @@ def warn_if_degenerate(model: Any, L: Any = None) -> None:
     table = diagnose(model, L)
     failed = table[~table["ok"].astype(bool)]
     if len(failed):
-        what = "; ".join(f"{r.check}: {r.detail}" for r in failed.itertuples())
+        # a failed check is named by what went wrong ("converged" failing reads "not converged")
+        what = "; ".join(f"{_FAILED_AS.get(r.check, r.check)}: {r.detail}" for r in failed.itertuples())
         warnings.warn(f"{type(model).__name__} fit: {what} (see model.diagnose())", WeaksupWarning, stacklevel=3)
