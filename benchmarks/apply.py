@@ -368,7 +368,7 @@ def run_first_calls(n: int, rounds: int, warm_rounds: int, kinds=tuple(FIRST_CAL
     return best
 
 
-FIRST_ROUNDS, WARM_ROUNDS = 2, 2
+FIRST_ROUNDS, WARM_ROUNDS = 3, 2
 FIRST_BEGIN, FIRST_END = "<!-- BEGIN apply/first-calls -->", "<!-- END apply/first-calls -->"
 
 

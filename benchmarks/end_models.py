@@ -201,8 +201,13 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
         s = res["scores"]
         if task["label"].startswith("spam"):
             val = np.mean(s["default end model"])
-            out.append(f"- default end model >= 94.4 on the spam tutorial recipe, {task['label'].split(', ', 1)[1]}: "
-                       f"{val:.2f}: {'met' if val >= 94.4 else 'MISSED'}.")
+            lfs = task["label"].split(", ", 1)[1]
+            if lfs == SPAM_LF_SETS[1]:  # the target: LFs written by someone else, before any default was chosen
+                out.append(f"- default end model >= 94.4 on the spam tutorial recipe, {lfs} (the target): "
+                           f"{val:.2f}: {'met' if val >= 94.4 else 'MISSED'}.")
+            else:  # our own LFs, used while developing the defaults: shown beside it, not the target
+                out.append(f"- not a target, for comparison: the same recipe with {lfs}, which were used while "
+                           f"choosing the defaults: {val:.2f} ({'at or above' if val >= 94.4 else 'below'} 94.4).")
     for task, res in results:
         s = res["scores"]
         if task["label"].startswith("spam"):
