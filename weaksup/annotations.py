@@ -42,13 +42,17 @@ def parse_annotations(
 
     if duplicates not in DUPLICATE_POLICIES:
         raise LabelMatrixError(f"duplicates must be one of {DUPLICATE_POLICIES}, got {duplicates!r}")
+    df = _as_frame(df)
     missing = [c for c in (item, annotator, label) if c not in df.columns]
     if missing:
-        raise LabelMatrixError(f"annotations table has no column(s) {missing}; columns are {list(df.columns)}")
+        in_index = [c for c in missing if c in df.index.names]
+        hint = f" ({in_index} in the index: pass df.reset_index())" if in_index else ""
+        raise LabelMatrixError(f"annotations table has no column(s) {missing}; columns are {list(df.columns)}{hint}")
     for col in (item, annotator, label):
         if df[col].isna().any():
-            row = df.index[df[col].isna().to_numpy()][0]
-            raise LabelMatrixError(f"annotations row {row!r} has a missing {col!r}")
+            row = _plain(df.index[df[col].isna().to_numpy()][0])
+            hint = f"; drop unlabeled rows first (df.dropna(subset=[{label!r}]))" if col == label else ""
+            raise LabelMatrixError(f"annotations row {row!r} has a missing {col!r}{hint}")
     values = df[label].to_numpy()
     if classes is not None:
         classes = list(classes)
@@ -59,26 +63,28 @@ def parse_annotations(
         for r, v in enumerate(values):
             if v not in lookup:
                 raise LabelMatrixError(
-                    f"annotations row {df.index[r]!r} (annotator {df[annotator].iloc[r]!r}) has label {v!r}, "
-                    f"not one of classes {classes}"
+                    f"annotations row {_plain(df.index[r])!r} (annotator {_plain(df[annotator].iloc[r])!r}) has "
+                    f"label {_plain(v)!r}, not one of classes {classes}"
                 )
             codes[r] = lookup[v]
         if cardinality is None:
             cardinality = len(classes)
     else:
-        ok = [isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values]
-        if not all(ok):
-            r = ok.index(False)
+        # integers, and floats that hold integers (a label column read from a file with an empty cell is
+        # float64, and stays so after dropna)
+        ok = _integer_valued(values)
+        if not ok.all():
+            r = int(np.argmin(ok))
             raise LabelMatrixError(
-                f"annotations row {df.index[r]!r} (annotator {df[annotator].iloc[r]!r}) has label {values[r]!r}: "
-                "labels must be integers 0..k-1; pass classes=[...] to map other values"
+                f"annotations row {_plain(df.index[r])!r} (annotator {_plain(df[annotator].iloc[r])!r}) has label "
+                f"{_plain(values[r])!r}: labels must be integers 0..k-1; pass classes=[...] to map other values"
             )
         codes = values.astype(np.int64)
         if len(codes) and codes.min() < 0:
             r = int(np.argmin(codes))
             raise LabelMatrixError(
-                f"annotations row {df.index[r]!r} (annotator {df[annotator].iloc[r]!r}) has label {codes[r]}: "
-                "labels must be >= 0 (leave abstains out of the table)"
+                f"annotations row {_plain(df.index[r])!r} (annotator {_plain(df[annotator].iloc[r])!r}) has label "
+                f"{codes[r]}: labels must be >= 0 (leave abstains out of the table)"
             )
     item_codes, items = pd.factorize(df[item], sort=False)  # first-appearance order
     ann_codes, annotators = pd.factorize(df[annotator], sort=False)
@@ -88,6 +94,34 @@ def parse_annotations(
         (pair.y.to_numpy() + 1, (pair.i.to_numpy(), pair.a.to_numpy())), shape=(len(items), len(annotators))
     )
     return csr, [str(a) for a in annotators], pd.Index(items, name=item), cardinality
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it holds, so messages read ``7``, not ``np.int64(7)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _integer_valued(values: np.ndarray) -> np.ndarray:
+    """Per value: an integer, or a float holding one (booleans are not labels)."""
+    if values.dtype.kind in "iu":
+        return np.ones(len(values), dtype=bool)
+    if values.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            return np.isfinite(values) & (values == np.round(values))
+    return np.array([(isinstance(v, (int, np.integer)) or (isinstance(v, (float, np.floating)) and float(v).is_integer()))
+                     and not isinstance(v, (bool, np.bool_)) for v in values], dtype=bool)
+
+
+def _as_frame(table: Any) -> pd.DataFrame:
+    """The annotations as a pandas DataFrame: an Arrow table or a polars DataFrame is converted, others refused."""
+    if isinstance(table, pd.DataFrame):
+        return table
+    if type(table).__module__.split(".")[0] in ("pyarrow", "polars") and hasattr(table, "to_pandas"):
+        return table.to_pandas()
+    raise LabelMatrixError(
+        f"annotations must be a table with one row per (item, annotator, label): a pandas DataFrame (or an Arrow "
+        f"table / polars DataFrame), not {type(table).__name__}; build one with pd.DataFrame(records)"
+    )
 
 
 def _resolve_repeats(pair: pd.DataFrame, policy: str, items: pd.Index, annotators: pd.Index) -> pd.DataFrame:
@@ -108,12 +142,13 @@ def _resolve_repeats(pair: pd.DataFrame, policy: str, items: pd.Index, annotator
         labs = sorted(set(pair[(pair.i == i) & (pair.a == a)].y.tolist()))
         if policy == "error":
             raise LabelMatrixError(
-                f"annotator {annotators[a]!r} gave item {items[i]!r} different labels {labs}; "
+                f"annotator {_plain(annotators[a])!r} gave item {_plain(items[i])!r} different labels {labs}; "
                 "resolve duplicates before building the label matrix, or pass duplicates='majority'/'first'/'last'"
             )
         warnings.warn(
             f"{len(conflicting)} (item, annotator) pairs have conflicting repeated labels (first: annotator "
-            f"{annotators[a]!r}, item {items[i]!r}, labels {labs}); kept one label per pair by duplicates={policy!r}",
+            f"{_plain(annotators[a])!r}, item {_plain(items[i])!r}, labels {labs}); kept one label per pair by "
+            f"duplicates={policy!r}",
             WeaksupWarning,
             stacklevel=4,
         )

@@ -94,3 +94,18 @@ def test_a_class_given_prior_zero_is_not_reported_as_never_favoured():
         model = DawidSkene(cardinality=2).fit(L, class_balance=[0.0, 1.0])
     row = model.diagnose(L).set_index("check").loc["class never favoured"]
     assert bool(row.ok), row.detail
+
+
+@pytest.mark.parametrize("name", ["CrowdDawidSkene", "OneCoinDawidSkene", "GLAD", "MMSR"])
+def test_crowd_aggregators_that_stop_at_n_iter_warn(name):
+    import weaksup.models as models
+
+    L, _ = make_votes(300, [0.9, 0.8, 0.7, 0.6], k=2, cov=0.7, seed=0)
+    model_class = getattr(models, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WeaksupWarning)
+        healthy = model_class().fit(L)  # crowd-kit's defaults converge here: silent
+    assert healthy.diagnose(L).set_index("check").loc["converged"].ok
+    with pytest.warns(WeaksupWarning, match=f"{name} fit: not converged: stopped at n_iter=1"):
+        model = model_class(n_iter=1).fit(L)
+    assert not model.diagnose().set_index("check").loc["converged"].ok

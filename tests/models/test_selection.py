@@ -33,3 +33,14 @@ def test_default_candidates_and_loss_metric_error():
     assert "AgreementModel" in set(table["model"]) and table["f1"].notna().all()
     with pytest.raises(ModelInputError, match="loss"):
         select_label_model(L, L, y, metric="log_loss")
+
+
+def test_mistaken_selection_arguments_are_named_not_reported_as_every_candidate_failing():
+    L, y = make_votes(300, [0.85, 0.8, 0.75, 0.7], cov=0.6, seed=3)
+    cands = [MajorityVoter(), DawidSkene()]
+    with pytest.raises(ModelInputError, match="pos_label must be a class id 0..1, got 5"):
+        select_label_model(L[:200], L[200:], y[200:], candidates=cands, metric="f1", pos_label=5)
+    with pytest.raises(ModelInputError, match="tie_break must be one of"):
+        select_label_model(L[:200], L[200:], y[200:], candidates=cands, tie_break="coin")
+    with pytest.raises(ModelInputError, match="no candidate label model could be fitted .*needs at least 3"):
+        select_label_model(L[:200, :2], L[200:, :2], y[200:], candidates=[DawidSkene()])

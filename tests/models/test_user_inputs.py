@@ -275,3 +275,86 @@ def test_diagnose_checks_the_votes_against_the_fitted_lfs(votes):
     with pytest.raises(ModelInputError, match="missing LFs"):
         model.diagnose(df.rename(columns={"a": "z"}))
     pd.testing.assert_frame_equal(model.diagnose(df[["d", "c", "b", "a"]]), model.diagnose(df))
+
+
+def test_dev_or_test_votes_of_a_class_the_fit_never_saw_say_to_pass_cardinality(votes):
+    L, y = votes  # binary votes: k = 2 is inferred
+    with pytest.raises(ModelInputError, match=r"Y_dev label 2 at row 5 is out of range \(0..1\).*pass cardinality=3"):
+        ws.LabelModel().fit(L, Y_dev=np.r_[y[:5], 2])
+    model = ws.LabelModel().fit(L)
+    test = L.copy()
+    test[0, 0] = 2
+    with pytest.raises(ws.LabelMatrixError, match="label 2 is out of range.*inferred cardinality 2.*cardinality=3"):
+        model.predict_proba(test)
+    # a cardinality the user chose is not second-guessed
+    with pytest.raises(ws.LabelMatrixError) as err:
+        ws.LabelModel(cardinality=2).fit(L).predict_proba(test)
+    assert "inferred" not in str(err.value)
+    with pytest.warns(WeaksupWarning, match="class never favoured: class 2"):  # no LF votes it: said, not hidden
+        model = ws.LabelModel(cardinality=3).fit(L, Y_dev=np.r_[y[:5], 2])
+    assert model.predict_proba(test).shape == (len(L), 3)
+
+
+@pytest.mark.parametrize(("method", "kwargs", "says"), [
+    ("fit", {"n_epochs": 500, "log_freq": 100}, r"n_epochs=, log_freq=: Snorkel's training option\(s\)"),
+    ("fit", {"progress_bar": False}, "use progress="),
+    ("predict", {"tie_break_policy": "random"}, "use tie_break="),
+    ("predict", {"return_probs": True}, r"use predict_proba\(L\)"),
+    ("score", {"tie_break_policy": "abstain"}, "use tie_break="),
+])
+def test_snorkel_keywords_on_native_models_say_what_to_pass_instead(votes, method, kwargs, says):
+    L, y = votes
+    model = ws.LabelModel().fit(L)
+    args = (L, y) if method == "score" else (L,)
+    with pytest.raises(ws.ParameterTypeError, match=says) as err:  # a TypeError, as Python's own
+        getattr(model, method)(*args, **kwargs)
+    assert isinstance(err.value, TypeError) and "weaksup.snorkel.labeling.model.LabelModel" in str(err.value)
+
+
+def test_snorkel_fit_call_on_native_models_names_the_constructor_parameter(votes):
+    L, _ = votes
+    with pytest.raises(ws.ParameterTypeError, match=r"constructor parameter here: MatrixCompletion\(n_epochs=...\)"):
+        ws.MatrixCompletion().fit(L, n_epochs=500)
+    with pytest.raises(ws.ParameterTypeError, match=r"L_train=: pass the votes as the first argument"):
+        ws.LabelModel().fit(L_train=L)
+    with pytest.raises(ws.ParameterTypeError, match=r"needs the votes: fit\(L\)"):
+        ws.LabelModel().fit()
+    with pytest.raises(ws.ParameterTypeError, match="bogus=: not an argument of MajorityVoter.fit"):
+        ws.MajorityVoter().fit(L, bogus=1)
+    # what the native API takes still works
+    assert ws.MatrixCompletion(n_epochs=20).fit(L, progress=False).predict(L, tie_break="random").shape == (len(L),)
+
+
+def test_evaluate_takes_one_metric_name_and_refuses_a_pos_label_that_is_not_a_class_id(votes):
+    L, y = votes
+    model = ws.LabelModel().fit(L)
+    assert model.evaluate(L, y, metrics="f1") == model.evaluate(L, y, metrics=["f1"])  # not 'f', '1'
+    for bad in ("1", 1.5, None, True):
+        with pytest.raises(ModelInputError, match="pos_label must be a class id 0..1"):
+            model.evaluate(L, y, metrics=["f1"], pos_label=bad)
+
+
+@pytest.mark.parametrize("model", [ws.LabelModel, MajorityVoter, ws.MatrixCompletion, CrowdDawidSkene, GLAD, MACE,
+                                   ws.Wawa, ws.ZeroBasedSkill, MMSR], ids=lambda m: m.__name__)
+def test_a_refit_forgets_what_an_earlier_fit_learned(model):
+    import warnings
+
+    L2, _ = make_votes(200, [0.85, 0.8, 0.75], seed=5)
+    L3, _ = make_votes(200, [0.85, 0.8, 0.75], k=3, seed=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", WeaksupWarning)
+        fresh = model().fit(L2)
+        refit = model().fit(L2, class_balance=[0.1, 0.9]).fit(L2)  # the given prior belongs to the first fit
+        np.testing.assert_allclose(refit.class_balance_, fresh.class_balance_)
+        np.testing.assert_allclose(refit.predict_proba(L2), fresh.predict_proba(L2))
+        other_k = model().fit(L3).fit(L2)  # three classes, then two
+    assert other_k.predict_proba(L2).shape == (len(L2), 2)
+    np.testing.assert_allclose(other_k.predict_proba(L2), fresh.predict_proba(L2))
+
+
+def test_loading_another_kind_of_model_through_label_model_says_how_to_load_it(tmp_path):
+    folder = MajorityVoter().fit(np.array([[0, 1], [1, 1]])).save(tmp_path / "mv")
+    with pytest.raises(ModelInputError, match=r"holds a 'MajorityVoter', which is not a AgreementModel; "
+                                              r"load it with MajorityVoter.load\(path\)"):
+        ws.LabelModel.load(folder)
+    assert isinstance(BaseLabelModel.load(folder), MajorityVoter)

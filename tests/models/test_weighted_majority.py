@@ -33,3 +33,17 @@ def test_estimated_weights_order_lfs_by_accuracy():
     L, _ = make_votes(10_000, [0.95, 0.8, 0.65], k=2, cov=0.9, seed=0)
     w = WeightedMajorityVoter().fit(L).weights_
     assert w[0] > w[1] > w[2] > 0
+
+
+def test_estimated_weights_warn_once_under_the_model_users_fitted():
+    import warnings
+
+    from weaksup import WeaksupWarning
+
+    L, y = make_votes(300, [0.9, 0.8, 0.75, 0.7], cov=0.7, seed=1)
+    L = np.c_[L, np.ones(len(L), dtype=int)]  # an LF that always votes 1: some estimated accuracies at chance
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        WeightedMajorityVoter().fit(L)
+    messages = [str(w.message) for w in rec if issubclass(w.category, WeaksupWarning)]
+    assert len(messages) == 1 and messages[0].startswith("WeightedMajorityVoter fit: lf at chance"), messages

@@ -13,8 +13,9 @@ from sklearn.base import BaseEstimator, clone
 
 from weaksup._names import column_order, is_default, mismatch_context, select_columns
 from weaksup._persist import load_checked_npz, save_json_and_npz, to_json
-from weaksup.errors import ModelInputError, NotFittedError, WeaksupWarning
+from weaksup.errors import LabelMatrixError, ModelInputError, NotFittedError, WeaksupWarning
 from weaksup.matrix import LabelMatrix, as_label_matrix
+from weaksup.models._arguments import reject_snorkel_arguments
 from weaksup.models._params import NONE, Interval, check_learned_state, validate_params
 from weaksup.models.diagnostics import diagnose, warn_if_degenerate
 from weaksup.patterns import PatternCounts
@@ -86,7 +87,13 @@ class BaseLabelModel(BaseEstimator):
             return L
         self._check_fitted()
         self._check_learned_state()
-        L = as_label_matrix(L, cardinality=self.cardinality_)
+        try:
+            L = as_label_matrix(L, cardinality=self.cardinality_)
+        except LabelMatrixError as exc:
+            hint = self._inferred_cardinality_hint(_top_label(L))
+            if not hint:
+                raise
+            raise LabelMatrixError(f"{exc}{hint} and fit again") from None
         # named LFs are matched by name (another column order is put back in the fitted order);
         # default names lf_0, lf_1, ... carry no identity and are taken by position
         positional = is_default(self.lf_names_) or is_default(L.lf_names)
@@ -129,7 +136,11 @@ class BaseLabelModel(BaseEstimator):
             return p
         if Y_dev is not None:
             # -1 / missing = unknown, as in evaluate's gold labels: a partly labeled dev split counts its labels
-            y = align_labels(Y_dev, cardinality=k, name="Y_dev", allow_abstain=True)
+            y = align_labels(Y_dev, name="Y_dev", allow_abstain=True)
+            if len(y) and y.max() >= k:
+                i = int(np.argmax(y >= k))
+                raise ModelInputError(f"Y_dev label {y[i]} at row {i} is out of range (0..{k - 1}) (-1 = unknown)"
+                                      f"{self._inferred_cardinality_hint(int(y[i]))}")
             y = y[y >= 0]
             if len(y) == 0:
                 raise ModelInputError("Y_dev has no known labels (it is empty, or every label is -1 / missing)")
@@ -137,14 +148,25 @@ class BaseLabelModel(BaseEstimator):
             return counts / counts.sum()
         return None
 
+    def _inferred_cardinality_hint(self, label: int | None) -> str:
+        """What to do when ``label`` is beyond a number of classes inferred from the fitted votes ("" if not)."""
+        if self.cardinality is not None or label is None or label < 0:
+            return ""
+        k = getattr(self, "cardinality_", None)
+        if k is None or label < k:
+            return ""
+        return (f"; {type(self).__name__} inferred cardinality {k} from the votes of its fit (no LF voted class "
+                f"{label} there): pass cardinality={label + 1} to the constructor")
+
     # public API ---------------------------------------------------------------------------------
     def fit(
         self,
-        L: Any,
+        L: Any = None,
         Y_dev: Any = None,
         class_balance: Any = None,
         seed: int | None = None,
         progress: bool = False,
+        **kwargs: Any,
     ) -> BaseLabelModel:
         """Learn the model from the votes alone.
 
@@ -160,15 +182,24 @@ class BaseLabelModel(BaseEstimator):
             Deprecated: pass ``random_state`` to the constructor of the models that use randomness.
         progress : bool
             Show a progress bar.
+        **kwargs
+            None are taken: Snorkel's training options (``n_epochs=``, ``lr=`` ...) raise a
+            :class:`~weaksup.errors.ParameterTypeError` saying where they go (constructor parameters here).
 
         Returns
         -------
         self
         """
+        if kwargs or L is None:  # None: no votes given (Snorkel's fit(L_train=...) names them otherwise)
+            reject_snorkel_arguments(self, "fit", kwargs, votes_given=L is not None)
         self._validate_params()  # first: the seed below reads random_state
         seed = self._fit_seed(seed)
         L = self._check_L(L, fitting=True)
         k = L.infer_cardinality()
+        # a refit starts afresh: nothing learned before (a class balance given to an earlier fit, another
+        # number of classes) may survive into this fit, whatever a subclass's _fit sets
+        for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
+            delattr(self, attr)
         self.cardinality_ = k
         self.n_lfs_ = L.n_lfs
         self.lf_names_ = list(L.lf_names)
@@ -256,13 +287,19 @@ class BaseLabelModel(BaseEstimator):
             raise ModelInputError(f"class_names has {len(names)} names {names} for the model's {P.shape[1]} classes")
         return pd.DataFrame(P, index=L.index, columns=names)
 
-    def predict(self, L: Any, tie_break: str = "abstain", seed: int | None = None) -> np.ndarray:
-        """Hard labels; ties resolved by ``tie_break`` ("abstain" -> -1, "random", "prior", "index")."""
+    def predict(self, L: Any, tie_break: str = "abstain", seed: int | None = None, **kwargs: Any) -> np.ndarray:
+        """Hard labels; ties resolved by ``tie_break`` ("abstain" -> -1, "random", "prior", "index").
+
+        Snorkel's ``tie_break_policy=`` and ``return_probs=`` raise a
+        :class:`~weaksup.errors.ParameterTypeError` naming the argument to use instead.
+        """
+        if kwargs:
+            reject_snorkel_arguments(self, "predict", kwargs)
         P = self.predict_proba(L)
         return probs_to_preds(P, tie_break=tie_break, prior=getattr(self, "class_balance_", None), seed=seed)
 
     def score(self, L: Any, Y: Any, metrics: Any = None, tie_break: str = "random", seed: int | None = 0,
-              pos_label: int = 1) -> Any:
+              pos_label: int = 1, **kwargs: Any) -> Any:
         """Accuracy of the predictions against gold labels ``Y`` (scikit-learn's ``score``: one float).
 
         Rows whose gold label is ``-1`` (unknown) are left out. For other metrics use :meth:`evaluate`;
@@ -275,6 +312,8 @@ class BaseLabelModel(BaseEstimator):
         >>> MajorityVoter().fit(L).score(L, [0, 1, 0])
         0.6666666666666666
         """
+        if kwargs:
+            reject_snorkel_arguments(self, "score", kwargs)
         if metrics is not None:
             warnings.warn("score(metrics=...) is deprecated: use evaluate(L, Y, metrics=...) for a dict of "
                           "metrics; score(L, Y) returns the accuracy", DeprecationWarning, stacklevel=2)
@@ -285,14 +324,14 @@ class BaseLabelModel(BaseEstimator):
         self,
         L: Any,
         Y: Any,
-        metrics: tuple[str, ...] | list[str] = ("accuracy",),
+        metrics: str | tuple[str, ...] | list[str] = ("accuracy",),
         tie_break: str = "random",
         seed: int | None = 0,
         pos_label: int = 1,
     ) -> dict[str, float]:
         """Score predictions against gold labels ``Y``: a dict of metrics.
 
-        Metrics: accuracy, f1 (binary, ``pos_label``), f1_macro, f1_micro, precision,
+        Metrics (a list of names, or one name): accuracy, f1 (binary, ``pos_label``), f1_macro, f1_micro, precision,
         recall, coverage (share of rows with a vote), log_loss, brier, roc_auc (binary).
         Predictions that abstain count as wrong. Rows whose gold label is ``-1`` (unknown)
         are left out; a Series of gold labels is aligned by row id.
@@ -309,11 +348,14 @@ class BaseLabelModel(BaseEstimator):
         L = as_label_matrix(L)
         y = align_labels(Y, L.index, cardinality=self.cardinality_ if hasattr(self, "cardinality_") else None,
                          allow_abstain=True)
+        if isinstance(metrics, str):  # metrics="f1": one metric, not the letters of its name
+            metrics = (metrics,)
         unknown_metrics = [m for m in metrics if m not in METRICS]
         if unknown_metrics:
             raise ModelInputError(f"unknown metric {unknown_metrics[0]!r}; choose from {METRICS}")
         P = self.predict_proba(L)
-        if not 0 <= pos_label < P.shape[1] or isinstance(pos_label, (bool, np.bool_)):
+        if (not isinstance(pos_label, (int, np.integer)) or isinstance(pos_label, (bool, np.bool_))
+                or not 0 <= pos_label < P.shape[1]):
             raise ModelInputError(f"pos_label must be a class id 0..{P.shape[1] - 1}, got {pos_label!r}")
         known = y >= 0
         if not known.any():
@@ -405,7 +447,9 @@ class BaseLabelModel(BaseEstimator):
             _import_other_label_models()
         klass = _REGISTRY.get(name) if isinstance(name, str) else None
         if klass is None or not issubclass(klass, cls):
-            raise ModelInputError(f"{directory} holds a {name!r}, which is not a {cls.__name__}")
+            how = (f"; load it with {name}.load(path) or BaseLabelModel.load(path)" if klass is not None
+                   else "")
+            raise ModelInputError(f"{directory} holds a {name!r}, which is not a {cls.__name__}{how}")
         params, attrs = meta.get("params"), meta.get("attributes")
         if not isinstance(params, dict) or not isinstance(attrs, dict):
             raise ModelInputError(f"{directory / 'model.json'} is damaged: 'params' and 'attributes' must be objects")
@@ -429,6 +473,15 @@ class BaseLabelModel(BaseEstimator):
             setattr(model, key, value)
         model._check_learned_state(source=directory)
         return model
+
+
+def _top_label(L: Any) -> int | None:
+    """The largest label voted in ``L`` (None when it holds no vote or is not a valid label matrix)."""
+    try:
+        csr = as_label_matrix(L).csr
+    except LabelMatrixError:
+        return None
+    return int(csr.data.max()) - 1 if csr.nnz else None
 
 
 #: modules outside weaksup.models that define label models (a fixed list: a file never names what is imported)

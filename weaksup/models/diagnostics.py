@@ -54,7 +54,8 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
 
     Checks: LFs whose accuracy is at chance (weight zero: their votes are ignored), LFs at
     accuracy 1 (they override every other vote), classes that no LF's vote favours (never
-    predicted from votes; needs the votes ``L``), and whether the fit converged within ``max_iter``.
+    predicted from votes; needs the votes ``L``), and whether the fit converged within ``max_iter``
+    (``n_iter`` for the crowd aggregators that stop at a tolerance ``tol``).
 
     Examples
     --------
@@ -87,10 +88,13 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     if favoured is not None:
         missing = np.flatnonzero(~favoured)
         rows.append(("class never favoured", not len(missing), ", ".join(f"class {c}" for c in missing)))
-    n_iter, max_iter = getattr(model, "n_iter_", None), getattr(model, "max_iter", None)
+    n_iter, max_iter, cap = getattr(model, "n_iter_", None), getattr(model, "max_iter", None), "max_iter"
+    if max_iter is None and getattr(model, "tol", None) is not None:
+        # crowd-kit's names: n_iter caps the iterations of a fit that stops once it improves by less than tol
+        max_iter, cap = getattr(model, "n_iter", None), "n_iter"
     if n_iter is not None and max_iter is not None:
         done = int(n_iter) < int(max_iter)
-        rows.append(("converged", done, "" if done else f"stopped at max_iter={max_iter}"))
+        rows.append(("converged", done, "" if done else f"stopped at {cap}={max_iter}"))
     return pd.DataFrame(rows, columns=["check", "ok", "detail"])
 
 

@@ -12,7 +12,7 @@ from weaksup._names import column_order, is_default, mismatch_context
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
 from weaksup.models.base import METRICS, BaseLabelModel
-from weaksup.utils import align_labels
+from weaksup.utils import TIE_BREAKS, align_labels
 
 
 def default_candidates(cardinality: int | None = None) -> list[BaseLabelModel]:
@@ -104,6 +104,12 @@ def select_label_model(
     if not (Y_dev >= 0).any():
         raise ModelInputError("Y_dev has no known labels (every label is -1 / missing)")
     k = max(L_train.infer_cardinality(), L_dev.infer_cardinality(), int(Y_dev.max()) + 1)
+    # the selection's own arguments: a mistake here is the user's, not a reason to skip every candidate
+    if tie_break not in TIE_BREAKS:
+        raise ModelInputError(f"tie_break must be one of {TIE_BREAKS}, got {tie_break!r}")
+    if (not isinstance(pos_label, (int, np.integer)) or isinstance(pos_label, (bool, np.bool_))
+            or not 0 <= pos_label < k):
+        raise ModelInputError(f"pos_label must be a class id 0..{k - 1}, got {pos_label!r}")
     cands = list(candidates) if candidates is not None else default_candidates(k)
     modes = [False, True] if dev_class_balance is None else [bool(dev_class_balance)]
     rows, fitted = [], []
@@ -130,7 +136,8 @@ def select_label_model(
     table = pd.DataFrame(rows)
     scores = table[metric].to_numpy(dtype=np.float64)
     if np.isnan(scores).all():
-        raise ModelInputError("no candidate label model could be fitted")
+        raise ModelInputError(f"no candidate label model could be fitted (first: {rows[0]['model']} "
+                              f"{rows[0]['params']})")
     best = int(np.nanargmax(scores))  # first best wins: candidates are in order of preference
     order = sorted(range(len(rows)), key=lambda i: (-np.nan_to_num(scores[i], nan=-np.inf), i))
     return fitted[best], table.iloc[order].reset_index(drop=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.models._table import LogTableModel
 from weaksup.models.stats import PatternCounts
 
@@ -60,7 +61,16 @@ class WeightedMajorityVoter(LogTableModel):
         else:
             from weaksup.models.generative import GenerativeModel
 
-            gen = GenerativeModel(cardinality=k).fit_from_stats(stats, class_balance=class_balance)
+            gen = GenerativeModel(cardinality=k)
+            # its checks are this model's (fit warns once, under this model's name, from the weights learned);
+            # only its convergence is not visible from here
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", WeaksupWarning)
+                gen.fit_from_stats(stats, class_balance=class_balance)
+            if gen.n_iter_ >= gen.max_iter:
+                warnings.warn(f"WeightedMajorityVoter fit: the GenerativeModel that estimates the weights did not "
+                              f"converge (stopped at max_iter={gen.max_iter}); pass weights= to set them",
+                              WeaksupWarning, stacklevel=4)
             acc = np.clip(gen.accuracies_, 1e-3, 1 - 1e-3)
             w = np.log((k - 1) * acc / (1 - acc))
             prior = gen.class_balance_
