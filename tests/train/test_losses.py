@@ -48,3 +48,15 @@ def test_sample_weight_acts_like_duplication():
     weighted = soft_cross_entropy(logits, target, sample_weight=torch.tensor([2.0, 1.0]))
     duplicated = soft_cross_entropy(logits[[0, 0, 1]], target[[0, 0, 1]])
     assert torch.allclose(weighted, duplicated)
+
+
+def test_equals_snorkel_cross_entropy_with_probs():
+    snorkel_classification = pytest.importorskip("snorkel.classification")
+    g = torch.Generator().manual_seed(3)
+    logits = torch.randn(30, 3, generator=g)
+    target = torch.softmax(torch.randn(30, 3, generator=g), dim=1)
+    weight = torch.tensor([1.0, 2.0, 0.5])
+    for reduction in ("mean", "sum", "none"):
+        theirs = snorkel_classification.cross_entropy_with_probs(logits, target, weight=weight, reduction=reduction)
+        ours = soft_cross_entropy(logits, target, class_weight=weight, reduction=reduction)
+        assert torch.allclose(ours, theirs, atol=1e-6), reduction

@@ -16,8 +16,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
-from weaksup._validation import check_features, check_sample_weight, check_targets, is_torch_tensor
+from weaksup._validation import check_features, check_sample_weight, check_targets, is_torch_tensor, n_rows
 from weaksup.errors import ModelInputError, NotFittedError
+from weaksup.train._checks import check_device, check_feature_names, check_no_missing, check_targets_frame
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 
@@ -45,8 +46,8 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     model : {"logreg", "mlp"}
-    hidden_sizes : sequence of int
-        Hidden layer widths of the MLP (ignored for ``logreg``).
+    hidden_sizes : int or sequence of int
+        Hidden layer widths of the MLP (ignored for ``logreg``); one int is one hidden layer.
     dropout : float
         Dropout after each hidden layer of the MLP.
     max_epochs : int
@@ -67,7 +68,9 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         scikit-learn's ``LogisticRegression``.
     C : float
         Inverse L2 strength for L-BFGS, as in scikit-learn: the objective is the sum of the rows'
-        (weighted) losses plus ``||W||^2 / (2C)``.
+        (weighted) losses plus ``||W||^2 / (2C)``. ``W`` holds one row of weights per class, also for
+        two classes, where the penalty on the margin ``w_1 - w_0`` is then half scikit-learn's: binary
+        ``C`` here fits like ``LogisticRegression(C=2 * C)`` (multi-class like ``LogisticRegression(C=C)``).
     class_weight : "auto", None, "balanced", dict or array (k,)
         Per-class loss weights. ``auto`` (default): for probabilistic labels, classes weigh
         ``mass ** -1/2`` (their soft-label mass), which keeps an end model from drifting to the
@@ -102,6 +105,8 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray
         Class labels (``0..k-1`` when fitted on probabilities).
     n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame ``X`` at fit (only then); later calls refuse other names or order.
     module_ : torch.nn.Module
         The trained network.
     n_epochs_ : int
@@ -191,8 +196,24 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             raise ModelInputError("lr must be > 0, weight_decay and focal_gamma >= 0")
         if self.n_threads is not None and int(self.n_threads) < 1:
             raise ModelInputError(f"n_threads must be >= 1 or None, got {self.n_threads!r}")
-        if self.model == "mlp" and any(int(h) < 1 for h in self.hidden_sizes):
-            raise ModelInputError(f"hidden_sizes must be positive widths, got {self.hidden_sizes!r}")
+        if self.model == "mlp":
+            try:
+                widths = self._hidden()
+            except (TypeError, ValueError):
+                widths = (0,)
+            if any(h < 1 for h in widths):
+                raise ModelInputError(f"hidden_sizes must be positive widths, got {self.hidden_sizes!r}")
+
+    def _hidden(self) -> tuple[int, ...]:
+        """Hidden widths; one int is one layer, as scikit-learn's ``hidden_layer_sizes=100``."""
+        if self.model != "mlp":
+            return ()
+        sizes = self.hidden_sizes
+        if isinstance(sizes, (int, np.integer)):
+            return (int(sizes),)
+        if any(isinstance(h, float) and h != int(h) for h in sizes):
+            raise ValueError("fractional width")
+        return tuple(int(h) for h in sizes)
 
     def _optimizer_name(self) -> str:
         if self.optimizer == "auto":
@@ -200,6 +221,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         return self.optimizer
 
     def _check_X(self, X: Any, reset: bool, name: str = "X") -> Any:
+        check_feature_names(self, X, reset, name)
         X = check_features(X, name=name)
         d = int(X.shape[1])
         if reset:
@@ -211,7 +233,9 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         return X
 
     def _targets_to_probs(self, y: Any, n: int, name: str, reset: bool) -> np.ndarray:
-        probs, labels = check_targets(y, n, name=name)
+        probs, labels = check_targets_frame(y, n, name=name)
+        if labels is not None:
+            labels = check_no_missing(labels, name)
         if reset:
             if probs is not None:
                 self.classes_ = np.arange(probs.shape[1])
@@ -339,7 +363,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
 
         X = self._check_X(X, reset=True)
         n = int(X.shape[0])
-        soft = check_targets(y, n)[0] is not None
+        soft = check_targets_frame(y, n)[0] is not None
         Q = self._targets_to_probs(y, n, "y", reset=True)
         w = check_sample_weight(sample_weight, n)
         has_dev = X_dev is not None or y_dev is not None
@@ -347,6 +371,9 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             if X_dev is None or y_dev is None:
                 raise ModelInputError("pass both X_dev and y_dev for early stopping, or neither")
             X_dev = self._check_X(X_dev, reset=False, name="X_dev")
+            if n_rows(y_dev) != int(X_dev.shape[0]):
+                raise ModelInputError(f"X_dev has {int(X_dev.shape[0])} rows but y_dev has {n_rows(y_dev)}: "
+                                      "they must be aligned row for row")
             Q_dev = self._targets_to_probs(y_dev, int(X_dev.shape[0]), "y_dev", reset=False)
         cw = self._class_weights(Q, w, soft)
         draw_p = None
@@ -357,10 +384,10 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         seed = self.random_state if isinstance(self.random_state, (int, np.integer)) else \
             int(check_random_state(self.random_state).randint(0, 2**31 - 1))
 
-        device = torch.device(self.device)
+        device = check_device(self.device)
         gen = torch.Generator().manual_seed(int(seed))  # init + shuffling, on CPU
         drop_gen = torch.Generator(device=device).manual_seed(int(seed) + 1)
-        hidden = tuple(int(h) for h in self.hidden_sizes) if self.model == "mlp" else ()
+        hidden = self._hidden()
         net = SoftLabelNet(self.n_features_in_, len(self.classes_), hidden, float(self.dropout), gen).to(device)
         self.module_ = net
         Q_t = torch.as_tensor(Q, dtype=torch.float32, device=device)
@@ -529,6 +556,8 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
                 "history_": self.history_,
             },
         }
+        if hasattr(self, "feature_names_in_"):
+            meta["attributes"]["feature_names_in_"] = [str(c) for c in self.feature_names_in_]
         from weaksup._persist import save_json_and_npz  # lazily: importing weaksup.train stays light
 
         state = {f"weight.{k}": v.detach().cpu().numpy() for k, v in self.module_.state_dict().items()}
@@ -555,14 +584,18 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             raise ModelInputError(f"cannot read a SoftLabelClassifier from {directory}: {exc}") from exc
         if meta.get("format") != FORMAT:
             raise ModelInputError(f"{directory} does not hold a {FORMAT}")
-        params = meta["params"]
-        if isinstance(params.get("hidden_sizes"), list):
-            params["hidden_sizes"] = tuple(params["hidden_sizes"])
-        if device is not None:
-            params["device"] = device
-        clf = cls(**params)
-        for key, value in meta["attributes"].items():
-            setattr(clf, key, value)
+        try:  # a hand-edited or newer model.json: say which file, not KeyError / TypeError
+            params = dict(meta["params"])
+            if isinstance(params.get("hidden_sizes"), list):
+                params["hidden_sizes"] = tuple(params["hidden_sizes"])
+            if device is not None:
+                params["device"] = device
+            clf = cls(**params)
+            for key, value in meta["attributes"].items():
+                setattr(clf, key, np.asarray(value, dtype=object) if key == "feature_names_in_" else value)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ModelInputError(f"{directory / 'model.json'} is not a SoftLabelClassifier save this version "
+                                  f"can read: {type(exc).__name__}: {exc}") from exc
         arrays = load_checked_npz(directory, meta, "weights.npz")  # ModelInputError on a torn or tampered pair
         if "classes_" not in arrays:
             raise ModelInputError(f"{directory / 'weights.npz'} has no classes_; it was not written by save")
@@ -571,10 +604,17 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(clf.class_weight, dict):  # JSON turned the class keys into strings
             by_name = {str(c): c.item() if isinstance(c, np.generic) else c for c in clf.classes_}
             clf.class_weight = {by_name.get(k, k): v for k, v in clf.class_weight.items()}
-        hidden = tuple(int(h) for h in clf.hidden_sizes) if clf.model == "mlp" else ()
-        net = SoftLabelNet(clf.n_features_in_, len(clf.classes_), hidden, float(clf.dropout), torch.Generator())
-        net.load_state_dict(state)
-        clf.module_ = net.to(torch.device(clf.device))
+        try:
+            hidden = clf._hidden()
+            net = SoftLabelNet(int(clf.n_features_in_), len(clf.classes_), hidden, float(clf.dropout),
+                               torch.Generator())
+            net.load_state_dict(state)
+        except (RuntimeError, TypeError, ValueError) as exc:
+            if isinstance(exc, ModelInputError):
+                raise
+            raise ModelInputError(f"the parameters in {directory / 'model.json'} do not fit the weights in "
+                                  f"weights.npz (was model.json edited?): {str(exc)[:300]}") from exc
+        clf.module_ = net.to(check_device(clf.device))
         return clf
 
 

@@ -50,7 +50,7 @@ def sentence_embeddings(
     >>> sentence_embeddings(["hi!", "hello"], Bag()).astype(float).round(3).tolist()
     [[0.949, 0.316], [1.0, 0.0]]
     """
-    texts = [str(t) for t in texts]
+    texts = _check_texts(texts)
     if isinstance(model, (str, os.PathLike)):
         path = Path(model)
         if not path.is_dir():
@@ -68,7 +68,10 @@ def sentence_embeddings(
         raise ModelInputError(f"model must be a folder or have an encode() method, got {type(model).__name__}")
     out = model.encode(texts, batch_size=int(batch_size), show_progress_bar=bool(progress),
                        convert_to_numpy=True)
-    emb = np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+    emb = np.asarray(out.detach().cpu() if hasattr(out, "detach") else out, dtype=np.float32)
+    if emb.ndim != 2 or emb.shape[0] != len(texts):  # one row per text, or the rows would be misaligned
+        raise ModelInputError(f"the encoder returned an array of shape {emb.shape} for {len(texts)} texts; "
+                              "expected one embedding row per text")
     if not np.isfinite(emb).all():
         row = int(np.argmax(~np.isfinite(emb).all(axis=1)))
         raise ModelInputError(f"the encoder returned NaN or inf for text row {row}: {texts[row][:60]!r}")
@@ -76,3 +79,31 @@ def sentence_embeddings(
         norms = np.linalg.norm(emb, axis=1, keepdims=True)
         emb = emb / np.where(norms > 0, norms, 1.0)
     return emb
+
+
+def _check_texts(texts: Iterable[str]) -> list[str]:
+    """Texts as a list of str; a missing text (None, NaN, pd.NA) is an error naming its row, not the word "nan"."""
+    if isinstance(texts, (str, bytes)):
+        raise ModelInputError("texts must be a list or Series of texts, got one string (it would be embedded "
+                              "character by character); wrap it in a list")
+    index = getattr(texts, "index", None) if hasattr(texts, "iloc") else None
+    values = list(texts)
+    if not values:
+        raise ModelInputError("texts is empty: nothing to embed")
+    out = []
+    for i, t in enumerate(values):
+        if t is None or (not isinstance(t, str) and _is_missing(t)):
+            row = index[i] if index is not None else i
+            row = row.item() if isinstance(row, np.generic) else row
+            raise ModelInputError(f"text row {row!r} is missing ({t!r}); fill or drop missing texts before embedding")
+        out.append(t if isinstance(t, str) else str(t))
+    return out
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-likes: not a missing scalar
+        return False

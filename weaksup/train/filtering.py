@@ -57,6 +57,9 @@ def accepts_probabilistic_labels(estimator: Any) -> bool:
 def fit_on_probs(estimator: Any, X: Any, probs: np.ndarray, sample_weight: Any = None, hard: bool = False) -> Any:
     """Fit ``estimator`` on probabilistic labels: natively, through :func:`fit_soft`, or on their argmax.
 
+    A scikit-learn ``Pipeline`` (e.g. ``TfidfVectorizer`` then a classifier, on raw text) gets the row
+    weights through its last step, as ``<step>__sample_weight``.
+
     Examples
     --------
     >>> import numpy as np
@@ -65,13 +68,25 @@ def fit_on_probs(estimator: Any, X: Any, probs: np.ndarray, sample_weight: Any =
     >>> fit_on_probs(LogisticRegression(), X, P, hard=True).predict(X).tolist()
     [0, 1]
     """
+    prefix, final = _final_step(estimator)
+    weight_param = prefix + "sample_weight"
     if hard:
         y = np.asarray(probs).argmax(axis=1)
-        kw = {} if sample_weight is None else {"sample_weight": sample_weight}
+        kw = {} if sample_weight is None else {weight_param: sample_weight}
         return estimator.fit(X, y, **kw)
-    if accepts_probabilistic_labels(estimator):
-        return estimator.fit(X, probs, sample_weight=sample_weight)
-    return fit_soft(estimator, X, probs, sample_weight=sample_weight)
+    if accepts_probabilistic_labels(final):
+        kw = {} if sample_weight is None else {weight_param: sample_weight}
+        return estimator.fit(X, probs, **kw)
+    return fit_soft(estimator, X, probs, sample_weight=sample_weight, weight_param=weight_param)
+
+
+def _final_step(estimator: Any) -> tuple[str, Any]:
+    """``("a__b__", last)`` for (nested) Pipelines, whose fit routes ``a__b__sample_weight`` to ``last``."""
+    prefix = ""
+    while hasattr(estimator, "steps") and hasattr(estimator, "_final_estimator"):
+        name, estimator = estimator.steps[-1]
+        prefix += name + "__"
+    return prefix, estimator
 
 
 def dev_score(estimator: Any, X_dev: Any, y_dev: np.ndarray, metric: str = "accuracy") -> float:

@@ -16,6 +16,8 @@ import numpy as np
 
 from weaksup._validation import check_targets
 from weaksup.errors import ModelInputError
+from weaksup.train._checks import class_positions as _class_positions
+from weaksup.train._checks import plain as _plain
 
 
 def _as_probs(y_true: Any, k: int | None, labels: Any = None) -> np.ndarray:
@@ -25,17 +27,12 @@ def _as_probs(y_true: Any, k: int | None, labels: Any = None) -> np.ndarray:
         if k is not None and probs.shape[1] != k:
             raise ModelInputError(f"y_true has {probs.shape[1]} class columns; the predictions have {k}")
         return probs
-    if labels is not None:
-        labels = np.asarray(labels)
-        pos = np.array([np.flatnonzero(labels == v)[0] if (labels == v).any() else -1 for v in hard])
-    else:
-        pos = hard.astype(np.int64)
-    k = int(k if k is not None else pos.max() + 1)
-    bad = (pos < 0) | (pos >= k)
+    pos = _class_positions(hard, labels, "y_true")
+    k = int(k if k is not None else (len(labels) if labels is not None else pos.max(initial=-1) + 1))
+    bad = pos >= k
     if bad.any():
         row = int(np.argmax(bad))
-        value = hard[row].item() if isinstance(hard[row], np.generic) else hard[row]
-        raise ModelInputError(f"y_true row {row} holds label {value!r}, not a class index below k = {k}; "
+        raise ModelInputError(f"y_true row {row} holds label {_plain(hard[row])!r}, not a class index below k = {k}; "
                               "pass labels= to name the classes")
     out = np.zeros((len(pos), k))
     out[np.arange(len(pos)), pos] = 1.0
@@ -46,8 +43,14 @@ def _check_proba(proba: Any, n: int) -> np.ndarray:
     P = np.asarray(proba, dtype=np.float64)
     if P.ndim == 1:  # a scorer's binary predict_proba may arrive as the positive column only
         P = np.column_stack([1.0 - P, P])
+    if P.ndim != 2:
+        raise ModelInputError(f"predicted probabilities must be an n x k array, got shape {P.shape}")
     if P.shape[0] != n:
         raise ModelInputError(f"y_true has {n} rows but the predictions have {P.shape[0]}")
+    finite = np.isfinite(P).all(axis=1)
+    if not finite.all():  # a NaN would turn every metric into NaN without saying where it came from
+        row = int(np.argmin(finite))
+        raise ModelInputError(f"predicted probabilities row {row} holds NaN or inf: {P[row].tolist()}")
     return P
 
 
@@ -70,10 +73,12 @@ def soft_accuracy_score(y_true: Any, y_pred: Any, labels: Any = None, expected: 
         raise ModelInputError(f"y_true has {len(probs if probs is not None else hard)} rows but y_pred has {len(pred)}")
     if probs is None:
         return float(np.mean(hard == pred))
-    if labels is not None:  # predictions named by class; targets' columns in the order of labels
-        column = {v.item() if isinstance(v, np.generic) else v: i for i, v in enumerate(np.asarray(labels))}
-        pred = np.array([column[v.item() if isinstance(v, np.generic) else v] for v in pred])
-    pred = pred.astype(np.int64)
+    # predictions named by class (labels: the targets' columns in order), or class indices
+    pred = _class_positions(pred, labels, "y_pred")
+    if (pred >= probs.shape[1]).any():
+        row = int(np.argmax(pred >= probs.shape[1]))
+        raise ModelInputError(f"y_pred row {row} holds class index {pred[row]}, but y_true has {probs.shape[1]} "
+                              "class columns; pass labels= to name the classes")
     if expected:
         return float(np.mean(probs[np.arange(len(pred)), pred]))
     return float(np.mean(probs.argmax(axis=1) == pred))
@@ -95,6 +100,9 @@ def soft_log_loss(y_true: Any, proba: Any, labels: Any = None, eps: float = 1e-1
 def soft_brier_score(y_true: Any, proba: Any, labels: Any = None) -> float:
     """Multi-class Brier score ``mean_i sum_c (p_ic - q_ic)^2`` (0 is perfect, 2 the worst).
 
+    Summed over every class, so for two classes it is twice scikit-learn's binary ``brier_score_loss``
+    (which scores the positive class's column only).
+
     Examples
     --------
     >>> soft_brier_score([0, 1], [[1.0, 0.0], [0.5, 0.5]])
@@ -115,6 +123,8 @@ def expected_calibration_error(y_true: Any, proba: Any, n_bins: int = 15, labels
     >>> round(expected_calibration_error([0, 1, 1, 1], [[0.9, 0.1], [0.1, 0.9], [0.2, 0.8], [0.6, 0.4]], n_bins=5), 3)
     0.25
     """
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
+        raise ModelInputError(f"n_bins must be an integer >= 1, got {n_bins!r}")
     P = _check_proba(proba, len(np.asarray(y_true)))
     Q = _as_probs(y_true, P.shape[1], labels)
     conf, pred = P.max(axis=1), P.argmax(axis=1)
@@ -143,8 +153,9 @@ def probabilistic_report(y_true: Any, proba: Any, labels: Any = None, n_bins: in
     pred = P.argmax(axis=1)
     return {
         "accuracy": float(np.mean(Q.argmax(axis=1) == pred)),
-        "f1_macro": float(f1_score(Q.argmax(axis=1), pred, average="macro", labels=np.arange(P.shape[1]),
-                                   zero_division=0)),
+        # over the classes in the targets or the predictions, as scikit-learn's f1_score: a class absent
+        # from both (a small test set) would otherwise count as F1 = 0
+        "f1_macro": float(f1_score(Q.argmax(axis=1), pred, average="macro", zero_division=0)),
         "log_loss": soft_log_loss(Q, P),
         "brier": soft_brier_score(Q, P),
         "ece": expected_calibration_error(Q, P, n_bins=n_bins),
@@ -153,6 +164,9 @@ def probabilistic_report(y_true: Any, proba: Any, labels: Any = None, n_bins: in
 
 def make_soft_scorer(name: str) -> Any:
     """A scikit-learn scorer for ``scoring=`` that takes probabilistic targets.
+
+    Hard 1-D targets may be any class labels (``"spam"``, ``1..k``): the scorer reads the fitted
+    estimator's ``classes_`` to find each label's column of ``predict_proba``.
 
     Parameters
     ----------
@@ -171,19 +185,39 @@ def make_soft_scorer(name: str) -> Any:
     >>> bool(np.isfinite(scores).all())
     True
     """
+    if name not in SCORER_NAMES:
+        raise ModelInputError(f"unknown soft scorer {name!r}; choose from {SCORER_NAMES}")
+    return _SoftScorer(name)
+
+
+def _scorer(name: str, labels: Any) -> Any:
     from sklearn.metrics import make_scorer
 
     if name == "accuracy":
-        return make_scorer(soft_accuracy_score)
+        return make_scorer(soft_accuracy_score, labels=labels)
     if name == "expected_accuracy":
-        return make_scorer(soft_accuracy_score, expected=True)
-    if name == "neg_log_loss":
-        return make_scorer(soft_log_loss, response_method="predict_proba", greater_is_better=False)
-    if name == "neg_brier_score":
-        return make_scorer(soft_brier_score, response_method="predict_proba", greater_is_better=False)
-    if name == "neg_ece":
-        return make_scorer(expected_calibration_error, response_method="predict_proba", greater_is_better=False)
-    raise ModelInputError(f"unknown soft scorer {name!r}; choose from {SCORER_NAMES}")
+        return make_scorer(soft_accuracy_score, expected=True, labels=labels)
+    func = {"neg_log_loss": soft_log_loss, "neg_brier_score": soft_brier_score,
+            "neg_ece": expected_calibration_error}[name]
+    return make_scorer(func, response_method="predict_proba", greater_is_better=False, labels=labels)
+
+
+class _SoftScorer:
+    """``scorer(estimator, X, y)``: scikit-learn's scorer for one soft metric, given the estimator's classes.
+
+    A scorer made once by ``make_scorer`` cannot know the classes, so hard targets such as ``"spam"`` would
+    not find their column of ``predict_proba`` (every candidate of a search scored NaN).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, estimator: Any, X: Any, y_true: Any, **kwargs: Any) -> float:
+        classes = getattr(estimator, "classes_", None)
+        return _scorer(self.name, None if classes is None else np.asarray(classes))(estimator, X, y_true, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"make_soft_scorer({self.name!r})"
 
 
 SCORER_NAMES = ("accuracy", "expected_accuracy", "neg_log_loss", "neg_brier_score", "neg_ece")

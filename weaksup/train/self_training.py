@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from weaksup._validation import check_sample_weight, check_targets, n_rows, take_rows
 from weaksup.errors import ModelInputError, NotFittedError
+from weaksup.train._checks import check_no_missing, check_targets_frame, class_positions
 from weaksup.train._weights import soft_class_weight
 from weaksup.train.filtering import fit_on_probs
 from weaksup.train.metrics import probabilistic_report, soft_accuracy_score
@@ -25,10 +26,22 @@ COMBINE = ("product", "none")
 PSEUDO_TARGETS = ("square", "sharpen", "soft", "hard")
 
 
+def _n_features(X: Any) -> int | None:
+    shape = getattr(X, "shape", None)
+    return int(shape[1]) if shape is not None and len(shape) == 2 else None
+
+
 def _stack(a: Any, b: Any) -> Any:
-    """Rows of ``a`` then ``b`` (dense, sparse or torch), without densifying."""
+    """Rows of ``a`` then ``b`` (dense, sparse, torch or DataFrames), without densifying."""
     import scipy.sparse as sp
 
+    if hasattr(a, "iloc") and hasattr(b, "iloc") and getattr(a, "ndim", 1) == 2:
+        import pandas as pd
+
+        if list(a.columns) != list(b.columns):
+            raise ModelInputError(f"X_unlabeled has columns {list(b.columns)[:5]}, X has {list(a.columns)[:5]}: "
+                                  "they must be the same features in the same order")
+        return pd.concat([a, b], ignore_index=True)  # keeps the column names the estimator checks
     if sp.issparse(a) or sp.issparse(b):
         return sp.vstack([sp.csr_matrix(a), sp.csr_matrix(b)], format="csr")
     if type(a).__module__.startswith("torch"):
@@ -101,7 +114,8 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
     history_ : list of dict
         Per round: ``iter``, ``n_pseudo`` (rows pseudo-labelled for it), ``changed`` and ``dev_score``.
     pseudo_labels_ : ndarray (n_unlabeled,)
-        The kept round's pseudo-labels for ``X_unlabeled`` (-1 = below threshold).
+        The kept round's pseudo-labels for ``X_unlabeled`` as positions in ``classes_`` (``classes_[i]`` is
+        the label; -1 = below threshold).
 
     Examples
     --------
@@ -173,7 +187,8 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         sample_weight : array (n,), optional
             Weights of the weakly labelled rows; pseudo-labelled rows weigh 1.
         X_dev, y_dev : optional
-            Gold dev labels (class indices) to choose the round and stop early.
+            Gold dev labels to choose the round and stop early: values of ``classes_`` (class indices
+            when ``y`` is probabilistic) or an ``n_dev x k`` matrix; any other label is an error.
 
         Returns
         -------
@@ -181,9 +196,9 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_params()
         n = n_rows(X)
-        probs, hard = check_targets(y, n)
+        probs, hard = check_targets_frame(y, n)
         if probs is None:
-            classes = np.unique(hard)
+            classes = np.unique(check_no_missing(hard))
             if len(classes) < 2:
                 raise ModelInputError(f"y holds 1 class ({classes.tolist()}); need at least 2 classes")
             probs = (hard[:, None] == classes[None, :]).astype(np.float64)
@@ -192,24 +207,30 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         k = len(classes)
         w = check_sample_weight(sample_weight, n)
         m = 0 if X_unlabeled is None else n_rows(X_unlabeled)
+        d, d_unlabeled = _n_features(X), _n_features(X_unlabeled)
+        if m and d is not None and d_unlabeled is not None and d != d_unlabeled:
+            raise ModelInputError(f"X_unlabeled has {d_unlabeled} features but X has {d}: they must be the same "
+                                  "features (transform both with the same fitted vectorizer)")
         has_dev = X_dev is not None or y_dev is not None
         if has_dev and (X_dev is None or y_dev is None):
             raise ModelInputError("pass both X_dev and y_dev, or neither")
         X_all = X if m == 0 else _stack(X, X_unlabeled)
         self.classes_ = classes
+        dev = self._check_dev(X_dev, y_dev) if has_dev else None
 
         est = fit_on_probs(self._base(), X, probs, sample_weight=w)
         # relabel="uncovered": later rounds keep the class weights of the weak labels, since pseudo-labels of
         # the majority class among the rows without votes would otherwise lower that class's weight and move
         # the boundary. relabel="all" re-targets every row, so each round weighs by its own targets.
         self._round_params = {}
-        if self.relabel == "uncovered" and est.get_params().get("class_weight", None) in ("auto", "balanced"):
-            self._round_params = {"class_weight": soft_class_weight(est.get_params()["class_weight"], probs, w)}
+        rule = est.get_params().get("class_weight", None)
+        if self.relabel == "uncovered" and isinstance(rule, str) and rule in ("auto", "balanced"):
+            self._round_params = {"class_weight": soft_class_weight(rule, probs, w)}
         kept, best, best_iter, waited = est, -np.inf, 0, 0
         pseudo = np.full(n + m, -1)
         self.history_ = [{"iter": 0, "n_pseudo": 0, "changed": None, "dev_score": None}]
         if has_dev:
-            best = self._dev(est, X_dev, y_dev)
+            best = self._dev(est, X_dev, dev)
             self.history_[0]["dev_score"] = best
         kept_pseudo = pseudo
         for it in range(1, int(self.max_iter) + 1):
@@ -235,7 +256,7 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
             record = {"iter": it, "n_pseudo": int((pseudo >= 0).sum()), "changed": changed, "dev_score": None}
             self.history_.append(record)
             if has_dev:
-                score = self._dev(est, X_dev, y_dev)
+                score = self._dev(est, X_dev, dev)
                 record["dev_score"] = score
                 if score > best + 1e-12:
                     kept, best, best_iter, waited, kept_pseudo = est, score, it, 0, pseudo
@@ -304,12 +325,24 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         out[:, cls.astype(np.int64)] = P
         return out
 
-    def _dev(self, est: Any, X_dev: Any, y_dev: Any) -> float:
+    def _check_dev(self, X_dev: Any, y_dev: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Dev targets as ``(probs, None)`` or ``(None, class positions)``, checked before any round is fitted."""
+        if n_rows(y_dev) != n_rows(X_dev):
+            raise ModelInputError(f"X_dev has {n_rows(X_dev)} rows but y_dev has {n_rows(y_dev)}: they must be "
+                                  "aligned row for row")
+        probs, hard = check_targets(y_dev, n_rows(X_dev), name="y_dev")
+        if probs is not None:
+            if probs.shape[1] != len(self.classes_):
+                raise ModelInputError(f"y_dev has {probs.shape[1]} class columns; y has {len(self.classes_)}")
+            return probs, None
+        return None, class_positions(hard, self.classes_, "y_dev")  # a label not in classes_ is an error
+
+    def _dev(self, est: Any, X_dev: Any, dev: tuple[np.ndarray | None, np.ndarray | None]) -> float:
         pred = self._proba(est, X_dev, len(self.classes_)).argmax(axis=1)
-        probs, hard = check_targets(y_dev, len(pred), name="y_dev")
+        probs, positions = dev
         if probs is not None:
             return soft_accuracy_score(probs, pred)
-        return float(np.mean(np.searchsorted(self.classes_, hard) == pred))
+        return float(np.mean(positions == pred))
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "estimator_"):
@@ -331,8 +364,11 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
 
         pred = self.predict_proba(X).argmax(axis=1)
         probs, hard = check_targets(y, len(pred))
-        gold = probs.argmax(axis=1) if probs is not None else np.searchsorted(self.classes_, hard)
-        return float(accuracy_score(gold, pred, sample_weight=sample_weight))
+        if probs is None:  # as scikit-learn's score: a label that is not a class counts as a wrong prediction
+            return float(accuracy_score(hard, self.classes_[pred], sample_weight=sample_weight))
+        if probs.shape[1] != len(self.classes_):
+            raise ModelInputError(f"y has {probs.shape[1]} class columns; the model has {len(self.classes_)} classes")
+        return float(accuracy_score(probs.argmax(axis=1), pred, sample_weight=sample_weight))
 
     def report(self, X: Any, y: Any) -> dict[str, float]:
         """Accuracy, macro F1, log loss, Brier score and ECE on ``(X, y)``; see :func:`probabilistic_report`."""

@@ -8,6 +8,7 @@ import numpy as np
 
 from weaksup._validation import check_sample_weight, n_rows, take_rows
 from weaksup.errors import ModelInputError
+from weaksup.train._checks import frame_hint
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 from weaksup.utils import check_probs
@@ -34,7 +35,10 @@ def expand_soft_labels(
     ([0, 1, 0], [0.25, 0.75, 1.0], [0, 0, 1])
     """
     n = n_rows(X)
-    P = check_probs(probs, name="probs")
+    try:
+        P = check_probs(probs, name="probs")
+    except ModelInputError as exc:
+        raise frame_hint(probs, "probs", exc) from exc
     if len(P) != n:
         raise ModelInputError(f"X has {n} rows but probs has {len(P)}: they must be aligned row for row")
     w = check_sample_weight(sample_weight, n)
