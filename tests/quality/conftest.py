@@ -25,3 +25,9 @@ def noisy_problem():
     X, y, noisy = gaussian_problem()
     P = cross_val_predict_proba(LogisticRegression(), X, noisy, n_folds=5, seed=0)
     return X, y, noisy, P
+
+
+@pytest.fixture(scope="package")
+def make_gaussian_problem():
+    """The generator above, for tests that need other sizes or noise levels."""
+    return gaussian_problem

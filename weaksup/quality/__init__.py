@@ -1,11 +1,13 @@
 """Data quality: label errors (confident learning), what to hand-label next (active learning), sampling and balance.
 
 Plain functions over arrays where no state is needed (``find_label_issues(labels, pred_probs)``),
-one estimator (:class:`CleanTrainer`) where there is. Nothing here imports torch at import time.
+one estimator (:class:`CleanTrainer`) where there is. Nothing here imports torch or scikit-learn at import
+time: confident learning is NumPy alone, and ``CleanTrainer`` (a scikit-learn estimator) loads on first use.
 """
 
+from typing import Any
+
 from weaksup.quality.active_learning import STRATEGIES, LabelSuggestions, suggest_labels
-from weaksup.quality.clean_trainer import CleanTrainer
 from weaksup.quality.confident_learning import (
     NoiseEstimate,
     class_thresholds,
@@ -63,3 +65,16 @@ __all__ = [
     "suggest_labels",
     "weighted_sample",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CleanTrainer":  # subclasses scikit-learn's BaseEstimator: importing it imports scikit-learn
+        from weaksup.quality.clean_trainer import CleanTrainer
+
+        globals()[name] = CleanTrainer
+        return CleanTrainer
+    raise AttributeError(f"module 'weaksup.quality' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
 from weaksup.quality._checks import as_rng
+from weaksup.quality._inputs import align_to_rows
 from weaksup.utils import check_probs, vote_counts
 
 STRATEGIES = ("entropy", "margin", "lf_disagreement", "committee", "random")
@@ -67,6 +68,10 @@ def _exclusion_mask(exclude: Any, index: pd.Index) -> np.ndarray:
     n = len(index)
     if exclude is None:
         return np.zeros(n, dtype=bool)
+    if isinstance(exclude, (set, frozenset)):  # ids already labeled, as a set: order does not matter
+        exclude = list(exclude)
+    if isinstance(exclude, pd.Series) and exclude.dtype == bool:
+        exclude = align_to_rows(exclude, index)  # a mask indexed by the row ids, in another order
     arr = np.asarray(exclude)
     if arr.dtype == bool:
         if arr.shape != (n,):
@@ -180,16 +185,20 @@ def suggest_labels(
         raise ModelInputError(f"similarity must be in (0, 1], got {similarity}")
     if int(n) != n or n < 0:
         raise ModelInputError(f"n must be a non-negative integer, got {n!r}")
-    P = check_probs(probs, name="probs")
     if L is None:
         if strategy in ("lf_disagreement", "committee"):
             raise ModelInputError(f"strategy {strategy!r} needs the label matrix L")
+        P = check_probs(probs, name="probs")
         index, Lm = pd.RangeIndex(len(P)), None
     else:
         Lm = as_label_matrix(L)
+        index = Lm.index
+        # frames indexed by L's row ids in another order line up by id (tiebreak_probs, X and texts below too)
+        probs, tiebreak_probs, X, texts = (align_to_rows(v, index) for v in (probs, tiebreak_probs, X, texts))
+        committee_probs = [align_to_rows(v, index) for v in committee_probs or []]
+        P = check_probs(probs, name="probs")
         if Lm.n_rows != len(P):
             raise ModelInputError(f"probs has {len(P)} rows but L has {Lm.n_rows}")
-        index = Lm.index
     rng = as_rng(seed)
     k = P.shape[1]
     second = None

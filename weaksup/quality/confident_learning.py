@@ -12,6 +12,12 @@ From out-of-sample predicted probabilities ``P`` (n x k) and given labels ``y``:
    or per (given, true) pair (``prune_by_noise_rate``); which examples is decided by ranking
    (lowest self-confidence, or largest margin towards the likely true class).
 
+Counting, calibration, rounding and pruning follow cleanlab 2.x's arithmetic (so ``frac_noise``,
+``min_examples_per_class`` and ties flag the same examples) with one documented exception: when several
+classes reach their thresholds, the example counts as the most probable *of those* (the paper's rule);
+cleanlab takes its overall argmax even when that class is below its own threshold, so such an example
+(k >= 3 only) can be counted, and flagged, differently.
+
 Matrix conventions (documented once, used everywhere here): ``confident_joint`` and ``joint``
 are indexed ``[given, true]``; ``noise_matrix[i, j] = P(given = i | true = j)`` and
 ``inverse_noise_matrix[j, i] = P(true = j | given = i)``, so both are column-stochastic.
@@ -95,14 +101,24 @@ def _confident_true_guess(y: np.ndarray, P: np.ndarray) -> np.ndarray:
 
 
 def _round_keep_row_totals(M: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """Integer matrix close to ``M`` whose rows sum exactly to ``totals`` (largest remainders)."""
-    floor = np.floor(M).astype(np.int64)
-    short = (np.round(totals).astype(np.int64) - floor.sum(axis=1)).clip(min=0)
-    frac = M - floor
-    order = np.argsort(-frac, axis=1, kind="stable")
-    for i in np.flatnonzero(short):
-        floor[i, order[i, : short[i]]] += 1
-    return floor
+    """Integer matrix close to ``M`` whose rows sum exactly to ``totals``.
+
+    Each entry is rounded (half to even), then a row's shortfall goes to the entries rounding moved down the
+    most and its excess comes off those it moved up the most, equally moved entries taken in the order of
+    numpy's default ``argsort`` (an increment from its end). That is cleanlab's rule, so counts (and the
+    examples flagged from them) come out the same where the fractions tie, which they do whenever two classes
+    hold equal counts.
+    """
+    ints = np.round(M)
+    need = np.round(totals).astype(np.int64) - ints.sum(axis=1).astype(np.int64)
+    out = ints.astype(np.int64)
+    for i in np.flatnonzero(need):
+        order = np.argsort(M[i] - ints[i])  # numpy's default sort, as cleanlab's: the same order among ties
+        if need[i] > 0:
+            out[i, order[::-1][: need[i]]] += 1
+        else:
+            out[i, order[: -need[i]]] -= 1
+    return np.maximum(out, 0)
 
 
 def confident_joint(labels: Any, pred_probs: Any, calibrate: bool = True) -> np.ndarray:
@@ -141,13 +157,12 @@ def _confident_joint(y: np.ndarray, P: np.ndarray, calibrate: bool) -> np.ndarra
     if not calibrate:
         return C
     n_given = np.bincount(y, minlength=k)
-    row = C.sum(axis=1)
-    scaled = np.zeros((k, k))
-    has = row > 0
-    scaled[has] = C[has] / row[has, None] * n_given[has, None]
-    # a given class with no confident example: assume its labels are right
-    empty = (~has) & (n_given > 0)
-    scaled[empty, empty] = n_given[empty]
+    # every class keeps at least one confidently right example (as cleanlab does): a given class with no
+    # confident example is assumed right, and one whose examples all look like another class keeps a trace
+    Cc = C.astype(np.float64)
+    np.fill_diagonal(Cc, np.maximum(np.diag(Cc), 1.0))
+    scaled = Cc / Cc.sum(axis=1, keepdims=True) * n_given[:, None]
+    scaled = scaled / scaled.sum() * n_given.sum()  # a no-op but for float error, which decides ties like 54.5
     return _round_keep_row_totals(scaled, n_given)
 
 
@@ -227,17 +242,35 @@ def _scores(y: np.ndarray, P: np.ndarray, method: str) -> np.ndarray:
     return x / (1.0 + x)
 
 
-def _prune_counts(C: np.ndarray, n_given: np.ndarray, frac_noise: float, min_per_class: int) -> np.ndarray:
-    """Off-diagonal counts to prune per (given, true), scaled by ``frac_noise`` and capped per given class."""
-    R = C.astype(np.float64).copy()
-    np.fill_diagonal(R, 0.0)
-    R *= frac_noise
-    cap = np.maximum(n_given - min_per_class, 0).astype(np.float64)
-    tot = R.sum(axis=1)
-    target = np.minimum(np.round(tot), cap)
-    over = tot > target
-    R[over] *= (target[over] / tot[over])[:, None]
-    return _round_keep_row_totals(R, target)
+def _prune_counts(C: np.ndarray, n_given: np.ndarray, frac_noise: float,
+                  min_per_class: int) -> tuple[np.ndarray, np.ndarray]:
+    """How many to prune: per (given, true) off the diagonal, and per given class; cleanlab's arithmetic.
+
+    Worked on ``C.T`` (rows true, columns given), as cleanlab does, so that ``frac_noise`` and
+    ``min_examples_per_class`` flag the same examples: each given class's kept (diagonal) count is raised
+    to ``min_per_class`` by taking evenly from its non-zero noise counts, the noise counts are scaled by
+    ``frac_noise`` with the diagonal absorbing the rest (given-class totals unchanged), and every count is
+    truncated to an integer (so a fraction flags at most that share of each count). A given class with
+    ``min_per_class`` examples or fewer is not pruned at all.
+    """
+    T = C.T.astype(np.float64)
+    diag = np.diag(T)
+    kept = np.maximum(diag, min_per_class)
+    n_noise = np.maximum(np.count_nonzero(T, axis=0) - 1.0, 1.0)
+    T = T - (kept - diag) / n_noise
+    T[T < 0] = 0.0
+    np.fill_diagonal(T, kept)
+    scaled = T * frac_noise
+    np.fill_diagonal(scaled, np.diag(T))
+    np.fill_diagonal(scaled, np.diag(T) + np.sum(T - scaled, axis=0))
+    D = scaled.astype(np.int64).T  # truncated, as cleanlab's are; back to [given, true]
+    by_class = np.maximum(n_given - np.diag(D), 0)
+    R = D.copy()
+    np.fill_diagonal(R, 0)
+    small = n_given <= min_per_class
+    R[small] = 0
+    by_class[small] = 0
+    return R, by_class
 
 
 def find_label_issues(
@@ -272,9 +305,12 @@ def find_label_issues(
         ``None`` returns a boolean mask; otherwise the flagged positions, most likely
         wrong first, ranked by :func:`label_quality_scores` with that method.
     frac_noise : float in (0, 1]
-        Flag only this fraction of the estimated issues (the most confident ones).
+        Flag only this fraction of the estimated issues (the most confident ones): each (given, true)
+        count is scaled and truncated, as cleanlab does, so with many small counts fewer are flagged.
     min_examples_per_class : int
-        Never flag so many that a given class keeps fewer than this many examples.
+        Never flag so many that a given class keeps fewer than this many examples (the kept count is
+        raised by taking evenly from that class's noise counts, as cleanlab does); a class with this
+        many examples or fewer is not pruned.
     confident_joint : array (k, k), optional
         A precomputed calibrated confident joint (``[given, true]``).
     issue_count : {"off_diagonal", "calibrated"}
@@ -323,7 +359,7 @@ def find_label_issues(
             C = np.asarray(confident_joint)
             if C.shape != (k, k):
                 raise ModelInputError(f"confident_joint has shape {C.shape}, expected ({k}, {k})")
-        R = _prune_counts(C, n_given, frac_noise, min_examples_per_class)
+        R, by_class_counts = _prune_counts(C, n_given, frac_noise, min_examples_per_class)
         if method in ("self_confidence", "normalized_margin"):
             if issue_count == "calibrated":
                 n_issues = int(R.sum())
@@ -335,7 +371,7 @@ def find_label_issues(
             order = np.argsort(_scores(y, P, method), kind="stable")[:n_issues]
             mask[order] = True
         else:
-            by_class = _prune_by_class(y, P, R) if method in ("prune_by_class", "both") else None
+            by_class = _prune_by_class(y, P, by_class_counts) if method in ("prune_by_class", "both") else None
             by_rate = _prune_by_noise_rate(y, P, R) if method in ("prune_by_noise_rate", "both") else None
             if method == "both":
                 mask = by_class & by_rate
@@ -351,10 +387,10 @@ def find_label_issues(
     return flagged[np.argsort(scores, kind="stable")]
 
 
-def _prune_by_class(y: np.ndarray, P: np.ndarray, R: np.ndarray) -> np.ndarray:
+def _prune_by_class(y: np.ndarray, P: np.ndarray, counts: np.ndarray) -> np.ndarray:
     mask = np.zeros(len(y), dtype=bool)
     for i in range(P.shape[1]):
-        m = int(R[i].sum())
+        m = int(counts[i])
         if m == 0:
             continue
         members = np.flatnonzero(y == i)

@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
 
 from weaksup._validation import n_rows, take_rows
 from weaksup.errors import ModelInputError
@@ -40,8 +38,13 @@ def fit_on_targets(estimator: Any, X: Any, y: np.ndarray, probs: np.ndarray | No
         return estimator.fit(X, y)
     if getattr(estimator, "_accepts_probabilistic_labels", False):
         return estimator.fit(X, probs)
+    from sklearn.pipeline import Pipeline
+
     from weaksup.train import fit_soft  # later stage of the pipeline is fine here: quality comes after train
 
+    if isinstance(estimator, Pipeline) and estimator.steps[-1][1] not in (None, "passthrough"):
+        # a Pipeline's fit routes weights only by step name: give them to its final classifier
+        return fit_soft(estimator, X, probs, weight_param=f"{estimator.steps[-1][0]}__sample_weight")
     return fit_soft(estimator, X, probs)
 
 
@@ -68,13 +71,16 @@ def cross_val_predict_proba(
 
     Each row's probabilities come from a clone of ``estimator`` fitted on the other
     folds (stratified on the hard label, or on the argmax of soft labels). Rows stay in
-    the order of ``X``.
+    the order of ``X``. Where the other folds hold a single class (a class with fewer rows
+    than folds, in a binary problem), that class gets probability 1: no classifier can be
+    fitted on one class, and one that could would predict it.
 
     Parameters
     ----------
     estimator : scikit-learn classifier with ``predict_proba``
         Cloned per fold. With soft labels it is fitted natively if it is a
-        :class:`~weaksup.train.SoftLabelClassifier`, else through :func:`weaksup.train.fit_soft`.
+        :class:`~weaksup.train.SoftLabelClassifier`, else through :func:`weaksup.train.fit_soft`
+        (a Pipeline gets the weights at its final step).
     X : array, sparse matrix, DataFrame or list (n rows)
     labels : array-like (n,) of ints, or (n, k) probabilities
     n_folds : int
@@ -93,6 +99,11 @@ def cross_val_predict_proba(
     >>> P.shape, bool((P.argmax(1) == y).all())
     ((20, 2), True)
     """
+    from sklearn.base import clone  # here, not at import: confident learning alone needs no scikit-learn
+    from sklearn.model_selection import StratifiedKFold
+
+    if isinstance(X, np.matrix):  # what .todense() returns; scikit-learn refuses it
+        X = np.asarray(X)
     n = n_rows(X)
     y, probs, k = split_targets(labels, n, cardinality)
     if n_folds < 2:
@@ -107,6 +118,10 @@ def cross_val_predict_proba(
         warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
         folds = list(skf.split(np.zeros(n), y))
     for train, test in folds:
+        seen = np.unique(y[train]) if probs is None else np.flatnonzero(probs[train].sum(axis=0) > 0)
+        if len(seen) == 1:  # a class too rare to reach every training fold: a model of one class predicts it
+            out[test, seen[0]] = 1.0
+            continue
         est = clone(estimator)
         fit_on_targets(est, take_rows(X, train), y[train], None if probs is None else probs[train])
         out[test] = proba_in_class_order(est, take_rows(X, test), k)

@@ -18,6 +18,17 @@ from weaksup.quality._checks import as_rng
 from weaksup.utils import align_labels, check_probs
 
 
+def _check_n(n: Any) -> int:
+    """A sample size: a non-negative integer (numpy's own error for -1 names no argument; a slice [:-1] is silent)."""
+    try:
+        ok = not isinstance(n, (bool, np.bool_, str)) and int(n) == n and n >= 0
+    except (TypeError, ValueError, OverflowError):
+        ok = False
+    if not ok:
+        raise ModelInputError(f"n must be a non-negative integer, got {n!r}")
+    return int(n)
+
+
 def _hard(labels: Any) -> np.ndarray:
     if np.ndim(labels) == 2:
         return check_probs(labels, name="labels").argmax(axis=1)
@@ -32,6 +43,7 @@ def random_sample(n_population: int, n: int, seed: Any = None, replace: bool = F
     >>> random_sample(10, 3, seed=0).tolist()
     [5, 6, 9]
     """
+    n = _check_n(n)
     if not replace and n > n_population:
         raise ModelInputError(f"cannot draw {n} rows without replacement from {n_population}")
     pos = as_rng(seed).choice(n_population, size=n, replace=replace)
@@ -57,6 +69,7 @@ def stratified_sample(labels: Any, n: int, seed: Any = None, balanced: bool = Fa
     [0, 0, 1, 1]
     """
     y = _hard(labels)
+    n = _check_n(n)
     if n > len(y):
         raise ModelInputError(f"cannot draw {n} rows from {len(y)}")
     rng = as_rng(seed)
@@ -97,6 +110,7 @@ def weighted_sample(weights: Any, n: int, seed: Any = None, replace: bool = Fals
     >>> weighted_sample([0.0, 1.0, 0.0, 3.0], 2, seed=0).tolist()
     [3, 1]
     """
+    n = _check_n(n)
     w = np.asarray(weights, dtype=np.float64)
     if w.ndim != 1 or not np.isfinite(w).all() or (w < 0).any():
         raise ModelInputError("weights must be a 1-D array of finite non-negative numbers")
@@ -137,6 +151,7 @@ def importance_sample(
     >>> round(float(np.mean(f[pos] * w)), 2)
     0.1
     """
+    n = _check_n(n)
     q = np.asarray(proposal, dtype=np.float64)
     if q.ndim != 1 or not np.isfinite(q).all() or (q < 0).any() or q.sum() <= 0:
         raise ModelInputError("proposal must be a 1-D array of finite non-negative numbers with a positive sum")
@@ -145,8 +160,8 @@ def importance_sample(
         p = np.full(len(q), 1.0 / len(q))
     else:
         p = np.asarray(target, dtype=np.float64)
-        if p.shape != q.shape or (p < 0).any() or p.sum() <= 0:
-            raise ModelInputError(f"target must be non-negative with shape {q.shape}")
+        if p.shape != q.shape or not np.isfinite(p).all() or (p < 0).any() or p.sum() <= 0:
+            raise ModelInputError(f"target must be finite and non-negative with shape {q.shape}")
         p = p / p.sum()
     if ((p > 0) & (q == 0)).any():
         row = int(np.argmax((p > 0) & (q == 0)))

@@ -31,11 +31,18 @@ import pandas as pd
 from weaksup._validation import take_rows
 from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
+from weaksup.quality._inputs import (
+    align_to_rows,
+    check_n_rows,
+    check_numeric_features,
+    check_votes_fit,
+    row_positions,
+)
+from weaksup.quality._views import _precision_prefix, calibrate_error_probability, combine_views
 from weaksup.quality.confident_learning import METHODS, _scores, find_label_issues
 from weaksup.quality.cross_val import cross_val_predict_proba
 from weaksup.utils import check_probs
 
-_EPS = 1e-6
 _MIN_KAPPA = 0.05  # "no better than chance", not a tuned value
 # a flagged set must be twice as rich in errors as a random row (capped: at 45 % noise that would be 90 %)
 _MAX_PRECISION = 0.9
@@ -64,6 +71,8 @@ class WeakLabelIssues(pd.DataFrame):
     error_probability : ndarray (n,)
         ``P(weak label wrong)`` for every row of ``L`` (NaN where not judged), calibrated to sum to the
         estimated error count (it ranks well; on real weak labels its top values are conservative).
+        This attribute hides the column of the same name from dot access: the flagged rows' values are
+        ``issues["error_probability"]``.
     posterior : ndarray (n, k)
         The combined posterior ``q`` (NaN rows where not judged).
     pred_probs : ndarray (n, k)
@@ -86,89 +95,23 @@ class WeakLabelIssues(pd.DataFrame):
     def _constructor(self) -> type:
         return WeakLabelIssues
 
-
-def _temper(P: np.ndarray, a: float, prior: np.ndarray) -> np.ndarray:
-    """Log of ``P ** a * prior ** (1 - a)``, renormalised: ``a = 0`` keeps only the prior."""
-    lq = a * np.log(np.clip(P, _EPS, 1.0)) + (1.0 - a) * np.log(np.clip(prior, _EPS, 1.0))[None, :]
-    return lq - np.logaddexp.reduce(lq, axis=1, keepdims=True)
-
-
-def _vote_weight(P: np.ndarray, f: np.ndarray) -> float:
-    """The exponent ``a`` in [0, 1] for which the tempered posterior best predicts ``f`` (cross-entropy)."""
-    from scipy.optimize import minimize_scalar
-
-    prior = f.mean(axis=0)
-    res = minimize_scalar(lambda a: -(f * _temper(P, a, prior)).sum(axis=1).mean(), bounds=(0.0, 1.0),
-                          method="bounded", options={"xatol": 1e-3})
-    return float(res.x)
-
-
-def combine_views(probs: Any, pred_probs: Any) -> tuple[np.ndarray, float]:
-    """Combine the label model's posterior with out-of-fold end-model probabilities.
-
-    Returns ``(q, a)``: ``q`` is proportional to ``probs ** a * pred_probs / prior ** a``
-    (``prior`` = the mean of ``pred_probs``), i.e. the two views treated as independent
-    evidence after tempering the label-model posterior by the ``a`` in ``[0, 1]`` that best
-    predicts ``pred_probs``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> P = np.array([[0.9, 0.1], [0.8, 0.2], [0.2, 0.8], [0.1, 0.9]])
-    >>> f = np.array([[0.8, 0.2], [0.3, 0.7], [0.3, 0.7], [0.2, 0.8]])
-    >>> q, a = combine_views(P, f)
-    >>> q.shape, bool(0 <= a <= 1), bool(np.allclose(q.sum(1), 1))
-    ((4, 2), True, True)
-    """
-    P = check_probs(probs, name="probs")
-    f = check_probs(pred_probs, P.shape[1], name="pred_probs")
-    if len(P) != len(f):
-        raise ModelInputError(f"probs has {len(P)} rows but pred_probs has {len(f)}")
-    a = _vote_weight(P, f)
-    prior = f.mean(axis=0)
-    lq = _temper(P, a, prior) + np.log(np.clip(f, _EPS, 1.0)) - np.log(np.clip(prior, _EPS, 1.0))[None, :]
-    q = np.exp(lq - lq.max(axis=1, keepdims=True))
-    return q / q.sum(axis=1, keepdims=True), a
-
-
-def calibrate_error_probability(score: Any, n_errors: float) -> np.ndarray:
-    """Shift ``score`` (a ``P(weak label wrong)`` in (0, 1)) in log-odds until it sums to ``n_errors``.
-
-    The two views' combined posterior ranks rows well but its scale follows the label model's and the
-    end model's confidence, which weak supervision gets wrong both ways (under-confident posteriors
-    make ``1 - q[weak]`` sum to four times the true error count on a set with 7 % wrong weak labels).
-    A common log-odds offset keeps the ranking and fixes the total to the estimated error count,
-    which is what a prior correction does when only the base rate is off.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> p = calibrate_error_probability(np.array([0.9, 0.5, 0.3, 0.2]), 1.0)
-    >>> round(float(p.sum()), 6), bool((np.diff(p) < 0).all())
-    (1.0, True)
-    """
-    from scipy.optimize import brentq
-    from scipy.special import expit, logit
-
-    s = np.asarray(score, dtype=np.float64)
-    if not len(s) or n_errors <= 0:
-        return np.zeros_like(s)
-    if n_errors >= len(s):
-        return np.ones_like(s)
-    ls = logit(np.clip(s, _EPS, 1.0 - _EPS))
-    lo, hi = -40.0 - ls.max(), 40.0 - ls.min()  # the sum goes from ~0 to ~n across this bracket
-    shift = brentq(lambda c: expit(ls + c).sum() - n_errors, lo, hi, xtol=1e-8)
-    return expit(ls + shift)
-
-
-def _precision_prefix(err_sorted: np.ndarray, target: float, base_rate: float) -> int:
-    """Longest prefix (most likely wrong first) whose expected precision is >= ``target``, cut where a row
-    is less likely wrong than ``base_rate`` (a random row): a high head must not carry a long tail."""
-    if not len(err_sorted):
-        return 0
-    mean = np.cumsum(err_sorted) / np.arange(1, len(err_sorted) + 1)
-    ok = np.flatnonzero(mean >= target)
-    return min(int(ok[-1] + 1) if len(ok) else 0, int((err_sorted >= base_rate).sum()))
+    def __finalize__(self, other: Any, method: str | None = None, **kwargs: Any) -> WeakLabelIssues:
+        inputs = None if isinstance(other, pd.DataFrame) else getattr(other, "input_objs", None)
+        if inputs is None:
+            return super().__finalize__(other, method=method, **kwargs)
+        # pd.concat / merge / join: pandas compares the inputs' attrs with ==, which the array in attrs cannot
+        # answer. The measurements carry over when the results among the inputs are one (a result joined to
+        # its texts, its head and tail), not from two different results.
+        results = [o for o in inputs if isinstance(o, WeakLabelIssues)]
+        first = results[0] if results else None
+        one = first is not None and all(getattr(o, "stats", None) is getattr(first, "stats", None) for o in results)
+        for name in self._metadata:
+            object.__setattr__(self, name, getattr(first, name, None) if one else None)
+        if one:
+            self.attrs = dict(first.attrs)
+        if not all(o.flags.allows_duplicate_labels for o in inputs):
+            self.flags.allows_duplicate_labels = False
+        return self
 
 
 def _default_estimator() -> Any:
@@ -200,6 +143,9 @@ def find_weak_label_issues(
     probs : array (n, k)
         The label model's ``predict_proba(L)``; the weak label is its argmax.
     X : features of the same rows (array, sparse matrix, DataFrame), optional with ``pred_probs``
+        One row per row of ``L``, in its order; when ``L`` has row ids, a DataFrame (and a ``probs`` /
+        ``pred_probs`` DataFrame) indexed by the same ids in another order is aligned to them. The default
+        estimator needs finite numbers (vectorize texts first); any estimator may take raw texts.
     estimator : scikit-learn classifier, optional
         The end model, cross-validated on the soft labels (natively for a
         :class:`~weaksup.train.SoftLabelClassifier`, else through ``fit_soft``). Defaults to
@@ -216,8 +162,9 @@ def find_weak_label_issues(
         ``pred_probs``; rows not judged may be NaN); skips the cross-validation.
     warn : bool
         Emit a :class:`~weaksup.errors.WeaksupWarning` with the explanation when nothing is flagged.
-    exclude : boolean mask (n,) or positions, optional
+    exclude : boolean mask (n,), positions or row ids, optional
         Rows never to flag (e.g. hand-checked gold added to ``probs``); they still train the end model.
+        Non-integer values (and a pandas Index) are read as row ids of ``L``, integers as positions.
 
     Returns
     -------
@@ -254,10 +201,12 @@ def find_weak_label_issues(
     if method != "weak" and method not in METHODS:
         raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
     L = as_label_matrix(L)
-    P = check_probs(probs, name="probs")
+    P = check_probs(align_to_rows(probs, L.index), name="probs")
     n, k = L.n_rows, P.shape[1]
     if len(P) != n:
         raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
+    check_votes_fit(L, k)
+    skip_all = _exclude_mask(exclude, L.index)  # checked before any model is fitted
     rows = np.flatnonzero(np.diff(L.csr.indptr) > 0) if only_covered else np.arange(n)
     if not len(rows):
         raise ModelInputError("no row has an LF vote; nothing to judge")
@@ -265,13 +214,15 @@ def find_weak_label_issues(
     counts = np.bincount(weak, minlength=k)
     stats: dict[str, Any] = {"n_judged": len(rows), "majority_share": float(counts.max() / len(rows))}
     if pred_probs is not None:
-        full = np.asarray(pred_probs, dtype=np.float64)
+        full = np.asarray(align_to_rows(pred_probs, L.index), dtype=np.float64)
         if full.ndim != 2 or len(full) != n:
             raise ModelInputError(f"pred_probs has shape {full.shape} but L has {n} rows")
         cv = check_probs(full[rows], k, name="pred_probs (judged rows)")  # NaN rows elsewhere are fine
     else:
         if X is None:
             raise ModelInputError("give the features X of the rows (or precomputed pred_probs)")
+        X = align_to_rows(X, L.index)
+        check_n_rows(X, n)
         if (counts > 0).sum() < 2:
             c = int(counts.argmax())
             return _empty(L, k, rows, stats, "one_class", f"every one of the {len(rows)} judged rows has weak label "
@@ -281,10 +232,13 @@ def find_weak_label_issues(
             return _empty(L, k, rows, stats, "too_few_rows", f"too few rows per class to cross-validate with "
                           f"n_folds={n_folds}: weak-label counts {counts.tolist()} (classes below {n_folds}: "
                           f"{small}); label more rows, add LFs for the rare classes or lower n_folds", warn)
+        Xr = take_rows(X, rows)
+        if estimator is None:
+            check_numeric_features(Xr, L.index[rows])
         est = _default_estimator() if estimator is None else estimator
-        cv = cross_val_predict_proba(est, take_rows(X, rows), P[rows], n_folds=n_folds, seed=seed, cardinality=k)
+        cv = cross_val_predict_proba(est, Xr, P[rows], n_folds=n_folds, seed=seed, cardinality=k)
     r = np.arange(len(rows))
-    skip = _exclude_mask(exclude, n)[rows]
+    skip = skip_all[rows]
     pred = cv.argmax(axis=1)
     disagree = (pred != weak) & ~skip
     stats["n_disagree"] = int(disagree.sum())
@@ -341,10 +295,13 @@ def find_weak_label_issues(
                 f"{stats['cv_kappa']:.3f} <= {_MIN_KAPPA}; the majority weak label covers "
                 f"{stats['majority_share']:.1%}), so its disagreements are noise; give richer features or a "
                 f"stronger estimator")
+        elif skip.all():
+            reason, why = "model_agrees", (f"every one of the {len(rows)} judged rows is excluded (exclude=...), so "
+                                           f"none is left to flag")
         elif stats["n_disagree"] == 0:
             excluded = f", not counting {int(skip.sum())} excluded rows" if skip.any() else ""
             reason, why = "model_agrees", (
-                f"the cross-validated end model agrees with the weak label on all {len(rows)} judged "
+                f"the cross-validated end model agrees with the weak label on all {len(rows) - int(skip.sum())} judged "
                 f"rows{excluded} (mean probability of the weak label {cv[r, weak].mean():.3f}); the LFs may be "
                 f"right, or the features may encode the LFs themselves (e.g. their keywords), so the model cannot "
                 f"disagree")
@@ -366,19 +323,9 @@ def _best_other(Q: np.ndarray, label: np.ndarray) -> np.ndarray:
     return other.argmax(axis=1)
 
 
-def _exclude_mask(exclude: Any, n: int) -> np.ndarray:
-    if exclude is None:
-        return np.zeros(n, bool)
-    arr = np.asarray(exclude)
-    if arr.dtype == bool:
-        if arr.shape != (n,):
-            raise ModelInputError(f"exclude mask has shape {arr.shape}, expected ({n},)")
-        return arr
-    pos = arr.astype(np.int64).ravel()
-    if len(pos) and (pos.min() < 0 or pos.max() >= n):
-        raise ModelInputError(f"exclude positions must be in 0..{n - 1}, got {int(pos.min())}..{int(pos.max())}")
-    mask = np.zeros(n, bool)
-    mask[pos] = True
+def _exclude_mask(exclude: Any, index: pd.Index) -> np.ndarray:
+    mask = np.zeros(len(index), bool)
+    mask[row_positions(exclude, index, "exclude")] = True
     return mask
 
 
@@ -421,7 +368,8 @@ def lf_error_contributions(
 
     With a posterior (``issues`` from :func:`find_weak_label_issues` carries one, or pass
     ``posterior``) every row counts, weighted by how likely it is wrong: ``expected_errors``
-    (sum of ``P(weak label wrong)`` over the rows where the LF voted the weak label),
+    (sum of ``P(weak label wrong)`` over the rows where the LF voted the weak label: the result's
+    calibrated ``error_probability``, or ``1 - posterior[weak]`` for a ``posterior`` passed alone),
     ``blame_rate`` (share of the LF's votes, outvoted ones included, that the combined posterior's
     argmax contradicts: an estimate of its error rate, 1 - accuracy) and ``estimated_accuracy``
     (mean posterior probability of the LF's own votes). Sorted by ``n_backed_error``, then
@@ -430,7 +378,9 @@ def lf_error_contributions(
     Parameters
     ----------
     L : LabelMatrix, dense or sparse (n x m)
-    issues : WeakLabelIssues (or DataFrame with ``position``), boolean mask (n,) or positions
+    issues : WeakLabelIssues (or DataFrame with ``position``), boolean mask (n,), positions or row ids
+        Row ids (values of ``L.index``, e.g. ``issues.index``) are read as ids when they are not
+        integers or come as a pandas Index.
     probs : array (n, k)
         The label model's probabilities (the weak label is their argmax).
     pred_probs : array (n, k), optional
@@ -449,31 +399,27 @@ def lf_error_contributions(
     ([2, 1, 0], ['lf_0', 'lf_1', 'lf_2'])
     """
     L = as_label_matrix(L)
-    P = check_probs(probs, name="probs")
+    P = check_probs(align_to_rows(probs, L.index), name="probs")
     n = L.n_rows
     if len(P) != n:
         raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
+    check_votes_fit(L, P.shape[1])
     weak = P.argmax(axis=1)
-    suggested = None
+    suggested, err_given = None, None
     if posterior is None and isinstance(issues, WeakLabelIssues):
         posterior = getattr(issues, "posterior", None)
+        # the result's calibrated P(weak label wrong); 1 - posterior[weak] follows the views' confidence instead
+        err_given = getattr(issues, "error_probability", None)
     if isinstance(issues, pd.DataFrame):
         if "position" not in issues:
             raise ModelInputError("issues DataFrame needs a 'position' column (from find_weak_label_issues)")
-        pos = issues["position"].to_numpy(dtype=np.int64)
+        pos = row_positions(issues["position"].to_numpy(), pd.RangeIndex(n), "issues")
         if "suggested_label" in issues:
             suggested = issues["suggested_label"].to_numpy(dtype=np.int64)
     else:
-        arr = np.asarray(issues)
-        if arr.dtype == bool:
-            if arr.shape != (n,):
-                raise ModelInputError(f"issues mask has shape {arr.shape}, expected ({n},)")
-            pos = np.flatnonzero(arr)
-        else:
-            pos = arr.astype(np.int64).ravel()
-    if len(pos) and (pos.min() < 0 or pos.max() >= n):
-        raise ModelInputError(f"issue positions must be in 0..{n - 1}, got {int(pos.min())}..{int(pos.max())}")
+        pos = row_positions(issues, L.index, "issues")
     if suggested is None and pred_probs is not None:
+        pred_probs = np.asarray(align_to_rows(pred_probs, L.index), dtype=np.float64)
         suggested = np.nan_to_num(check_probs(np.nan_to_num(pred_probs, nan=1.0 / P.shape[1]), P.shape[1],
                                               name="pred_probs"))[pos].argmax(axis=1)
     V = L.csr[pos].toarray().astype(np.int64) - 1  # flagged rows only: small
@@ -497,6 +443,8 @@ def lf_error_contributions(
             raise ModelInputError(f"posterior has shape {Q.shape}, expected {P.shape}")
         judged = ~np.isnan(Q).any(axis=1)
         err = np.where(judged, 1.0 - np.nan_to_num(Q)[np.arange(n), weak], 0.0)
+        if err_given is not None and np.shape(err_given) == (n,):
+            err = np.where(judged, np.nan_to_num(np.asarray(err_given, dtype=np.float64)), 0.0)
         best = np.nan_to_num(Q).argmax(axis=1)
         expected, acc_sum, n_judged_votes = np.zeros(L.n_lfs), np.zeros(L.n_lfs), np.zeros(L.n_lfs)
         contradicted = np.zeros(L.n_lfs)

@@ -7,7 +7,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from weaksup._validation import check_int_labels
 from weaksup.errors import ModelInputError
+from weaksup.quality._inputs import plain
 from weaksup.utils import check_probs
 
 POLICIES = ("relabel", "prune", "auto")
@@ -123,7 +125,8 @@ def add_gold(probs: Any, positions: Any, labels: Any) -> np.ndarray:
     positions : array of int
         Row positions that were hand-checked.
     labels : array of int
-        Their gold labels, ``0..k-1``.
+        Their gold labels, ``0..k-1`` (integral floats and integer text such as ``"1"`` work too). A row
+        given twice must get the same label.
 
     Examples
     --------
@@ -132,16 +135,39 @@ def add_gold(probs: Any, positions: Any, labels: Any) -> np.ndarray:
     """
     P = check_probs(probs, name="probs").copy()
     n, k = P.shape
-    pos = np.asarray(positions, dtype=np.int64).ravel()
-    y = np.asarray(labels).ravel()
-    if len(pos) != len(y):
-        raise ModelInputError(f"{len(pos)} positions but {len(y)} labels")
+    pos = np.asarray(positions).ravel()
+    if len(pos) and pos.dtype.kind not in "iu" and not (
+            pos.dtype.kind == "f" and np.isfinite(pos).all() and (pos == np.round(pos)).all()):
+        bad = pos[0] if pos.dtype.kind != "f" else pos[~(np.isfinite(pos) & (pos == np.round(pos)))][0]
+        raise ModelInputError(f"positions must be integer row positions, got {plain(bad)!r}; for row ids use "
+                              f"L.index.get_indexer(ids)")
+    pos = pos.astype(np.int64)
+    if np.ndim(labels) != 1 and not (np.ndim(labels) == 0 and len(pos) == 1):
+        raise ModelInputError(f"labels must be 1-D (one gold label per position), got shape {np.shape(labels)}")
+    raw = np.asarray(labels.to_numpy() if isinstance(labels, pd.Series) else labels, dtype=object).ravel()
+    if len(pos) != len(raw):
+        raise ModelInputError(f"{len(pos)} positions but {len(raw)} labels")
     if len(pos) and (pos.min() < 0 or pos.max() >= n):
         bad = int(pos[(pos < 0) | (pos >= n)][0])
         raise ModelInputError(f"position {bad} is out of range 0..{n - 1}")
-    if not np.issubdtype(y.dtype, np.integer) or (len(y) and (y.min() < 0 or y.max() >= k)):
-        bad_i = int(np.flatnonzero(~np.isin(y, np.arange(k)))[0]) if len(y) else 0
-        raise ModelInputError(f"gold label {y[bad_i].item()!r} for row {int(pos[bad_i])} is not an integer in "
-                              f"0..{k - 1}")
-    P[pos] = np.eye(k)[y.astype(np.int64)]
+    try:  # integers, integral floats and integer text are class ids (the one label check)
+        y = check_int_labels(raw, name="gold labels", cardinality=k, ids=pos)
+    except ModelInputError as e:
+        at = next((i for i, v in enumerate(raw) if not _is_class(v, k)), 0)
+        raise ModelInputError(f"gold label {plain(raw[at])!r} for row {int(pos[at])} is not an integer in 0..{k - 1}") from e
+    order = np.argsort(pos, kind="stable")
+    same = pos[order][1:] == pos[order][:-1]
+    clash = same & (y[order][1:] != y[order][:-1])
+    if clash.any():
+        row = int(pos[order][1:][clash][0])
+        raise ModelInputError(f"row {row} is given two different gold labels: "
+                              f"{sorted(set(y[pos == row].tolist()))}")
+    P[pos] = np.eye(k)[y]
     return P
+
+
+def _is_class(v: Any, k: int) -> bool:
+    try:
+        return check_int_labels([v], cardinality=k).size == 1
+    except ModelInputError:
+        return False
