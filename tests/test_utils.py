@@ -56,7 +56,7 @@ def test_gold_labels_as_people_have_them():
     with pytest.raises(ModelInputError, match=r"row 'r2' holds 'HAMM'.*class names are \['HAM', 'SPAM'\]"):
         align_labels(pd.Series(["SPAM", "HAMM"], index=["r1", "r2"]), index, allow_abstain=True,
                      class_names=["HAM", "SPAM"])
-    with pytest.raises(ModelInputError, match="pass class_names="):
+    with pytest.raises(ModelInputError, match="map class names to ids"):
         align_labels(pd.Series(["SPAM"], index=["r1"]), index, allow_abstain=True)
 
 

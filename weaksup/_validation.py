@@ -63,10 +63,15 @@ def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs",
 def _is_missing(values: np.ndarray) -> np.ndarray:
     if values.dtype.kind == "f":
         return np.isnan(values)
-    if values.dtype == object:
-        return np.array([v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-                         for v in values], dtype=bool)
+    if values.dtype == object:  # pd.NA: a pandas "string" / nullable column's gap, as an object array
+        return np.array([v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                         or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
     return np.zeros(len(values), dtype=bool)
+
+
+def _plain(v: Any) -> Any:
+    """A numpy scalar as the Python value it holds (messages show 'SPAM', not np.str_('SPAM'))."""
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = None, allow_abstain: bool = False,
@@ -91,12 +96,12 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
         raise ModelInputError(f"{name} must be 1-D, got shape {y.shape}")
 
     def where(i: int) -> str:
-        return f"row {ids[i]!r}" if ids is not None else f"row {i}"
+        return f"row {_plain(ids[i])!r}" if ids is not None else f"row {i}"
 
     missing = _is_missing(y)
     if missing.any() and not allow_abstain:
         i = int(np.argmax(missing))
-        raise ModelInputError(f"{name} has no label at {where(i)} ({y[i]!r}); every row needs one here")
+        raise ModelInputError(f"{name} has no label at {where(i)} ({_plain(y[i])!r}); every row needs one here")
     if y.size and y.dtype.kind not in "iu":
         names = {str(c): i for i, c in enumerate(class_names)} if class_names is not None else {}
         out = np.full(len(y), UNKNOWN, dtype=np.int64)
@@ -114,9 +119,11 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
                     raise ValueError
                 out[i] = int(f)
             except (TypeError, ValueError):
-                hint = (f"; class names are {list(class_names)}" if class_names is not None
-                        else "; pass class_names=[...] to give labels as class names")
-                raise ModelInputError(f"{name} must hold integer class ids; {where(i)} holds {v!r}{hint}") from None
+                # most callers take no class names: say how to map them, not an argument they lack
+                hint = (f"; class names are {[_plain(c) for c in class_names]}" if class_names is not None
+                        else f"; map class names to ids 0..k-1 first, e.g. {name}.map({{{_plain(v)!r}: <its id>, ...}})")
+                raise ModelInputError(f"{name} must hold integer class ids; {where(i)} holds {_plain(v)!r}{hint}"
+                                      ) from None
         y = out
     y = y.astype(np.int64)
     low = UNKNOWN if allow_abstain else 0
