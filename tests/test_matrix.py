@@ -436,3 +436,75 @@ def test_an_abstain_wrapped_round_by_an_unsigned_cast_is_refused(dtype):
     with pytest.raises(LabelMatrixError, match=r"row 0, column 1 .*wraps round"):
         LabelMatrix.from_dense(L.astype(dtype))
     assert LabelMatrix.from_dense(np.array([[0, 2], [1, 0]], dtype=dtype)).to_dense().tolist() == [[0, 2], [1, 0]]
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([[0, 1], [1]], "row 0 has 2 votes, row 1 has 1"),
+    ([[0, 1], [1, 0], [1, 0, 1]], "row 0 has 2 votes, row 2 has 3"),
+])
+def test_rows_of_different_lengths_are_a_typed_error_naming_the_row(rows, message):
+    # was numpy's ValueError ("inhomogeneous shape"), from every model's fit too
+    with pytest.raises(LabelMatrixError, match=message):
+        LabelMatrix.from_dense(rows)
+    with pytest.raises(LabelMatrixError, match=message):
+        as_label_matrix(rows, cardinality=2)
+
+
+def test_float16_votes_convert_without_an_overflow_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a user's pytest with filterwarnings=error: the warning was a crash
+        L = LabelMatrix.from_dense(np.array([[1, -1], [0, 1]], dtype=np.float16))
+        with pytest.raises(LabelMatrixError, match="holds nan"):
+            LabelMatrix.from_dense(np.array([[1, np.nan]], dtype=np.float16))
+    assert L.to_dense().tolist() == [[1, -1], [0, 1]]
+
+
+def test_from_dense_on_a_dataframe_keeps_its_ids_and_lf_names_like_as_label_matrix():
+    df = pd.DataFrame({"lf_a": [0, -1, 1], "lf_b": [1, 1, -1]}, index=pd.Index(["r9", "r2", "r5"], dtype="str"))
+    L = LabelMatrix.from_dense(df)  # was positions 0..2 and lf_0, lf_1: the frame's ids silently lost
+    assert L.index.tolist() == ["r9", "r2", "r5"] and L.lf_names == ["lf_a", "lf_b"]
+    assert L == as_label_matrix(df)
+    given = LabelMatrix.from_dense(df, lf_names=["x", "y"], index=[7, 8, 9])
+    assert given.lf_names == ["x", "y"] and given.index.tolist() == [7, 8, 9]
+
+
+def test_selections_users_get_wrong_are_typed_errors_naming_the_lf_or_row():
+    L = LabelMatrix.from_dense([[0, -1, 1], [1, 1, -1], [-1, 0, 0]], lf_names=["a", "b", "c"], index=["x", "y", "z"])
+    with pytest.raises(LabelMatrixError, match=r"no LF named 'zz'.*\['a', 'b', 'c'\]"):  # was ValueError
+        L.select_lfs(["zz"])
+    with pytest.raises(LabelMatrixError, match="LF position 5 is out of range"):  # was IndexError
+        L.select_lfs([5])
+    with pytest.raises(LabelMatrixError, match="flatnonzero"):  # a mask of LFs was read as positions 1 and 0
+        L.select_lfs(np.array([True, False, True]))
+    with pytest.raises(LabelMatrixError, match="row position 5 is out of range .* 3 rows"):  # was IndexError
+        L[[0, 5]]
+    assert L.select_lfs("b").lf_names == ["b"] and L.select_lfs([-1]).lf_names == ["c"]
+    assert L[[-1]].index.tolist() == ["z"] and L.loc("y").index.tolist() == ["y"]
+
+
+def test_a_boolean_series_mask_with_other_row_ids_is_refused_not_applied_by_position():
+    L = LabelMatrix.from_dense([[0, -1], [1, 1], [-1, 0]], index=["x", "y", "z"])
+    keep = pd.Series([True, False, False], index=["z", "y", "x"])  # keeps row "z"
+    with pytest.raises(LabelMatrixError, match="row ids"):  # selected "x", silently
+        L[keep]
+    assert L[keep.reindex(L.index)].index.tolist() == ["z"]
+    assert L[pd.Series([True, False, True], index=L.index)].index.tolist() == ["x", "z"]
+
+
+@pytest.mark.parametrize("missing", [np.nan, None])
+def test_a_missing_vote_says_abstain_is_minus_one(missing):
+    with pytest.raises(LabelMatrixError, match=r"row 1, column 0 holds (nan|None) \(a missing vote: abstain is -1"):
+        as_label_matrix(np.array([[0, 1], [missing, 1]], dtype=object if missing is None else float))
+
+
+def test_add_lfs_from_a_dataframe_keeps_its_names_and_refuses_rows_in_another_order():
+    L = LabelMatrix.from_dense([[0, -1], [1, 1], [-1, 0]], lf_names=["a", "b"], index=["x", "y", "z"])
+    extra = pd.DataFrame({"c": [1, 0, -1]}, index=["x", "y", "z"])
+    wide = L.add_lfs(extra)  # was named lf_2
+    assert wide.lf_names == ["a", "b", "c"] and wide.to_dense()[:, 2].tolist() == [1, 0, -1]
+    assert L.add_lfs(extra["c"]).lf_names == ["a", "b", "c"]
+    with pytest.raises(LabelMatrixError, match="row ids differ"):  # was appended by position: z's votes on x
+        L.add_lfs(extra.iloc[::-1])
+    assert L.add_lfs(extra.iloc[::-1].reindex(L.index)) == wide

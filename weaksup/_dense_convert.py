@@ -28,8 +28,8 @@ def _vote_dtype(max_label: int) -> np.dtype:
 def _block_max(blk: np.ndarray) -> int | None:
     """The largest label of a non-empty numeric block, or None if an entry is not a label (whole, -1 .. MAX_LABEL)."""
     lo, hi = blk.min(), blk.max()
-    if blk.dtype.kind == "f":  # NaN fails both comparisons
-        ok = bool(lo >= ABSTAIN and hi < 2.0**63) and bool((blk == np.rint(blk)).all())
+    if blk.dtype.kind == "f":  # NaN fails both comparisons; float(hi): 2.0**63 overflows a float16 (a warning)
+        ok = bool(lo >= ABSTAIN and float(hi) < 2.0**63) and bool((blk == np.rint(blk)).all())
     else:
         ok = bool(lo >= ABSTAIN and hi <= MAX_LABEL)
     return int(hi) if ok else None

@@ -9,8 +9,10 @@ summed into labels no LF returned. Everything here is vectorized numpy, because
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from weaksup.errors import LabelMatrixError
@@ -282,14 +284,15 @@ def int64_labels(arr: np.ndarray, where: Callable[[tuple[int, ...]], str]) -> np
     if kind == "O":
         for pos, value in np.ndenumerate(arr):
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, float, np.floating)):
-                raise LabelMatrixError(f"label matrix must hold integers; {where(pos)} holds {_plain(value)!r}")
+                raise LabelMatrixError(f"label matrix must hold integers; {where(pos)} holds {_plain(value)!r}{_missing_hint(value)}")
         arr = arr.astype(np.float64) if any(isinstance(v, (float, np.floating)) for v in arr.flat) else arr
     is_float = arr.dtype.kind == "f"
     if is_float:
         whole = np.isfinite(arr) & (arr == np.round(arr))
         if not whole.all():
             pos = tuple(int(i) for i in np.argwhere(~whole)[0])
-            raise LabelMatrixError(f"label matrix must hold integers; {where(pos)} holds {_plain(arr[pos])!r}")
+            raise LabelMatrixError(
+                f"label matrix must hold integers; {where(pos)} holds {_plain(arr[pos])!r}{_missing_hint(arr[pos])}")
     elif arr.dtype.kind not in "iuO":
         pos = (0,) * arr.ndim
         raise LabelMatrixError(f"label matrix must hold integers; {where(pos)} holds {_plain(arr[pos])!r}")
@@ -373,6 +376,90 @@ def _coo_to_csr(matrix: sp.spmatrix | sp.sparray) -> sp.csr_matrix:
             f"row {row[k]} holds two entries for column {col[k]} (scipy would sum them into a label no LF returned)"
         )
     return csr
+
+
+def row_positions(rows: Any, n_rows: int, index: pd.Index) -> np.ndarray:
+    """Positions of the rows a selection picks (a slice, a boolean mask or integer positions), checked.
+
+    A boolean pandas Series must carry the matrix's row ids, in order: applied by position, a
+    mask in another order would pick other rows than it names.
+
+    Examples
+    --------
+    >>> row_positions([True, False, True], 3, pd.RangeIndex(3)).tolist(), row_positions([-1], 3, None).tolist()
+    ([0, 2], [-1])
+    """
+    if isinstance(rows, slice):
+        return np.arange(n_rows)[rows]
+    mask_ids = rows.index if isinstance(rows, pd.Series) else None
+    rows = np.asarray(rows)
+    if rows.dtype == bool:
+        if rows.shape != (n_rows,):
+            raise LabelMatrixError(f"boolean mask has shape {rows.shape}, expected ({n_rows},)")
+        if mask_ids is not None and not mask_ids.equals(index):
+            raise LabelMatrixError(
+                "a boolean Series mask must have the label matrix's row ids as its index (in order); its "
+                "ids differ, so the mask is ambiguous: pass mask.to_numpy() for positions, or "
+                "mask.reindex(L.index) to align it by id")
+        return np.flatnonzero(rows)
+    if rows.dtype.kind not in "iu":
+        raise LabelMatrixError(f"select rows with a boolean mask, integer positions or a slice, not {rows.dtype}")
+    positions = rows.ravel()
+    if positions.size and (positions.min() < -n_rows or positions.max() >= n_rows):
+        bad = positions[(positions < -n_rows) | (positions >= n_rows)][0]
+        raise LabelMatrixError(f"row position {bad} is out of range for a label matrix of {n_rows} rows")
+    return positions
+
+
+def lf_positions(lfs: Any, lf_names: list[str]) -> list[int]:
+    """Column positions of LFs given by name or integer position (negative from the end), checked.
+
+    Examples
+    --------
+    >>> lf_positions(["b", -1], ["a", "b", "c"]), lf_positions("a", ["a", "b"])
+    ([1, 2], [0])
+    """
+    m = len(lf_names)
+    if isinstance(lfs, (str, int, np.integer)):
+        lfs = [lfs]  # one LF: a name is not a sequence of one-letter names
+    cols = []
+    for c in lfs:
+        if isinstance(c, str):
+            if c not in lf_names:
+                raise LabelMatrixError(f"no LF named {c!r} in this label matrix; its LFs are {lf_names}")
+            cols.append(lf_names.index(c))
+        elif not isinstance(c, (int, np.integer)) or isinstance(c, (bool, np.bool_)):
+            hint = " (for a boolean mask of LFs, pass np.flatnonzero(mask))" if isinstance(c, (bool, np.bool_)) else ""
+            raise LabelMatrixError(f"select LFs by name or integer position, not {c!r}{hint}")
+        elif -m <= int(c) < m:
+            cols.append(int(c) % m)
+        else:
+            raise LabelMatrixError(f"LF position {c} is out of range for a label matrix of {m} LFs")
+    return cols
+
+
+def ragged_rows(rows: object) -> str:
+    """Which row of a list of rows differs in length from the first, for the error message.
+
+    Examples
+    --------
+    >>> ragged_rows([[0, 1], [1, 0], [1]])
+    'row 0 has 2 votes, row 2 has 1'
+    """
+    try:
+        lengths = [len(r) for r in rows]
+    except TypeError:
+        return "some rows are numbers and others sequences"
+    pos = next((i for i, k in enumerate(lengths) if k != lengths[0]), None)
+    if pos is None:
+        return "its rows do not form a rectangular array"
+    return f"row 0 has {lengths[0]} votes, row {pos} has {lengths[pos]}"
+
+
+def _missing_hint(value: object) -> str:
+    """A hint for a missing vote (NaN, None, pd.NA): in a label matrix, abstain is -1."""
+    missing = value is None or type(value).__name__ == "NAType" or (isinstance(value, (float, np.floating)) and value != value)
+    return " (a missing vote: abstain is -1, e.g. df.fillna(-1))" if missing else ""
 
 
 def _plain(value: object) -> object:

@@ -15,7 +15,15 @@ from weaksup import _dense_cache as dense_cache
 from weaksup import _matrix_file as mf
 from weaksup._dense_convert import dense_csr, dense_csr_digest
 from weaksup._files import atomic_path
-from weaksup._matrix_checks import MAX_STORED, canonical_csr, file_csr, int64_labels
+from weaksup._matrix_checks import (
+    MAX_STORED,
+    canonical_csr,
+    file_csr,
+    int64_labels,
+    lf_positions,
+    ragged_rows,
+    row_positions,
+)
 from weaksup._matrix_interop import ArrayInteropMixin
 from weaksup._votes import ABSTAIN
 from weaksup.errors import LabelMatrixError, MissingFileError
@@ -132,12 +140,21 @@ class LabelMatrix(ArrayInteropMixin):
     ) -> LabelMatrix:
         """Build from a dense integer array with ``-1`` for abstain.
 
+        A pandas DataFrame keeps its column names as LF names and its index as row ids,
+        unless ``lf_names`` / ``index`` are given.
+
         Examples
         --------
         >>> LabelMatrix.from_dense([[1, -1, 0]], cardinality=2).nnz
         2
         """
-        arr = np.asarray(L)
+        if isinstance(L, pd.DataFrame):  # its ids and names, as as_label_matrix keeps them: not positions
+            lf_names = [str(c) for c in L.columns] if lf_names is None else lf_names
+            index = L.index if index is None else index
+        try:
+            arr = np.asarray(L)
+        except ValueError as exc:  # rows of different lengths: numpy's "inhomogeneous shape" names no row
+            raise LabelMatrixError(f"a label matrix must be 2-D with one vote per LF in every row; {ragged_rows(L)}") from exc
         if arr.ndim != 2:
             raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}")
         # one blocked pass to a canonical CSR of the smallest dtype: no need to check its structure again
@@ -312,18 +329,7 @@ class LabelMatrix(ArrayInteropMixin):
     # selection and combination ------------------------------------------------------------------
     def __getitem__(self, rows: Any) -> LabelMatrix:
         """Select rows by boolean mask, positions or slice; LF columns are kept."""
-        if isinstance(rows, slice):
-            positions = np.arange(self.n_rows)[rows]
-        else:
-            rows = np.asarray(rows)
-            if rows.dtype == bool:
-                if rows.shape != (self.n_rows,):
-                    raise LabelMatrixError(f"boolean mask has shape {rows.shape}, expected ({self.n_rows},)")
-                positions = np.flatnonzero(rows)
-            elif rows.dtype.kind in "iu":
-                positions = rows.ravel()
-            else:
-                raise LabelMatrixError(f"select rows with a boolean mask, integer positions or a slice, not {rows.dtype}")
+        positions = row_positions(rows, self.n_rows, self.index)
         # rows of a canonical CSR, in any order or repeated, form a canonical CSR
         return LabelMatrix._trusted(self._csr[positions], self.lf_names, self.index[positions], self.cardinality)
 
@@ -335,6 +341,8 @@ class LabelMatrix(ArrayInteropMixin):
         """Select rows by row id (requires a unique index)."""
         if not self.index.is_unique:
             raise LabelMatrixError("selection by id needs unique row ids")
+        if isinstance(ids, str) or not pd.api.types.is_list_like(ids):
+            ids = [ids]  # one id: pd.Index("r7") would raise a TypeError
         positions = self.index.get_indexer(pd.Index(ids))
         if (positions < 0).any():
             missing = pd.Index(ids)[positions < 0][:5].tolist()
@@ -343,14 +351,22 @@ class LabelMatrix(ArrayInteropMixin):
 
     def select_lfs(self, lfs: Sequence[str] | Sequence[int]) -> LabelMatrix:
         """Keep only the given LF columns, by name or position, in that order."""
-        cols = [self.lf_names.index(c) if isinstance(c, str) else int(c) for c in lfs]
+        cols = lf_positions(lfs, self.lf_names)
         return LabelMatrix(
             self._csr[:, cols], lf_names=[self.lf_names[c] for c in cols], index=self.index, cardinality=self.cardinality
         )
 
     def add_lfs(self, other: LabelMatrix | np.ndarray, lf_names: Sequence[str] | None = None) -> LabelMatrix:
-        """Return a new matrix with the columns of ``other`` appended (same rows, same order)."""
-        if not isinstance(other, LabelMatrix):
+        """Return a new matrix with the columns of ``other`` appended (same rows, same order).
+
+        A pandas DataFrame or Series brings its column names (unless ``lf_names``) and must
+        carry this matrix's row ids, in order.
+        """
+        if isinstance(other, pd.Series):
+            other = other.to_frame(other.name if other.name is not None else f"lf_{self.n_lfs}")
+        if isinstance(other, pd.DataFrame):  # its ids are checked below: never appended by position
+            other = LabelMatrix.from_dense(other, lf_names=lf_names)
+        elif not isinstance(other, LabelMatrix):
             arr = np.asarray(other)
             if arr.ndim == 1:
                 arr = arr[:, None]
@@ -360,7 +376,8 @@ class LabelMatrix(ArrayInteropMixin):
         if other.n_rows != self.n_rows:
             raise LabelMatrixError(f"cannot add LFs with {other.n_rows} rows to a matrix with {self.n_rows} rows")
         if not other.index.equals(self.index):
-            raise LabelMatrixError("cannot add LFs whose row ids differ from this matrix's row ids")
+            raise LabelMatrixError("cannot add LFs whose row ids differ from this matrix's row ids (a frame in "
+                                   "another order: .reindex(L.index); votes by position: .to_numpy())")
         dtype = np.result_type(self._csr.dtype, other.csr.dtype)  # never narrower than either side
         csr = sp.hstack([self._csr.astype(dtype), other.csr.astype(dtype)], format="csr")
         return LabelMatrix(csr, self.lf_names + other.lf_names, self.index, _merge_cardinality(self, other))

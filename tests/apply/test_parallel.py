@@ -254,3 +254,38 @@ def test_guided_batches_cover_every_row_once_and_shrink_at_the_end(n, probe, ste
     sizes = np.diff(b)
     assert b[0] == 0 and b[-1] == n and (sizes > 0).all() and sizes[0] == min(probe, n)
     assert (sizes[1:] <= step).all() and (np.diff(sizes[1:-1]) <= 0).all()
+
+
+
+SCRIPT_ERROR = """
+import pandas as pd
+from weaksup import ABSTAIN, LFApplier, labeling_function
+
+class QuotaError(Exception):  # at the top of the user's script, as users write it
+    pass
+
+@labeling_function()
+def over_quota(x):
+    if x.pos == 2:  # batch 1 of 2 rows: the first handed to a worker
+        raise QuotaError("quota hit")
+    return ABSTAIN
+
+df = pd.DataFrame({"pos": range(12)}, index=[f"r{i}" for i in range(12)])
+for n_jobs in (1, 2):
+    try:
+        LFApplier([over_quota], n_jobs=n_jobs, chunk_size=2).apply(df, progress=False)
+    except Exception as exc:
+        print(n_jobs, exc.row_id, type(exc.original).__name__, isinstance(exc.original, QuotaError))
+"""
+
+
+def test_worker_error_keeps_the_lf_exception_of_a_class_defined_in_the_script(tmp_path):
+    # a worker's __main__ is not the script's: plain pickle could not send such an exception back, so
+    # ``original`` was None with n_jobs=2 (and Snorkel's parallel applier raised our error, not the LF's)
+    import subprocess
+    import sys
+
+    script = tmp_path / "label.py"
+    script.write_text(SCRIPT_ERROR)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.stdout.splitlines()[:2] == ["1 r2 QuotaError True", "2 r2 QuotaError True"], out.stdout + out.stderr

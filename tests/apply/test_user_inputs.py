@@ -161,3 +161,58 @@ def test_error_names_a_numpy_integer_row_id_as_a_plain_number():
     assert "failed on row 10: boom: bad" in str(err) and "np.int64" not in str(err)
     assert isinstance(err.row_id, np.int64)  # the id itself is kept as it was
     assert str(pickle.loads(pickle.dumps(err))) == str(err)
+
+
+@pytest.mark.parametrize("backend", ["pyarrow", "numpy_nullable"])
+def test_missing_text_is_none_in_frames_read_with_a_dtype_backend(backend):
+    import io
+
+    import pyarrow as pa
+
+    df = pd.read_csv(io.StringIO("text,n\nspam,1\n,\nham,5\n"), dtype_backend=backend)  # Arrow strings: pd.NA
+
+    @labeling_function()
+    def says_spam(x):
+        return 1 if x.text and "spam" in x.text else ABSTAIN  # raised "boolean value of NA is ambiguous"
+
+    assert votes([says_spam], df) == [[1], [-1], [-1]]
+    assert votes([says_spam], df.astype({"text": pd.ArrowDtype(pa.large_string())})) == [[1], [-1], [-1]]
+
+    @labeling_function()
+    def big(x):
+        return 0 if x.n > 2 else ABSTAIN  # a missing number stays pandas' NA, as in Snorkel's Series
+
+    with pytest.raises(LabelingFunctionError, match=r"row 1: .*field.* 'n' .*empty in this row"):
+        votes([big], df)
+
+
+@pytest.mark.parametrize(("data", "match"), [
+    (pd.Series(["spam a", "ham"], name="text"), r"not Series; pass text.to_frame\(\)"),
+    (["spam a", "ham"], r"not list; for rows that are plain values \(texts\), pass np.asarray"),
+    ([{"text": "spam"}, None], "a list of dicts, but row 1 is a NoneType"),
+])
+def test_inputs_the_applier_does_not_take_say_what_to_pass(data, match):
+    with pytest.raises(ws.ParameterTypeError, match=match):
+        votes([says_spam], data)
+
+
+def test_a_preprocessor_returning_none_raises_what_snorkel_raises():
+    import snorkel.preprocess as skp
+
+    import weaksup.snorkel.preprocess as wkp
+
+    df = pd.DataFrame({"text": ["spam", "ham"]})
+    for labeling, preprocess in ((sk, skp), (wk, wkp)):
+        @preprocess.preprocessor()
+        def lost(x):
+            return None
+
+        @labeling.labeling_function(pre=[lost])
+        def after_lost(x):
+            return 1
+
+        with pytest.raises(ValueError, match="Preprocessor should not return None"):  # was LabelingFunctionError
+            labeling.PandasLFApplier([after_lost]).apply(df, progress_bar=False)
+    with pytest.raises(LabelingFunctionError, match="preprocessor 'lost' returned None") as info:
+        votes([after_lost], df)
+    assert isinstance(info.value.original, ValueError)

@@ -95,10 +95,15 @@ def _row_values(column: pd.Series) -> list[Any]:
 
 
 def _is_text(column: pd.Series) -> bool:
-    """A column of strings: pandas' string dtype, or object / categorical columns whose values are all text."""
+    """A column of strings: pandas' string dtype, Arrow strings (``dtype_backend="pyarrow"``), or object /
+    categorical columns whose values are all text."""
     dtype = column.dtype
     if isinstance(dtype, pd.StringDtype):
         return True
+    if isinstance(dtype, pd.ArrowDtype):  # a missing cell is pd.NA there: ``x.text and ...`` raised
+        arrow = dtype.pyarrow_dtype
+        arrow = getattr(arrow, "value_type", arrow)  # dictionary-encoded strings (Arrow's categorical)
+        return str(arrow) in ("string", "large_string", "string_view")
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.api.types.infer_dtype(dtype.categories, skipna=True) == "string"
     return dtype.kind == "O" and pd.api.types.infer_dtype(column, skipna=True) == "string"
@@ -156,9 +161,18 @@ def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
         frame = pd.DataFrame.from_records(list(data)) if data else pd.DataFrame()
         check_columns(frame)
         return frame, frame.index
+    if isinstance(data, pd.Series):
+        hint = f"; pass {data.name or 'series'}.to_frame() (rows with one field, ids kept) or .to_numpy() (rows are its values)"
+    elif isinstance(data, (list, tuple)) and any(isinstance(r, dict) for r in data):
+        pos = next(i for i, r in enumerate(data) if not isinstance(r, dict))
+        hint = f": a list of dicts, but row {pos} is a {type(data[pos]).__name__} ({data[pos]!r:.60})"
+    elif isinstance(data, (list, tuple)):
+        hint = "; for rows that are plain values (texts), pass np.asarray(data), or a list of dicts for rows with fields"
+    else:
+        hint = ""
     raise ParameterTypeError(
         f"LFs apply to a pandas DataFrame, a list of dicts, a numpy array, an Arrow table, a polars DataFrame or a "
-        f"datasets.Dataset, not {type(data).__name__}"
+        f"datasets.Dataset, not {type(data).__name__}{hint}"
     )
 
 
@@ -336,7 +350,8 @@ def _run_preprocessors(
         if p.vectorized:
             out = p.f(fresh_copy(x), **p.resources)
             if out is None:
-                raise LabelingFunctionError(lf_name, batch.index[0], f"preprocessor {p.name!r} returned None")
+                raise LabelingFunctionError(lf_name, batch.index[0], f"preprocessor {p.name!r} returned None",
+                                            _returned_none(p))
         else:
             out = []
             f = p.f
@@ -348,12 +363,18 @@ def _run_preprocessors(
                         lf_name, batch.index[i], f"preprocessor {p.name!r} raised {type(exc).__name__}: {exc}", exc
                     ) from exc
                 if y is None:
-                    raise LabelingFunctionError(lf_name, batch.index[i], f"preprocessor {p.name!r} returned None")
+                    raise LabelingFunctionError(lf_name, batch.index[i], f"preprocessor {p.name!r} returned None",
+                                                _returned_none(p))
                 out.append(y)
         if p.memoize:
             cache[chain] = out
         x = out
     return x
+
+
+def _returned_none(p: Preprocessor) -> ValueError:
+    """The error Snorkel raises for a preprocessor that returns None (``weaksup.snorkel`` re-raises it)."""
+    return ValueError(f"Preprocessor should not return None (preprocessor {p.name!r})")
 
 
 def apply_lf_to_batch(
@@ -405,13 +426,13 @@ def apply_lf_to_batch(
 
 def _empty_fields_hint(row: Any, exc: BaseException) -> str:
     """`` (field 'text' is empty in this row)`` when the row has missing fields and the failure looks like it."""
-    if not isinstance(exc, (AttributeError, TypeError)) or "None" not in str(exc) and "float" not in str(exc):
+    if not isinstance(exc, (AttributeError, TypeError)) or not any(w in str(exc) for w in ("None", "float", "NA")):
         return ""
     try:
         items = row.to_dict().items() if hasattr(row, "to_dict") else dict(row).items()
     except (TypeError, ValueError, AttributeError):
         return ""
-    empty = [k for k, v in items if v is None or (isinstance(v, float) and v != v)]
+    empty = [k for k, v in items if v is None or v is pd.NA or (isinstance(v, float) and v != v)]
     if not empty:
         return ""
     names = ", ".join(repr(k) for k in empty[:5])

@@ -132,10 +132,13 @@ def load_lfs(key: str, blob: bytes) -> list[LabelingFunction]:
 
 def freeze_error(exc: LabelingFunctionError) -> tuple[type, str, dict[str, Any]]:
     """A picklable snapshot of an LF error: its type, message and attributes (unpicklable ones dropped)."""
+    import cloudpickle  # what loky sends results back with: an exception class defined in the user's
+    # script or inside a function pickles by value (plain pickle refuses it, and ``original`` was lost)
+
     attrs = {}
     for name, value in vars(exc).items():
         try:
-            pickle.dumps(value)
+            cloudpickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # e.g. an exception holding a lock or a generator
             value = None if name == "original" else repr(value)
         attrs[name] = value
