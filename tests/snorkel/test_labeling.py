@@ -59,6 +59,15 @@ def test_lf_applier_over_arbitrary_objects_matches_snorkel():
     assert first.tolist() == [[1], [1]]
 
 
+def test_lf_applier_takes_a_generator_of_points_as_snorkel_does():
+    def big(x):
+        return 1 if x > 2 else -1
+
+    ours = wk.LFApplier([wk.LabelingFunction("big", big)]).apply((n for n in range(5)), progress_bar=False)
+    theirs = sk.LFApplier([sk.LabelingFunction("big", big)]).apply((n for n in range(5)), progress_bar=False)
+    np.testing.assert_array_equal(ours, theirs)
+
+
 def test_fault_tolerance_and_errors_match_snorkel():
     def bad(x):
         return 0 if x.mum > 42 else -1

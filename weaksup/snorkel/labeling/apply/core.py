@@ -82,6 +82,8 @@ def apply_to_objects(lfs: Sequence[LabelingFunction], data_points: Sequence[Any]
     if isinstance(data_points, np.ndarray) and data_points.ndim == 2:
         data = data_points  # rows of a 2-D array are the points, as in Snorkel
     else:
+        if not isinstance(data_points, (Sequence, np.ndarray)):
+            data_points = list(data_points)  # a generator or other iterable, which Snorkel takes too
         data = _object_array(data_points)
     index = pd.RangeIndex(len(data))
     names = [lf.name for lf in lfs]
