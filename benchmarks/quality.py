@@ -310,6 +310,9 @@ def render(det: pd.DataFrame, tr: pd.DataFrame, al: pd.DataFrame, seeds: list[in
                f"(mean gain {t.gain.mean():+.3f}).\n")
 
     out.append(render_al(al))
+    return "\n".join(out) + "\n"
+
+
 def render_al(al: pd.DataFrame, run_line: str = "") -> str:
     out = []
     out.append("### Active learning: test accuracy vs number of hand labels (mean over seeds)\n")
