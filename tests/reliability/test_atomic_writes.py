@@ -351,10 +351,14 @@ def test_failed_dask_partition_write_keeps_the_previous_parts(tmp_path, monkeypa
     with pytest.raises(OSError):
         applier.save_partitions(ddf, tmp_path, progress=False)
     monkeypatch.undo()
-    # Dask raises on the first failed partition while its other threads may still be cleaning up theirs
-    deadline = time.monotonic() + 10
-    while leftovers(tmp_path) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # Dask raises on the first failed partition while its other threads may still be cleaning up theirs, or
+    # (a partition that started late, after the undo) still writing: wait until no temporary file has been
+    # seen for half a second (on a loaded machine one check could fall between two of those)
+    deadline, quiet_since = time.monotonic() + 30, time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - quiet_since < 0.5:
+        if leftovers(tmp_path):
+            quiet_since = time.monotonic()
+        time.sleep(0.02)
     assert {p.name: p.read_bytes() for p in paths} == old and leftovers(tmp_path) == []
     assert sum(LabelMatrix.load(p).n_rows for p in paths) == 20
 
