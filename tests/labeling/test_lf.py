@@ -132,3 +132,43 @@ def test_a_missing_field_read_as_a_key_names_the_fields_and_stays_a_key_error():
     assert isinstance(info.value.original, KeyError) and isinstance(info.value.original, MissingFieldError)
     guarded = LabelingFunction("guarded", lambda x: x.get("body", -1))
     assert LFApplier([guarded]).apply(pd.DataFrame({"text": ["a"]}), progress=False).to_dense().tolist() == [[-1]]
+
+
+def test_x_name_is_the_row_id_as_on_the_series_a_snorkel_lf_gets():
+    import snorkel.labeling as sk
+
+    from weaksup import LFApplier
+    from weaksup.snorkel.labeling import PandasLFApplier
+
+    df = pd.DataFrame({"text": ["a", "b", "c"]}, index=["r1", "r2", "r3"])
+    gold = {"r2": 1}
+
+    def by_id(x):
+        return gold.get(x.name, ABSTAIN)
+
+    ours = PandasLFApplier([LabelingFunction("by_id", by_id)]).apply(df, progress_bar=False)
+    theirs = sk.PandasLFApplier([sk.LabelingFunction("by_id", by_id)]).apply(df, progress_bar=False)
+    assert ours.ravel().tolist() == theirs.ravel().tolist() == [-1, 1, -1]
+    assert LFApplier([LabelingFunction("by_id", by_id)]).apply(df, progress=False).to_dense().ravel().tolist() == [
+        -1, 1, -1]
+
+    # the id is not a field: not a key, not a position, not in to_dict / keys, kept by a preprocessor's copy
+    @preprocessor()
+    def count(x):
+        x.n = len(x.text)
+        return x
+
+    def check(x):
+        assert x.to_dict() == {"text": x.text, "n": 1} and list(x) == ["text", "n"] and x[0] == x.text
+        assert "name" not in x and x.get("name") is None
+        return int(x.name == "r3")
+
+    L = LFApplier([LabelingFunction("check", check, pre=[count])]).apply(df, progress=False)
+    assert L.to_dense().ravel().tolist() == [0, 0, 1]
+    # a column called name wins; a Series called directly keeps its label; a dict has no id
+    named = pd.DataFrame({"name": ["x", "y"]}, index=[5, 6])
+    lf = LabelingFunction("is_y", lambda x: int(x.name == "y"))
+    assert LFApplier([lf]).apply(named, progress=False).to_dense().ravel().tolist() == [0, 1]
+    assert LabelingFunction("id", lambda x: x.name)(df.iloc[1]) == "r2"
+    with pytest.raises(AttributeError, match="no field 'name'"):
+        LabelingFunction("id", lambda x: x.name)({"text": "a"})

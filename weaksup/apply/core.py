@@ -73,9 +73,9 @@ class Batch:
             if isinstance(self.data, pd.DataFrame):
                 row_type = make_row_type(tuple(str(c) for c in self.data.columns))
                 columns = [_row_values(self.data[c]) for c in self.data.columns]
-                self._rows = [row_type(v) for v in zip(*columns, strict=True)] if columns else [
-                    row_type(()) for _ in range(len(self.data))
-                ]
+                # each row's values, then its id (x.name, as on a pandas Series row), in one tuple
+                ids = self.index.tolist()
+                self._rows = [row_type(v) for v in zip(*columns, ids, strict=True)]
             else:
                 self._rows = list(self.data)
         return self._rows

@@ -292,7 +292,8 @@ def _frame_of(rows: list[Any], like: pd.DataFrame) -> pd.DataFrame:
     extras: dict[str, dict[int, Any]] = {}
     for i, r in enumerate(rows):
         if isinstance(r, Row) and len(type(r)._Row__fields) == len(fields) and list(type(r)._Row__fields) == fields:
-            values.append(r._Row__values)
+            v = r._Row__values  # the fields' values, then maybe the row id (Row.name), which is not a column
+            values.append(v if len(v) == len(fields) else v[: len(fields)])
             extra = r._Row__extra
         else:
             d = Row.to_dict(r) if isinstance(r, Row) else dict(r)

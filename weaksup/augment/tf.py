@@ -10,7 +10,7 @@ import pandas as pd
 from weaksup.errors import WeaksupError
 from weaksup.labeling.function import UserFunction, decorator
 from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
-from weaksup.labeling.row import make_row_type
+from weaksup.labeling.row import _NO_ID, make_row_type
 
 
 class AugmentationError(WeaksupError, ValueError):
@@ -85,7 +85,9 @@ class TransformationFunction(UserFunction):
     def __call__(self, x: Any) -> Any:
         """Transform one row given as a dict, Series or row (or a batch, when vectorized)."""
         if not self.vectorized and isinstance(x, (dict, pd.Series)):
-            x = make_row_type(tuple(str(k) for k in x.keys()))(tuple(x.values() if isinstance(x, dict) else x.tolist()))
+            row_id = x.name if isinstance(x, pd.Series) else _NO_ID  # a Series row keeps its id as x.name
+            x = make_row_type(tuple(str(k) for k in x.keys()))(tuple(x.values() if isinstance(x, dict) else x.tolist()),
+                                                               None, row_id)
         return self.transform(x)
 
 

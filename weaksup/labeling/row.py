@@ -42,6 +42,31 @@ class _FieldOrMethod:
         return self.func.__get__(obj, owner)
 
 
+_NO_ID = object()  # a row built without its id (a dict or tuple given straight to an LF)
+
+
+class _RowName:
+    """``x.name``: the row's id, as ``name`` is on the pandas Series a Snorkel LF gets (``df.iterrows()``).
+
+    A field called ``name`` wins: an input column gets a property on its per-schema class, which
+    overrides this, and a field a preprocessor adds is looked up first.
+    """
+
+    def __get__(self, obj: Row | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        extra = obj._Row__extra
+        if extra is not None and "name" in extra:
+            return extra["name"]
+        values, n = obj._Row__values, len(obj._Row__fields)
+        if len(values) <= n:
+            raise AttributeError(f"row has no field 'name' (and no row id); fields are {Row.keys(obj)}")
+        return values[n]  # the id rides after the fields' values: no extra work per row to build it
+
+    def __set__(self, obj: Row, value: Any) -> None:
+        obj["name"] = value  # an added field, as any other assignment
+
+
 class Row:
     """One input row. Fields read as attributes (``x.text``) and keys (``x["text"]``).
 
@@ -50,7 +75,8 @@ class Row:
     an LF makes to its row is undone when the LF has labeled the batch, so no LF ever sees
     another LF's changes (changes inside a field's value, like ``x.tags.append(...)``, are not
     tracked). A field named like a method (``keys``, ``get``, ``copy``, ``to_dict``) wins over
-    the method: ``x.keys`` is the field, and ``Row.keys(x)`` the method.
+    the method: ``x.keys`` is the field, and ``Row.keys(x)`` the method. ``x.name`` is the row's id
+    (its index label), as on the pandas Series a Snorkel LF gets, unless the row has a field ``name``.
 
     Examples
     --------
@@ -61,14 +87,21 @@ class Row:
     >>> y = make_row_type(("keys",))(("k1",))
     >>> y.keys, Row.keys(y)
     ('k1', ['keys'])
+    >>> RowType(("hi", 1), row_id="c07").name
+    'c07'
     """
 
     # name-mangled (``_Row__values``) so that no plausible column name collides with them
     __slots__ = ("__values", "__extra")
     __fields: tuple[str, ...] = ()
     __positions: dict[str, int] = {}
+    name = _RowName()
 
-    def __init__(self, values: Sequence[Any], extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, values: Sequence[Any], extra: dict[str, Any] | None = None, row_id: Any = _NO_ID) -> None:
+        # values: the fields' values, then (optionally) the row id, which Row.name reads; the applier
+        # builds them as one tuple (zip of the columns and the ids)
+        if row_id is not _NO_ID:
+            values = (*values, row_id)
         object.__setattr__(self, "_Row__values", values)
         object.__setattr__(self, "_Row__extra", extra)
 
@@ -80,7 +113,7 @@ class Row:
         if extra is not None and key in extra:
             return extra[key]
         if isinstance(key, int) and not isinstance(key, bool):
-            return self.__values[key]
+            return self.__values[: len(self.__fields)][key]  # positions of fields only, never the row id
         # a KeyError (``except KeyError`` and ``get`` still work) that says which fields the row has
         raise MissingFieldError(f"row has no field {key!r}; fields are {Row.keys(self)}")
 
@@ -135,7 +168,7 @@ class Row:
     @_FieldOrMethod
     def to_dict(self) -> dict[str, Any]:
         """The row as a plain dict."""
-        d = dict(zip(self.__fields, self.__values, strict=True))
+        d = dict(zip(self.__fields, self.__values, strict=False))  # values may end with the row id
         if self.__extra:
             d.update(self.__extra)
         return d
@@ -143,7 +176,7 @@ class Row:
     @_FieldOrMethod
     def copy(self) -> Row:
         """Shallow copy that may be changed without touching this row."""
-        return type(self)(list(self.__values), dict(self.__extra) if self.__extra else None)
+        return type(self)(list(self.__values), dict(self.__extra) if self.__extra else None)  # id included
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Row) and Row.to_dict(self) == Row.to_dict(other)
