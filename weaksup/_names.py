@@ -61,7 +61,11 @@ def column_order(expected: Sequence[str], given: Sequence[str], context: str) ->
     extra = [n for n in given if n not in want]
     if missing or extra or len(expected) != len(given):
         parts = ([f"missing LFs {_short(missing)}"] if missing else []) + ([f"extra LFs {_short(extra)}"] if extra else [])
-        raise ModelInputError(f"{context}: {', '.join(parts) or 'repeated LF names'}")
+        # only missing (an annotator who labelled none of the new items): they can be added as all-abstain columns
+        hint = (f"; if they voted on none of these rows, add them as abstaining: "
+                f"L.add_lfs(np.full((L.n_rows, {len(missing)}), -1), lf_names={_short(missing)})"
+                if missing and not extra else "")
+        raise ModelInputError(f"{context}: {', '.join(parts) or 'repeated LF names'}{hint}")
     position = {name: i for i, name in enumerate(given)}
     return np.array([position[name] for name in expected], dtype=np.int64)
 

@@ -358,3 +358,18 @@ def test_loading_another_kind_of_model_through_label_model_says_how_to_load_it(t
                                               r"load it with MajorityVoter.load\(path\)"):
         ws.LabelModel.load(folder)
     assert isinstance(BaseLabelModel.load(folder), MajorityVoter)
+
+
+def test_missing_lfs_at_predict_time_say_how_to_add_them_as_abstaining():
+    # a crowd user predicting new items where one annotator labelled none of them
+    ann = pd.DataFrame({"item": ["a", "a", "b", "b", "c"], "worker": ["u", "v", "u", "v", "u"], "label": [0, 1, 0, 0, 1]})
+    L = ws.LabelMatrix.from_annotations(ann, item="item", annotator="worker", label="label", cardinality=2)
+    model = ws.LabelModel(cardinality=2).fit(L)
+    new = ws.LabelMatrix.from_annotations(ann[ann.worker == "u"], item="item", annotator="worker", label="label",
+                                          cardinality=2)
+    with pytest.raises(ModelInputError, match=r"missing LFs \['v'\]; .*L\.add_lfs\(np\.full\(\(L\.n_rows, 1\), -1\)"):
+        model.predict_proba(new)
+    fixed = new.add_lfs(np.full((new.n_rows, 1), -1), lf_names=["v"])  # what the message says to do
+    only_u = np.full((L.n_rows, 1), -1)  # v abstains everywhere
+    expected = model.predict_proba(np.hstack([L.to_dense()[:, [0]], only_u]))
+    np.testing.assert_allclose(model.predict_proba(fixed), expected)
