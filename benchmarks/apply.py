@@ -468,7 +468,8 @@ def stage_make_parquet(n: int, path: str) -> dict:
 
 def stage_e2e(path: str, out: str, chunk_size: int) -> dict:
     from weaksup import LabelModel, PatternCounts, load_labels
-    from weaksup.apply.chunked import ChunkedApplier, fit_from_counts
+    from weaksup.apply.chunked import ChunkedApplier
+    from weaksup.pipeline import export_chunked
 
     base = rss_mb()
     ca = ChunkedApplier(template_lfs(), cardinality=2, chunk_size=chunk_size, id_column="id", columns=["text"])
@@ -479,9 +480,9 @@ def stage_e2e(path: str, out: str, chunk_size: int) -> dict:
         stats = part if stats is None else stats.merge(part)
         kept.append(L)
     t1 = time.perf_counter()
-    model = fit_from_counts(LabelModel(cardinality=2), stats, seed=0)
+    model = LabelModel(cardinality=2).fit_from_stats(stats)
     t2 = time.perf_counter()
-    ca.export_labels(model, None, out, L=kept, class_names=["ham", "spam"], progress=False)
+    export_chunked(model, ca, None, out, L=kept, class_names=["ham", "spam"], progress=False)
     t3 = time.perf_counter()
     n = sum(L.n_rows for L in kept)
     L_mb = sum(L.nbytes for L in kept) / 2**20
