@@ -70,14 +70,13 @@ def _softmax(z):
 
 
 def measure(P, y, k):
+    """Balance gap and ECE as label_suite measures them (same tie rule), and accuracy."""
+    from label_suite import _calibration
+
     from weaksup.utils import probs_to_preds
 
-    pred, conf = probs_to_preds(P, tie_break="index"), P.max(axis=1)  # ties as in label_suite
-    bins = np.minimum((conf * 10).astype(int), 9)
-    ece = sum(abs((pred[bins == b] == y[bins == b]).mean() - conf[bins == b].mean()) * (bins == b).mean()
-              for b in range(10) if (bins == b).any())
-    gap = np.abs(P.mean(axis=0) - np.bincount(pred, minlength=k) / len(pred)).max()
-    return gap, ece, (pred == y).mean()
+    c = _calibration(P, y, k)
+    return c["balance gap"], c["ECE"], (probs_to_preds(P, tie_break="index") == y).mean()
 
 
 def main() -> None:

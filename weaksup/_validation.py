@@ -75,8 +75,8 @@ def _plain(v: Any) -> Any:
 
 
 def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = None, allow_abstain: bool = False,
-                     ids: Sequence[Any] | pd.Index | None = None, class_names: Sequence[Any] | None = None
-                     ) -> np.ndarray:
+                     ids: Sequence[Any] | pd.Index | None = None, class_names: Sequence[Any] | None = None,
+                     names_hint: str | None = None) -> np.ndarray:
     """Labels as an int64 array of class ids: the one integer-label check.
 
     Integers, integral floats and integer text (``"1"``) are class ids; with ``class_names`` a value equal to
@@ -120,7 +120,9 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
                 out[i] = int(f)
             except (TypeError, ValueError):
                 # most callers take no class names: say how to map them, not an argument they lack
+                # ``names_hint``: how the caller takes class names, where it does (the CLI's --class-names)
                 hint = (f"; class names are {[_plain(c) for c in class_names]}" if class_names is not None
+                        else f"; {names_hint}" if names_hint is not None
                         else f"; map class names to ids 0..k-1 first, e.g. {name}.map({{{_plain(v)!r}: <its id>, ...}})")
                 raise ModelInputError(f"{name} must hold integer class ids; {where(i)} holds {_plain(v)!r}{hint}"
                                       ) from None
@@ -140,7 +142,8 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
 
 
 def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None = None, name: str = "Y",
-                 allow_abstain: bool = False, class_names: Sequence[Any] | None = None) -> np.ndarray:
+                 allow_abstain: bool = False, class_names: Sequence[Any] | None = None,
+                 names_hint: str | None = None) -> np.ndarray:
     """Gold labels as an int array aligned to ``index`` (see the module docstring for what is accepted).
 
     A pandas Series is aligned by row id (so a shuffled Series still lines up); with ``allow_abstain`` it
@@ -178,7 +181,8 @@ def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None 
     if index is not None and len(values) != len(index):
         raise ModelInputError(f"{name} has {len(values)} labels for {len(index)} rows")
     return check_int_labels(values, name=name, cardinality=cardinality, allow_abstain=allow_abstain,
-                            ids=ids if isinstance(Y, pd.Series) else None, class_names=class_names)
+                            ids=ids if isinstance(Y, pd.Series) else None, class_names=class_names,
+                            names_hint=names_hint)
 
 
 def check_labels_probs(labels: Any, pred_probs: Any, name: str = "labels") -> tuple[np.ndarray, np.ndarray]:

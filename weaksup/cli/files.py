@@ -231,13 +231,11 @@ def read_gold(spec: str, index: pd.Index, id_column: str | None = None, class_na
                            f" vs {index[:3].tolist()}); check --id-column")
         gold = gold[shared]
     try:
-        return align_labels(gold, index, name=f"{path}:{column}", allow_abstain=True, class_names=class_names)
+        return align_labels(gold, index, name=f"{path}:{column}", allow_abstain=True, class_names=class_names,
+                            names_hint="pass class_names=[...] as --class-names A,B,... (in class-id order) to give "
+                                       "labels as names")
     except ModelInputError as exc:
-        message = str(exc)
-        if class_names is None and "map class names to ids" in message:  # on the command line: the option
-            message = message.split("; map class names", 1)[0] + (
-                "; pass class_names=[...] as --class-names A,B,... (in class-id order) to give labels as names")
-        raise CLIError(message) from exc
+        raise CLIError(str(exc)) from exc
 
 
 # label matrices -------------------------------------------------------------------------------------
