@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import beta_prior, shrunk_confusion
+from weaksup.models._one_class import TwoClassJudge, one_sided_accuracy
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior, softmax
 from weaksup.models.stats import PatternCounts, one_hot
@@ -150,19 +151,34 @@ class AgreementModel(LogTableModel):
             pats, count = stats.patterns, stats.counts.astype(np.float64)
         else:
             pats, count = csr_fit, np.ones(csr_fit.shape[0])
-        self._fit_patterns(pats, count, L.n_lfs, class_balance, progress)
+        one_sided = self._fit_patterns(pats, count, L.n_lfs, class_balance, progress)
         if class_balance is None and self.learn_class_balance:
             self.class_balance_ = _posterior_balance(csr, np.ones(csr.shape[0]), self.log_table_)
+        self._balance_out_of_one_class_votes(one_sided)
 
     def _fit_stats(self, stats: PatternCounts, class_balance: np.ndarray | None, seed: int | None,
                    progress: bool) -> None:
         count = stats.counts.astype(np.float64)
-        self._fit_patterns(stats.patterns, count, stats.n_lfs, class_balance, progress)
+        one_sided = self._fit_patterns(stats.patterns, count, stats.n_lfs, class_balance, progress)
         if class_balance is None and self.learn_class_balance:
             self.class_balance_ = _posterior_balance(stats.patterns, count, self.log_table_)
+        self._balance_out_of_one_class_votes(one_sided)
+
+    def _balance_out_of_one_class_votes(self, one_sided: np.ndarray) -> None:
+        """Next to class-conditional LFs, a one-class LF's vote is its accuracy's log-odds *given* the class
+        balance: its accuracy is the share of its votes that are right, a probability that already holds
+        the balance, so the prior (applied once per row) is taken out of each of its votes. Without this a
+        learned balance counted again on every such vote (youtube's LFs plus three simulated classifiers,
+        balance 0.6 SPAM: every row with only HAM keyword votes went SPAM)."""
+        if not one_sided.any() or not np.any(self.class_conditional_lfs_):
+            return
+        log_prior = np.log(np.clip(np.asarray(self.class_balance_, dtype=np.float64), 1e-300, None))
+        self.log_table_[one_sided, 1:, :] -= log_prior[None, None, :]
 
     def _fit_patterns(self, pats: sp.csr_matrix, count: np.ndarray, m: int, class_balance: np.ndarray | None,
-                      progress: bool) -> None:
+                      progress: bool) -> np.ndarray:
+        """Fit the table on the counted patterns; returns which LFs were fitted as one-class LFs of a
+        two-class fit that has LFs voting both classes (judged by those)."""
         k = self.cardinality_
         if not 1.0 / k < self.acc_prior < 1.0 or self.prior_strength < 0:
             raise ModelInputError(
@@ -179,8 +195,9 @@ class AgreementModel(LogTableModel):
         else:  # the other rows hold few votes: weight 0 instead of a copy of the matrix
             P, c = pats, np.where(shared, count, 0.0)
         eye = np.eye(k)
-        multi_class = (_votes_several_classes(P, c > 0, k) if self.class_conditional == "auto"
-                       else np.zeros(m, bool))
+        several = (_votes_several_classes(P, c > 0, k) if self.class_conditional == "auto" or k == 2
+                   else np.zeros(m, bool))
+        multi_class = several if self.class_conditional == "auto" else np.zeros(m, bool)
         if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
             multi_class = np.zeros(m, bool)
         # the one-coin fit runs on a subset of the rows when it only warm-starts the confusion matrices
@@ -188,6 +205,17 @@ class AgreementModel(LogTableModel):
         # rows on which each LF voted together with another LF; with a subset the confusion EM's first
         # pass gives them (one pass over the votes fewer)
         overlap = None if subset else _votes_per_lf(P, c, m)
+        # Two classes, some LFs voting both (a classifier used as an LF) and some one class only (keyword
+        # LFs): a one-class LF always agrees with the others of its class and always disagrees with those
+        # of the other class, so judged by them EM gives the side that overlaps more, not the more
+        # accurate one, the high weights (youtube's LFs plus three simulated classifiers: HAM's LFs driven
+        # to chance, 13 points below majority vote). Where an LF voting both classes also voted, those LFs'
+        # posterior judges it instead; elsewhere (no such rows) nothing changes.
+        one_sided = ~several if k == 2 and several.any() else np.zeros(m, bool)
+        if one_sided.any():
+            checked = c * (np.diff(P[:, several].indptr) > 0)  # rows where a two-class LF voted
+            overlap_checked = _votes_per_lf(P, checked, m)
+            judge = TwoClassJudge(P, checked)
         # when every LF gets a confusion matrix the one-coin fit is only their EM's starting point,
         # which need not be converged tightly
         tol = max(self.tol, _WARM_TOL) if multi_class.all() else self.tol
@@ -220,6 +248,9 @@ class AgreementModel(LogTableModel):
             n_iter = step
             right = expected_right(weights)
             acc = (right + a0) / (overlap_w + a0 + b0)
+            if one_sided.any():  # judged by the two-class LFs' posterior alone (the others' weights set to 0)
+                p1 = 0.5 * (1.0 + np.tanh(0.5 * (judge.signed @ (weights * several))))
+                acc[one_sided] = one_sided_accuracy(acc, judge.accuracy(p1), overlap_checked, one_sided, a0 + b0)
             new = to_weights(acc)
             delta = float(np.abs(new - weights).max()) if m else 0.0
             weights = new
@@ -234,7 +265,8 @@ class AgreementModel(LogTableModel):
             with ThreadPoolExecutor(threads) if threads > 1 else nullcontext() as pool:
                 table, acc, strength, learned_balance, more, overlap = self._em_with_confusion(
                     P, c, m, k, overlap, multi_class, a0, b0, to_weights, range(1, self.max_iter + 1),
-                    class_balance, table, acc, pool
+                    class_balance, table, acc, pool,
+                    (one_sided, judge, overlap_checked) if one_sided.any() else None,
                 )
             n_iter += more
             mean_diag = np.exp(table[:, np.arange(k), np.arange(k)]).mean(axis=1)
@@ -255,10 +287,12 @@ class AgreementModel(LogTableModel):
             self.class_balance_ = learned_balance / learned_balance.sum()
         else:
             self.class_balance_ = np.full(k, 1.0 / k)
+        return one_sided
 
     def _em_with_confusion(self, P: sp.csr_matrix, c: np.ndarray, m: int, k: int, overlap: np.ndarray | None,
                            multi_class: np.ndarray, a0: float, b0: float, to_weights, steps,
-                           class_balance: np.ndarray | None, table: np.ndarray, acc: np.ndarray, pool=None):
+                           class_balance: np.ndarray | None, table: np.ndarray, acc: np.ndarray, pool=None,
+                           checked_rows: tuple | None = None):
         """EM where LFs voting several classes have shrunk confusion matrices, the others one accuracy.
 
         Returns the vote table ``[j, v, y]`` (log-likelihood of vote ``v`` given class ``y``, up
@@ -330,6 +364,11 @@ class AgreementModel(LogTableModel):
                 post = softmax(np.asarray(X @ table.reshape(m * k, k)))
                 post *= c[:, None]
                 acc = (np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1) + a0) / (overlap + a0 + b0)
+                if checked_rows is not None:  # two classes: judged by the class-conditional LFs' posterior
+                    one_sided, judge, overlap_checked = checked_rows
+                    post = softmax(np.asarray(X @ (table * multi_class[:, None, None]).reshape(m * k, k)))
+                    acc[one_sided] = one_sided_accuracy(acc, judge.accuracy(post[:, 1]), overlap_checked, one_sided,
+                                                         a0 + b0)
             # Confusion matrices and class balance are learned together from the LFs that vote several
             # classes, as in Dawid-Skene: with a uniform prior a class imbalance would be absorbed into
             # every confusion matrix, and a one-class LF in the posterior would act as a constant pull

@@ -1,0 +1,57 @@
+"""One-class LFs of a two-class fit, judged by the LFs that vote both classes (used by AgreementModel).
+
+An LF that votes one class only always agrees with the other LFs of its class and always disagrees with
+those of the other class where they overlap, so those overlaps cannot say which side is the more accurate
+one. Where LFs voting both classes (annotators, classifiers used as LFs) also voted, their posterior can.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class TwoClassJudge:
+    """One-class LFs of a two-class fit judged by the posterior ``p1`` (of class 1) of the LFs voting both
+    classes, on the rows where those voted (row weights ``checked``).
+
+    The mean of ``p1`` over an LF's votes understates its accuracy (the judges are unsure too). With the
+    judges calibrated and the LF's firing independent of them given the class, that mean is
+    ``acc * a + (1 - acc) * b`` with ``a = E[p | y = c] = E[p^2] / E[p]`` and ``b = E[p | y != c] =
+    E[p (1 - p)] / E[1 - p]`` (``p`` the judges' probability of the LF's class ``c``, over all checked
+    rows), which is solved for ``acc``.
+    """
+
+    def __init__(self, P: sp.csr_matrix, checked: np.ndarray) -> None:
+        self.signed = sp.csr_matrix((np.where(P.data == 2, 1.0, -1.0), P.indices, P.indptr), shape=P.shape)
+        self.voted = sp.csr_matrix((np.ones(P.nnz), P.indices, P.indptr), shape=P.shape)
+        self.checked = checked
+        self.for_class_1 = np.bincount(P.indices, weights=P.data == 2, minlength=P.shape[1]) > 0
+
+    def accuracy(self, p1: np.ndarray) -> np.ndarray:
+        """``(m,)`` accuracies of the one-class LFs (meaningless for the others)."""
+        w = self.checked
+        n = np.asarray(self.voted.T @ w)  # checked votes per LF
+        mean1 = np.asarray(self.voted.T @ (w * p1)) / np.maximum(n, 1e-12)  # mean p1 over each LF's votes
+        cls1 = self.for_class_1
+        mean_c = np.where(cls1, mean1, 1.0 - mean1)  # mean probability of its own class
+        out = np.empty_like(mean_c)
+        for c, sel in ((1, cls1), (0, ~cls1)):
+            p = p1 if c == 1 else 1.0 - p1
+            tot_p, tot_q = float(w @ p), float(w @ (1.0 - p))
+            if tot_p <= 0 or tot_q <= 0:
+                out[sel] = mean_c[sel]
+                continue
+            a = float(w @ (p * p)) / tot_p
+            b = float(w @ (p * (1.0 - p))) / tot_q
+            out[sel] = (mean_c[sel] - b) / (a - b) if a - b > 1e-6 else mean_c[sel]
+        return np.clip(out, 0.0, 1.0) * n  # as expected right votes
+
+
+def one_sided_accuracy(acc: np.ndarray, right_checked: np.ndarray, overlap_checked: np.ndarray,
+                        one_sided: np.ndarray, strength: float) -> np.ndarray:
+    """Accuracies of the one-class LFs of a two-class fit: their right votes on the rows where a
+    two-class LF voted, judged by those LFs, shrunk towards ``acc`` (judged by every LF, on all their
+    overlaps) with ``strength`` pseudo-votes: an LF seldom checked keeps about what it had."""
+    return (right_checked[one_sided] + strength * acc[one_sided]) / (overlap_checked[one_sided] + strength)
+
