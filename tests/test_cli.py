@@ -459,3 +459,66 @@ def test_fault_tolerant_warning_names_an_integer_row_id_plainly(tmp_path, capsys
                  "--fault-tolerant"]) == 0
     err = capsys.readouterr().err
     assert "first on row 102:" in err and "np.int64" not in err
+
+
+def test_python_dash_m_weaksup_and_version(files, tmp_path):
+    """``python -m weaksup`` is the ``weaksup`` command, as ``python -m weaksup.cli`` is; --version answers."""
+    import gzip
+
+    data = tmp_path / "train.csv.gz"  # data as people ship it: compressed
+    data.write_bytes(gzip.compress((files / "train.csv").read_bytes()))
+    out = subprocess.run([sys.executable, "-m", "weaksup", "--version"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == f"weaksup {ws.__version__}", out.stderr
+    out = subprocess.run([sys.executable, "-m", "weaksup", "apply", str(files / "lfs.py"), str(data), "-o",
+                          str(tmp_path / "L.npz")], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert out.returncode == 0, out.stderr
+    expected, _ = expected_L(files)
+    got = ws.LabelMatrix.load(tmp_path / "L.npz")
+    assert got.index.equals(expected.index) and (got.to_dense() == expected.to_dense()).all()
+
+
+def test_compressed_data_files_through_the_commands(files, tmp_path, capsys):
+    import bz2
+
+    gold = tmp_path / "gold.csv.bz2"
+    gold.write_bytes(bz2.compress((files / "gold.csv").read_bytes()))
+    assert main(["apply", str(files / "lfs.py"), str(files / "train.csv"), "-o", str(tmp_path / "L.npz")]) == 0
+    assert main(["analyze", str(tmp_path / "L.npz"), "--gold", f"{gold}:label"]) == 0
+    assert "gold labels for 60 rows" in capsys.readouterr().out
+    (tmp_path / "d.parquet.gz").write_bytes(b"x")
+    assert main(["apply", str(files / "lfs.py"), str(tmp_path / "d.parquet.gz"), "-o", str(tmp_path / "L2.npz")]) == 1
+    assert "may be compressed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sep", ["\\t", "tab"])
+def test_sep_tab_typed_without_dollar_quotes_is_a_tab(files, tmp_path, capsys, sep):
+    train = pd.read_csv(files / "train.csv", dtype={"id": str})
+    train.to_csv(tmp_path / "train.txt.csv", sep="\t", index=False)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback to pandas' regex (python-engine) separator
+        assert main(["apply", str(files / "lfs.py"), str(tmp_path / "train.txt.csv"), "--sep", sep, "-o",
+                     str(tmp_path / "L.npz")]) == 0, capsys.readouterr().err
+    expected, _ = expected_L(files)
+    assert ws.LabelMatrix.load(tmp_path / "L.npz").index.equals(expected.index)
+
+
+def test_datasets_into_a_file_is_one_typed_line(tmp_path, capsys):
+    (tmp_path / "data").write_text("mine")
+    assert main(["datasets", "youtube", "-o", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("it is a file; give a folder (-o DIR)") and "FileExistsError" not in err
+    assert (tmp_path / "data").read_text() == "mine"
+
+
+def test_a_pickled_snorkel_model_gets_a_pointer_not_no_such_directory(files, tmp_path, capsys):
+    (tmp_path / "label_model.pkl").write_bytes(b"\x80\x04N.")  # what Snorkel's LabelModel.save writes: a file
+    assert main(["apply", str(files / "lfs.py"), str(files / "train.csv"), "-o", str(tmp_path / "L.npz")]) == 0
+    capsys.readouterr()
+    for model in (tmp_path / "label_model.pkl", tmp_path):
+        assert main(["predict", str(model), str(tmp_path / "L.npz"), "-o", str(tmp_path / "y.csv")]) == 1
+        err = capsys.readouterr().err
+        assert "cannot read a label model" in err and "fit it again with 'weaksup fit'" in err, err
+    assert not (tmp_path / "y.csv").exists()

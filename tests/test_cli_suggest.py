@@ -82,3 +82,16 @@ def test_exclude_ids_from_a_notepad_file_with_a_byte_order_mark(pool, capsys):
     assert main(["suggest", str(d / "L.npz"), "-n", "30", "--exclude", str(d / "done.txt"), "--batch", "top",
                  "-o", str(d / "next.csv")]) == 0, capsys.readouterr().err
     assert {"c00", "c01"}.isdisjoint(pd.read_csv(d / "next.csv", dtype={"id": str})["id"])
+
+
+def test_exclude_txt_ids_of_a_matrix_without_an_id_column(tmp_path, capsys):
+    """Rows identified by position (0..n-1): a .txt of positions excludes them (pandas 3 reads text as str)."""
+    L = LabelMatrix.from_dense(np.array([[-1, -1]] * 6 + [[0, 1]] * 4), lf_names=["a", "b"])
+    L.save(tmp_path / "L.npz")
+    (tmp_path / "done.txt").write_text("0\n1\n2\n")
+    assert main(["suggest", str(tmp_path / "L.npz"), "-n", "10", "--exclude", str(tmp_path / "done.txt"),
+                 "--batch", "top", "-o", str(tmp_path / "next.csv")]) == 0, capsys.readouterr().err
+    assert sorted(pd.read_csv(tmp_path / "next.csv")["id"]) == list(range(3, 10))
+    (tmp_path / "bad.txt").write_text("3\n007\n")  # "007" is not the row 7: named, and only it
+    assert main(["suggest", str(tmp_path / "L.npz"), "--exclude", str(tmp_path / "bad.txt")]) == 1
+    assert "holds 1 ids that are not rows" in capsys.readouterr().err

@@ -125,3 +125,93 @@ def test_a_labels_path_that_is_a_folder_fails_before_any_work(tmp_path):
         ws.label_file(ws.MajorityVoter(cardinality=2), [ws.keyword_lf("my", 1)], tmp_path / "d.csv",
                       tmp_path / "y.csv", progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "y.csv"]  # no temporary file left
+
+
+@pytest.mark.parametrize("ext", [".gz", ".bz2", ".xz"])
+@pytest.mark.parametrize("chunk_size", [None, 1])
+def test_compressed_csv_and_jsonl_read_as_the_plain_files(tmp_path, ext, chunk_size):
+    import bz2
+    import gzip
+    import lzma
+
+    from weaksup.io import read_chunks
+
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}[ext]
+    files = {"d.csv": b"\xef\xbb\xbfid;text\r\n007;hi, you\r\n7;\r\n", "d.jsonl": b'{"id": "007", "text": "hi, you"}\n'
+             b'{"id": 7}\n', "d.tsv": b"id\ttext\n007\thi, you\n7\t\n"}
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+        with opener(tmp_path / (name + ext), "wb") as fh:
+            fh.write(raw)
+        plain = list(read_chunks(tmp_path / name, chunk_size=chunk_size))
+        packed = list(read_chunks(tmp_path / (name + ext), chunk_size=chunk_size))
+        assert [i for c in packed for i in c.index] == ["007", "7"]
+        assert [t for c in packed for t in c["text"]] == ["hi, you", None]
+        for a, b in zip(packed, plain, strict=True):
+            pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_chunk_whose_text_cells_are_all_empty_still_gives_none(tmp_path, suffix):
+    """An LF sees None for an empty text cell whatever the chunk size (pandas reads an all-empty chunk as NaN)."""
+    from weaksup.io import read_chunks
+
+    path = tmp_path / f"d{suffix}"
+    if suffix == ".csv":
+        path.write_text("id,text\n1,a\n2,\n3,\n")
+    else:
+        path.write_text('{"id": 1, "text": "a"}\n{"id": 2, "text": null}\n{"id": 3, "text": null}\n')
+    for size in (None, 1, 2):
+        cells = [t for c in read_chunks(path, chunk_size=size) for t in c["text"]]
+        assert cells == ["a", None, None], size
+
+
+def test_a_damaged_compressed_file_or_utf16_is_a_data_file_error_saying_what_to_do(tmp_path):
+    from weaksup.errors import DataFileError
+    from weaksup.io import read_table
+
+    (tmp_path / "plain.csv.gz").write_bytes(b"id,text\n1,a\n")  # named .gz but not compressed
+    (tmp_path / "plain.jsonl.gz").write_bytes(b'{"id": 1}\n')
+    for name in ("plain.csv.gz", "plain.jsonl.gz"):
+        with pytest.raises(DataFileError, match="cannot decompress .*plain"):
+            read_table(tmp_path / name)
+    (tmp_path / "d.parquet.gz").write_bytes(b"x")  # parquet compresses inside the file, never as .gz
+    with pytest.raises(DataFileError, match="may be compressed"):
+        read_table(tmp_path / "d.parquet.gz")
+    (tmp_path / "excel.csv").write_bytes("id\ttext\n1\tcafé\n".encode("utf-16"))  # Excel's "Unicode text"
+    with pytest.raises(DataFileError, match="encoding='utf-16'"):
+        read_table(tmp_path / "excel.csv")
+    assert read_table(tmp_path / "excel.csv", encoding="utf-16")["text"].tolist() == ["café"]
+
+
+def test_pandas_usecols_reads_like_columns(tmp_path):
+    from weaksup.errors import ParameterError
+    from weaksup.io import read_table
+
+    (tmp_path / "d.csv").write_text("id,text,label\n007,a,1\n8,b,0\n")
+    frame = read_table(tmp_path / "d.csv", usecols=["text"])  # a pandas habit: a raw TypeError before
+    assert frame.index.tolist() == ["007", "8"] and frame.columns.tolist() == ["id", "text"]
+    with pytest.raises(ParameterError, match="once"):
+        read_table(tmp_path / "d.csv", columns=["text"], usecols=["label"])
+
+
+def test_a_parse_error_names_the_separator_it_was_read_with(tmp_path):
+    from weaksup.errors import DataFileError
+    from weaksup.io import read_table
+
+    (tmp_path / "d.csv").write_text("id,text\n1,hi\n2,a;b;c;d\n")  # a comma file, read with the wrong sep
+    with pytest.raises(DataFileError, match="read with sep=';': is that its separator"):
+        read_table(tmp_path / "d.csv", sep=";")
+
+
+def test_votes_as_a_numpy_array_take_the_ids_of_index(tmp_path):
+    """A Snorkel user's L is a dense array: it has no ids to disagree with, so index= names its rows."""
+    import scipy.sparse as sp
+
+    L = np.array([[0, -1], [1, 1], [-1, -1]])
+    P = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
+    for votes in (L, sp.csr_matrix(L + 1)):
+        back = load_labels(export_labels(tmp_path / "y.csv", P, index=pd.Index(["b", "a", "007"]), L=votes))
+        assert back.index.tolist() == ["b", "a", "007"] and back["lf.lf_0"].tolist() == [0, 1, -1]
+    with pytest.raises(ModelInputError, match="index differs from L.index"):  # a LabelMatrix's ids must agree
+        export_labels(tmp_path / "y.csv", P, index=["b", "a", "007"], L=LabelMatrix.from_dense(L))

@@ -32,3 +32,13 @@ def test_import_does_not_pull_heavy_dependencies():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_quickstart_into_a_file_fails_before_any_work(tmp_path, capsys):
+    from weaksup.cli import main
+
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["quickstart", "--out", str(tmp_path / "notes.txt"), "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    assert "it is a file" in captured.err and "Loaded" not in captured.out  # refused before loading anything
+    assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -1,17 +1,22 @@
 """Safe file writing: atomic replacement, and never writing an output over an input.
 
 This module sits below every stage (it imports only :mod:`weaksup.errors`), so the label
-matrix, the readers and writers, the models and the CLI all write files the same way.
+matrix, the readers and writers, the models and the CLI all write files the same way. It also
+opens compressed text data files (:func:`open_text`) for the readers.
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
+import lzma
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from weaksup.errors import UnsafeOutputError
 
@@ -52,10 +57,13 @@ def check_not_input(output: str | os.PathLike, *inputs: str | os.PathLike | None
             continue
         inp_real = os.path.realpath(inp)
         inside = Path(inp).is_dir() and (out_real + os.sep).startswith(inp_real.rstrip(os.sep) + os.sep)
-        if same_file(output, inp) or inside:
+        if same_file(output, inp):
             raise UnsafeOutputError(
                 f"refusing to write the {what} {str(output)!r} over the input {str(inp)!r}; choose another output path"
             )
+        if inside:  # e.g. into a parquet folder that is read as data: the output would become a part of it
+            raise UnsafeOutputError(f"refusing to write the {what} {str(output)!r} inside the input folder "
+                                    f"{str(inp)!r}; choose a path outside it")
 
 
 def _umask() -> int:
@@ -137,3 +145,37 @@ def file_sha256(path: str | os.PathLike) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+#: compressed text files we read (the suffix after the format's: ``.csv.gz``), with their openers
+COMPRESSIONS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+
+def encoding_hint(path: str | Path) -> str:
+    """The encoding to suggest for a file that is not UTF-8: UTF-16 when it starts with its byte-order mark."""
+    try:
+        with open_text(path, encoding="latin-1") as fh:
+            head = fh.read(2)
+    except (OSError, EOFError, lzma.LZMAError):
+        head = ""
+    return "utf-16" if head in ("\xff\xfe", "\xfe\xff") else "cp1252"
+
+
+def open_text(path: str | Path, encoding: str | None = None, errors: str | None = None,
+              newline: str | None = None) -> Any:
+    """Open a data file as text, decompressing a ``.gz`` / ``.bz2`` / ``.xz`` one (as pandas' readers do).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "d.jsonl.gz")
+    >>> with gzip.open(p, "wt") as fh:
+    ...     _ = fh.write('{"id": "007"}\\n')
+    >>> with open_text(p, encoding="utf-8") as fh:
+    ...     fh.read()
+    '{"id": "007"}\\n'
+    """
+    opener = COMPRESSIONS.get(Path(path).suffix.lower())
+    if opener is None:
+        return open(path, encoding=encoding, errors=errors, newline=newline)
+    return opener(path, "rt", encoding=encoding, errors=errors, newline=newline)

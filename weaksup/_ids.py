@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import lzma
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._files import COMPRESSIONS, encoding_hint, open_text
 from weaksup.errors import DataFileError, MissingColumnError, ModelInputError
 
 ID = "id"
@@ -162,7 +164,7 @@ def read_jsonl(
     path = Path(path)
     read_kwargs = dict(read_kwargs)
     encoding = read_kwargs.pop("encoding", None) or "utf-8-sig"  # -sig: a byte-order mark is not data
-    with path.open(encoding=encoding) as fh:
+    with open_text(path, encoding=encoding) as fh:
         lines: list[str] = []
         numbers: list[int] = []
         for number, line in enumerate(_decoded(path, fh, encoding), 1):
@@ -190,7 +192,11 @@ def _decoded(path: Path, fh: Any, encoding: str) -> Iterator[str]:
     except UnicodeDecodeError as exc:
         name = "utf-8" if encoding == "utf-8-sig" else encoding
         raise DataFileError(f"{path} is not {name} text ({exc.reason}); pass its encoding, "
-                            "e.g. encoding='cp1252' (--encoding)") from exc
+                            f"e.g. encoding={encoding_hint(path)!r} (--encoding)") from exc
+    except (EOFError, OSError, lzma.LZMAError) as exc:  # a truncated or mislabeled .gz / .bz2 / .xz file
+        if Path(path).suffix.lower() not in COMPRESSIONS:
+            raise
+        raise DataFileError(f"cannot decompress {path}: {type(exc).__name__}: {exc}") from exc
 
 
 def _json_frame(path: Path, lines: list[str], numbers: list[int], id_column: str | None,

@@ -13,7 +13,7 @@ from weaksup.apply import LFApplier
 from weaksup.datasets import load_youtube_spam
 from weaksup.datasets.spam_lfs import spam_lfs
 from weaksup.datasets.youtube import CLASS_NAMES
-from weaksup.errors import WeaksupWarning
+from weaksup.errors import ParameterError, WeaksupWarning
 from weaksup.io import export_labels
 from weaksup.models import LabelModel, MajorityVoter
 from weaksup.utils import filter_unlabeled
@@ -37,6 +37,9 @@ def run_quickstart(out_dir: str | Path = "weaksup_out", progress: bool = True, e
     """
     start = time.perf_counter()
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():  # found now, not after the work, when the labels are written
+        raise ParameterError(f"cannot write the quickstart's files into {str(out_dir)!r}: it is a file; "
+                             "give a folder (--out)")
     train, valid, test = load_youtube_spam()
     echo(f"Loaded YouTube spam comments: train {len(train)}, valid {len(valid)}, test {len(test)} rows")
     lfs = spam_lfs()

@@ -247,3 +247,55 @@ def test_a_choices_tag_of_another_name_is_an_error_not_silence(tmp_path):
     with pytest.raises(LabelStudioFileError, match="no field 'label'"):
         read_label_studio(p, CLASSES)
     assert read_label_studio(p, CLASSES, from_name="sentiment").to_dict() == {"a": 1}
+
+
+def _span(from_name="label", label="SPAM"):
+    return {"from_name": from_name, "to_name": "text", "type": "labels",
+            "value": {"start": 0, "end": 4, "text": "mess", "labels": [label]}}
+
+
+@pytest.mark.parametrize("from_name", ["label", "ner"])
+def test_span_labels_instead_of_choices_are_an_error_not_unlabeled(tmp_path, from_name):
+    """A project labeled with a Labels (span) tag, not Choices: every task would silently read as -1."""
+    tasks = export_label_studio(tmp_path / "t.json", _frame(["a", "b"]), class_names=CLASSES)
+    export = _full_export(tasks, {0: [("1", "SPAM", False)], 1: [("1", "HAM", False)]})
+    for task in export:
+        task["annotations"][0]["result"] = [_span(from_name)]
+    p = _write(tmp_path, "e.json", export)
+    with pytest.raises(LabelStudioFileError, match="'labels' result, not choices" if from_name == "label"
+                       else "tag\\(s\\) \\['ner'\\].*from_name="):
+        read_label_studio(p, CLASSES)
+    flat = [{**r, "label": [_span()["value"]]} for r in _flat_export(tasks, {0: [("1", "SPAM", False)]})]
+    with pytest.raises(LabelStudioFileError, match="record 1 .*'labels' result"):
+        read_label_studio(_write(tmp_path, "m.json", flat), CLASSES)
+    # a comment box beside the Choices tag is no reason to refuse: other results are fine when choices exist
+    export = _full_export(tasks, {0: [("1", "SPAM", False)], 1: [("1", None, False)]})
+    export[1]["annotations"][0]["result"] = [{"from_name": "note", "to_name": "text", "type": "textarea",
+                                              "value": {"text": ["unsure"]}}]
+    assert read_label_studio(_write(tmp_path, "n.json", export), CLASSES).to_dict() == {"a": 1, "b": -1}
+
+
+def test_an_export_saved_with_a_byte_order_mark_reads(tmp_path):
+    tasks = export_label_studio(tmp_path / "t.json", _frame(["007"]), class_names=CLASSES)
+    p = tmp_path / "e.json"
+    p.write_text(json.dumps(_full_export(tasks, {0: [("1", "SPAM", False)]})), encoding="utf-8-sig")  # Notepad
+    assert read_label_studio(p, CLASSES).to_dict() == {"007": 1}
+
+
+def test_probs_frame_in_another_row_order_is_lined_up_by_id_never_misaligned(tmp_path):
+    data = _frame(["a", "b", "c"])
+    probs = pd.DataFrame([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]], index=["c", "a", "b"])  # e.g. sorted by score
+    tasks = export_label_studio(tmp_path / "t.json", data, probs, class_names=CLASSES)
+    guess = {t["data"]["weaksup_id"]: t["predictions"][0]["result"][0]["value"]["choices"][0] for t in tasks}
+    assert guess == {"a": "SPAM", "b": "HAM", "c": "HAM"}
+    with pytest.raises(ModelInputError, match="not data's row ids"):
+        export_label_studio(tmp_path / "t.json", data, probs.set_axis(["a", "b", "x"]), class_names=CLASSES)
+
+
+def test_votes_as_a_numpy_array_follow_data_rows(tmp_path):
+    data = _frame(["007", "x"])
+    tasks = export_label_studio(tmp_path / "t.json", data, L=np.array([[1, -1], [-1, 0]]), class_names=CLASSES)
+    assert [t["data"]["weaksup_lf_votes"] for t in tasks] == ["lf_0: SPAM", "lf_1: HAM"]
+    with pytest.raises(ModelInputError, match="L's row ids must equal data.index"):
+        export_label_studio(tmp_path / "t.json", data, L=LabelMatrix.from_dense([[1, -1], [-1, 0]]),
+                            class_names=CLASSES)

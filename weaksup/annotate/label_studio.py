@@ -27,7 +27,7 @@ import pandas as pd
 
 from weaksup._files import atomic_path, check_not_input
 from weaksup.errors import DataFileError, ModelInputError, ParameterError
-from weaksup.matrix import as_label_matrix
+from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import check_probs
 
 ID_FIELD = "weaksup_id"
@@ -174,9 +174,11 @@ def export_label_studio(
     data : pandas.DataFrame
         The rows, indexed by their row ids (unique strings, integers, floats or booleans).
     probs : array (len(data), k), optional
-        Probabilities aligned with ``data``'s rows (and with ``L``'s, when given).
-    L : LabelMatrix, optional
-        The LF votes of the same rows (its ids must equal ``data.index``).
+        Probabilities aligned with ``data``'s rows (and with ``L``'s, when given); a DataFrame indexed
+        by ``data``'s row ids is lined up by id, one indexed by other ids is refused.
+    L : LabelMatrix or array, optional
+        The LF votes of the same rows (a LabelMatrix's ids must equal ``data.index``; an array's rows
+        are ``data``'s, in order).
     class_names : sequence of str
         Class ``i``'s name, as in :func:`label_config`.
     text_column : str
@@ -228,6 +230,12 @@ def export_label_studio(
         raise ModelInputError(f"data's row ids must be unique; {dup!r} repeats")
     P = None
     if probs is not None:
+        own = getattr(probs, "index", None)  # a DataFrame of probabilities carries its own row ids
+        if isinstance(own, pd.Index) and not isinstance(own, pd.RangeIndex) and not own.equals(index):
+            if len(own) != len(index) or not own.is_unique or not own.isin(index).all():
+                raise ModelInputError("probs is a DataFrame whose index is not data's row ids: its rows would be "
+                                      "exported as other rows' predictions; pass probs.loc[data.index] or an array")
+            probs = probs.loc[index]  # the same ids in another order: lined up by id
         P = check_probs(probs, name="probs")
         if len(P) != len(data):
             raise ModelInputError(f"probs has {len(P)} rows but data has {len(data)}")
@@ -236,8 +244,10 @@ def export_label_studio(
     votes = None
     if L is not None:
         Lm = as_label_matrix(L)
-        if Lm.n_rows != len(data) or not Lm.index.equals(index):
-            raise ModelInputError("L's row ids must equal data.index (same rows, same order)")
+        has_ids = isinstance(L, (LabelMatrix, pd.DataFrame))  # a NumPy or sparse array (Snorkel's L) has none
+        if Lm.n_rows != len(data) or (has_ids and not Lm.index.equals(index)):
+            raise ModelInputError(f"L's row ids must equal data.index (same rows, same order); L has {Lm.n_rows} "
+                                  f"rows, data {len(data)}")
         dense = Lm.to_dense()
         if dense.max(initial=-1) >= len(names):
             raise ModelInputError(f"L holds class {int(dense.max())}, beyond class_names {names}")

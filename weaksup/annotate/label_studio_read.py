@@ -99,7 +99,7 @@ def read_label_studio(
         tasks, annotations = _read_flat(path, frame.to_dict("records"), names, from_name, id_field, csv=True)
     elif fmt in (None, "json", "json-min"):
         try:
-            records = json.loads(path.read_text(encoding="utf-8"))
+            records = json.loads(path.read_text(encoding="utf-8-sig"))  # -sig: a byte-order mark is not JSON
         except ValueError as exc:
             raise LabelStudioFileError(f"{path} is not valid JSON: {exc}") from exc
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -149,9 +149,14 @@ def _task_id(where: str, data: dict[str, Any], id_field: str) -> Any:
     return _decode_id(text, data.get(id_field + "_type"), where)
 
 
-def _choice(where: str, value: Any, names: list[str]) -> str | None:
+def _choice(where: str, value: Any, names: list[str], kind: Any = "choices") -> str | None:
     """One annotation's class name from its choices (None when it has none)."""
     if isinstance(value, dict):
+        if "choices" not in value and value:  # a Labels (span), Taxonomy, Rating ... result: never read as no label
+            shown = kind if kind not in (None, "choices") else next(
+                (k for k in ("labels", "taxonomy", "rating", "text") if k in value), "/".join(sorted(map(str, value))))
+            raise LabelStudioFileError(f"{where}: a {shown!r} result, not choices; read_label_studio reads the "
+                                       "classes of a Choices tag (one per task), e.g. the config of label_config()")
         value = value.get("choices")
     if value is None or value == "" or value == []:
         return None
@@ -160,6 +165,8 @@ def _choice(where: str, value: Any, names: list[str]) -> str | None:
             raise LabelStudioFileError(f"{where}: {len(value)} choices {value!r}; one class per task is needed "
                                        '(choice="single" in the config)')
         value = value[0]
+    if isinstance(value, dict):  # JSON-MIN / CSV: a Labels tag's spans, [{"start": ..., "labels": [...]}]
+        return _choice(where, value, names, kind=None)
     if value not in names:
         raise LabelStudioFileError(f"{where}: the choice {value!r} is not one of class_names {names}")
     return value
@@ -168,6 +175,7 @@ def _choice(where: str, value: Any, names: list[str]) -> str | None:
 def _read_full(path: Path, records: list[dict[str, Any]], names: list[str], from_name: str,
                id_field: str) -> tuple[list[Any], list[tuple[Any, str, str | None]]]:
     tasks, annotations, seen = [], [], set()
+    used, tags = False, set()  # whether any annotation has a result of from_name; the tags results have
     for number, task in enumerate(records, 1):
         where = f"{path}: task {task.get('id', f'#{number}')}"
         if not isinstance(task.get("data"), dict):
@@ -190,9 +198,14 @@ def _read_full(path: Path, records: list[dict[str, Any]], names: list[str], from
             if others and not picks:  # a project whose Choices tag has another name: never silently unlabeled
                 raise LabelStudioFileError(f"{where} (annotation {ann.get('id')}): choices of tag(s) {others}, "
                                            f"none of from_name={from_name!r}; pass from_name=")
-            label = _choice(f"{where} (annotation {ann.get('id')})", picks[0].get("value"), names) if picks \
-                else None
+            label = _choice(f"{where} (annotation {ann.get('id')})", picks[0].get("value"), names,
+                            picks[0].get("type")) if picks else None
             annotations.append((row_id, who, label))
+            used = used or bool(picks)
+            tags.update(str(r.get("from_name")) for r in ann.get("result") or [] if isinstance(r, dict))
+    if tags and not used:  # results in the file, none of from_name (a Labels or Taxonomy tag of another name ...)
+        raise LabelStudioFileError(f"{path}: the annotations hold results of tag(s) {sorted(tags)[:10]}, none of "
+                                   f"from_name={from_name!r}; pass from_name= (the Choices tag's name)")
     return tasks, annotations
 
 

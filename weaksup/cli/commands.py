@@ -72,7 +72,10 @@ def _refuse_overwrites(outputs: Sequence[tuple[str, Sequence[str | Path | None]]
 # commands ---------------------------------------------------------------------------------------------
 def _read_options(args: argparse.Namespace) -> dict[str, Any]:
     """``--sep`` / ``--encoding``, as the reader's keyword arguments (only those given)."""
-    return {key: value for key in ("sep", "encoding") if (value := getattr(args, key, None)) is not None}
+    options = {key: value for key in ("sep", "encoding") if (value := getattr(args, key, None)) is not None}
+    if options.get("sep") in ("\\t", "tab", "TAB"):  # --sep '\t' as typed without bash's $'\t': a tab
+        options["sep"] = "\t"
+    return options
 
 
 def _gold(args: argparse.Namespace, spec: str, index: Any) -> Any:
@@ -286,8 +289,15 @@ def _load_model(model_dir: str) -> Any:
     from weaksup.models.base import BaseLabelModel
 
     path = Path(model_dir)
+    saved_by = ("a folder written by 'weaksup fit' or model.save(folder) (model.json + arrays); a model pickled by "
+                "Snorkel is never loaded (that would run its code): fit it again with 'weaksup fit'")
+    if path.is_file():
+        raise CLIError(f"cannot read a label model from {model_dir}: it is a file; a weaksup model is {saved_by}")
     if not path.is_dir():
         raise CLIError(f"no such model directory: {model_dir}")
+    if not (path / "model.json").is_file():
+        raise CLIError(f"cannot read a label model from {model_dir}: it holds no model.json; a weaksup model is "
+                       f"{saved_by}")
     _model_classes()  # make sure every model class is registered before loading
     return BaseLabelModel.load(path)
 
@@ -385,6 +395,8 @@ def cmd_datasets(args: argparse.Namespace) -> None:
     if args.format == "parquet":
         require("pyarrow", "--format parquet")  # before any work
     out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"cannot write the splits into {args.output!r}: it is a file; give a folder (-o DIR)")
     out.mkdir(parents=True, exist_ok=True)
     splits = dict(zip(("train", "valid", "test"), load_youtube_spam(), strict=True))
     for name, frame in splits.items():
@@ -402,9 +414,9 @@ def cmd_datasets(args: argparse.Namespace) -> None:
 
 def _read_exclude(path: str, args: argparse.Namespace, index: Any) -> Any:
     """The ids of ``--exclude``: one per line in a .txt file, else a data file's ids; all must be rows of L."""
-    import numpy as np
     import pandas as pd
 
+    from weaksup._ids import is_canonical_int, is_text, text_ids_as_ints
     from weaksup.cli.files import read_data
 
     p = Path(path)
@@ -413,12 +425,11 @@ def _read_exclude(path: str, args: argparse.Namespace, index: Any) -> Any:
             raise CLIError(f"no such file: {path}")
         # utf-8-sig: a byte-order mark (Notepad, Excel) would otherwise stick to the first id
         raw = [line.strip() for line in p.read_text(encoding=args.encoding or "utf-8-sig").splitlines()]
-        ids = pd.Index([v for v in raw if v])
-        if index.dtype.kind in "iu" and ids.dtype == object:  # ids of a matrix applied without an id column
-            try:
-                ids = pd.Index(ids.astype(np.int64))
-            except ValueError:
-                pass
+        ids = pd.Index([v for v in raw if v], dtype=str)
+        if index.dtype.kind in "iu":  # ids of a matrix applied without an id column (or from parquet integers)
+            ints = text_ids_as_ints(ids)  # "7" is 7; "007" stays text (and is then named as unknown below)
+            ids = ints if not is_text(ints) else pd.Index([int(v) if is_canonical_int(v) else v for v in ids],
+                                                           dtype=object)
     else:
         ids = read_data(path, id_column=args.id_column, like=index, **_read_options(args)).index
     unknown = ids[~ids.isin(index)]

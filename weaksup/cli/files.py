@@ -28,7 +28,7 @@ from weaksup._ids import ID as ID_COLUMN
 from weaksup._validation import align_labels
 from weaksup.errors import LabelMatrixError, ModelInputError, ParameterError, WeaksupError
 from weaksup.io.tables import DATA_FORMATS as IO_DATA_FORMATS
-from weaksup.io.tables import read_table
+from weaksup.io.tables import data_format, read_table
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix
 
@@ -166,9 +166,9 @@ def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | N
             raise CLIError(f"data folder {path} holds no .parquet files")
     elif not path.is_file():
         raise CLIError(f"no such data file: {path}")
-    elif path.suffix.lower() not in DATA_FORMATS:
+    elif data_format(path) is None:
         raise CLIError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)} "
-                       "(or a folder of .parquet files)")
+                       "(or a folder of .parquet files; .csv, .tsv and .jsonl may be compressed: .csv.gz ...)")
     try:
         return read_table(path, id_column=id_column, like=like, **read_kwargs)
     except (WeaksupError, ImportError):

@@ -70,6 +70,12 @@ def _param(value: str) -> tuple[str, Any]:
         return key, raw
 
 
+def _version() -> str:
+    from weaksup import __version__
+
+    return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``weaksup`` command (every command has ``--help``)."""
     common = argparse.ArgumentParser(add_help=False)
@@ -86,14 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="column of the data files (DATA, --gold, --dev-labels) holding the row ids, kept exactly "
                           "as written (text in CSV and JSON lines; default: 'id' when a file has one, "
                           "else row positions 0..n-1)")
-    ids.add_argument("--sep", metavar="SEP", help="field separator of CSV data files (default ','), e.g. ';' or $'\\t'")
+    ids.add_argument("--sep", metavar="SEP", help="field separator of CSV data files (default ','), e.g. ';' or tab ($'\\t', '\\t' or tab)")
     ids.add_argument("--encoding", metavar="NAME", help="text encoding of data files (default utf-8), e.g. cp1252")
 
     applying = argparse.ArgumentParser(add_help=False, parents=[ids])
     applying.add_argument("lfs", metavar="LFS",
                           help="Python file defining labeling functions (found by type), or module:attribute")
     applying.add_argument("data", metavar="DATA",
-                          help="data file: .csv, .tsv, .parquet (or a folder of parquet files) or .jsonl "
+                          help="data file: .csv, .tsv, .parquet (or a folder of parquet files) or .jsonl, the text ones "
+                               "possibly compressed (.csv.gz, .jsonl.bz2, .tsv.xz) "
                                "(an 'id' column, or --id-column, names rows)")
     applying.add_argument("--n-jobs", type=_n_jobs, default=1, metavar="N",
                           help="worker processes for applying LFs (-1 = all cores; default 1)")
@@ -124,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                "Run 'weaksup COMMAND --help' for a command's options.",
     )
     parser.add_argument("--debug", action="store_true", help="show the full traceback on failure")
+    parser.add_argument("--version", action="version", version=f"weaksup {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 

@@ -47,12 +47,13 @@ def labels_frame(
     if L is None and isinstance(index, LabelMatrix):  # export_labels(path, probs, L): the votes carry the ids
         L, index = index, None
     if L is not None:
+        has_ids = isinstance(L, (LabelMatrix, pd.DataFrame))  # a NumPy or sparse array (Snorkel's L) has none
         L = as_label_matrix(L)
         if L.n_rows != len(P):
             raise ModelInputError(f"L has {L.n_rows} rows but probs has {len(P)}")
         if index is None:
             index = L.index
-        elif not pd.Index(index).equals(L.index):
+        elif has_ids and not pd.Index(index).equals(L.index):
             raise ModelInputError("index differs from L.index: probabilistic labels would not line up with the votes")
     if index is None:
         raise ModelInputError("pass index= (the row ids) so exported labels stay aligned to their rows")
@@ -93,7 +94,9 @@ def export_labels(
     """Write probabilistic labels with their row ids, by file suffix.
 
     Columns: ``id``, ``prob_<class>`` per class, ``label`` (argmax, -1 on ties) and,
-    when ``L`` is given, each LF's vote as ``lf.<name>``. Formats: ``.parquet``
+    when ``L`` is given, each LF's vote as ``lf.<name>``. The ids are ``index``, else ``L``'s
+    (a :class:`~weaksup.LabelMatrix` or DataFrame ``L`` must then have the same ids; a NumPy
+    or sparse ``L``, which has none, takes ``index``'s). Formats: ``.parquet``
     (needs pyarrow, the ``parquet`` extra), ``.csv``, ``.jsonl``, ``.npz``.
 
     Examples

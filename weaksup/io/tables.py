@@ -15,6 +15,8 @@ The rule for every file (see :mod:`weaksup._ids` for how ids are read):
   a key some chunk lacks is missing (``None``) there, as in a whole-file read.
 * A missing cell of a text column is ``None`` (not a float NaN), so an LF reading it fails on ``None`` and the
   applier's error names the empty field.
+* CSV, TSV and JSON lines may be compressed with gzip, bz2 or xz: ``.csv.gz``, ``.jsonl.bz2``, ``.tsv.xz``
+  (read as the uncompressed file would be; a file that does not decompress is a DataFileError).
 * Parquet: a file or a folder of part files (hidden and ``_`` files are not parts), read with pyarrow. An id
   column stored as the pandas index (``df.set_index("id").to_parquet()``) is the id column; any other stored
   index is not an id (a warning says so when it is not 0..n-1).
@@ -22,6 +24,7 @@ The rule for every file (see :mod:`weaksup._ids` for how ids are read):
 
 from __future__ import annotations
 
+import lzma
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from weaksup._deps import require
+from weaksup._files import COMPRESSIONS, encoding_hint, open_text
 from weaksup._ids import (
     ID,
     RowIds,
@@ -69,12 +73,29 @@ def count_rows(path: str | Path) -> int | None:
     return None
 
 
+def data_format(path: str | Path) -> str | None:
+    """The format suffix of a data file's name (``.csv`` for ``x.CSV`` and ``x.csv.gz``), None if not one we read.
+
+    Examples
+    --------
+    >>> data_format("a.CSV"), data_format("a.jsonl.gz"), data_format("a.parquet.gz"), data_format("a.txt")
+    ('.csv', '.jsonl', None, None)
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in COMPRESSIONS:  # a compressed text file: the format is the suffix before (pandas' rule)
+        inner = Path(path.stem).suffix.lower()
+        return inner if inner in DATA_FORMATS and inner not in (".parquet", ".pq") else None
+    return suffix if suffix in DATA_FORMATS else None
+
+
 def _suffix(path: Path) -> str:
     if not path.exists():
         raise MissingFileError(f"no such data file: {path}")
-    suffix = path.suffix.lower() if path.is_file() else ".parquet"
-    if suffix not in DATA_FORMATS:
-        raise DataFileError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)}")
+    suffix = data_format(path) if path.is_file() else ".parquet"
+    if suffix is None:
+        raise DataFileError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)} "
+                            "(.csv, .tsv and .jsonl may be compressed: .csv.gz ...)")
     return suffix
 
 
@@ -117,6 +138,11 @@ def read_chunks(
     """
     path = Path(path)
     suffix = _suffix(path)
+    if "usecols" in read_kwargs:  # pandas' name for columns=: read the same way (and with the id column)
+        usecols = read_kwargs.pop("usecols")
+        if columns is not None and usecols is not None:
+            raise ParameterError("give the columns to read once: columns= or usecols=, not both")
+        columns = columns if usecols is None else usecols
     if chunk_size is not None and chunk_size < 1:
         raise ParameterError(f"chunk_size must be >= 1, got {chunk_size}")
     chunks: Iterator[tuple[pd.DataFrame, list[int] | None]]
@@ -134,14 +160,15 @@ def read_chunks(
     elif suffix in (".csv", ".tsv"):
         kwargs = {**CSV_MISSING, **read_kwargs} if "na_values" not in read_kwargs else dict(read_kwargs)
         if "sep" not in kwargs and "delimiter" not in kwargs:
-            kwargs["sep"] = "\t" if suffix == ".tsv" else _separator(path, kwargs.get("encoding"))
+            with _csv_errors(path):
+                kwargs["sep"] = "\t" if suffix == ".tsv" else _separator(path, kwargs.get("encoding"))
             if kwargs["sep"].startswith("sep="):  # Excel's "sep=;" line above the header names the separator
                 kwargs["sep"] = kwargs["sep"][4:]
                 kwargs.setdefault("skiprows", 1)
         # pandas would otherwise make the first column the index when rows have one field more than the
         # header (a trailing separator on every line): every id and value would shift one column
         kwargs.setdefault("index_col", False)
-        with _csv_errors(path):
+        with _csv_errors(path, kwargs.get("sep", kwargs.get("delimiter"))):
             header = csv_columns(path, kwargs)
         name = _id_name(path, id_column, header)
         if name is not None:
@@ -156,6 +183,7 @@ def read_chunks(
     ids = RowIds(path, name, where="line" if suffix in (".jsonl", ".json") else "row")
     offset = first_line = 0
     seen: list[Any] = []  # JSON lines: the keys met so far
+    texts: set[Any] = set()  # the text columns of earlier chunks
     for frame, positions in chunks:
         if suffix in (".jsonl", ".json"):
             if offset == 0 and id_column is None and ID not in frame.columns:
@@ -189,23 +217,24 @@ def read_chunks(
                               WeaksupWarning, stacklevel=2)
             frame.index = positional
         offset += len(frame)
-        yield _missing_text_as_none(frame)
+        yield _missing_text_as_none(frame, texts)
 
 
 def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
                 kwargs: dict[str, Any]) -> Iterator[pd.DataFrame]:
     """:func:`pandas.read_csv` frames (one, or one per chunk), pandas' failures as :class:`DataFileError`."""
     # each read is wrapped on its own: a warnings filter must not stay changed while the caller holds a chunk
+    sep = kwargs.get("sep", kwargs.get("delimiter"))
     if chunk_size is None:
-        with _csv_errors(path):
+        with _csv_errors(path, sep):
             frame = pd.read_csv(path, usecols=cols, **kwargs)
         yield frame
         return
-    with _csv_errors(path):
+    with _csv_errors(path, sep):
         reader = pd.read_csv(path, chunksize=chunk_size, usecols=cols, **kwargs)
     with reader:
         while True:
-            with _csv_errors(path):
+            with _csv_errors(path, sep):
                 frame = next(reader, None)
             if frame is None:
                 return
@@ -213,7 +242,7 @@ def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
 
 
 @contextmanager
-def _csv_errors(path: Path) -> Iterator[None]:
+def _csv_errors(path: Path, sep: str | None = None) -> Iterator[None]:
     """Name the file and what to try in pandas' errors, and say so when rows have more fields than the header.
 
     (With ``index_col=False`` pandas keeps every row's first fields under the header's names and drops the
@@ -224,14 +253,22 @@ def _csv_errors(path: Path) -> Iterator[None]:
             warnings.simplefilter("always")
             yield
     except UnicodeDecodeError as exc:
+        hint = encoding_hint(path)
+        others = "" if hint == "utf-16" else " or 'latin-1'"
         raise DataFileError(f"{path} is not {exc.encoding} text ({exc.reason}); pass its "
-                            "encoding, e.g. encoding='cp1252' or 'latin-1' (--encoding)") from exc
+                            f"encoding, e.g. encoding={hint!r}{others} (--encoding)") from exc
+    except (EOFError, OSError, lzma.LZMAError) as exc:  # a truncated or mislabeled .gz / .bz2 / .xz file
+        if path.suffix.lower() not in COMPRESSIONS:
+            raise
+        raise DataFileError(f"cannot decompress {path}: {type(exc).__name__}: {exc}") from exc
     except pd.errors.EmptyDataError as exc:
         raise DataFileError(f"{path} is empty: a CSV file needs at least a header line") from exc
     except pd.errors.ParserError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise DataFileError(f"cannot parse {path}: {first} (is it separated by ';' or tabs? pass sep= "
-                            "(--sep), and quote fields that hold the separator)") from exc
+        # say which separator was tried: it may be the one the user passed
+        used = f"read with sep={sep!r}: is that its separator?" if sep is not None else "is it separated by ';' or tabs?"
+        raise DataFileError(f"cannot parse {path}: {first} ({used} pass sep= (--sep), and quote fields that hold "
+                            "the separator)") from exc
     for w in caught:
         if issubclass(w.category, pd.errors.ParserWarning) and str(w.message).startswith("Length of header"):
             warnings.warn(f"{path}: some rows have more fields than the header; the extra fields are ignored "
@@ -246,7 +283,7 @@ def _separator(path: Path, encoding: str | None) -> str:
 
     A first line ``sep=X`` (which Excel writes and reads) gives ``"sep=X"``: the separator is X, the header next.
     """
-    with open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as f:
+    with open_text(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as f:
         header = f.readline()
     hint = header.rstrip("\r\n")
     if len(hint) == 5 and hint.startswith("sep="):
@@ -293,10 +330,20 @@ def _id_as_column(frame: pd.DataFrame, name: str | None) -> pd.DataFrame:
     return frame
 
 
-def _missing_text_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+def _missing_text_as_none(frame: pd.DataFrame, texts: set[Any] | None = None) -> pd.DataFrame:
+    """Missing text cells as None; ``texts``: the text columns of earlier chunks (updated).
+
+    A chunk in which a text column is entirely empty is read by pandas as float NaNs: it is text all the
+    same, so its cells are None too, as they would be in a whole-file read or with another chunk size.
+    """
     for column in frame.columns:
         values = frame[column]
-        if (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)) and values.isna().any():
+        text = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+        if text and texts is not None:
+            texts.add(column)
+        elif texts and column in texts and values.dtype.kind == "f" and values.isna().all():
+            text = True
+        if text and values.isna().any():
             frame[column] = values.astype(object).where(values.notna(), None)
     return frame
 
