@@ -129,7 +129,10 @@ def test_models_refuse_unfitted_and_mismatched_votes():
     with pytest.raises(NotFittedError):
         SequenceLabelModel().predict_spans(V)
     with pytest.raises(ModelInputError, match="fitted on"):
-        SequenceLabelModel().fit(V).predict_spans(V.select_lfs(["head", "phrase", "typer"]))
+        SequenceLabelModel().fit(V).predict_spans(V.select_lfs(["head", "phrase"]))
+    # the same LFs in another order are matched by name, as the label models of weaksup.models do
+    model = SequenceLabelModel().fit(V)
+    assert model.predict_spans(V.select_lfs(list(reversed(V.lf_names)))) == model.predict_spans(V)
     with pytest.raises(ModelInputError, match="SpanLabelMatrix"):
         SequenceMajorityVoter().fit(np.zeros((3, 2)))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from weaksup.errors import DataFileError, WeaksupWarning
+from weaksup.errors import DataFileError, MissingFileError, ParameterError, WeaksupWarning
 from weaksup.sequence.matrix import SpanLabelMatrix
 from weaksup.sequence.spans import Span, SpanError, check_spans, resolve_overlaps
 
@@ -65,10 +65,10 @@ def load_wrench_sequence(
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"no WRENCH sequence folder at {folder}")
+        raise MissingFileError(f"no WRENCH sequence folder at {folder}")
     meta_path = folder / "meta.json"
     if not meta_path.exists():
-        raise FileNotFoundError(f"{folder} has no meta.json")
+        raise MissingFileError(f"{folder} has no meta.json")
     meta = json.loads(meta_path.read_text())
     try:
         all_lfs, types = list(meta["lf"]), list(meta["entity_types"])
@@ -80,7 +80,7 @@ def load_wrench_sequence(
         elif lfs == "all":
             chosen = all_lfs
         else:
-            raise ValueError(f"lfs must be 'recommended', 'all' or a list of LF names, got {lfs!r}")
+            raise ParameterError(f"lfs must be 'recommended', 'all' or a list of LF names, got {lfs!r}")
     else:
         chosen = list(lfs)
     unknown = [x for x in chosen if x not in all_lfs]
@@ -94,7 +94,7 @@ def load_wrench_sequence(
         if path.exists():
             out[split] = _read_split(path, all_lfs, cols, chosen, types)
     if not out:
-        raise FileNotFoundError(f"{folder} has none of the split files {[f'{s}.json' for s in splits]}")
+        raise MissingFileError(f"{folder} has none of the split files {[f'{s}.json' for s in splits]}")
     return out
 
 

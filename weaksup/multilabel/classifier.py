@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from weaksup.errors import ModelInputError, NotFittedError
+from weaksup.multilabel.matrix import check_threshold
 
 
 class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
@@ -78,6 +79,7 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
 
         if self.model not in ("logreg", "mlp"):
             raise ModelInputError(f"model must be 'logreg' or 'mlp', got {self.model!r}")
+        X = _features(X)
         T = np.asarray(Q, dtype=np.float64)
         if T.ndim != 2 or T.shape[0] != X.shape[0]:
             raise ModelInputError(f"Q must be n x K with n = {X.shape[0]} rows of X; got shape {T.shape}")
@@ -139,6 +141,7 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
 
         if not hasattr(self, "net_"):
             raise NotFittedError("MultiLabelSoftClassifier is not fitted yet; call fit(X, Q) first")
+        X = _features(X)
         if X.shape[1] != self.n_features_in_:
             raise ModelInputError(f"X has {X.shape[1]} features; the model was fitted on {self.n_features_in_}")
         with torch.no_grad():
@@ -150,6 +153,7 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any, threshold: float = 0.5) -> np.ndarray:
         """0/1 per label (present above ``threshold``)."""
+        check_threshold(threshold)
         return (self.predict_proba(X) > threshold).astype(np.int64)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -157,3 +161,13 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.metrics import f1_score
 
         return float(f1_score(np.asarray(y), self.predict(X), average="micro", zero_division=0))
+
+
+def _features(X: Any) -> Any:
+    """``X`` as a 2-D array (a list of rows, a DataFrame) or kept sparse."""
+    if sp.issparse(X):
+        return X
+    arr = np.asarray(X)
+    if arr.ndim != 2:
+        raise ModelInputError(f"X must be 2-D (rows x features); got shape {arr.shape}")
+    return arr

@@ -11,8 +11,9 @@ import pandas as pd
 
 from weaksup._files import atomic_path, check_not_input
 from weaksup._ids import encode_ids
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, ParameterError
 from weaksup.io.labels import FORMATS, _write_frame, load_labels
+from weaksup.multilabel.matrix import check_threshold
 
 
 def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.Index, label_names: Sequence[str],
@@ -34,10 +35,16 @@ def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.In
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
+        raise ParameterError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
+    if path.is_dir():
+        raise ParameterError(f"cannot export to {str(path)!r}: it is a folder; give a file path")
+    check_threshold(threshold)
     check_not_input(path, *inputs, what="multi-label output")
     P = np.asarray(probs, dtype=np.float64)
     names = [str(s) for s in label_names]
+    dupes = sorted({s for s in names if names.count(s) > 1})
+    if dupes:  # prob_<label> columns would overwrite each other
+        raise ModelInputError(f"label names must be distinct; repeated: {dupes}")
     if P.ndim != 2 or P.shape[1] != len(names):
         raise ModelInputError(f"probs must be n x {len(names)} (one column per label); got shape {P.shape}")
     bad = ~np.isfinite(P) | (P < 0) | (P > 1)

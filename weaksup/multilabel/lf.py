@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup.errors import ApplyInputError, LabelingFunctionError
+from weaksup.errors import ApplyInputError, LabelingFunctionError, ParameterError
 from weaksup.multilabel.matrix import MultiLabelMatrix, _parse_vote
 
 
@@ -28,7 +28,7 @@ class MultiLabelLF:
 
     def __init__(self, name: str, func: Callable[[Any], Any], others: str = "abstain") -> None:
         if others not in ("abstain", "absent"):
-            raise ValueError(f"others must be 'abstain' or 'absent', got {others!r}")
+            raise ParameterError(f"{name!r}: others must be 'abstain' or 'absent', got {others!r}")
         self.name = str(name)
         self.func = func
         self.others = others
@@ -86,16 +86,26 @@ class MultiLabelApplier:
         self.label_names = [str(s) for s in label_names]
 
     def apply(self, df: pd.DataFrame) -> MultiLabelMatrix:
-        """Votes of every LF on every row of ``df``."""
+        """Votes of every LF on every row of ``df``.
+
+        Each LF sees the rows the single-label appliers give: fields as attributes and keys (``x.text``,
+        ``x["my text"]``), the row id as ``x.name``, and a missing text cell as None.
+        """
+        from weaksup.apply.core import Batch, _empty_fields_hint
+
+        if not isinstance(df, pd.DataFrame):
+            raise ApplyInputError(f"MultiLabelApplier.apply takes a pandas DataFrame, got {type(df).__name__}; "
+                                  "build one first, e.g. pd.DataFrame(records)")
         col = {name: c for c, name in enumerate(self.label_names)}
         K = len(self.label_names)
         r_idx, c_idx, vals = [], [], []
-        for r, (row_id, row) in enumerate(zip(df.index, df.itertuples(index=False), strict=True)):
+        for r, (row_id, row) in enumerate(zip(df.index, Batch(df, df.index).rows, strict=True)):
             for j, lf in enumerate(self.lfs):
                 try:
                     out = lf(row)
                 except Exception as exc:  # named, with the row, as the single-label applier does
-                    raise LabelingFunctionError(lf.name, row_id, f"{type(exc).__name__}: {exc}", exc) from exc
+                    raise LabelingFunctionError(lf.name, row_id, f"{type(exc).__name__}: {exc}"
+                                                f"{_empty_fields_hint(row, exc)}", exc) from exc
                 for c, vote in _parse_vote(out, col, lf.name, row_id, lf.others).items():
                     r_idx.append(r)
                     c_idx.append(j * K + c)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup.errors import InvalidLabelError, LabelMatrixError
+from weaksup.errors import InvalidLabelError, LabelMatrixError, ModelInputError
 from weaksup.matrix import LabelMatrix
 
 ABSENT, PRESENT = 0, 1
@@ -109,6 +109,10 @@ class MultiLabelMatrix:
         label_names = [str(s) for s in label_names]
         col = {name: c for c, name in enumerate(label_names)}
         rows = list(votes)
+        for r, row in enumerate(rows):
+            if isinstance(row, (set, frozenset, Mapping, str)) or row is None:
+                raise LabelMatrixError(f"row {r} is {row!r}: from_sets takes one list per row with one entry per LF, "
+                                       f"e.g. [[{{'a'}}, None], [{{'a', 'b'}}, {{'b'}}]] for two LFs")
         m = len(rows[0]) if rows else len(lf_names or [])
         lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else list(lf_names)
         K = len(label_names)
@@ -175,6 +179,20 @@ class MultiLabelMatrix:
                              "label": np.asarray(self.label_names)[coo.col % K], "vote": coo.data.astype(int) - 1})
 
 
+def check_threshold(threshold: Any) -> float:
+    """A probability threshold: a number in [0, 1] (else every label would come out absent, or present).
+
+    Examples
+    --------
+    >>> check_threshold(0.7)
+    0.7
+    """
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
+            or not 0 <= threshold <= 1:
+        raise ModelInputError(f"threshold must be a probability in [0, 1], got {threshold!r}")
+    return float(threshold)
+
+
 def as_multilabel_matrix(M: Any, label_names: Sequence[str] | None = None) -> MultiLabelMatrix:
     """A :class:`MultiLabelMatrix` from itself or an ``n x m x K`` array of -1/0/1."""
     if isinstance(M, MultiLabelMatrix):
@@ -197,7 +215,9 @@ def _parse_vote(v: Any, col: Mapping[str, int], lf: str, row: Any, others: str) 
                 out[col[str(name)]] = int(vote)
         return out
     if isinstance(v, (str, bytes)) or not isinstance(v, Iterable):
-        raise InvalidLabelError(lf, row, v, "a multi-label LF returns a set of labels, a {label: 0/1} dict or None")
+        hint = f"; for one label return {{{v!r}}}" if isinstance(v, str) and v in col else ""
+        raise InvalidLabelError(lf, row, v, "a multi-label LF returns a set of labels, a {label: 0/1} dict or "
+                                            f"None{hint}")
     present = set()
     for name in v:
         if str(name) not in col:

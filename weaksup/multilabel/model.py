@@ -15,7 +15,7 @@ from weaksup._persist import load_checked_npz, save_json_and_npz
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import LabelMatrix
 from weaksup.models.base import label_model_classes
-from weaksup.multilabel.matrix import MultiLabelMatrix, as_multilabel_matrix
+from weaksup.multilabel.matrix import MultiLabelMatrix, as_multilabel_matrix, check_threshold
 from weaksup.patterns import PatternCounts
 
 _EPS = 1e-6
@@ -45,22 +45,31 @@ class _MultiLabelBase(BaseEstimator):
         if fitting:
             if M.n_rows == 0:
                 raise ModelInputError("cannot fit a multi-label model on an empty matrix")
+            if not M.label_names:
+                raise ModelInputError("cannot fit a multi-label model on a matrix with no labels")
             return M
         if not hasattr(self, "label_names_"):
             raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit(M) first")
         if M.lf_names != self.lf_names_ or M.label_names != self.label_names_:
-            raise ModelInputError(f"the matrix has LFs {M.lf_names[:5]}... and labels {M.label_names[:5]}...; the "
-                                  f"model was fitted on LFs {self.lf_names_[:5]}... and labels {self.label_names_[:5]}...")
+            if sorted(M.lf_names) != sorted(self.lf_names_) or sorted(M.label_names) != sorted(self.label_names_):
+                missing = [x for x in self.lf_names_ + self.label_names_ if x not in M.lf_names + M.label_names]
+                extra = [x for x in M.lf_names + M.label_names if x not in self.lf_names_ + self.label_names_]
+                raise ModelInputError(f"the matrix's LFs and labels differ from those the model was fitted on: "
+                                      f"missing {missing[:5]}, not fitted on {extra[:5]} (fitted on LFs "
+                                      f"{self.lf_names_[:5]}{'...' if len(self.lf_names_) > 5 else ''} and labels "
+                                      f"{self.label_names_[:5]}{'...' if len(self.label_names_) > 5 else ''})")
+            M = _reordered(M, self.lf_names_, self.label_names_)  # the same names in another order, as LabelModel
         return M
 
     def predict(self, M: Any, threshold: float = 0.5) -> np.ndarray:
         """``n x K`` 0/1 array: label present where its probability exceeds ``threshold``."""
+        check_threshold(threshold)
         return (self.predict_proba(M) > threshold).astype(np.int64)
 
     def predict_proba_frame(self, M: Any) -> pd.DataFrame:
-        """``predict_proba`` as a DataFrame indexed by the row ids, one ``prob_<label>`` column per label."""
+        """``predict_proba`` as a DataFrame indexed by the row ids, one ``prob_<label>`` column per fitted label."""
         M = as_multilabel_matrix(M)
-        return pd.DataFrame(self.predict_proba(M), index=M.index, columns=[f"prob_{c}" for c in M.label_names])
+        return pd.DataFrame(self.predict_proba(M), index=M.index, columns=[f"prob_{c}" for c in self.label_names_])
 
 
 class MultiLabelModel(_MultiLabelBase):
@@ -408,6 +417,15 @@ def _majority(M: MultiLabelMatrix, entries: tuple[np.ndarray, ...]) -> np.ndarra
     # rows no LF voted on: the share of voted rows whose majority says present, halved (labels are rarer unvoted)
     share = np.array([(q[voted[:, c], c] > 0.5).mean() if voted[:, c].any() else 0.5 for c in range(K)])
     return np.where(voted, q, np.clip(share / 2, 0.01, 0.5)[None, :])
+
+
+def _reordered(M: MultiLabelMatrix, lf_names: list[str], label_names: list[str]) -> MultiLabelMatrix:
+    """``M`` with its LF and label columns put in the given orders (the same names)."""
+    K = len(M.label_names)
+    lfs = [M.lf_names.index(x) for x in lf_names]
+    labels = [M.label_names.index(x) for x in label_names]
+    cols = [j * K + c for j in lfs for c in labels]
+    return MultiLabelMatrix(M.csr[:, cols], lf_names, label_names, M.index)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -52,7 +52,7 @@ class SpanLFAnalysis:
         out = {
             "n_spans": [sum(len(s) for s in self.votes.lf_spans(j)) for j in range(self.votes.n_lfs)],
             "types": [sorted({t for d in self.votes.lf_spans(j) for _, _, t in d}) for j in range(self.votes.n_lfs)],
-            "coverage": tagged.mean(0),
+            "coverage": tagged.sum(0) / n,
             "overlaps": (tagged & (n_tag[:, None] > 1)).sum(0) / n,
             "conflicts": np.array([
                 (tagged[:, j] & ((types_per_token > 0).sum(1) - (types_per_token[np.arange(len(T)), T[:, j]] > 0) > 0)).sum()
@@ -63,7 +63,11 @@ class SpanLFAnalysis:
         if gold is not None:
             if len(gold) != self.votes.n_docs:
                 raise SpanError(f"{len(gold)} gold documents for {self.votes.n_docs} documents")
-            G = SpanLabelMatrix([[g] for g in gold], self.votes.lengths, ["gold"], self.votes.types, scheme="IO")
+            # gold may hold types no LF tagged (SpanApplier's default types are the ones the LFs produced);
+            # appended after the LFs' types, so a shared type keeps its index
+            extra = sorted({str(x[2]) for g in gold for x in g} - set(self.votes.types))
+            G = SpanLabelMatrix([[g] for g in gold], self.votes.lengths, ["gold"], self.votes.types + extra,
+                                doc_ids=self.votes.doc_ids, scheme="IO")
             g = G.to_dense()[:, 0].astype(np.int64)
             df["token_precision"] = [((T[:, j] == g) & tagged[:, j]).sum() / max(tagged[:, j].sum(), 1)
                                      for j in range(T.shape[1])]

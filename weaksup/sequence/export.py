@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from weaksup._files import atomic_path, check_not_input
+from weaksup.errors import MissingFileError, WeaksupWarning
 from weaksup.sequence.spans import Span, SpanError, check_spans, spans_to_tags, tag_names, tags_to_spans
 
 
@@ -46,11 +50,29 @@ def to_conll(
     _, spans = _checked(tokens, spans, None)
     types = _types(spans)
     names = tag_names(types, scheme)
+    for d, toks in enumerate(tokens):  # checked before anything is written
+        for k, tok in enumerate(toks):
+            if not tok or any(c.isspace() for c in tok):
+                what = "is an empty token" if not tok else "contains whitespace"
+                raise SpanError(f"document {d}, token {k}: {tok!r} {what}; CoNLL cannot hold it (use to_jsonl)")
+    if scheme == "IO":  # IO has no B- tag: two touching spans of one type read back as one
+        touching = [d for d, sp in enumerate(spans)
+                    if any(a[1] == b[0] and a[2] == b[2] for a, b in zip(sp, sp[1:], strict=False))]
+        if touching:
+            warnings.warn(f"document {touching[0]} ({len(touching)} in all) has touching spans of one type; under "
+                          "scheme='IO' they read back as one span (scheme='BIO' keeps them apart)", WeaksupWarning,
+                          stacklevel=2)
+    empty = [d for d, toks in enumerate(tokens) if len(toks) == 0]
+    if empty:
+        warnings.warn(f"document{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty[:5]))}"
+                      f"{' ...' if len(empty) > 5 else ''} ha{'ve' if len(empty) > 1 else 's'} no tokens: CoNLL cannot "
+                      f"hold an empty sentence, so read_conll gives {len(tokens) - len(empty)} of the {len(tokens)} "
+                      "documents back (to_jsonl keeps them all)", WeaksupWarning, stacklevel=2)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         for toks, sp in zip(tokens, spans, strict=False):
+            if len(toks) == 0:
+                continue
             for tok, tag in zip(toks, spans_to_tags(sp, len(toks), types, scheme), strict=False):
-                if any(c.isspace() for c in tok):
-                    raise SpanError(f"token {tok!r} contains whitespace; CoNLL cannot hold it (use to_jsonl)")
                 fh.write(f"{tok}\t{names[tag]}\n")
             fh.write("\n")
     return Path(path)
@@ -68,7 +90,12 @@ def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span
     ([['New', 'York', 'is'], ['Paris']], [[(0, 2, 'LOC')], [(0, 1, 'LOC')]])
     """
     tokens, tags = [[]], [[]]
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    if not Path(path).is_file():
+        raise MissingFileError(f"no CoNLL file at {str(path)!r}")
+    # utf-8-sig: a file saved by Excel or Notepad starts with a BOM, which would glue onto the first token
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
+        if line.startswith("-DOCSTART-"):  # CoNLL-2003's document separator is not a sentence
+            continue
         if not line.strip():
             if tokens[-1]:
                 tokens.append([])
@@ -114,6 +141,7 @@ def to_jsonl(
     ids, spans = _checked(tokens, spans, ids)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         for i, toks, sp in zip(ids, tokens, spans, strict=False):
+            i = i.item() if isinstance(i, np.generic) else i  # a NumPy id (an array of ids) as the plain value
             fh.write(json.dumps({"id": i, "tokens": list(toks), "spans": [list(x) for x in sp]}) + "\n")
     return Path(path)
 

@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from weaksup.errors import LabelingFunctionError
-from weaksup.sequence.spans import Document, Span, SpanError, check_spans, resolve_overlaps
+from weaksup.errors import LabelingFunctionError, ParameterTypeError
+from weaksup.sequence.spans import Document, Span, SpanError, as_document, check_spans, resolve_overlaps
 
 
 class SpanLabelingFunction:
@@ -34,7 +34,7 @@ class SpanLabelingFunction:
 
     def __init__(self, name: str, f: Callable[[Document], Iterable[Span]] | None = None) -> None:
         if not isinstance(name, str) or not name:
-            raise ValueError(f"a span labeling function needs a non-empty string name, got {name!r}")
+            raise SpanError(f"a span labeling function needs a non-empty string name, got {name!r}")
         self.name = name
         self._f = f
 
@@ -44,9 +44,9 @@ class SpanLabelingFunction:
             raise NotImplementedError
         return self._f(doc)
 
-    def __call__(self, doc: Document | Sequence[str], types: Sequence[str] | None = None) -> list[Span]:
-        if not isinstance(doc, Document):
-            doc = Document.from_tokens(doc)
+    def __call__(self, doc: Any, types: Sequence[str] | None = None) -> list[Span]:
+        """Spans on one document: a :class:`Document`, a string (tokenized), a token list or a spaCy Doc."""
+        doc = as_document(doc)
         try:
             raw = self.spans(doc)
         except SpanError:
@@ -71,6 +71,8 @@ def span_labeling_function(name: str | None = None) -> Callable[[Callable[[Docum
     >>> money(["costs", "$", "5"])
     [(1, 3, 'MONEY')]
     """
+    if callable(name):
+        raise ParameterTypeError("use @span_labeling_function() with parentheses")
 
     def wrap(f: Callable[[Document], Iterable[Span]]) -> SpanLabelingFunction:
         return SpanLabelingFunction(name or f.__name__, f)
@@ -140,11 +142,17 @@ class GazetteerSpanLF(SpanLabelingFunction):
     ) -> None:
         super().__init__(name)
         if case not in ("insensitive", "sensitive", "smart"):
-            raise ValueError(f"{name!r}: case must be 'insensitive', 'sensitive' or 'smart', got {case!r}")
+            raise SpanError(f"{name!r}: case must be 'insensitive', 'sensitive' or 'smart', got {case!r}")
         self.case, self.longest_match = case, longest_match
+        if not isinstance(entries, Mapping):
+            raise SpanError(f"{name!r}: entries must be a mapping of entity type -> list of entries, "
+                            f"got {type(entries).__name__}; e.g. {{'LOC': ['paris', 'new york']}}")
         self.trie: dict[str, Any] = {}
         self.n_entries = 0
         for label, items in entries.items():
+            if isinstance(items, (str, bytes)):  # else each character would be an entry
+                raise SpanError(f"{name!r}: the entries of type {label!r} must be a list, got the string "
+                                f"{items!r}; write [{items!r}]")
             for item in items:
                 toks = item.split() if isinstance(item, str) else list(item)
                 if not toks:
@@ -207,13 +215,13 @@ class TokenPatternLF(SpanLabelingFunction):
     def __init__(self, name: str, pattern: Sequence[Mapping[str, Any]], label: str) -> None:
         super().__init__(name)
         if not pattern:
-            raise ValueError(f"{name!r}: the pattern is empty")
+            raise SpanError(f"{name!r}: the pattern is empty")
         for el in pattern:
             bad = set(el) - self._KEYS
             if bad:
-                raise ValueError(f"{name!r}: unknown pattern keys {sorted(bad)}; allowed: {sorted(self._KEYS)}")
+                raise SpanError(f"{name!r}: unknown pattern keys {sorted(bad)}; allowed: {sorted(self._KEYS)}")
             if el.get("op", "1") not in ("1", "?", "+", "*"):
-                raise ValueError(f"{name!r}: op must be '?', '+' or '*', got {el['op']!r}")
+                raise SpanError(f"{name!r}: op must be '?', '+' or '*', got {el['op']!r}")
         self.pattern = [dict(el, regex=re.compile(el["regex"])) if "regex" in el else dict(el) for el in pattern]
         self.label = label
 
@@ -228,26 +236,36 @@ class TokenPatternLF(SpanLabelingFunction):
         }
         return all(checks[k](v) for k, v in el.items() if k != "op")
 
-    def _match(self, toks: Sequence[str], i: int, p: int) -> int:
-        """Longest end of a match of pattern[p:] starting at token i, or -1."""
+    def _match(self, toks: Sequence[str], i: int, p: int, memo: dict[tuple[int, int], int]) -> int:
+        """Longest end of a match of pattern[p:] starting at token i, or -1.
+
+        ``memo`` holds the answer per ``(i, p)`` for one document: without it, backtracking over several
+        ``*`` / ``+`` elements takes time exponential in their number.
+        """
         if p == len(self.pattern):
             return i
+        key = (i, p)
+        if key in memo:
+            return memo[key]
         el = self.pattern[p]
         op = el.get("op", "1")
         n = 0
         while i + n < len(toks) and self._ok(el, toks[i + n]) and (op in "+*" or n < 1):
             n += 1
         lo = 1 if op in "1+" else 0
+        memo[key] = -1
         for k in range(n, lo - 1, -1):  # greedy, backtracking
-            end = self._match(toks, i + k, p + 1)
+            end = self._match(toks, i + k, p + 1, memo)
             if end >= 0:
-                return end
-        return -1
+                memo[key] = end
+                break
+        return memo[key]
 
     def spans(self, doc: Document) -> list[Span]:
-        out = []
+        out: list[Span] = []
+        memo: dict[tuple[int, int], int] = {}
         for i in range(len(doc)):
-            end = self._match(doc.tokens, i, 0)
+            end = self._match(doc.tokens, i, 0, memo)
             if end > i:
                 out.append((i, end, self.label))
         return out

@@ -10,7 +10,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from weaksup.sequence.lfs import SpanLabelingFunction
-from weaksup.sequence.spans import SCHEMES, Document, Span, SpanError, check_spans, spans_to_tags, tag_names
+from weaksup.sequence.spans import (
+    SCHEMES,
+    Document,
+    Span,
+    SpanError,
+    as_document,
+    check_spans,
+    check_types,
+    spans_to_tags,
+    tag_names,
+)
 
 
 class SpanLabelMatrix:
@@ -48,12 +58,12 @@ class SpanLabelMatrix:
     ) -> None:
         if scheme not in SCHEMES:
             raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
-        self.lf_names, self.types, self.scheme = [str(x) for x in lf_names], [str(t) for t in types], scheme
+        self.lf_names, self.types, self.scheme = [str(x) for x in lf_names], check_types(types), scheme
         if len(set(self.lf_names)) != len(self.lf_names):
             raise SpanError(f"duplicate LF names: {self.lf_names}")
         self.lengths = np.asarray(lengths, dtype=np.int64)
         n = len(self.lengths)
-        self.doc_ids = list(range(n)) if doc_ids is None else list(doc_ids)
+        self.doc_ids = list(range(n)) if doc_ids is None else plain_ids(doc_ids)
         if len(spans) != n or len(self.doc_ids) != n:
             raise SpanError(f"{len(spans)} span lists and {len(self.doc_ids)} ids for {n} documents")
         if tokens is not None:
@@ -119,6 +129,17 @@ class SpanLabelMatrix:
             [np.repeat(np.asarray(self.doc_ids, dtype=object), self.lengths), self.token_pos], names=["doc_id", "token"]
         )
 
+    def _with_types(self, types: Sequence[str]) -> SpanLabelMatrix:
+        """The same votes over another list of types (a superset, or the same types in another order).
+
+        Examples
+        --------
+        >>> V = SpanLabelMatrix([[[(0, 1, "B")]]], [1], ["lf"], ["B"])
+        >>> V._with_types(["A", "B"]).to_dense().tolist()
+        [[3]]
+        """
+        return SpanLabelMatrix(self.spans, self.lengths, self.lf_names, types, self.doc_ids, self.tokens, self.scheme)
+
     # the tag matrix --------------------------------------------------------------------------
     @property
     def csr(self) -> sp.csr_matrix:
@@ -164,15 +185,42 @@ class SpanLabelMatrix:
         >>> V.select_docs([1]).doc_ids
         ['y']
         """
-        idx = list(range(self.n_docs))[docs] if isinstance(docs, slice) else [int(i) for i in docs]
+        idx = self._positions(docs)
         return SpanLabelMatrix(
             [self.spans[i] for i in idx], self.lengths[idx], self.lf_names, self.types,
             [self.doc_ids[i] for i in idx], None if self.tokens is None else [self.tokens[i] for i in idx], self.scheme,
         )
 
+    def _positions(self, docs: Any) -> list[int]:
+        """Document positions from a slice, positions, or a boolean mask over the documents."""
+        if isinstance(docs, slice):
+            return list(range(self.n_docs))[docs]
+        arr = np.asarray(docs)
+        if arr.dtype == bool:
+            if arr.shape != (self.n_docs,):
+                raise SpanError(f"a boolean mask over the documents needs {self.n_docs} documents' values, "
+                                f"got {arr.shape[0] if arr.ndim == 1 else arr.shape}")
+            return np.flatnonzero(arr).tolist()
+        idx = [int(i) for i in arr.ravel()]
+        bad = [i for i in idx if not -self.n_docs <= i < self.n_docs]
+        if bad:
+            raise SpanError(f"document position {bad[0]} is out of range for {self.n_docs} documents "
+                            "(select_docs takes positions; the ids are doc_ids)")
+        return [i % self.n_docs for i in idx]
+
+    def _lf_position(self, lf: str | int) -> int:
+        if isinstance(lf, str):
+            if lf not in self.lf_names:
+                raise SpanError(f"no LF named {lf!r}; the LFs are {self.lf_names}")
+            return self.lf_names.index(lf)
+        j = int(lf)
+        if not -self.n_lfs <= j < self.n_lfs:
+            raise SpanError(f"LF position {j} is out of range for {self.n_lfs} LFs")
+        return j % self.n_lfs
+
     def select_lfs(self, lfs: Sequence[str] | Sequence[int]) -> SpanLabelMatrix:
         """A new matrix with these LFs (names or positions), in this order."""
-        idx = [self.lf_names.index(x) if isinstance(x, str) else int(x) for x in lfs]
+        idx = [self._lf_position(x) for x in lfs]
         return SpanLabelMatrix(
             [[per[j] for j in idx] for per in self.spans], self.lengths, [self.lf_names[j] for j in idx], self.types,
             self.doc_ids, self.tokens, self.scheme,
@@ -180,7 +228,7 @@ class SpanLabelMatrix:
 
     def lf_spans(self, lf: str | int) -> list[list[Span]]:
         """One LF's spans, per document."""
-        j = self.lf_names.index(lf) if isinstance(lf, str) else int(lf)
+        j = self._lf_position(lf)
         return [per[j] for per in self.spans]
 
     def __eq__(self, other: object) -> bool:
@@ -189,18 +237,20 @@ class SpanLabelMatrix:
                 and np.array_equal(self.lengths, other.lengths))
 
 
-def _as_document(x: Any, doc_id: Any, tokenizer: str) -> Document:
-    if isinstance(x, Document):
-        return x if x.doc_id is not None else Document(x.tokens, x.text, x.offsets, doc_id)
-    if isinstance(x, str):
-        return Document.from_text(x, doc_id, tokenizer)
-    if isinstance(x, Sequence) and all(isinstance(t, str) for t in x):
-        return Document.from_tokens(x, doc_id)
-    raise SpanError(f"document {doc_id!r}: expected a string, a list of tokens or a Document, got {type(x).__name__}")
-
-
 def _label_chunk(lfs: Sequence[SpanLabelingFunction], docs: list[Document], types: Sequence[str] | None):
     return [[lf(doc, types) for lf in lfs] for doc in docs]
+
+
+def plain_ids(ids: Any) -> list[Any]:
+    """Ids as a list of plain Python values (NumPy scalars unwrapped), so they print and serialise as given.
+
+    Examples
+    --------
+    >>> plain_ids(np.array([10, 11]))
+    [10, 11]
+    """
+    values = ids.tolist() if isinstance(ids, (np.ndarray, pd.Index, pd.Series)) else list(ids)
+    return [v.item() if isinstance(v, np.generic) else v for v in values]
 
 
 class SpanApplier:
@@ -236,15 +286,37 @@ class SpanApplier:
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise SpanError(f"span LF names must be unique; repeated: {dup}")
+        if types is not None:
+            check_types(types)
         self.lfs, self.types, self.tokenizer = list(lfs), types, tokenizer
         self.n_jobs, self.chunk_size, self.scheme = n_jobs, chunk_size, scheme
 
     def apply(self, docs: Sequence[Any], doc_ids: Sequence[Any] | None = None) -> SpanLabelMatrix:
-        """Label every document (strings, token lists or Documents)."""
-        ids = list(range(len(docs))) if doc_ids is None else list(doc_ids)
+        """Label every document (strings, token lists, spaCy Docs or Documents).
+
+        A pandas Series's index gives the document ids unless ``doc_ids`` is given (default ``0..n-1``).
+        """
+        if isinstance(docs, pd.DataFrame):
+            raise SpanError(f"SpanApplier.apply takes one document per item; got a DataFrame with columns "
+                            f"{list(docs.columns)[:5]}: pass its text (or token-list) column, e.g. "
+                            f"df[{str(docs.columns[0]) if len(docs.columns) else 'text'!r}]")
+        if isinstance(docs, pd.Series):
+            ids_default: list[Any] = docs.index.tolist()
+            docs = docs.tolist()
+        else:
+            docs = list(docs)  # a generator, a tuple, an array of strings
+            ids_default = list(range(len(docs)))
+        if doc_ids is None:  # Documents that carry an id keep it
+            ids = [x.doc_id if isinstance(x, Document) and x.doc_id is not None else i
+                   for x, i in zip(docs, ids_default, strict=True)]
+        else:
+            ids = plain_ids(doc_ids)
         if len(ids) != len(docs):
             raise SpanError(f"{len(ids)} ids for {len(docs)} documents")
-        documents = [_as_document(x, i, self.tokenizer) for x, i in zip(docs, ids, strict=False)]
+        documents = [as_document(x, i, self.tokenizer) for x, i in zip(docs, ids, strict=False)]
+        if doc_ids is not None:  # the ids given win over a Document's own, so errors name the id the matrix has
+            documents = [d if d.doc_id == i else Document(d.tokens, d.text, d.offsets, i, d.spacy_doc)
+                         for d, i in zip(documents, ids, strict=True)]
         from weaksup.apply.parallel import effective_n_jobs
 
         n_jobs = effective_n_jobs(self.n_jobs)

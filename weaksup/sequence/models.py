@@ -2,8 +2,11 @@
 
 All take a :class:`~weaksup.sequence.matrix.SpanLabelMatrix`; ``predict_proba`` gives per document a
 ``(n_tokens, n_tags)`` array of token marginals over :attr:`tag_names_` (BIO), ``predict_spans`` the
-best spans per document. The default, :class:`~weaksup.sequence.span_model.SequenceLabelModel`, lives
-in :mod:`weaksup.sequence.span_model`.
+best spans per document. Votes to predict on are matched to the fitted ones by name: the same LFs in
+any order, and the fitted types or some of them (``SpanApplier``'s default types are the ones the LFs
+produced, so a test split often lacks one); a type the model was not fitted on is an error. The
+default, :class:`~weaksup.sequence.span_model.SequenceLabelModel`, lives in
+:mod:`weaksup.sequence.span_model`.
 """
 
 from __future__ import annotations
@@ -37,11 +40,21 @@ class BaseSequenceModel(BaseEstimator, ABC):
         if not fitting:
             if not hasattr(self, "types_"):
                 raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(votes) first")
-            if votes.types != self.types_ or votes.lf_names != self.lf_names_:
-                raise ModelInputError(
-                    f"votes have types {votes.types} and LFs {votes.lf_names}; the model was fitted on types "
-                    f"{self.types_} and LFs {self.lf_names_}"
-                )
+            if votes.lf_names != self.lf_names_:
+                if sorted(votes.lf_names) != sorted(self.lf_names_):
+                    raise ModelInputError(
+                        f"votes have LFs {votes.lf_names}; the model was fitted on LFs {self.lf_names_}"
+                    )
+                votes = votes.select_lfs(self.lf_names_)  # the same LFs in another order
+            if votes.types != self.types_:
+                unseen = [t for t in votes.types if t not in self.types_]
+                if unseen:
+                    raise ModelInputError(
+                        f"votes have entity types {unseen} the model was not fitted on (it knows {self.types_}); "
+                        f"fit on votes with every type, e.g. SpanApplier(lfs, types={self.types_ + unseen})"
+                    )
+                # a split where a type never fires (SpanApplier's default types are the ones seen): same vocabulary
+                votes = votes._with_types(self.types_)
         return votes
 
     def _remember(self, votes: SpanLabelMatrix) -> None:
@@ -228,7 +241,7 @@ class SequenceHMM(BaseSequenceModel):
     @staticmethod
     def _transition_counts(gamma: np.ndarray, votes: SpanLabelMatrix) -> np.ndarray:
         same_doc = np.ones(len(gamma), bool)
-        same_doc[votes.doc_offsets[:-1]] = False
+        same_doc[votes.doc_offsets[:-1][votes.lengths > 0]] = False  # an empty document starts no token
         idx = np.nonzero(same_doc)[0]
         return gamma[idx - 1].T @ gamma[idx]
 

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from weaksup.errors import ModelInputError
 from weaksup.sequence.matrix import SpanLabelMatrix
 from weaksup.sequence.models import BaseSequenceModel
 from weaksup.sequence.spans import Span
@@ -46,6 +47,8 @@ def _corpus_clusters(votes: SpanLabelMatrix) -> list[tuple[int, int, int, Option
     both are tagged, in the same document, and one LF span covers both (an ``I-`` tag in the BIO matrix).
     """
     N, K = votes.n_tokens, len(votes.types)
+    if K == 0:  # no types: no LF tagged anything (every span is checked against the types)
+        return []
     counts = np.zeros((N, K))
     link = np.zeros(N, bool)  # link[g]: one LF span covers tokens g-1 and g
     index = {t: k for k, t in enumerate(votes.types)}
@@ -193,7 +196,7 @@ class SequenceLabelModel(BaseSequenceModel):
         self._remember(votes)
         a, b = (float(x) for x in self.prior)
         if a <= 0 or b <= 0:
-            raise ValueError(f"prior must be two positive pseudo-counts, got {self.prior!r}")
+            raise ModelInputError(f"prior must be two positive pseudo-counts, got {self.prior!r}")
         m = votes.n_lfs
         with _gc_paused():
             clusters = _Clusters(votes)

@@ -7,6 +7,7 @@ for each type, in the order of ``types``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -53,7 +54,9 @@ def spans_to_tags(spans: Iterable[Span], n_tokens: int, types: Sequence[str], sc
     index = {t: i for i, t in enumerate(types)}
     tags = np.zeros(n_tokens, dtype=np.int16)
     for s, e, t in spans:
-        k = index[t]
+        k = index.get(t)
+        if k is None:
+            raise SpanError(f"span {(s, e, t)!r} has type {t!r}, not one of {list(types)}")
         if scheme == "IO":
             tags[s:e] = k + 1
         else:
@@ -104,6 +107,10 @@ def check_spans(
     """
     if spans is None:
         return []
+    if (isinstance(spans, (tuple, list)) and len(spans) == 3 and isinstance(spans[0], (int, np.integer))
+            and isinstance(spans[2], str)):
+        raise SpanError(f"{who!r} on document {doc!r}: returned the single span {spans!r}; return a list of spans, "
+                        f"[{spans!r}]")
     out = []
     for sp in spans:
         try:
@@ -130,6 +137,24 @@ def check_spans(
     return out
 
 
+def check_types(types: Any) -> list[str]:
+    """Entity types as a list of distinct strings (their order fixes the tag indices).
+
+    Examples
+    --------
+    >>> check_types(("PER", "LOC"))
+    ['PER', 'LOC']
+    """
+    if isinstance(types, (str, bytes)) or not isinstance(types, Iterable):
+        raise SpanError(f"types must be a list of entity type names, got {types!r}"
+                        + (f"; for one type write [{types!r}]" if isinstance(types, str) else ""))
+    out = [str(t) for t in types]
+    dup = sorted({t for t in out if out.count(t) > 1})
+    if dup:
+        raise SpanError(f"entity types must be distinct; repeated: {dup}")
+    return out
+
+
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     """Keep a non-overlapping subset: longest first, then leftmost (how gazetteers and regexes settle).
 
@@ -152,7 +177,9 @@ class Document:
     """A tokenized text: what span LFs see.
 
     ``text`` and ``offsets`` (character ``(start, end)`` per token) are set when the document came
-    from raw text; for pre-tokenized input ``text`` is the tokens joined by spaces.
+    from raw text; for pre-tokenized input ``text`` is the tokens joined by spaces. A document made
+    from a spaCy ``Doc`` keeps it as ``spacy_doc`` (so an LF can read ``doc.spacy_doc[i].pos_``,
+    ``.like_num``, ``.ents`` as a skweak annotator does); it is None otherwise.
 
     Examples
     --------
@@ -165,6 +192,8 @@ class Document:
     text: str = ""
     offsets: list[tuple[int, int]] = field(default_factory=list)
     doc_id: Any = None
+    spacy_doc: Any = field(default=None, repr=False, compare=False)
+    _bounds: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.offsets:
@@ -184,14 +213,63 @@ class Document:
         """Wrap pre-tokenized input."""
         return cls([str(t) for t in tokens], doc_id=doc_id)
 
+    @classmethod
+    def from_spacy(cls, doc: Any, doc_id: Any = None) -> Document:
+        """Wrap a spaCy ``Doc`` (or ``Span``): its tokens (whitespace tokens too, so spans index the Doc), text
+        and character offsets. spaCy is not imported here; the object is read through its tokens.
+
+        Examples
+        --------
+        >>> import importlib.util
+        >>> if importlib.util.find_spec("spacy"):
+        ...     import spacy
+        ...     print(Document.from_spacy(spacy.blank("en")("New  York")).tokens)
+        ... else:
+        ...     print(['New', ' ', 'York'])
+        ['New', ' ', 'York']
+        """
+        if hasattr(doc, "as_doc") and hasattr(doc, "start_char"):  # a Span: its own Doc, so t.i and t.idx start at 0
+            doc = doc.as_doc()
+        return cls([t.text for t in doc], str(doc.text), [(t.idx, t.idx + len(t.text)) for t in doc], doc_id, doc)
+
     def char_to_tokens(self, start: int, end: int) -> tuple[int, int] | None:
         """Token range ``[s, e)`` of the tokens a character range ``[start, end)`` touches, or None."""
-        s = e = None
-        for i, (a, b) in enumerate(self.offsets):
-            if b > start and a < end:
-                s = i if s is None else s
-                e = i + 1
-        return None if s is None else (s, e)
+        # tokens are in text order, so both bounds are binary searches (a scan per match was quadratic)
+        if self._bounds is None or len(self._bounds[0]) != len(self.offsets):
+            self._bounds = ([a for a, _ in self.offsets], [b for _, b in self.offsets])
+        starts, ends = self._bounds
+        s, e = bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)
+        return (s, e) if s < e else None
+
+
+def _is_spacy(x: Any) -> bool:
+    """A spaCy ``Doc`` or ``Span``, recognised without importing spaCy."""
+    return type(x).__module__.startswith("spacy.") and hasattr(x, "text") and hasattr(x, "__iter__")
+
+
+def as_document(x: Any, doc_id: Any = None, tokenizer: str = "auto") -> Document:
+    """A :class:`Document` from what users hold: a string (tokenized), tokens (list, tuple, 1-D array), a spaCy
+    ``Doc`` or ``Span``, or a Document (kept; given ``doc_id`` when it has none).
+
+    Examples
+    --------
+    >>> as_document(("New", "York"), "d1").tokens, as_document("New York", tokenizer="plain").offsets
+    (['New', 'York'], [(0, 3), (4, 8)])
+    """
+    if isinstance(x, Document):
+        return x if x.doc_id is not None or doc_id is None else Document(x.tokens, x.text, x.offsets, doc_id, x.spacy_doc)
+    if isinstance(x, str):
+        return Document.from_text(x, doc_id, tokenizer)
+    if _is_spacy(x):
+        return Document.from_spacy(x, doc_id)
+    if isinstance(x, np.ndarray) and x.ndim == 1:
+        x = x.tolist()
+    if isinstance(x, Sequence) and all(isinstance(t, str) for t in x):
+        return Document.from_tokens(x, doc_id)
+    missing = x is None or type(x).__name__ == "NAType" or (isinstance(x, float) and x != x)
+    hint = "; a missing text? drop the row or give it ''" if missing else ""
+    raise SpanError(f"document {doc_id!r}: expected a string, a list of tokens, a spaCy Doc or a Document, got "
+                    f"{type(x).__name__} {x!r:.60}{hint}")
 
 
 def _join(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
