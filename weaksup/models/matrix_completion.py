@@ -48,6 +48,9 @@ class MatrixCompletion(LogTableModel):
         Learning rate; Snorkel's default 0.01.
     l2 : float
         Weight of the L2 pull of ``mu`` towards its initialisation.
+    weight_decay : float
+        The optimiser's weight decay (a pull of ``mu`` towards 0, as torch applies it). Snorkel's
+        ``LabelModel.fit(l2=...)`` uses both (``weaksup.snorkel`` sets ``l2=l2**2, weight_decay=l2``).
     prec_init : float
         Initial LF precision.
     optimizer : {"sgd", "adam"}
@@ -78,18 +81,19 @@ class MatrixCompletion(LogTableModel):
 
     min_lfs = 3
     _parameter_rules = {"n_epochs": Interval(int, 1), "lr": Interval(float, 0, closed="neither"),
-                        "l2": Interval(float, 0), "prec_init": Interval(float, 0, 1, closed="right"),
+                        "l2": Interval(float, 0), "weight_decay": Interval(float, 0), "prec_init": Interval(float, 0, 1, closed="right"),
                         "optimizer": Options("sgd", "adam"), "random_state": (NONE, Interval(int, 0))}
     _state_rules = {"log_table_": LOG_PROBABILITY_TABLE, "mu_": (("mk", "k"), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, n_epochs: int = 100, lr: float = 0.01, l2: float = 0.0,
                  prec_init: float = 0.7, optimizer: str = "sgd", device: str = "cpu",
-                 random_state: int | None = 0) -> None:
+                 random_state: int | None = 0, weight_decay: float = 0.0) -> None:
         super().__init__(cardinality=cardinality)
         self.random_state = random_state
         self.n_epochs = n_epochs
         self.lr = lr
         self.l2 = l2
+        self.weight_decay = weight_decay
         self.prec_init = prec_init
         self.optimizer = optimizer
         self.device = device
@@ -113,7 +117,8 @@ class MatrixCompletion(LogTableModel):
         # never the garbage a diverged run gives
         lr, restarts = float(self.lr), 0
         while True:
-            mu, losses = objective.descend(mu_init * scale, lr, int(self.n_epochs), self.optimizer, progress)
+            mu, losses = objective.descend(mu_init * scale, lr, int(self.n_epochs), self.optimizer, progress,
+                                             float(self.weight_decay))
             if not losses or not _unstable(losses):  # no steps (the Snorkel port's n_epochs=0): the start
                 break
             if restarts == _MAX_RESTARTS:
@@ -184,14 +189,14 @@ class _Objective:
         return float(loss), grad
 
     def descend(self, mu0: np.ndarray, lr: float, n_epochs: int, optimizer: str,
-                progress: bool) -> tuple[np.ndarray, list[float]]:
+                progress: bool, weight_decay: float = 0.0) -> tuple[np.ndarray, list[float]]:
         """Run the optimiser from ``mu0``; returns the final ``mu`` and the loss before each step."""
         torch = self.torch
         mu = torch.as_tensor(mu0, dtype=torch.float64, device=self.dev).clone()
         if optimizer == "sgd":  # Snorkel's default: plain SGD with momentum 0.9, constant learning rate
-            opt = torch.optim.SGD([mu], lr=lr, momentum=0.9)
+            opt = torch.optim.SGD([mu], lr=lr, momentum=0.9, weight_decay=weight_decay)
         else:
-            opt = torch.optim.Adam([mu], lr=lr)
+            opt = torch.optim.Adam([mu], lr=lr, weight_decay=weight_decay)
         steps: Any = range(n_epochs)
         if progress:
             from tqdm.auto import tqdm

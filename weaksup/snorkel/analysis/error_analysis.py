@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
 
 
 def get_label_buckets(*y: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
@@ -14,7 +18,7 @@ def get_label_buckets(*y: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
     --------
     >>> buckets = get_label_buckets(np.array([1, 0, 1]), np.array([1, 1, 1]))
     >>> {k: v.tolist() for k, v in buckets.items()}
-    {(0, 1): [1], (1, 1): [0, 2]}
+    {(1, 1): [0, 2], (0, 1): [1]}
     """
     arrays = [np.asarray(a) for a in y]
     if not arrays:
@@ -27,10 +31,13 @@ def get_label_buckets(*y: np.ndarray) -> dict[tuple[int, ...], np.ndarray]:
             raise ValueError(f"label arrays must be 1-D with the same number of elements; got shapes "
                              f"{[b.shape for b in arrays]}")
         flat.append(a.astype(np.int64))
-    keys, inverse = np.unique(np.stack(flat, axis=1), axis=0, return_inverse=True)
-    order = np.argsort(inverse.ravel(), kind="stable")
-    bounds = np.cumsum(np.bincount(inverse.ravel(), minlength=len(keys)))[:-1]
-    return {tuple(int(v) for v in key): rows for key, rows in zip(keys, np.split(order, bounds), strict=True)}
+    keys, first, inverse = np.unique(np.stack(flat, axis=1), axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=len(keys)))[:-1]
+    buckets = dict(zip((tuple(int(v) for v in key) for key in keys), np.split(order, bounds), strict=True))
+    # Snorkel's dict lists the buckets in the order their first rows appear (what printing it shows)
+    return {key: buckets[key] for key in (tuple(int(v) for v in keys[i]) for i in np.argsort(first, kind="stable"))}
 
 
 def get_label_instances(bucket: tuple[int, ...], x: Any, *y: np.ndarray) -> Any:
@@ -43,5 +50,12 @@ def get_label_instances(bucket: tuple[int, ...], x: Any, *y: np.ndarray) -> Any:
     """
     if len(y) != len(bucket):
         raise ValueError(f"bucket {bucket} has {len(bucket)} labels but {len(y)} label arrays were given")
-    rows = get_label_buckets(*y).get(tuple(bucket), np.zeros(0, dtype=np.int64))
-    return x.iloc[rows] if hasattr(x, "iloc") else np.asarray(x)[rows]
+    buckets = get_label_buckets(*y)
+    bucket = tuple(bucket)
+    if bucket not in buckets:
+        logger.warning("Bucket%s does not exist.", bucket)  # Snorkel's message, and its empty answer
+        return np.array([])
+    rows = buckets[bucket]
+    if hasattr(x, "iloc"):
+        return x.iloc[rows]
+    return x[rows] if isinstance(x, (np.ndarray, pd.api.extensions.ExtensionArray)) else np.asarray(x)[rows]

@@ -45,8 +45,20 @@ class LFAnalysis(_NativeAnalysis):
         return y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
 
     def lf_empirical_accuracies(self, Y: Any) -> np.ndarray:
-        """Per LF: share of its votes equal to gold ``Y`` (0 for an LF that never votes)."""
-        return np.nan_to_num(super().lf_empirical_accuracies(self._gold(Y)), nan=0.0)
+        """Per LF: its votes equal to gold ``Y`` over all its votes (0 for an LF that never votes).
+
+        As in Snorkel, a vote on a row whose gold label is -1 counts in the denominator (the
+        ``Correct`` / ``Incorrect`` columns of :meth:`lf_summary` leave those rows out); weaksup's
+        native ``lf_empirical_accuracies`` leaves them out of both.
+
+        Examples
+        --------
+        >>> LFAnalysis(np.array([[1], [1], [0]])).lf_empirical_accuracies(np.array([1, -1, 0])).tolist()
+        [0.6666666666666666]
+        """
+        correct, _ = self.lf_correct_incorrect(self._gold(Y))
+        votes = np.bincount(self._csr.indices, minlength=self.L.n_lfs)
+        return np.divide(correct, votes, out=np.zeros(len(votes)), where=votes > 0)
 
     def lf_empirical_probs(self, Y: Any, k: int) -> np.ndarray:
         """``P[j, v + 1, c]``: share of rows of gold class ``c`` on which LF ``j`` voted ``v`` (``v = -1``: abstained).
@@ -73,7 +85,7 @@ class LFAnalysis(_NativeAnalysis):
         + Learned Weight with ``est_weights``), as Snorkel's ``lf_summary``."""
         df = self.summary(Y=None if Y is None else self._gold(Y), est_weights=est_weights)
         if "Emp. Acc." in df:
-            df["Emp. Acc."] = df["Emp. Acc."].fillna(0.0)
+            df["Emp. Acc."] = self.lf_empirical_accuracies(Y)  # Snorkel's (see there), 0 where an LF never votes
         if self._named:
             df.index = pd.Index(self.L.lf_names)
             return df

@@ -243,7 +243,8 @@ class lambda_mapper:  # noqa: N801 -- Snorkel's name
     def __init__(self, name: str | None = None, pre: Sequence[BaseMapper] | None = None, memoize: bool = False,
                  memoize_key: Callable[[Any], Hashable] | None = None) -> None:
         if callable(name):
-            raise ValueError("looks like this decorator is missing parentheses: use @lambda_mapper()")
+            # name the decorator the user wrote (@preprocessor is a subclass)
+            raise ValueError(f"looks like this decorator is missing parentheses: use @{type(self).__name__}()")
         self.name, self.pre, self.memoize, self.memoize_key = name, pre, memoize, memoize_key
 
     def __call__(self, f: Callable[[Any], Any]) -> LambdaMapper:

@@ -5,6 +5,7 @@ Same names, signatures and defaults as Snorkel 0.10; the native code is :mod:`we
 ``SliceAwareClassifier`` needs Snorkel's multi-task classifier and is not provided.
 """
 
+from weaksup.snorkel._missing import not_provided
 from weaksup.snorkel.slicing.apply.core import PandasSFApplier, SFApplier
 from weaksup.snorkel.slicing.modules.slice_combiner import SliceCombinerModule
 from weaksup.snorkel.slicing.monitor import slice_dataframe
@@ -13,3 +14,9 @@ from weaksup.snorkel.slicing.utils import add_slice_labels, convert_to_slice_tas
 
 __all__ = ["PandasSFApplier", "SFApplier", "SliceCombinerModule", "SlicingFunction", "add_slice_labels",
            "convert_to_slice_tasks", "slice_dataframe", "slicing_function"]
+
+__getattr__ = not_provided(__name__, {
+    "SliceAwareClassifier": "it needs Snorkel's multi-task classifier; score an end model per slice with "
+                            "Scorer(...).score_slices(S, golds, preds, probs) or weaksup.slicing.slice_report, and "
+                            "train one on soft labels with weaksup.SoftLabelClassifier",
+})

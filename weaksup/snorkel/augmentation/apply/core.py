@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from tqdm.auto import tqdm
 
 from weaksup.augment.policy import Policy
-from weaksup.augment.tf import check_tfs
+from weaksup.augment.tf import AugmentationError, check_tfs
 
 
 class BaseTFApplier:
@@ -24,7 +25,11 @@ class BaseTFApplier:
 
     def _augment_points(self, data_points: Sequence[Any]) -> Iterator[list[Any]]:
         """The augmented data points of each input point, in order (the policy draws once, up front)."""
-        seqs = self._policy.sequences(len(data_points)).tolist()
+        draws = np.asarray(self._policy.sequences(len(data_points)))
+        if draws.size and draws.max() >= len(self._tfs):  # a policy made for more TFs (Snorkel: a bare IndexError)
+            raise AugmentationError(f"the policy names TF index {int(draws.max())} but the applier holds "
+                                    f"{len(self._tfs)} TF(s) ({self._tf_names}); give the policy n_tfs={len(self._tfs)}")
+        seqs = draws.tolist()
         head: list[list[int]] = [[]] if self._policy.keep_original else []
         for x, x_seqs in zip(data_points, seqs, strict=True):
             out = []

@@ -79,6 +79,10 @@ def _object_array(data_points: Sequence[Any]) -> np.ndarray:
 def apply_to_objects(lfs: Sequence[LabelingFunction], data_points: Sequence[Any], progress: bool,
                      fault_tolerant: bool, chunk_size: int = 20_000) -> tuple[LabelMatrix, dict[str, Any]]:
     """Native batch application over arbitrary data points (each LF gets the point itself)."""
+    if isinstance(data_points, (pd.DataFrame, pd.Series)):
+        # iterating a DataFrame gives its column names (Snorkel's LFs then fail on a str): say what to use
+        raise TypeError(f"LFApplier takes a list of data points or a 2-D array, not a {type(data_points).__name__}; "
+                        "for a pandas DataFrame use PandasLFApplier")
     if isinstance(data_points, np.ndarray) and data_points.ndim == 2:
         data = data_points  # rows of a 2-D array are the points, as in Snorkel
     else:

@@ -55,6 +55,8 @@ class BaseLabeler:
         (or gold label) is -1 are left out of every metric but ``coverage``."""
         preds, probs = self.predict(L, return_probs=True, tie_break_policy=tie_break_policy)
         golds = np.asarray(Y)
+        if golds.ndim == 2 and golds.shape[1] == 1:  # a (n, 1) column (df[["label"]].values), as Snorkel reads it
+            golds = golds.ravel()
         if golds.ndim != 1 or len(golds) != len(preds):
             raise ModelInputError(f"Y has shape {golds.shape}, but the label matrix has {len(preds)} rows: one gold "
                                   "label per row is needed (-1 = unknown)")

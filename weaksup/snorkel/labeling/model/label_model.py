@@ -8,6 +8,7 @@ smaller step instead of stopping with "Loss is NaN", and saves to JSON + npz ins
 
 from __future__ import annotations
 
+import inspect
 import logging
 import warnings
 from typing import Any, NamedTuple
@@ -20,7 +21,6 @@ from weaksup.models.matrix_completion import MatrixCompletion
 from weaksup.snorkel.labeling.model.base_labeler import BaseLabeler
 
 logger = logging.getLogger(__name__)
-
 
 
 class TrainConfig(NamedTuple):
@@ -40,6 +40,8 @@ class TrainConfig(NamedTuple):
 
 
 _TRAIN_CONFIG = TrainConfig._fields
+# Snorkel's l2 needs the optimizer's weight decay too; used once the native model has it
+_NATIVE_WEIGHT_DECAY = "weight_decay" in inspect.signature(MatrixCompletion.__init__).parameters
 
 
 class LabelModel(BaseLabeler, MatrixCompletion):
@@ -78,6 +80,9 @@ class LabelModel(BaseLabeler, MatrixCompletion):
         self.train_config = TrainConfig(**kwargs)
         _refuse_unsupported(config)
         self.n_epochs, self.lr, self.l2 = int(config["n_epochs"]), float(config["lr"]), float(config["l2"])
+        if _NATIVE_WEIGHT_DECAY:
+            # Snorkel's l2 acts twice: ||l2 I (mu - mu_init)||^2 in the loss and weight_decay=l2 in the optimizer
+            self.l2, self.weight_decay = self.l2 ** 2, self.l2
         self.optimizer, self.prec_init = config["optimizer"], float(config["prec_init"])
         L = as_label_matrix(L_train, cardinality=self.cardinality)
         balance = _snorkel_class_balance(self.cardinality, class_balance, Y_dev)

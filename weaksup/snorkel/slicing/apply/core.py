@@ -1,12 +1,13 @@
 """Snorkel's SF appliers (``snorkel.slicing.apply.core``): slice labels as a NumPy record array.
 
 ``PandasSFApplier`` runs on the native applier (light row objects, no Series per row);
-``SFApplier`` labels a list of arbitrary data points (``SimpleNamespace`` ...).
+``SFApplier`` labels a list of arbitrary data points (``SimpleNamespace`` ...). As in Snorkel, an
+SF that raises raises its own exception (with a note naming the SF and the row).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from weaksup.apply.applier import LFApplier
+from weaksup.errors import LabelingFunctionError
 from weaksup.labeling.lf import LabelingFunction
 
 
@@ -46,6 +48,21 @@ class _BaseSFApplier:
 
     def _to_recarray(self, L: Any) -> np.recarray:
         return _recarray(L.to_dense().astype(np.int64, copy=False), self._lf_names)
+
+    @staticmethod
+    def _run(apply: Callable[[], Any]) -> Any:
+        """Run a native applier; an SF's own exception comes through, as in Snorkel, with a note naming the SF
+        and the row (the native error would call it a labeling function)."""
+        try:
+            return apply()
+        except LabelingFunctionError as exc:
+            original = exc.original
+            if not isinstance(original, Exception):  # e.g. lost in a worker process: the native error says it all
+                raise
+            if hasattr(original, "add_note"):  # Python >= 3.11
+                row = exc.row_id.item() if isinstance(exc.row_id, np.generic) else exc.row_id  # 7, not np.int64(7)
+                original.add_note(f"slicing function {exc.lf_name!r} failed on row {row!r}")
+            raise original.with_traceback(original.__traceback__) from None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}, LFs: {self._lf_names}"
@@ -94,7 +111,8 @@ class PandasSFApplier(_BaseSFApplier):
 
     def apply(self, df: pd.DataFrame, progress_bar: bool = True, fault_tolerant: bool = False) -> np.recarray:
         """One record per row, one int field per SF (1 in, 0 out)."""
-        L = LFApplier(self._native_lfs()).apply(df, progress=progress_bar, fault_tolerant=fault_tolerant)
+        applier = LFApplier(self._native_lfs())
+        L = self._run(lambda: applier.apply(df, progress=progress_bar, fault_tolerant=fault_tolerant))
         return self._to_recarray(L)
 
 

@@ -36,8 +36,9 @@ class DaskSFApplier(_BaseSFApplier):
 
         from weaksup.apply.dask import DaskLFApplier
 
+        applier = DaskLFApplier(self._native_lfs())
         with dask.config.set(scheduler=scheduler):
-            L = DaskLFApplier(self._native_lfs()).apply(df, progress=False, fault_tolerant=fault_tolerant)
+            L = self._run(lambda: applier.apply(df, progress=False, fault_tolerant=fault_tolerant))
         return self._to_recarray(L)
 
 
@@ -59,7 +60,8 @@ class PandasParallelSFApplier(_BaseSFApplier):
         """One record per row, one int field per SF; ``n_parallel >= 2``."""
         if n_parallel < 2:
             raise ValueError("n_parallel should be >= 2; for single-process slicing use PandasSFApplier")
-        L = LFApplier(self._native_lfs(), n_jobs=n_parallel).apply(df, progress=False, fault_tolerant=fault_tolerant)
+        applier = LFApplier(self._native_lfs(), n_jobs=n_parallel)
+        L = self._run(lambda: applier.apply(df, progress=False, fault_tolerant=fault_tolerant))
         return self._to_recarray(L)
 
 
