@@ -87,3 +87,12 @@ def test_lf_names_from_lfs_and_mismatch():
 def test_unknown_gold_rows_are_skipped():
     a = LFAnalysis(np.array([[1], [0]]))
     assert a.lf_empirical_accuracies(np.array([1, -1])).tolist() == [1.0]
+
+
+def test_pattern_counts_refuses_a_chunk_size_that_is_not_a_positive_int():
+    from weaksup.errors import ModelInputError
+    from weaksup.patterns import PatternCounts
+
+    for bad in (0, -5, 2.5, True):
+        with pytest.raises(ModelInputError, match="chunk_size must be a positive int"):
+            PatternCounts.from_label_matrix([[0, 1]], chunk_size=bad)

@@ -171,6 +171,8 @@ class PatternCounts:
         >>> sorted(PatternCounts.from_label_matrix([[0, -1], [0, -1], [1, 1]]).counts.tolist())
         [1, 2]
         """
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+            raise ModelInputError(f"chunk_size must be a positive int (rows hashed at a time), got {chunk_size!r}")
         L = as_label_matrix(L, cardinality=cardinality)
         k = cardinality if cardinality is not None else L.cardinality
         csr = L.csr

@@ -191,7 +191,7 @@ def test_errors_name_the_tf_and_row():
 
     @wa.transformation_function(vectorized=True)
     def strays(batch):
-        return batch.set_axis(batch.index + 1000)
+        return batch.set_axis([f"{i}_stray" for i in batch.index])
 
     with pytest.raises(wa.AugmentationError, match="'strays' returned rows that are not in its batch"):
         wa.TFApplier([strays], wa.ApplyOnePolicy()).apply(df, progress=False)

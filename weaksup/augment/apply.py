@@ -12,11 +12,13 @@ from tqdm.auto import tqdm
 
 from weaksup.augment.policy import Policy
 from weaksup.augment.tf import AugmentationError, TransformationFunctionError, check_tfs
+from weaksup.errors import ParameterTypeError
 from weaksup.labeling.preprocessor import isolated_frame
 from weaksup.labeling.row import Row, make_row_type
 
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), np.generic, pd.Timestamp, pd.Timedelta)
 _TF_FAILURES = (Exception, SystemExit)
+_ROW_TYPES = (Row, dict, pd.Series)  # what a row-wise TF may return (besides None)
 
 
 class TFApplier:
@@ -25,8 +27,9 @@ class TFApplier:
     For every input row the policy draws ``n_per_original`` sequences of TFs; each sequence makes
     one transformed copy, kept when at least one of its TFs applied (returned a row). With
     ``keep_original`` the untransformed row comes first. Rows come back grouped by the row they
-    came from, in input order. Row-wise TFs get light row objects (no pandas Series per row);
-    vectorized TFs run once per step on all the rows the policy gave them.
+    came from, in input order. Row-wise TFs get light row objects (no pandas Series per row;
+    ``x.name`` is the row's id); vectorized TFs run once per step on all the rows the policy gave
+    them, as a DataFrame indexed by their ids (by position when the input's ids repeat).
 
     Parameters
     ----------
@@ -68,7 +71,9 @@ class TFApplier:
     def __init__(self, tfs: Sequence[Any], policy: Policy, index: str = "source") -> None:
         self.tfs = check_tfs(tfs)
         if not isinstance(policy, Policy):
-            raise TypeError(f"policy must be a weaksup.augment Policy, got {policy!r}")
+            hint = (" (a Snorkel policy: use weaksup.augment's policy of the same name, or "
+                    "weaksup.snorkel.augmentation.PandasTFApplier)") if _from_snorkel(policy) else ""
+            raise ParameterTypeError(f"policy must be a weaksup.augment Policy, got {policy!r}{hint}")
         if index not in ("source", "unique"):
             raise AugmentationError(f"index must be 'source' or 'unique', got {index!r}")
         self.policy = policy
@@ -162,7 +167,7 @@ class TFApplier:
     def _run_rows(self, frame: pd.DataFrame, seqs: np.ndarray, mutable: list[int]) -> tuple[pd.DataFrame, np.ndarray]:
         """One transformed copy of every row, all TFs row-wise: rows live as Row objects throughout."""
         n, n_steps = seqs.shape
-        rows = _rows_of(frame, mutable)
+        rows = _rows_of(frame, mutable, frame.index)
         done = np.zeros((n, n_steps), dtype=bool)
         for s in range(n_steps):
             for t, positions in _groups(seqs[:, s]):
@@ -173,6 +178,9 @@ class TFApplier:
         """One transformed copy of every row when some TF is vectorized: the rows live in a DataFrame."""
         n, n_steps = seqs.shape
         work = isolated_frame(frame).reset_index(drop=True)
+        # a vectorized TF sees the rows' own ids (as a vectorized LF does); repeated ids could not be mapped
+        # back to rows, so then it sees row positions
+        by_id = frame.index.is_unique
         for j in mutable:  # nested dicts and lists must not be shared with the input
             work.isetitem(j, pd.Series([copy.deepcopy(v) for v in work.iloc[:, j]], dtype=object))
         done = np.zeros((n, n_steps), dtype=bool)
@@ -181,6 +189,8 @@ class TFApplier:
                 tf = self.tfs[t]
                 batch = work.iloc[positions] if len(positions) < n else work
                 if getattr(tf, "vectorized", False):
+                    if by_id:
+                        batch = batch.set_axis(frame.index[positions])
                     try:
                         out = tf.transform(batch)
                     except _TF_FAILURES as exc:
@@ -195,8 +205,10 @@ class TFApplier:
                     if not out.index.isin(batch.index).all() or out.index.has_duplicates:
                         raise AugmentationError(f"vectorized transformation function {tf.name!r} returned rows "
                                                 f"that are not in its batch (or twice); keep the batch's index")
+                    if by_id:  # back to the working frame's row positions
+                        out = out.set_axis(frame.index.get_indexer(out.index))
                 else:
-                    rows = _rows_of(batch, [])
+                    rows = _rows_of(batch, [], frame.index[positions])
                     sub_done = np.zeros(len(rows), dtype=bool)
                     self._transform_rows(tf, rows, np.arange(len(rows)), sub_done,
                                          frame.index[positions])
@@ -217,6 +229,10 @@ class TFApplier:
             except _TF_FAILURES as exc:
                 raise TransformationFunctionError(tf.name, ids[i], f"{type(exc).__name__}: {exc}", exc) from exc
             if out is not None:
+                if not isinstance(out, _ROW_TYPES):
+                    raise TransformationFunctionError(
+                        tf.name, ids[i], f"returned {type(out).__name__} {_short(out)}; a transformation function "
+                        "returns the (changed) row, a dict of its fields, or None when it does not apply")
                 rows[i] = out
                 done[i] = True
 
@@ -236,8 +252,9 @@ class TFApplier:
             src, cop = src[order], cop[order]
             done, tfs = np.concatenate(steps_done)[order], np.concatenate(step_tfs)[order]
         ids = frame.index.take(src)
-        if self.index == "unique":
-            index: pd.Index = pd.MultiIndex.from_arrays([ids, cop], names=[frame.index.name, "copy"])
+        if self.index == "unique":  # the id's levels, then the copy (a MultiIndex id is not nested as tuples)
+            levels = [ids.get_level_values(i) for i in range(ids.nlevels)] if isinstance(ids, pd.MultiIndex) else [ids]
+            index: pd.Index = pd.MultiIndex.from_arrays([*levels, cop], names=[*frame.index.names, "copy"])
         else:
             index = ids
         out.index = index
@@ -254,7 +271,11 @@ def _as_frame(data: Any) -> pd.DataFrame:
         return data
     if isinstance(data, (list, tuple)) and all(isinstance(r, dict) for r in data):
         return pd.DataFrame(list(data))
-    raise TypeError(f"TFApplier augments a pandas DataFrame or a list of dicts, got {type(data).__name__}")
+    raise ParameterTypeError(f"TFApplier augments a pandas DataFrame or a list of dicts, got {type(data).__name__}")
+
+
+def _from_snorkel(obj: Any) -> bool:
+    return type(obj).__module__.split(".")[0] == "snorkel"
 
 
 def _groups(col: np.ndarray) -> list[tuple[int, np.ndarray]]:
@@ -275,14 +296,19 @@ def _mutable_columns(frame: pd.DataFrame) -> list[int]:
     return out
 
 
-def _rows_of(frame: pd.DataFrame, mutable: list[int]) -> list[Any]:
+def _rows_of(frame: pd.DataFrame, mutable: list[int], ids: pd.Index) -> list[Any]:
+    """One Row per row of ``frame``, carrying its id (``x.name``, as on the Series a Snorkel TF gets)."""
     row_type = make_row_type(tuple(str(c) for c in frame.columns))
     columns = [frame.iloc[:, j].tolist() for j in range(frame.shape[1])]
     for j in mutable:
         columns[j] = [copy.deepcopy(v) for v in columns[j]]
-    if not columns:
-        return [row_type(()) for _ in range(len(frame))]
-    return [row_type(v) for v in zip(*columns, strict=True)]
+    # the id rides after the fields' values (Row reads it as x.name; _frame_of drops it)
+    return [row_type(v) for v in zip(*columns, ids.tolist(), strict=True)]
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _frame_of(rows: list[Any], like: pd.DataFrame) -> pd.DataFrame:
@@ -292,8 +318,9 @@ def _frame_of(rows: list[Any], like: pd.DataFrame) -> pd.DataFrame:
     extras: dict[str, dict[int, Any]] = {}
     for i, r in enumerate(rows):
         if isinstance(r, Row) and len(type(r)._Row__fields) == len(fields) and list(type(r)._Row__fields) == fields:
-            v = r._Row__values  # the fields' values, then maybe the row id (Row.name), which is not a column
-            values.append(v if len(v) == len(fields) else v[: len(fields)])
+            # the fields' values, then maybe the row id (Row.name), which is not a column: the zip below
+            # stops at the shortest row, and the id's column (if any) is never read
+            values.append(r._Row__values)
             extra = r._Row__extra
         else:
             d = Row.to_dict(r) if isinstance(r, Row) else dict(r)
@@ -302,7 +329,7 @@ def _frame_of(rows: list[Any], like: pd.DataFrame) -> pd.DataFrame:
         if extra:
             for k, v in extra.items():
                 extras.setdefault(k, {})[i] = v
-    cols = list(zip(*values, strict=True)) if values and fields else [() for _ in fields]
+    cols = list(zip(*values, strict=False)) if values and fields else [() for _ in fields]
     data = {}
     for j, name in enumerate(like.columns):
         data[name] = _restore_dtype(pd.Series(list(cols[j]) if cols else [], dtype=None), like.iloc[:, j].dtype)
@@ -320,6 +347,8 @@ def _restore_dtype(s: pd.Series, dtype: Any) -> pd.Series:
     try:
         if isinstance(dtype, np.dtype) and dtype.kind in "iufbM" and s.dtype.kind == dtype.kind:
             return s.astype(dtype)
+        if isinstance(dtype, pd.CategoricalDtype) and not s.dropna().isin(dtype.categories).all():
+            return s  # a value outside the categories: pandas would turn it into NaN (with a deprecation warning)
         if not isinstance(dtype, np.dtype):  # category, string, nullable ints: keep when lossless
             cast = s.astype(dtype)
             if (cast.isna() == s.isna()).all():

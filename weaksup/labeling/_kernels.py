@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._votes import ABSTAIN
-from weaksup.errors import MissingFieldError, ParameterError
+from weaksup.errors import MissingFieldError, ParameterError, ParameterTypeError
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
@@ -86,7 +86,7 @@ def _tokens(text: Any) -> tuple[Any, np.ndarray, int]:
         parents = np.repeat(np.arange(len(lists)), [len(t) for t in lists])
         return pd.Index([w for t in lists for w in t], dtype=object), parents, len(text)
     pa, pc = _arrow()
-    lists = pc.split_pattern_regex(text, r"\W+")
+    lists = pc.split_pattern_regex(text, r"[^\pL\pN_]+")  # Python's \W+: RE2's \W is ASCII-only
     flat = lists.flatten()
     parents = np.asarray(lists.value_parent_indices())
     keep = np.asarray(pc.not_equal(flat, "").fill_null(False))
@@ -94,29 +94,73 @@ def _tokens(text: Any) -> tuple[Any, np.ndarray, int]:
 
 
 _RE2_FLAGS = {re.IGNORECASE: "", re.DOTALL: "s", re.MULTILINE: "m"}
+# Python's str.split() whitespace (str.isspace), spelled out for RE2, whose \s is ASCII-only
+_RE2_SPACE = r"[\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 
 
-def _match(text: Any, pattern: str, regex: bool, flags: int, whole_word: bool = False) -> np.ndarray:
-    """Boolean mask: does ``pattern`` (literal or regex, ``re.search`` semantics) occur in each row?"""
+# characters on which RE2's ASCII classes and Python's Unicode ones disagree, by class letter
+_NON_ASCII_WORD = r"[^\x00-\x7f\PL]|[^\x00-\x7f\PN]"  # letters and digits beyond ASCII
+_UNICODE_ONLY = {"w": _NON_ASCII_WORD, "b": _NON_ASCII_WORD, "d": r"[^\x00-\x7f\PN]",
+                 "s": r"[\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"}
+
+
+def _unicode_classes(pattern: str) -> str | None:
+    """An RE2 pattern finding the rows where ``pattern``'s \\w \\b \\d \\s (and capitals) could mean something else
+    to RE2 (ASCII classes) than to Python's re (Unicode ones); ``None`` when it uses none of them."""
+    found: set[str] = set()
+    i = 0
+    while i < len(pattern) - 1:
+        if pattern[i] == "\\":
+            c = pattern[i + 1].lower()
+            if c in _UNICODE_ONLY:
+                found.add(_UNICODE_ONLY[c])
+            i += 2
+        else:
+            i += 1
+    return "|".join(sorted(found)) if found else None
+
+
+def _whole_word_python(word: str) -> str:
+    # no word character right before or after: what the RE2 pattern below says ("c++" is a whole word in "C++!")
+    return rf"(?<!\w)(?:{word})(?!\w)"
+
+
+def _match(text: Any, pattern: str, regex: bool, flags: int, whole_word: bool = False,
+           unicode_safe: bool = False) -> np.ndarray:
+    """Boolean mask: does ``pattern`` (literal or regex, ``re.search`` semantics) occur in each row?
+
+    ``unicode_safe``: the pattern means the same to RE2 and to Python's re (built here, not a user's).
+    """
     if whole_word:  # RE2's \b is ASCII-only; spell out Unicode word boundaries for it
-        word = pattern
-        pattern = rf"\b(?:{word})\b" if isinstance(text, pd.Series) else rf"(?:^|[^\pL\pN_])(?:{word})(?:[^\pL\pN_]|$)"
+        word, unicode_safe = pattern, True
+        pattern = _whole_word_python(word) if isinstance(text, pd.Series) else \
+            rf"(?:^|[^\pL\pN_])(?:{word})(?:[^\pL\pN_]|$)"
     if not isinstance(text, pd.Series):
         pc = _arrow()[1]
         ignore_case = bool(flags & re.IGNORECASE)
         if not regex:  # RE2 finds literals faster than Arrow's substring kernel
-            pattern, regex = re.escape(pattern), True
+            pattern, regex, unicode_safe = re.escape(pattern), True, True
         if not flags & ~sum(_RE2_FLAGS) & ~re.UNICODE:
             inline = "".join(v for k, v in _RE2_FLAGS.items() if flags & k)
             try:  # RE2 (linear time, C); lookarounds and backreferences need Python's re
                 out = pc.match_substring_regex(text, f"(?{inline}){pattern}" if inline else pattern,
                                                ignore_case=ignore_case)
-                return np.asarray(out.fill_null(False))
+                hit = np.asarray(out.fill_null(False))
             except _arrow()[0].ArrowInvalid:
                 pass
+            else:
+                unicode_only = None if unicode_safe else _unicode_classes(pattern)
+                if unicode_only is not None:
+                    # RE2's \w, \b, \d, \s are ASCII: on the rows holding other letters, digits or spaces
+                    # (found by RE2 too) Python's re decides, as re.search would everywhere
+                    other = np.flatnonzero(np.asarray(pc.match_substring_regex(text, unicode_only).fill_null(False)))
+                    if len(other):
+                        compiled = re.compile(pattern, flags)
+                        hit[other] = [compiled.search(t) is not None for t in text.take(other).to_pylist()]
+                return hit
         text = pd.Series(text.to_pylist(), dtype=object)
         if whole_word:
-            pattern = rf"\b(?:{word})\b"
+            pattern = _whole_word_python(word)
     if not regex:
         return np.asarray(text.str.contains(pattern, regex=False).fillna(False), dtype=bool)
     return np.asarray(text.str.contains(pattern, regex=True, flags=flags).fillna(False), dtype=bool)
@@ -131,7 +175,9 @@ def _at_least_words(text: Any, k: int) -> np.ndarray:
     """Rows with at least ``k`` whitespace-separated words (an anchored regex: no token lists built)."""
     if k <= 0:
         return np.ones(len(text), dtype=bool) & _present(text)
-    return _match(text, rf"^\s*(?:\S+\s+){{{k - 1}}}\S", True, 0)
+    space = r"\s" if isinstance(text, pd.Series) else _RE2_SPACE
+    word = r"\S" if isinstance(text, pd.Series) else "[^" + _RE2_SPACE[1:]
+    return _match(text, rf"^{space}*(?:{word}+{space}+){{{k - 1}}}{word}", True, 0, unicode_safe=True)
 
 
 def _present(text: Any) -> np.ndarray:
@@ -170,8 +216,21 @@ def _lookup_values(batch: Any, *, field: str | int, keys: pd.Index, labels: np.n
     col = _column(batch, field)
     if lower:
         col = col.astype("str").str.lower()
-    codes = keys.get_indexer(col)
+    try:
+        codes = keys.get_indexer(col)
+    except TypeError:  # lists, dicts, sets in the column: no value to look up
+        bad = next((v for v in col.tolist() if not _hashable(v)), None)
+        raise ParameterTypeError(f"field {field!r} holds {type(bad).__name__} values (e.g. {bad!r}), which cannot be "
+                                 "looked up; lookup_lf looks up whole values (text, numbers, ids)") from None
     return np.where(codes >= 0, labels[codes], ABSTAIN).astype(np.int64)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _lookup_tokens(tokens: tuple[Any, np.ndarray, int], *, keys: pd.Index, labels: np.ndarray,
@@ -199,11 +258,16 @@ def _lookup_tokens(tokens: tuple[Any, np.ndarray, int], *, keys: pd.Index, label
 def _threshold_votes(batch: Any, *, field: str | int, op: str, value: Any, label: int) -> np.ndarray:
     col = _column(batch, field)
     values = col.to_numpy()
-    if values.dtype == object or col.dtype == "str":
-        hit = np.asarray(_OPS[op](col, value).fillna(False), dtype=bool)
-    else:
-        with np.errstate(invalid="ignore"):
-            hit = np.asarray(_OPS[op](values, value), dtype=bool)
+    try:
+        if values.dtype == object or col.dtype == "str":
+            hit = np.asarray(_OPS[op](col, value).fillna(False), dtype=bool)
+        else:
+            with np.errstate(invalid="ignore"):
+                hit = np.asarray(_OPS[op](values, value), dtype=bool)
+    except TypeError as exc:  # numpy's UFuncTypeError is one too
+        raise ParameterTypeError(f"cannot compare field {field!r} (dtype {col.dtype}) with {value!r} "
+                                 f"({type(value).__name__}) by {op!r}: {exc}") from None
+    hit = hit & np.asarray(col.notna(), dtype=bool)  # a missing value abstains, also for != (NaN != 1 is True)
     return np.where(hit, label, ABSTAIN).astype(np.int64)
 
 

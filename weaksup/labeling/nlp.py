@@ -140,7 +140,8 @@ class SpacyPreprocessor(Preprocessor):
     def parse(self, text: str) -> Any:
         """The ``Doc`` of one text (from the cache when memoizing)."""
         if not isinstance(text, str):
-            raise ParameterTypeError(f"preprocessor {self.name!r}: field {self.text_field!r} must be a str, got {text!r}")
+            raise ParameterTypeError(f"preprocessor {self.name!r}: field {self.text_field!r} must be a str, got "
+                                     f"{text!r}; fill missing texts first (e.g. df[{self.text_field!r}].fillna(''))")
         if not self.memoize:
             return self.nlp(text)
         doc = self._docs.get(text)
@@ -175,7 +176,13 @@ class SpacyPreprocessor(Preprocessor):
 
     def _run(self, x: Any) -> Any:
         if isinstance(x, pd.DataFrame):
-            x[self.doc_field] = self.pipe(x[self.text_field].tolist())
+            texts = x[self.text_field].tolist()
+            bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
+            if bad is not None:  # name the row: the applier's message names only the batch's first one
+                raise ParameterTypeError(f"preprocessor {self.name!r}: field {self.text_field!r} must be a str, got "
+                                         f"{texts[bad]!r} at row {x.index[bad]!r}; fill missing texts first "
+                                         f"(e.g. df[{self.text_field!r}].fillna(''))")
+            x[self.doc_field] = self.pipe(texts)
             return x
         if isinstance(x, (Row, dict, pd.Series)):
             x[self.doc_field] = self.parse(x[self.text_field])

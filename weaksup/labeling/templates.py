@@ -93,6 +93,14 @@ def _slug(text: str, limit: int = 40) -> str:
     return re.sub(r"\W+", "_", text).strip("_")[:limit] or "x"
 
 
+def _stable(values: list[Any]) -> list[Any]:
+    """``values`` in an order that is the same in every process (a set's is not)."""
+    try:
+        return sorted(values, key=lambda v: (type(v).__name__, v))
+    except TypeError:  # values that do not compare: their reprs do
+        return sorted(values, key=repr)
+
+
 def _check_label(label: Any, what: str) -> int:
     if isinstance(label, (bool, np.bool_)) or not isinstance(label, (int, np.integer)) or label < 0:
         raise ParameterError(f"{what}: label must be a class id >= 0, got {label!r}")
@@ -126,7 +134,9 @@ def keyword_lf(
         Match case exactly; otherwise text and keywords are lowercased (once per batch,
         shared by every case-insensitive template on ``field``).
     whole_word : bool
-        Only match whole words (``\\b`` boundaries), so ``"my"`` does not fire on ``"enemy"``.
+        Only match whole words: no letter, digit or underscore (in any script) right before or
+        after the keyword, so ``"my"`` does not fire on ``"enemy"`` and ``"c++"`` fires on
+        ``"I love C++!"``; the same with or without pyarrow.
     name : str, optional
         Defaults to ``keyword_<keywords>``.
 
@@ -140,6 +150,8 @@ def keyword_lf(
     [1, -1, 1]
     """
     words = [keywords] if isinstance(keywords, str) else list(keywords)
+    if isinstance(keywords, (set, frozenset)):  # a set's order changes from process to process; the name must not
+        words = _stable(words)
     name = name or f"keyword_{_slug('_'.join(map(str, words)))}"
     if not words or not all(isinstance(w, str) and w for w in words):
         raise ParameterError(f"keyword_lf {name!r}: keywords must be non-empty strings, got {keywords!r}")
@@ -170,6 +182,9 @@ def regex_lf(
     name: str | None = None,
 ) -> LabelingFunction:
     """Vote ``label`` when ``pattern`` matches anywhere in the field (``re.search`` semantics).
+
+    ``\\w``, ``\\b``, ``\\d`` and ``\\s`` are Unicode-aware, as in Python's :mod:`re` (``r"\\bcafé\\b"``
+    fires on ``"naïve café"``), also where RE2 runs the pattern.
 
     Parameters
     ----------
@@ -284,10 +299,17 @@ def lookup_lf(
     else:
         if label is None:
             raise ParameterError(f"lookup_lf {name!r}: a set of values needs label= (the class they vote)")
-        items = [(v, label) for v in mapping_or_set]
+        # a set's order changes from process to process: sorted, the LF's fingerprint (and cache) is stable
+        values = _stable(list(mapping_or_set)) if isinstance(mapping_or_set, (set, frozenset)) else mapping_or_set
+        items = [(v, label) for v in values]
     labels_by_key: dict[Any, int] = {}
     for key, lab in items:
         lab = _check_label(lab, f"lookup_lf {name!r} (key {key!r})")
+        try:
+            hash(key)
+        except TypeError:
+            raise ParameterTypeError(f"lookup_lf {name!r}: key {key!r} is a {type(key).__name__}, which cannot be "
+                                     "looked up; use text, numbers or tuples") from None
         if not case_sensitive or match == "token":
             if not isinstance(key, str):
                 raise ParameterTypeError(f"lookup_lf {name!r}: key {key!r} must be a string for case/token matching")

@@ -6,8 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from weaksup.apply.applier import LFApplier
+from weaksup.errors import LabelingFunctionError, ParameterTypeError
+from weaksup.labeling.lf import LabelingFunction
 from weaksup.slicing.matrix import SliceMatrix
 from weaksup.slicing.sf import IN_SLICE, SliceError, SlicingFunction
+
+_LF_WORDS = "labeling function "
 
 
 class SFApplier:
@@ -43,7 +47,9 @@ class SFApplier:
         sfs = list(sfs)
         for sf in sfs:
             if not isinstance(sf, SlicingFunction):
-                raise TypeError(f"SFApplier takes SlicingFunction objects, got {sf!r}")
+                hint = "; make a slice of where an LF votes with weaksup.slicing.lf_sf(lf)" \
+                    if isinstance(sf, LabelingFunction) else ""
+                raise ParameterTypeError(f"SFApplier takes SlicingFunction objects, got {sf!r}{hint}")
         names = [sf.name for sf in sfs]
         if len(set(names)) != len(names):
             raise SliceError(f"slicing function names must be unique: {names}")
@@ -60,10 +66,15 @@ class SFApplier:
 
         With ``fault_tolerant`` an SF that raises counts the row as outside the slice and is
         recorded in ``errors_``; otherwise a :class:`~weaksup.errors.LabelingFunctionError`
-        naming the SF and the row id is raised.
+        ("slicing function 'name' failed on row ...") naming the SF and the row id is raised.
         """
         applier = LFApplier([sf.as_lf() for sf in self.sfs], chunk_size=self.chunk_size, n_jobs=self.n_jobs)
-        L = applier.apply(data, progress=progress, fault_tolerant=fault_tolerant)
+        try:
+            L = applier.apply(data, progress=progress, fault_tolerant=fault_tolerant)
+        except LabelingFunctionError as exc:  # the LF applier's words: it is the user's slicing function that failed
+            if exc.args and isinstance(exc.args[0], str) and exc.args[0].startswith(_LF_WORDS):
+                exc.args = ("slicing function " + exc.args[0][len(_LF_WORDS):], *exc.args[1:])
+            raise
         self.errors_ = applier.errors_
         # L stores label + 1 and nothing for abstains: members are the stored 2s (an SF made from an LF
         # with SlicingFunction.from_lf may vote other labels, which are not members)

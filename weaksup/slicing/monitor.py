@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from weaksup.errors import ParameterTypeError
 from weaksup.slicing.apply import SFApplier
 from weaksup.slicing.sf import SlicingFunction
 
@@ -20,6 +21,8 @@ def slice_dataframe(df: pd.DataFrame, slicing_function: SlicingFunction) -> pd.D
     >>> slice_dataframe(pd.DataFrame({"num": [5, 10, 19, 22]}, index=list("abcd")), small).index.tolist()
     ['a', 'b', 'c']
     """
+    if not isinstance(df, pd.DataFrame):
+        raise ParameterTypeError(f"slice_dataframe takes a pandas DataFrame, got {type(df).__name__}")
     S = SFApplier([slicing_function]).apply(df, progress=False)
     return df[S.mask(0)]
 

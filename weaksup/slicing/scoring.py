@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup.slicing.matrix import as_slice_matrix
+from weaksup._validation import align_labels
+from weaksup.slicing.matrix import SliceMatrix, as_slice_matrix
 from weaksup.slicing.sf import SliceError
 
 Metric = str | Callable[[np.ndarray, np.ndarray, np.ndarray | None], float]
@@ -44,7 +45,23 @@ def _metric(name: str, y: np.ndarray, pred: np.ndarray, probs: np.ndarray | None
     raise SliceError(f"unknown metric {name!r}; choose from {METRICS} or pass a callable")
 
 
+def _check_metrics(metrics: Any) -> list[Metric]:
+    """The metrics as a list, unknown names refused before any scoring (a lone name is one metric)."""
+    metrics = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics)
+    for m in metrics:
+        if not callable(m) and m not in METRICS:
+            raise SliceError(f"unknown metric {m!r}; choose from {METRICS} or pass a callable")
+    return metrics
+
+
 def _inputs(S: Any, golds: Any, preds: Any, probs: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray | None]:
+    # gold labels as everywhere else: partial (-1, NaN, None = unknown), integer text accepted, and a
+    # Series lined up by row id with a slice matrix that has ids (Snorkel's record arrays have none)
+    if isinstance(golds, pd.Series) and isinstance(S, (SliceMatrix, pd.DataFrame)):
+        S = as_slice_matrix(S)
+        golds = align_labels(golds, S.index, name="golds", allow_abstain=True)
+    elif np.ndim(golds) == 1:
+        golds = align_labels(golds, None, name="golds", allow_abstain=True)
     golds = np.asarray(golds)
     if golds.ndim != 1:
         raise SliceError(f"golds must be 1-D, got shape {golds.shape}")
@@ -77,7 +94,9 @@ def score_slices(
     ----------
     S : SliceMatrix, Snorkel's record array, or a boolean DataFrame / array
     golds : array of int
-        Gold labels; rows whose gold is ``-1`` (unknown) are left out of every score.
+        Gold labels; rows whose gold is unknown (``-1``, NaN, None) are left out of every score.
+        A pandas Series is lined up with ``S``'s row ids when ``S`` has them (a :class:`SliceMatrix`
+        or a DataFrame); Snorkel's record arrays have none, so there it is taken in row order.
     preds : array of int, optional
         Predictions (``-1`` = abstain, counted wrong; ``coverage`` reports their share).
         Defaults to ``probs.argmax(axis=1)``.
@@ -100,6 +119,7 @@ def score_slices(
     overall  4      0.75  0.857143
     short    2      0.50  0.666667
     """
+    metrics = _check_metrics(metrics)
     S, golds, preds, probs = _inputs(S, golds, preds, probs)
     known = golds != -1
     masks = {"overall": known}
@@ -145,6 +165,7 @@ def slice_report(
     a  2    0.5       0.5   1.0 -0.25      0.5
     b  2    0.5       0.5   1.0 -0.25      0.5
     """
+    _check_metrics([metric])
     S, golds, preds, probs = _inputs(S, golds, preds, probs)
     name = metric if isinstance(metric, str) else getattr(metric, "__name__", "metric")
 

@@ -32,20 +32,38 @@ def _member(value: Any) -> int:
                      f"({type(value).__name__})")
 
 
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _members(values: Any, n_rows: int, index: pd.Index | None) -> np.ndarray:
     """Membership of a batch from what a vectorized SF returned: a bool (or 0/1) array, one per row."""
     if isinstance(values, pd.Series) and index is not None and not values.index.equals(index):
         raise SliceError("a vectorized slicing function returned a Series whose index is not the batch's; "
                          "return an array, or a Series with the batch's index")
+    dtype = getattr(values, "dtype", None)
+    if isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray)) and not isinstance(dtype, np.dtype):
+        # pandas' nullable "boolean" / "Int64" (what comparisons on nullable columns give): NA is no answer
+        missing = np.asarray(pd.isna(values), dtype=bool)
+        if missing.any():
+            pos = int(np.argmax(missing))
+            where = f"row {_plain(index[pos])!r}" if index is not None and len(index) == n_rows else f"position {pos}"
+            raise SliceError(f"a vectorized slicing function returned a missing value (<NA>) at {where}; say "
+                             "whether such rows are in the slice, e.g. with .fillna(False)")
+        values = values.to_numpy(dtype=bool if dtype.kind == "b" else object)
     arr = np.asarray(values)
     if arr.shape != (n_rows,):
         raise SliceError(f"a vectorized slicing function must return one value per row ({n_rows}), "
                          f"got shape {arr.shape}")
     if arr.dtype != bool:
+        if arr.dtype == object:  # Python bools and ints, say: accepted when every value is one
+            members = [_member(v) for v in arr.tolist()]
+            return np.asarray(members, dtype=np.int64).reshape(arr.shape)
         if arr.dtype.kind not in "iu" or not np.isin(arr, (0, 1)).all():
-            bad = arr[~np.isin(arr, (0, 1))][0] if arr.dtype.kind in "iuf" else arr.ravel()[0]
-            raise SliceError(f"a vectorized slicing function must return booleans (or 0/1), got {bad!r} "
-                             f"(dtype {arr.dtype})")
+            bad = arr[~np.isin(arr, (0, 1))] if arr.dtype.kind in "iu" else arr
+            hint = "; use .astype(bool) on 0/1 floats" if arr.dtype.kind == "f" else ""
+            raise SliceError(f"a vectorized slicing function must return booleans (or 0/1), got {_plain(bad[0])!r} "
+                             f"(dtype {arr.dtype}){hint}")
         arr = arr.astype(bool)
     return np.where(arr, IN_SLICE, NOT_IN_SLICE)
 
