@@ -5,7 +5,8 @@ matrices from other people's LFs. We hold few such sets, so this script makes mo
 ones: random subsets of each WRENCH set's LFs (30-70% of them; the LFs' real correlations and
 one-sidedness kept), and each set's full LF list plus one or three simulated LFs voting both
 classes (a classifier used as an LF: accuracy U(0.6, 0.85), coverage U(5%, 40%), independent
-of the other LFs given the class; binary sets with train gold: youtube, sms). Every model is fitted on the train votes and scored on the
+of the other LFs given the class; binary sets with train gold: youtube, sms), or one at chance
+(accuracy 0.5, coverage 30%: a classifier LF that learned nothing). Every model is fitted on the train votes and scored on the
 test rows with a vote (rows without one are coin flips for every model); ties go to tied class
 ``row index mod #tied`` as in label_suite. No gold label is used by any model.
 
@@ -61,12 +62,14 @@ def settings(name: str, L_fit: np.ndarray, L_eval: np.ndarray, y_fit: np.ndarray
         yield "random LF subsets", L_fit[:, cols], L_eval[:, cols]
     if int(max(L_fit.max(), y.max())) + 1 != 2 or (y_fit < 0).any():  # binary sets with train gold only
         return
-    for n_extra in (1, 3):
+    for n_extra in (1, 3, -1):  # -1: one useless two-class LF (a classifier at chance)
         for seed in range(6):
             r = np.random.default_rng(seed)
             specs = [(r.uniform(0.6, 0.85), r.uniform(0.05, 0.4), int(r.integers(1 << 30))) for _ in range(n_extra)]
-            yield (f"all LFs + {n_extra} simulated two-class LF{'s' if n_extra > 1 else ''}",
-                   np.hstack([L_fit] + [simulated_lf(y_fit, a, c, s) for a, c, s in specs]),
+            kind = f"all LFs + {n_extra} simulated two-class LF{'s' if n_extra > 1 else ''}"
+            if n_extra < 0:
+                specs, kind = [(0.5, 0.3, int(r.integers(1 << 30)))], "all LFs + 1 two-class LF at chance"
+            yield (kind, np.hstack([L_fit] + [simulated_lf(y_fit, a, c, s) for a, c, s in specs]),
                    np.hstack([L_eval] + [simulated_lf(y, a, c, s + 1) for a, c, s in specs]))
 
 

@@ -67,3 +67,15 @@ def test_keyword_lfs_alone_fit_as_before_the_classifiers_rule():
     never = ws.LabelModel(cardinality=2, class_conditional="never").fit(keywords)
     np.testing.assert_allclose(fitted.weights_, never.weights_)
     np.testing.assert_allclose(fitted.class_balance_, [0.5, 0.5])
+
+
+def test_a_classifier_lf_at_chance_does_not_judge_the_keyword_lfs():
+    # judges that cannot tell the classes apart count for nothing: their noise is not read as evidence
+    # (it was, in a first version of the rule: youtube's keyword LFs plus one such LF, 83.7 -> 74.0)
+    L, y = _mixed()
+    keywords = L[:, :6]
+    rng = np.random.default_rng(1)
+    chance = np.where(rng.random(len(y)) < 0.3, rng.integers(0, 2, len(y)), -1)[:, None]
+    alone = ws.LabelModel(cardinality=2).fit(keywords).lf_accuracy_
+    judged = ws.LabelModel(cardinality=2).fit(np.hstack([keywords, chance])).lf_accuracy_[:6]
+    np.testing.assert_allclose(judged, alone, atol=0.02)

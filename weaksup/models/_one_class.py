@@ -28,30 +28,36 @@ class TwoClassJudge:
         self.checked = checked
         self.for_class_1 = np.bincount(P.indices, weights=P.data == 2, minlength=P.shape[1]) > 0
 
-    def accuracy(self, p1: np.ndarray) -> np.ndarray:
-        """``(m,)`` accuracies of the one-class LFs (meaningless for the others)."""
+    def accuracy(self, p1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(m,)`` right votes and ``(m,)`` votes they count as, for the one-class LFs (meaningless for the
+        others). A checked vote counts as ``a - b`` votes: as one where the judges are sure and right, as none
+        where they cannot tell the classes apart (then ``a = b`` and the LF keeps its other estimate: a
+        classifier LF at chance next to youtube's keyword LFs cost 10 points when its noise was read as
+        evidence)."""
         w = self.checked
         n = np.asarray(self.voted.T @ w)  # checked votes per LF
         mean1 = np.asarray(self.voted.T @ (w * p1)) / np.maximum(n, 1e-12)  # mean p1 over each LF's votes
         cls1 = self.for_class_1
         mean_c = np.where(cls1, mean1, 1.0 - mean1)  # mean probability of its own class
-        out = np.empty_like(mean_c)
+        acc, worth = np.zeros_like(mean_c), np.zeros_like(mean_c)
         for c, sel in ((1, cls1), (0, ~cls1)):
             p = p1 if c == 1 else 1.0 - p1
             tot_p, tot_q = float(w @ p), float(w @ (1.0 - p))
             if tot_p <= 0 or tot_q <= 0:
-                out[sel] = mean_c[sel]
                 continue
             a = float(w @ (p * p)) / tot_p
             b = float(w @ (p * (1.0 - p))) / tot_q
-            out[sel] = (mean_c[sel] - b) / (a - b) if a - b > 1e-6 else mean_c[sel]
-        return np.clip(out, 0.0, 1.0) * n  # as expected right votes
+            if a - b > 1e-6:
+                acc[sel] = (mean_c[sel] - b) / (a - b)
+                worth[sel] = a - b
+        n_eff = n * worth
+        return np.clip(acc, 0.0, 1.0) * n_eff, n_eff
 
-
-def one_sided_accuracy(acc: np.ndarray, right_checked: np.ndarray, overlap_checked: np.ndarray,
-                        one_sided: np.ndarray, strength: float) -> np.ndarray:
+def one_sided_accuracy(acc: np.ndarray, checked: tuple[np.ndarray, np.ndarray], one_sided: np.ndarray,
+                       strength: float) -> np.ndarray:
     """Accuracies of the one-class LFs of a two-class fit: their right votes on the rows where a
     two-class LF voted, judged by those LFs, shrunk towards ``acc`` (judged by every LF, on all their
     overlaps) with ``strength`` pseudo-votes: an LF seldom checked keeps about what it had."""
-    return (right_checked[one_sided] + strength * acc[one_sided]) / (overlap_checked[one_sided] + strength)
+    right, votes = checked
+    return (right[one_sided] + strength * acc[one_sided]) / (votes[one_sided] + strength)
 

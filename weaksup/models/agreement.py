@@ -214,7 +214,6 @@ class AgreementModel(LogTableModel):
         one_sided = ~several if k == 2 and several.any() else np.zeros(m, bool)
         if one_sided.any():
             checked = c * (np.diff(P[:, several].indptr) > 0)  # rows where a two-class LF voted
-            overlap_checked = _votes_per_lf(P, checked, m)
             judge = TwoClassJudge(P, checked)
         # when every LF gets a confusion matrix the one-coin fit is only their EM's starting point,
         # which need not be converged tightly
@@ -250,7 +249,7 @@ class AgreementModel(LogTableModel):
             acc = (right + a0) / (overlap_w + a0 + b0)
             if one_sided.any():  # judged by the two-class LFs' posterior alone (the others' weights set to 0)
                 p1 = 0.5 * (1.0 + np.tanh(0.5 * (judge.signed @ (weights * several))))
-                acc[one_sided] = one_sided_accuracy(acc, judge.accuracy(p1), overlap_checked, one_sided, a0 + b0)
+                acc[one_sided] = one_sided_accuracy(acc, judge.accuracy(p1), one_sided, a0 + b0)
             new = to_weights(acc)
             delta = float(np.abs(new - weights).max()) if m else 0.0
             weights = new
@@ -266,7 +265,7 @@ class AgreementModel(LogTableModel):
                 table, acc, strength, learned_balance, more, overlap = self._em_with_confusion(
                     P, c, m, k, overlap, multi_class, a0, b0, to_weights, range(1, self.max_iter + 1),
                     class_balance, table, acc, pool,
-                    (one_sided, judge, overlap_checked) if one_sided.any() else None,
+                    (one_sided, judge) if one_sided.any() else None,
                 )
             n_iter += more
             mean_diag = np.exp(table[:, np.arange(k), np.arange(k)]).mean(axis=1)
@@ -365,10 +364,9 @@ class AgreementModel(LogTableModel):
                 post *= c[:, None]
                 acc = (np.asarray(XT @ post).reshape(m, k, k)[:, diag, diag].sum(axis=1) + a0) / (overlap + a0 + b0)
                 if checked_rows is not None:  # two classes: judged by the class-conditional LFs' posterior
-                    one_sided, judge, overlap_checked = checked_rows
+                    one_sided, judge = checked_rows
                     post = softmax(np.asarray(X @ (table * multi_class[:, None, None]).reshape(m * k, k)))
-                    acc[one_sided] = one_sided_accuracy(acc, judge.accuracy(post[:, 1]), overlap_checked, one_sided,
-                                                         a0 + b0)
+                    acc[one_sided] = one_sided_accuracy(acc, judge.accuracy(post[:, 1]), one_sided, a0 + b0)
             # Confusion matrices and class balance are learned together from the LFs that vote several
             # classes, as in Dawid-Skene: with a uniform prior a class imbalance would be absorbed into
             # every confusion matrix, and a one-class LF in the posterior would act as a constant pull
