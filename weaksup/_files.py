@@ -2,7 +2,8 @@
 
 This module sits below every stage (it imports only :mod:`weaksup.errors`), so the label
 matrix, the readers and writers, the models and the CLI all write files the same way. It also
-opens compressed text data files (:func:`open_text`) for the readers.
+opens compressed text data files (:func:`open_text`) for the readers, and turns the paths users
+give into paths (:func:`user_path`: ``~`` is the user's home, as in pandas' readers and writers).
 """
 
 from __future__ import annotations
@@ -21,6 +22,30 @@ from typing import Any
 from weaksup.errors import UnsafeOutputError
 
 
+def user_path(path: str | os.PathLike) -> Path:
+    """The :class:`~pathlib.Path` a user means by ``path``: a leading ``~`` (or ``~user``) is that home folder.
+
+    pandas' readers and writers expand ``~``, so ``read_csv("~/d.csv")`` works; every reader and writer
+    here does the same (without it, ``~/y.csv`` would be written under a folder named ``~``). A ``~user``
+    that does not exist is left as it is.
+
+    Examples
+    --------
+    >>> import os
+    >>> user_path("~/d.csv") == Path(os.path.expanduser("~")) / "d.csv"
+    True
+    >>> user_path("data/d.csv")
+    PosixPath('data/d.csv')
+    """
+    p = Path(path)
+    if not str(p).startswith("~"):
+        return p  # the common case: no lookup of the home folder
+    try:
+        return p.expanduser()
+    except RuntimeError:  # ~user with no such user (or no home): a relative path, as the shell leaves it
+        return p
+
+
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     """True when ``a`` and ``b`` name the same file: the same path, or one file through a link.
 
@@ -29,7 +54,7 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
     >>> same_file("x.csv", "./x.csv")
     True
     """
-    pa, pb = Path(a), Path(b)
+    pa, pb = user_path(a), user_path(b)
     try:
         if pa.exists() and pb.exists():
             return os.path.samefile(pa, pb)
@@ -51,12 +76,12 @@ def check_not_input(output: str | os.PathLike, *inputs: str | os.PathLike | None
     ...
     weaksup.errors.UnsafeOutputError: refusing to write the output 'data.csv' over the input 'data.csv'; choose another output path
     """
-    out_real = os.path.realpath(output)
+    out_real = os.path.realpath(user_path(output))
     for inp in inputs:
         if inp is None:
             continue
-        inp_real = os.path.realpath(inp)
-        inside = Path(inp).is_dir() and (out_real + os.sep).startswith(inp_real.rstrip(os.sep) + os.sep)
+        inp_real = os.path.realpath(user_path(inp))
+        inside = user_path(inp).is_dir() and (out_real + os.sep).startswith(inp_real.rstrip(os.sep) + os.sep)
         if same_file(output, inp):
             raise UnsafeOutputError(
                 f"refusing to write the {what} {str(output)!r} over the input {str(inp)!r}; choose another output path"
@@ -89,7 +114,7 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
     >>> open(p).read()
     'done'
     """
-    target = Path(target)
+    target = user_path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # hidden, marked .tmp, but ending in the target's suffix for writers that dispatch on it
     fd, name = tempfile.mkstemp(
@@ -141,7 +166,7 @@ def file_sha256(path: str | os.PathLike) -> str:
     'e3b0c442'
     """
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open(user_path(path), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -175,7 +200,8 @@ def open_text(path: str | Path, encoding: str | None = None, errors: str | None 
     ...     fh.read()
     '{"id": "007"}\\n'
     """
-    opener = COMPRESSIONS.get(Path(path).suffix.lower())
+    path = user_path(path)
+    opener = COMPRESSIONS.get(path.suffix.lower())
     if opener is None:
         return open(path, encoding=encoding, errors=errors, newline=newline)
     return opener(path, "rt", encoding=encoding, errors=errors, newline=newline)

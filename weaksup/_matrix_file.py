@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._files import user_path
 from weaksup.errors import LabelMatrixError
 
 Member = Callable[[str], np.ndarray]
@@ -317,7 +318,7 @@ class NpzReader:
     """
 
     def __init__(self, path: str | Path) -> None:
-        self._zip = zipfile.ZipFile(path)
+        self._zip = zipfile.ZipFile(user_path(path))
         self._names = set(self._zip.namelist())
 
     def __enter__(self) -> NpzReader:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from weaksup._files import atomic_path, file_sha256
+from weaksup._files import atomic_path, file_sha256, user_path
 from weaksup.errors import ModelInputError, UnsafeOutputError
 
 
@@ -36,7 +36,8 @@ def save_json_and_npz(directory: Path, meta: dict[str, Any], npz_name: str, arra
     >>> load_checked_npz(d, json.loads((d / "model.json").read_text()), "arrays.npz")["w"].tolist()
     [0, 1, 2]
     """
-    _check_target(Path(directory), npz_name, meta.get("format"))
+    directory = user_path(directory)  # "~/model" is the user's home, as everywhere
+    _check_target(directory, npz_name, meta.get("format"))
     with atomic_path(directory / "model.json") as json_tmp:
         with atomic_path(directory / npz_name) as npz_tmp:
             with npz_tmp.open("wb") as fh:
@@ -90,6 +91,7 @@ def load_checked_npz(directory: Path, meta: dict[str, Any], npz_name: str) -> di
     ...
     weaksup.errors.ModelInputError: .../w.npz is not the file saved with .../model.json (checksum mismatch: ...
     """
+    directory = user_path(directory)
     path = directory / npz_name
     expected = meta.get(f"{npz_name}_sha256")
     try:

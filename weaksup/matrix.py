@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from weaksup import _dense_cache as dense_cache
 from weaksup import _matrix_file as mf
 from weaksup._dense_convert import dense_csr, dense_csr_digest
-from weaksup._files import atomic_path
+from weaksup._files import atomic_path, user_path
 from weaksup._matrix_checks import (
     MAX_STORED,
     canonical_csr,
@@ -419,7 +419,7 @@ class LabelMatrix(ArrayInteropMixin):
         >>> LabelMatrix.load(p) == L
         True
         """
-        path = Path(path)
+        path = user_path(path)
         if path.suffix.lower() != ".npz":  # "L.NPZ" is an npz file already: not "L.NPZ.npz"
             path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
         index_spec, index_arrays = mf.encode_index(self.index)  # may refuse: before anything is written
@@ -465,8 +465,9 @@ class LabelMatrix(ArrayInteropMixin):
         ...
         weaksup.errors.LabelMatrixError: cannot read label matrix from ...: BadZipFile: File is not a zip file
         """
-        if not Path(path).is_file():
+        if not user_path(path).is_file():
             raise MissingFileError(f"no such label matrix file: {path}")
+        path = user_path(path)
         try:
             with mf.NpzReader(path) as z:
                 meta = z.meta()

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._files import check_not_input
+from weaksup._files import check_not_input, user_path
 from weaksup.apply.chunked import ChunkedApplier, apply_file
 from weaksup.errors import ParameterError, ParameterTypeError
 from weaksup.io import LabelWriter, labels_frame
@@ -85,7 +85,7 @@ def export_chunked(
                 P = model.predict_proba(part)
                 writer.write(labels_frame(P, L=part if include_votes else None, index=part.index,
                                           class_names=class_names, file_format=writer.suffix))
-    return Path(out)
+    return user_path(out)
 
 
 def fit_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, chunk_size: int = 100_000,

@@ -199,8 +199,6 @@ def test_lf_applier_given_a_dataframe_names_pandas_lf_applier(comments):
         LFApplier([labeling_function()(has_check)]).apply(comments, progress_bar=False)
 
 
-@pytest.mark.xfail(strict=True, reason="weaksup.labeling.row.Row lacks the read-only pandas Series API a Snorkel LF "
-                                       "may use on its row (len, index, values, items, tolist, loc, iloc, at)")
 def test_row_answers_the_series_calls_snorkel_lfs_make(comments):
     from snorkel.labeling import PandasLFApplier as Theirs
     from snorkel.labeling import labeling_function as theirs_lf

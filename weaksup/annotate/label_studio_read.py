@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._files import user_path
 from weaksup.annotate.label_studio import ID_FIELD, LabelStudioFileError, _check_classes, _decode_id
 from weaksup.errors import MissingFileError, ParameterError
 
@@ -90,7 +91,7 @@ def read_label_studio(
         raise ParameterError(f"kind must be 'gold' or 'annotations', got {kind!r}")
     if multiple not in POLICIES:
         raise ParameterError(f"multiple must be one of {POLICIES}, got {multiple!r}")
-    path = Path(path)
+    path = user_path(path)
     if not path.exists():
         raise MissingFileError(f"{path} does not exist")
     fmt = file_format or ("csv" if path.suffix.lower() == ".csv" else None)

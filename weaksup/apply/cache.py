@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup._files import atomic_path, file_sha256
+from weaksup._files import atomic_path, file_sha256, user_path
 from weaksup.apply.applier import LFApplier
 from weaksup.apply.base import BaseApplier, check_chunk_size, check_lfs
 from weaksup.apply.core import as_frame_or_array
@@ -108,7 +108,7 @@ class IncrementalApplier(BaseApplier):
         super().__init__(lfs, cardinality)
         self.chunk_size = check_chunk_size(chunk_size)
         self.n_jobs = n_jobs
-        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        self.cache_dir = None if cache_dir is None else user_path(cache_dir)
         self._memory: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, int]] = {}
 
     def apply(
@@ -248,7 +248,7 @@ class _DiskCache:
     """
 
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+        self.root = user_path(root)
         self.manifest = self.root / _MANIFEST
 
     # reading -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from weaksup._deps import install_hint, require
-from weaksup._files import atomic_path, check_not_input, same_file
+from weaksup._files import atomic_path, check_not_input, same_file, user_path
 from weaksup.cli.files import CLIError, UsageError, check_output_suffix, has_attr_suffix, parse_column_spec
 from weaksup.errors import ModelInputError, UnsafeOutputError, _shown
 
@@ -26,7 +26,7 @@ LABEL_FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
 def _lf_file(spec: str) -> str | None:
     """The Python file an LF spec runs (an input like the data), or None for ``module:attribute``."""
     path = spec.rpartition(":")[0] if has_attr_suffix(spec) else spec
-    return path if Path(path).is_file() else None
+    return path if user_path(path).is_file() else None
 
 
 def _spec_file(spec: str | None) -> str | None:
@@ -38,13 +38,13 @@ def _model_files(directory: str | None) -> list[Path]:
     """The paths ``model.save(directory)`` writes (and the folder itself), for the overwrite check."""
     if directory is None:
         return []
-    d = Path(directory)
+    d = user_path(directory)
     return [d, d / "model.json", d / "arrays.npz"]
 
 
 def _check_model_output(directory: str | None) -> None:
     """A model is saved as a folder: a path that is a file fails now, not after the work."""
-    if directory is not None and Path(directory).is_file():
+    if directory is not None and user_path(directory).is_file():
         raise CLIError(f"refusing to save a model to {directory!r}: it is a file, and a model is saved as a "
                        "folder (model.json + arrays); choose a folder path")
 
@@ -288,7 +288,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
 def _load_model(model_dir: str) -> Any:
     from weaksup.models.base import BaseLabelModel
 
-    path = Path(model_dir)
+    path = user_path(model_dir)
     saved_by = ("a folder written by 'weaksup fit' or model.save(folder) (model.json + arrays); a model pickled by "
                 "Snorkel is never loaded (that would run its code): fit it again with 'weaksup fit'")
     if path.is_file():
@@ -394,7 +394,7 @@ def cmd_datasets(args: argparse.Namespace) -> None:
 
     if args.format == "parquet":
         require("pyarrow", "--format parquet")  # before any work
-    out = Path(args.output)
+    out = user_path(args.output)
     if out.exists() and not out.is_dir():
         raise CLIError(f"cannot write the splits into {args.output!r}: it is a file; give a folder (-o DIR)")
     out.mkdir(parents=True, exist_ok=True)
@@ -419,7 +419,7 @@ def _read_exclude(path: str, args: argparse.Namespace, index: Any) -> Any:
     from weaksup._ids import is_canonical_int, is_text, text_ids_as_ints
     from weaksup.cli.files import read_data
 
-    p = Path(path)
+    p = user_path(path)
     if p.suffix.lower() == ".txt":
         if not p.is_file():
             raise CLIError(f"no such file: {path}")

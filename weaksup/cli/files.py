@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._deps import has_module, install_hint
+from weaksup._files import user_path
 from weaksup._ids import ID as ID_COLUMN
 from weaksup._validation import align_labels
 from weaksup.errors import LabelMatrixError, ModelInputError, ParameterError, WeaksupError
@@ -63,8 +64,8 @@ def load_lfs(spec: str) -> list[LabelingFunction]:
     ['keyword_my', 'keyword_subscribe']
     """
     path_part, _, attr = spec.rpartition(":") if has_attr_suffix(spec) else (spec, "", "")
-    if path_part.endswith(".py") or Path(path_part).is_file():
-        module = _run_file(Path(path_part))
+    if path_part.endswith(".py") or user_path(path_part).is_file():
+        module = _run_file(user_path(path_part))
         origin = path_part
     else:
         if not attr:
@@ -160,7 +161,7 @@ def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | N
     >>> df.index.tolist(), df.loc["a", "text"]
     (['b', 'a'], 'NA')
     """
-    path = Path(path)
+    path = user_path(path)
     if path.is_dir():  # a folder of parquet part files, as Spark and Dask write them
         if not path_has_parquet(path):
             raise CLIError(f"data folder {path} holds no .parquet files")
@@ -249,7 +250,7 @@ def load_label_matrix(path: str | Path) -> LabelMatrix:
     >>> load_label_matrix(p).shape
     (1, 2)
     """
-    path = Path(path)
+    path = user_path(path)
     if path.suffix.lower() != ".npz":
         raise CLIError(f"label matrix file {path.name!r} must end in .npz (written by weaksup apply)")
     if not path.is_file():
@@ -264,7 +265,7 @@ def load_label_matrix(path: str | Path) -> LabelMatrix:
 
 def check_output_suffix(path: str | Path, allowed: tuple[str, ...], what: str) -> Path:
     """Fail early (before any work) when an output path has a suffix we cannot write (or pyarrow is missing)."""
-    path = Path(path)
+    path = user_path(path)
     if path.suffix.lower() not in allowed:
         raise CLIError(f"cannot write {what} to {path.name!r}: use one of {', '.join(allowed)}")
     if allowed == (".npz",) and path.suffix != ".npz":  # LabelMatrix.save would write {path}.npz, not path

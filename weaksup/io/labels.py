@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._deps import require
-from weaksup._files import atomic_path
+from weaksup._files import atomic_path, user_path
 from weaksup._ids import ID_COLUMNS, decode_ids, encode_ids
 from weaksup.errors import MissingFileError, ModelInputError, ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
@@ -106,7 +106,7 @@ def export_labels(
     >>> load_labels(p).loc["r1", "prob_1"]
     np.float64(0.8)
     """
-    path = Path(path)
+    path = user_path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ParameterError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")
@@ -168,7 +168,7 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     >>> load_labels(p).index.tolist()
     ['007']
     """
-    path = Path(path)
+    path = user_path(path)
     suffix = path.suffix.lower()
     if not path.exists():
         raise MissingFileError(f"no labels file at {path}")

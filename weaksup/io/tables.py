@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from weaksup._deps import require
-from weaksup._files import COMPRESSIONS, encoding_hint, open_text
+from weaksup._files import COMPRESSIONS, encoding_hint, open_text, user_path
 from weaksup._ids import (
     ID,
     RowIds,
@@ -66,7 +66,7 @@ def parquet_files(path: Path) -> list[Path]:
 
 def count_rows(path: str | Path) -> int | None:
     """Row count from parquet metadata (free); None for text formats."""
-    path = Path(path)
+    path = user_path(path)
     if path.is_dir() or path.suffix.lower() in (".parquet", ".pq"):
         pq = require("pyarrow.parquet", "reading parquet")
         return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
@@ -136,7 +136,7 @@ def read_chunks(
     >>> [c.index.tolist() for c in read_chunks(p, chunk_size=2)]
     [['007', '1e3'], ['7']]
     """
-    path = Path(path)
+    path = user_path(path)
     suffix = _suffix(path)
     if "usecols" in read_kwargs:  # pandas' name for columns=: read the same way (and with the id column)
         usecols = read_kwargs.pop("usecols")

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from weaksup._deps import require
-from weaksup._files import atomic_path
+from weaksup._files import atomic_path, user_path
 from weaksup.errors import ParameterError
 from weaksup.io.labels import write_jsonl_rows
 
@@ -35,7 +35,7 @@ class LabelWriter:
     """
 
     def __init__(self, out: str | Path) -> None:
-        self.out = Path(out)
+        self.out = user_path(out)
         self.suffix = self.check_writable(self.out)
         self._stack = ExitStack()
         self.tmp: Path = self._stack.enter_context(atomic_path(self.out))
@@ -46,10 +46,11 @@ class LabelWriter:
     @staticmethod
     def check_writable(out: str | Path) -> str:
         """The suffix of ``out`` if a labels file can be written there (format known, pyarrow for parquet)."""
-        suffix = Path(out).suffix.lower()
+        out = user_path(out)
+        suffix = out.suffix.lower()
         if suffix not in WRITABLE:
-            raise ParameterError(f"cannot write labels to {Path(out).name!r}: use one of {', '.join(WRITABLE)}")
-        if Path(out).is_dir():  # found before any work, not by the final rename
+            raise ParameterError(f"cannot write labels to {out.name!r}: use one of {', '.join(WRITABLE)}")
+        if out.is_dir():  # found before any work, not by the final rename
             raise ParameterError(f"cannot write labels to {str(out)!r}: it is a folder; give a file path")
         if suffix == ".parquet":
             require("pyarrow", "writing parquet")

@@ -9,7 +9,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from weaksup.errors import MissingFieldError
+from weaksup.errors import MissingFieldError, WeaksupError
+
+
+class ReadOnlyRowError(WeaksupError, TypeError):
+    """A write through a row's pandas-style view (``x.loc[...] = v``), which would change a copy only."""
 
 
 class _Journal(threading.local):
@@ -28,9 +32,10 @@ class _FieldOrMethod:
     outright; this covers fields a preprocessor adds. ``Row.keys(x)`` always calls the method.
     """
 
-    def __init__(self, func: Callable[..., Any]) -> None:
+    def __init__(self, func: Callable[..., Any], prop: bool = False) -> None:
         self.func = func
         self.name = func.__name__
+        self.prop = prop  # read like a pandas Series property (``x.index``), not called
         self.__doc__ = func.__doc__
 
     def __get__(self, obj: Row | None, owner: type | None = None) -> Any:
@@ -39,7 +44,35 @@ class _FieldOrMethod:
         extra = obj._Row__extra
         if extra is not None and self.name in extra:
             return extra[self.name]
-        return self.func.__get__(obj, owner)
+        return self.func(obj) if self.prop else self.func.__get__(obj, owner)
+
+
+def _field_or_property(func: Callable[..., Any]) -> _FieldOrMethod:
+    return _FieldOrMethod(func, prop=True)
+
+
+class _Indexer:
+    """``x.loc`` / ``x.iloc`` / ``x.at`` / ``x.iat`` of a :class:`Row`: pandas' indexer on the row as a Series,
+    read-only (the Series is a copy: a write through it would be lost)."""
+
+    __slots__ = ("_row", "_kind")
+
+    def __init__(self, row: Row, kind: str) -> None:
+        self._row, self._kind = row, kind
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return getattr(Row._series(self._row), self._kind)[key]
+        except KeyError as exc:
+            if isinstance(exc, MissingFieldError):
+                raise
+            missing = [k for k in key if k not in self._row] if isinstance(key, list) else key
+            raise MissingFieldError(f"row has no field {missing!r} (in x.{self._kind}[{key!r}]); "
+                                    f"fields are {Row.keys(self._row)}") from None
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise ReadOnlyRowError(f"x.{self._kind}[...] is read-only on a weaksup Row; set a field with "
+                               f"x[{key!r}] = value or x.field = value")
 
 
 _NO_ID = object()  # a row built without its id (a dict or tuple given straight to an LF)
@@ -78,6 +111,13 @@ class Row:
     the method: ``x.keys`` is the field, and ``Row.keys(x)`` the method. ``x.name`` is the row's id
     (its index label), as on the pandas Series a Snorkel LF gets, unless the row has a field ``name``.
 
+    A row also answers the read-only pandas Series calls ported Snorkel LFs make, as that Series
+    would: ``len(x)``, iteration over the fields' *values*, ``x.index``, ``x.values``, ``x.items()``,
+    ``x.tolist()``, ``x.loc`` / ``x.iloc`` / ``x.at`` / ``x.iat`` (reading only: a write raises
+    :class:`ReadOnlyRowError`), ``x[["a", "b"]]`` and ``x.isna()`` / ``x.isnull()`` / ``x.notna()``
+    (a Series back). ``in``, :meth:`keys`, ``dict(x)`` and ``{**x}`` go by field name, as on a Series.
+    The Series-returning calls build a small Series each time; plain field reads never do.
+
     Examples
     --------
     >>> RowType = make_row_type(("text", "n"))
@@ -89,6 +129,8 @@ class Row:
     ('k1', ['keys'])
     >>> RowType(("hi", 1), row_id="c07").name
     'c07'
+    >>> len(x), list(x), x.loc["n"], x.isna().tolist()
+    (2, ['hello', 3], 3, [False, False])
     """
 
     # name-mangled (``_Row__values``) so that no plausible column name collides with them
@@ -109,6 +151,11 @@ class Row:
         pos = self.__positions.get(key) if isinstance(key, str) else None
         if pos is not None:
             return self.__values[pos]
+        if isinstance(key, list):  # x[["a", "b"]]: a Series of those fields, as pandas gives
+            missing = [k for k in key if k not in self]
+            if missing:
+                raise MissingFieldError(f"row has no field(s) {missing}; fields are {Row.keys(self)}")
+            return Row._series(self)[key]
         extra = self.__extra
         if extra is not None and key in extra:
             return extra[key]
@@ -149,8 +196,16 @@ class Row:
     def __contains__(self, key: object) -> bool:
         return key in self.__positions or (self.__extra is not None and key in self.__extra)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(Row.keys(self))
+    def __iter__(self) -> Iterator[Any]:
+        # the fields' values, as iterating the pandas Series a Snorkel LF gets; `in`, keys() and items()
+        # go by name, as on a Series (and dict(x) / {**x} still give {field: value})
+        return iter(Row.tolist(self))
+
+    def __len__(self) -> int:
+        return len(self.__fields) + (len(self.__extra) if self.__extra else 0)
+
+    def __bool__(self) -> bool:  # a row is a row, even with no fields (__len__ would make it falsy)
+        return True
 
     @_FieldOrMethod
     def keys(self) -> list[str]:
@@ -172,6 +227,85 @@ class Row:
         if self.__extra:
             d.update(self.__extra)
         return d
+
+    @_FieldOrMethod
+    def tolist(self) -> list[Any]:
+        """The fields' values, in the order of :meth:`keys` (as ``Series.tolist``)."""
+        values = self.__values
+        out = list(values if len(values) == len(self.__fields) else values[: len(self.__fields)])
+        if self.__extra:
+            out.extend(self.__extra.values())
+        return out
+
+    @_FieldOrMethod
+    def to_list(self) -> list[Any]:
+        """Alias of :meth:`tolist`, as on a pandas Series."""
+        return Row.tolist(self)
+
+    @_FieldOrMethod
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """``(field, value)`` pairs, as ``Series.items`` (and ``dict.items``)."""
+        return zip(Row.keys(self), Row.tolist(self), strict=True)
+
+    def _series(self) -> Any:
+        """The row as the pandas Series a Snorkel LF gets (a copy): named by the row id, indexed by field."""
+        import pandas as pd
+
+        values, n = self.__values, len(self.__fields)
+        name = values[n] if len(values) > n else None
+        return pd.Series(Row.tolist(self), index=pd.Index(Row.keys(self)), name=name)
+
+    @_field_or_property
+    def index(self) -> Any:
+        """The field names as a pandas ``Index`` (``Series.index``)."""
+        import pandas as pd
+
+        return pd.Index(Row.keys(self))
+
+    @_field_or_property
+    def values(self) -> Any:
+        """The fields' values as a NumPy array (``Series.values``, a copy)."""
+        return Row._series(self).to_numpy()
+
+    @_field_or_property
+    def loc(self) -> _Indexer:
+        """Read fields by name, as ``Series.loc`` (read-only)."""
+        return _Indexer(self, "loc")
+
+    @_field_or_property
+    def iloc(self) -> _Indexer:
+        """Read fields by position, as ``Series.iloc`` (read-only)."""
+        return _Indexer(self, "iloc")
+
+    @_field_or_property
+    def at(self) -> _Indexer:
+        """Read one field by name, as ``Series.at`` (read-only)."""
+        return _Indexer(self, "at")
+
+    @_field_or_property
+    def iat(self) -> _Indexer:
+        """Read one field by position, as ``Series.iat`` (read-only)."""
+        return _Indexer(self, "iat")
+
+    @_FieldOrMethod
+    def isna(self) -> Any:
+        """A boolean Series: which fields are missing (None, NaN, ``pd.NA``), as ``Series.isna``."""
+        return Row._series(self).isna()
+
+    @_FieldOrMethod
+    def isnull(self) -> Any:
+        """Alias of :meth:`isna`, as on a pandas Series."""
+        return Row._series(self).isna()
+
+    @_FieldOrMethod
+    def notna(self) -> Any:
+        """A boolean Series: which fields are present, as ``Series.notna``."""
+        return Row._series(self).notna()
+
+    @_FieldOrMethod
+    def notnull(self) -> Any:
+        """Alias of :meth:`notna`, as on a pandas Series."""
+        return Row._series(self).notna()
 
     @_FieldOrMethod
     def copy(self) -> Row:

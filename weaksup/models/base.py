@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
+from weaksup._files import user_path
 from weaksup._names import column_order, is_default, mismatch_context, select_columns
 from weaksup._persist import load_checked_npz, save_json_and_npz, to_json
 from weaksup.errors import LabelMatrixError, ModelInputError, NotFittedError, WeaksupWarning
@@ -406,7 +407,7 @@ class BaseLabelModel(BaseEstimator):
         [1]
         """
         self._check_fitted()
-        directory = Path(directory)
+        directory = user_path(directory)
         arrays, attrs = {}, {}
         for key, value in vars(self).items():
             if not key.endswith("_") or key.startswith("_"):
@@ -432,7 +433,7 @@ class BaseLabelModel(BaseEstimator):
         Raises :class:`~weaksup.errors.ModelInputError` when ``arrays.npz`` is missing, unreadable,
         or not the file ``model.json`` was saved with (a torn save or a tampered file).
         """
-        directory = Path(directory)
+        directory = user_path(directory)
         if directory.is_file():
             raise ModelInputError(f"{directory} is a file, not a folder saved by weaksup (model.json + arrays.npz); "
                                   "weaksup never loads pickles (such as Snorkel's LabelModel.save): fit it again")

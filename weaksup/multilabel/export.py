@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._files import atomic_path, check_not_input
+from weaksup._files import atomic_path, check_not_input, user_path
 from weaksup._ids import encode_ids
 from weaksup.errors import ModelInputError, ParameterError
 from weaksup.io.labels import FORMATS, _write_frame, load_labels
@@ -32,7 +32,7 @@ def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.In
     >>> load_multilabel(p).loc["007"].tolist()
     [0.9, 0.2]
     """
-    path = Path(path)
+    path = user_path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ParameterError(f"cannot export to {path.name!r}: use one of {', '.join(FORMATS)}")

@@ -11,6 +11,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
+from weaksup._files import user_path
 from weaksup._persist import load_checked_npz, save_json_and_npz
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import LabelMatrix
@@ -298,7 +299,7 @@ class MultiLabelModel(_MultiLabelBase):
     def save(self, directory: str | Path) -> Path:
         """Write ``model.json`` (parameters, names) and ``arrays.npz`` (tables, bias, coupling); no pickle."""
         self._check_fitted()
-        directory = Path(directory)
+        directory = user_path(directory)
         meta = {"format": "weaksup.MultiLabelModel", "version": 1, "params": self.get_params(),
                 "lf_names": self.lf_names_, "label_names": self.label_names_, "n_iter": int(self.n_iter_)}
         save_json_and_npz(directory, meta, "arrays.npz",
@@ -308,7 +309,7 @@ class MultiLabelModel(_MultiLabelBase):
     @classmethod
     def load(cls, directory: str | Path) -> MultiLabelModel:
         """Read a model written by :meth:`save` (its arrays checked against the recorded checksum and shapes)."""
-        directory = Path(directory)
+        directory = user_path(directory)
         try:
             meta = json.loads((directory / "model.json").read_text())
         except (OSError, json.JSONDecodeError) as exc:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from weaksup._files import atomic_path, check_not_input
+from weaksup._files import atomic_path, check_not_input, user_path
 from weaksup.errors import MissingFileError, WeaksupWarning
 from weaksup.sequence.spans import Span, SpanError, check_spans, spans_to_tags, tag_names, tags_to_spans
 
@@ -75,7 +75,7 @@ def to_conll(
             for tok, tag in zip(toks, spans_to_tags(sp, len(toks), types, scheme), strict=False):
                 fh.write(f"{tok}\t{names[tag]}\n")
             fh.write("\n")
-    return Path(path)
+    return user_path(path)
 
 
 def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span]]]:
@@ -90,10 +90,10 @@ def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span
     ([['New', 'York', 'is'], ['Paris']], [[(0, 2, 'LOC')], [(0, 1, 'LOC')]])
     """
     tokens, tags = [[]], [[]]
-    if not Path(path).is_file():
+    if not user_path(path).is_file():
         raise MissingFileError(f"no CoNLL file at {str(path)!r}")
     # utf-8-sig: a file saved by Excel or Notepad starts with a BOM, which would glue onto the first token
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
+    for lineno, line in enumerate(user_path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
         if line.startswith("-DOCSTART-"):  # CoNLL-2003's document separator is not a sentence
             continue
         if not line.strip():
@@ -143,7 +143,7 @@ def to_jsonl(
         for i, toks, sp in zip(ids, tokens, spans, strict=False):
             i = i.item() if isinstance(i, np.generic) else i  # a NumPy id (an array of ids) as the plain value
             fh.write(json.dumps({"id": i, "tokens": list(toks), "spans": [list(x) for x in sp]}) + "\n")
-    return Path(path)
+    return user_path(path)
 
 
 def to_docbin(
@@ -186,4 +186,4 @@ def to_docbin(
         db.add(doc)
     with atomic_path(path) as tmp:
         db.to_disk(tmp)
-    return Path(path)
+    return user_path(path)

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
+from weaksup._files import user_path
 from weaksup._validation import check_features, check_sample_weight, check_targets, is_torch_tensor, n_rows
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.train._checks import check_device, check_feature_names, check_no_missing, check_targets_frame
@@ -539,7 +540,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         True
         """
         self._check_fitted()
-        directory = Path(directory)
+        directory = user_path(directory)
         params = {k: _jsonable(v) for k, v in self.get_params().items()}
         classes = np.asarray(self.classes_)
         if classes.dtype == object:
@@ -577,7 +578,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         from weaksup._persist import load_checked_npz
         from weaksup.train.networks import SoftLabelNet
 
-        directory = Path(directory)
+        directory = user_path(directory)
         try:
             meta = json.loads((directory / "model.json").read_text())
         except (OSError, json.JSONDecodeError) as exc:
