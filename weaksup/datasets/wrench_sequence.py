@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from weaksup._files import user_path
 from weaksup.errors import DataFileError, MissingFileError, ParameterError, WeaksupWarning
 from weaksup.sequence.matrix import SpanLabelMatrix
 from weaksup.sequence.spans import Span, SpanError, check_spans, resolve_overlaps
@@ -41,7 +42,7 @@ class WrenchSequenceDataset(dict):
 
 
 def load_wrench_sequence(
-    folder: str | Path, splits: Sequence[str] = SPLITS, lfs: str | Sequence[str] = "recommended"
+    folder: str | Path, splits: str | Sequence[str] = SPLITS, lfs: str | Sequence[str] = "recommended"
 ) -> WrenchSequenceDataset:
     """Read a WRENCH sequence folder into ``{split: WrenchSequenceSplit(tokens, gold, votes, ids)}``.
 
@@ -63,16 +64,18 @@ def load_wrench_sequence(
     >>> len(test.tokens), test.votes.lf_names, test.gold[0]
     (800, ['tag-CoreDictionary', 'link-ExtractedPhrase', 'link-ConsecutiveCapitals'], [(0, 2, 'TERM')])
     """
-    folder = Path(folder)
+    folder = user_path(folder)
+    if isinstance(splits, str):  # splits="test" means the one split, not its letters
+        splits = (splits,)
     if not folder.is_dir():
         raise MissingFileError(f"no WRENCH sequence folder at {folder}")
     meta_path = folder / "meta.json"
     if not meta_path.exists():
         raise MissingFileError(f"{folder} has no meta.json")
-    meta = json.loads(meta_path.read_text())
+    meta = _read_json(meta_path)
     try:
         all_lfs, types = list(meta["lf"]), list(meta["entity_types"])
-    except KeyError as exc:
+    except (KeyError, TypeError) as exc:
         raise DataFileError(f"{meta_path}: missing key {exc}") from None
     if isinstance(lfs, str):
         if lfs == "recommended":
@@ -99,10 +102,9 @@ def load_wrench_sequence(
 
 
 def _read_split(path: Path, all_lfs: list[str], cols: list[int], chosen: list[str], types: list[str]):
-    try:
-        raw = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise DataFileError(f"{path} is not valid JSON: {exc}") from None
+    raw = _read_json(path)
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{path} must map each instance id to an instance; got a {type(raw).__name__}")
     ids = sorted(raw, key=lambda k: (0, int(k)) if str(k).isdigit() else (1, str(k)))
     tokens, gold, votes = [], [], []
     dropped: Counter = Counter()  # (LF, what) -> spans dropped
@@ -114,8 +116,9 @@ def _read_split(path: Path, all_lfs: list[str], cols: list[int], chosen: list[st
             label = entry.get("label", [])
         except (KeyError, TypeError) as exc:
             raise DataFileError(f"{path}: instance {i!r} lacks {exc}") from None
-        if len(weak) != len(all_lfs):
-            raise DataFileError(f"{path}: instance {i!r} has {len(weak)} LF span lists, meta['lf'] has {len(all_lfs)}")
+        if not isinstance(weak, list) or len(weak) != len(all_lfs):
+            got = len(weak) if isinstance(weak, list) else repr(weak)
+            raise DataFileError(f"{path}: instance {i!r} has {got} LF span lists, meta['lf'] has {len(all_lfs)}")
         try:
             gold.append(check_spans(label, len(toks), types, who="gold", doc=i, allow_overlap=True))
             per_lf = []
@@ -138,3 +141,10 @@ def _read_split(path: Path, all_lfs: list[str], cols: list[int], chosen: list[st
     except SpanError as exc:
         raise DataFileError(f"{path}: {exc}") from None
     return WrenchSequenceSplit(tokens, gold, V, ids)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))  # WRENCH writes UTF-8 whatever the locale
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFileError(f"{path} is not valid UTF-8 JSON: {exc}") from None

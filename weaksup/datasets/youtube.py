@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import pandas as pd
+
+from weaksup.errors import DataFileError, MissingFileError
 
 FILES = ("Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv", "Youtube04-Eminem.csv")
 TEST_FILE = "Youtube05-Shakira.csv"
@@ -12,9 +15,32 @@ SPAM, HAM = 1, 0
 CLASS_NAMES = ["HAM", "SPAM"]
 
 
+COLUMNS = ("COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS")
+
+
+def _data_dir() -> Any:
+    return resources.files("weaksup.datasets").joinpath("data", "youtube_spam")
+
+
 def _read(name: str) -> pd.DataFrame:
-    with resources.files("weaksup.datasets").joinpath("data", "youtube_spam", name).open("r", encoding="utf-8") as fh:
-        df = pd.read_csv(fh)
+    path = _data_dir().joinpath(name)
+    # a damaged install is named as such, not left to a raw pandas or OS traceback
+    try:
+        with path.open("r", encoding="utf-8") as fh:
+            df = pd.read_csv(fh)
+    except FileNotFoundError as exc:
+        raise MissingFileError(f"the bundled YouTube spam file {name} is missing ({path}); reinstall weaksup") from exc
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(f"the bundled YouTube spam file {name} cannot be read ({exc}); reinstall weaksup") from exc
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise DataFileError(f"the bundled YouTube spam file {name} lacks the column(s) {missing}; reinstall weaksup")
+    bad = ~df["CLASS"].isin([HAM, SPAM])
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise DataFileError(f"the bundled YouTube spam file {name} has CLASS {df['CLASS'].iloc[row]!r} at data row "
+                            f"{row}, not 0 or 1; reinstall weaksup")
+    df["CLASS"] = df["CLASS"].astype("int64")
     video = name.split("-")[0].removeprefix("Youtube")
     df = df.rename(columns={"COMMENT_ID": "comment_id", "AUTHOR": "author", "DATE": "date", "CONTENT": "text",
                             "CLASS": "label"})

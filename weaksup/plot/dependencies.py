@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from weaksup.models.structure import StructureLearner
+from weaksup.errors import ParameterError
 from weaksup.plot.figures import _new_figure
+
+if TYPE_CHECKING:
+    from weaksup.models.structure import StructureLearner
 
 
 def dependencies(L: Any = None, structure: StructureLearner | None = None, max_lfs: int = 60, **params: Any) -> Any:
@@ -29,7 +32,9 @@ def dependencies(L: Any = None, structure: StructureLearner | None = None, max_l
     """
     if structure is None:
         if L is None:
-            raise ValueError("give the votes L or a fitted StructureLearner")
+            raise ParameterError("give the votes L or a fitted StructureLearner")
+        from weaksup.models.structure import StructureLearner  # scikit-learn: imported when used
+
         structure = StructureLearner(**params).fit(L)
     structure._check_fitted()
     S = np.asarray(structure.strength_)

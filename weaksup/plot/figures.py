@@ -12,20 +12,23 @@ from typing import Any
 
 import numpy as np
 
+from weaksup._deps import require
 from weaksup.analysis import LFAnalysis
 from weaksup.errors import ParameterError
 from weaksup.matrix import as_label_matrix
-from weaksup.plot.stats import agreement_matrix, calibration_curve, empirical_accuracies, learned_accuracies
+from weaksup.plot.stats import (
+    _predictions,
+    agreement_matrix,
+    calibration_curve,
+    empirical_accuracies,
+    learned_accuracies,
+)
 from weaksup.utils import align_labels
 
 
 def _new_figure(width: float, height: float) -> Any:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise ImportError(
-            "weaksup.plot needs matplotlib, which is not installed: pip install 'weaksup[plot]'"
-        ) from exc
+    # the install line that works from a clone ('weaksup[plot]' would look for weaksup on PyPI)
+    Figure = require("matplotlib.figure", "weaksup.plot").Figure
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -122,6 +125,9 @@ def accuracies(
     series: dict[str, np.ndarray] = {}
     if learned is not None:
         series["learned"] = np.asarray(learned, dtype=np.float64)
+        if series["learned"].shape != (L.n_lfs,):  # else one value would be broadcast to every LF's bar
+            raise ParameterError(f"learned must hold one accuracy per LF ({L.n_lfs}); got shape "
+                                 f"{series['learned'].shape}")
     elif model is not None:
         values, source = learned_accuracies(model, L)
         series["learned" if source == "model" else f"learned ({source})"] = values
@@ -170,10 +176,11 @@ def class_balance(
         series["model prior (class_balance_)"] = np.asarray(model.class_balance_, dtype=np.float64)
         k = len(series["model prior (class_balance_)"])
         if L is not None:
-            pred = model.predict(L, tie_break="prior")
+            pred = _predictions(model, as_label_matrix(L), tie_break="prior")
             series["model predictions"] = np.bincount(pred[pred >= 0], minlength=k) / max(int((pred >= 0).sum()), 1)
     if Y is not None:
-        y = align_labels(np.asarray(Y), cardinality=k, name="Y", allow_abstain=True)
+        k = k or (len(class_names) if class_names is not None else None)  # a class gold never holds is still one
+        y = align_labels(Y, cardinality=k, name="Y", allow_abstain=True, class_names=class_names)
         y = y[y >= 0]
         k = k or (int(y.max()) + 1 if len(y) else 2)
         series["gold"] = np.bincount(y, minlength=k) / max(len(y), 1)
@@ -181,6 +188,8 @@ def class_balance(
         raise ParameterError("class_balance() needs a fitted model or gold labels Y")
     k = len(next(iter(series.values())))
     names = list(class_names) if class_names is not None else [str(c) for c in range(k)]
+    if len(names) != k:
+        raise ParameterError(f"class_names has {len(names)} names for {k} classes: {names}")
     fig = _new_figure(max(5.0, 1.2 * k + 3), 3.8)
     ax = fig.add_subplot()
     x = np.arange(k)

@@ -98,8 +98,9 @@ def build_report(
     L = as_label_matrix(L)
     if model is not None and getattr(model, "cardinality_", None) is not None and L.cardinality is None:
         L = L.with_cardinality(int(model.cardinality_))
-    y = None if Y is None else align_labels(Y, L.index, name="Y", allow_abstain=True)
-    L_dev, y_dev = _dev_split(L, L_dev, Y_dev)
+    # gold may be written as class names (as everywhere else) when class_names says which id each is
+    y = None if Y is None else align_labels(Y, L.index, name="Y", allow_abstain=True, class_names=class_names)
+    L_dev, y_dev = _dev_split(L, L_dev, Y_dev, class_names)
     analysis = LFAnalysis(L)
     parts = [f"<h1>{html.escape(title)}</h1>"]
     facts = [
@@ -163,7 +164,8 @@ def build_report(
     )
 
 
-def _dev_split(L: LabelMatrix, L_dev: Any, Y_dev: Any) -> tuple[LabelMatrix | None, np.ndarray | None]:
+def _dev_split(L: LabelMatrix, L_dev: Any, Y_dev: Any,
+               class_names: Sequence[str] | None = None) -> tuple[LabelMatrix | None, np.ndarray | None]:
     """Check a dev split (its own label matrix with the same LFs, and gold labels aligned to it)."""
     if L_dev is None and Y_dev is None:
         return None, None
@@ -174,7 +176,7 @@ def _dev_split(L: LabelMatrix, L_dev: Any, Y_dev: Any) -> tuple[LabelMatrix | No
         raise ParameterError(f"the dev label matrix has LFs {L_dev.lf_names}, but L has {L.lf_names}")
     if L.cardinality is not None and L_dev.cardinality is None:
         L_dev = L_dev.with_cardinality(L.cardinality)
-    return L_dev, align_labels(Y_dev, L_dev.index, name="Y_dev", allow_abstain=True)
+    return L_dev, align_labels(Y_dev, L_dev.index, name="Y_dev", allow_abstain=True, class_names=class_names)
 
 
 def _normalized(text: Any) -> str:
@@ -294,6 +296,9 @@ def report(
     5
     """
     path = Path(path)
+    if path.is_dir():  # else a raw IsADirectoryError after the whole page was built
+        raise ParameterError(f"report path {str(path)!r} is a folder; name the .html file to write, e.g. "
+                             f"{str(path / 'report.html')!r}")
     page = build_report(L, model=model, Y=Y, data=data, class_names=class_names, title=title,
                         text_column=text_column, top=top, notes=notes, L_dev=L_dev, Y_dev=Y_dev)
     with atomic_path(path) as tmp:  # renamed into place when complete: never a half-written page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -9,7 +10,7 @@ import scipy.sparse as sp
 
 from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
-from weaksup.utils import align_labels
+from weaksup.utils import align_labels, probs_to_preds
 
 
 def agreement_matrix(L: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -68,8 +69,30 @@ def learned_accuracies(model: Any, L: Any) -> tuple[np.ndarray, str]:
         acc = np.asarray(value, dtype=np.float64)
         if acc.shape == (L.n_lfs,):
             return acc, "model"
-    pred = model.predict(L, tie_break="abstain")
+    pred = _predictions(model, L, tie_break="abstain")
     return _agreement_with(L, pred), "agreement with predictions"
+
+
+def _predictions(model: Any, L: LabelMatrix, tie_break: str) -> np.ndarray:
+    """Hard labels of a fitted model with the ``tie_break`` policy of :func:`weaksup.utils.probs_to_preds`.
+
+    A model whose ``predict`` takes other arguments (Snorkel's, or the ``weaksup.snorkel`` port's
+    ``tie_break_policy=``) is asked for its probabilities instead.
+
+    Examples
+    --------
+    >>> from weaksup.models import MajorityVoter
+    >>> L = np.array([[0, 0], [1, -1], [0, 1]])
+    >>> _predictions(MajorityVoter().fit(L), as_label_matrix(L), "abstain").tolist()
+    [0, 1, -1]
+    """
+    try:
+        native = "tie_break" in inspect.signature(model.predict).parameters
+    except (TypeError, ValueError):  # a builtin or C-implemented predict
+        native = False
+    if native:
+        return np.asarray(model.predict(L, tie_break=tie_break))
+    return probs_to_preds(model.predict_proba(L), tie_break=tie_break, prior=getattr(model, "class_balance_", None))
 
 
 def _agreement_with(L: LabelMatrix, labels: np.ndarray) -> np.ndarray:
@@ -110,9 +133,18 @@ def calibration_curve(probs: Any, Y: Any, n_bins: int = 10) -> dict[str, np.ndar
     ([0.0, 0.5], [1.0, 2.0])
     """
     P = np.asarray(probs, dtype=np.float64)
-    y = np.asarray(Y).astype(np.int64)
-    if P.ndim != 2 or len(P) != len(y):
-        raise ParameterError(f"probs must be n x k with one gold label per row; got {P.shape} and {len(y)} labels")
+    if P.ndim != 2 or P.shape[1] < 2 or len(P) != len(Y):
+        raise ParameterError(f"probs must be n x k (k >= 2) with one gold label per row; got {P.shape} and "
+                             f"{len(Y)} labels")
+    if int(n_bins) < 1:
+        raise ParameterError(f"n_bins must be at least 1; got {n_bins!r}")
+    n_bins = int(n_bins)
+    # one rule for gold labels (NaN / pd.NA / -1 = unknown, a label >= k is an error naming its row)
+    y = align_labels(Y, cardinality=P.shape[1], name="Y", allow_abstain=True)
+    bad = ~np.isfinite(P).all(axis=1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ParameterError(f"probs must be finite; row {row} holds {P[row].tolist()}")
     keep = y >= 0
     P, y = P[keep], y[keep]
     if P.shape[1] == 2:
