@@ -43,6 +43,10 @@ SPAM = ("import warnings; warnings.simplefilter('ignore')\n"
      ("torch", "matplotlib", "dask")),
     # matplotlib is imported when a figure is drawn, not with the module
     ("import weaksup.plot", ("matplotlib", "sklearn", "torch")),
+    # Snorkel's LabelModel fits on the CPU without torch (its import and first optimizer cost ~2.2 s of a first fit)
+    (SPAM + "from weaksup.snorkel.labeling.model import LabelModel\n"
+     "LabelModel(cardinality=2, verbose=False).fit(L.to_dense(), n_epochs=20, progress_bar=False)",
+     ("torch", "matplotlib", "dask")),
 ])
 def test_first_lines_import_only_what_they_use(code, absent, tmp_path):
     loaded = _loaded_after(code, tmp_path)

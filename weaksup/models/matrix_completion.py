@@ -1,7 +1,8 @@
-"""MeTaL / Snorkel LabelModel objective: fit LF conditional probabilities to the overlap matrix, in torch."""
+"""MeTaL / Snorkel LabelModel objective: LF conditional probabilities fitted to the overlap matrix."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -28,7 +29,7 @@ class MatrixCompletion(LogTableModel):
     (from :class:`PatternCounts`) and ``P = diag(class balance)``. As in Snorkel, the class
     balance is given or uniform, ``mu`` starts from ``prec_init`` times one seeded random scalar, is
     clamped to ``[eps, 1 - eps]`` with ``eps = min(0.01, 10^-ceil(log10 n))``, and abstains are ignored
-    when predicting. torch is imported only inside ``fit``.
+    when predicting. The fit runs in NumPy on the CPU; torch is imported only for another ``device``.
 
     The loss and its gradient grow with the number of LFs, so Snorkel's fixed ``lr=0.01`` SGD
     blows up on hundreds of LFs that vote often (Snorkel stops with "Loss is NaN"). Here a run whose loss becomes non-finite, ends above its start or climbs back
@@ -128,8 +129,7 @@ class MatrixCompletion(LogTableModel):
                 )
             lr, restarts = lr / _LR_BACKOFF, restarts + 1
         self.lr_ = lr
-        self.loss_ = float(losses[-1]) if losses else objective.loss_and_grad(objective.torch.as_tensor(
-            mu, dtype=objective.torch.float64, device=objective.dev))[0]
+        self.loss_ = float(losses[-1]) if losses else objective.loss_and_grad(objective._array(mu))[0]
         if losses:
             _warn_if_unreliable(losses, m, float(self.lr), lr, restarts)
         # Snorkel's clamp, also what it predicts with: [eps, 1 - eps], eps = min(0.01, 10^-ceil(log10 n))
@@ -155,29 +155,41 @@ class _Objective:
 
     def __init__(self, overlap: np.ndarray, p: np.ndarray, m: int, k: int, mu_init: np.ndarray, l2: float,
                  device: str) -> None:
-        import torch
-
-        self.torch, self.m, self.k, self.l2 = torch, m, k, l2
+        self.m, self.k, self.l2 = m, k, l2
+        # on the CPU the same float64 arithmetic runs in NumPy: importing torch cost ~1.1 s of a first fit
+        self.torch = None if str(device) == "cpu" else _torch()
         try:
-            self.dev = torch.device(device)
-            self.O_off = torch.as_tensor(overlap, dtype=torch.float64).to(self.dev)
+            self._dev = None if self.torch is None else self.torch.device(device)
+            self.O_off = self._array(overlap)
         except (RuntimeError, TypeError, ValueError, AssertionError) as exc:  # unknown or unavailable device
             raise ModelInputError(f"MatrixCompletion parameter device={device!r} cannot be used: {exc}") from exc
-        self.diag_O = torch.diagonal(self.O_off).clone()
-        lf = torch.arange(m, device=self.dev)
-        self.O_off.view(m, k, m, k)[lf, :, lf, :] = 0.0  # the diagonal blocks are fitted through diag(O) only
+        self.diag_O = self._copy(self.O_off.diagonal())
+        lf = np.arange(m)
+        self.O_off.reshape(m, k, m, k)[lf, :, lf, :] = 0.0  # the diagonal blocks are fitted through diag(O) only
         self.c0 = float((self.O_off * self.O_off).sum())
-        self.p = torch.as_tensor(p, dtype=torch.float64, device=self.dev)
-        self.init = torch.as_tensor(mu_init, dtype=torch.float64, device=self.dev)
+        self.p = self._array(p)
+        self.init = self._array(mu_init)
+
+    def _array(self, a: Any) -> Any:
+        if self.torch is None:
+            return np.array(a, dtype=np.float64)
+        return self.torch.as_tensor(np.asarray(a), dtype=self.torch.float64).to(self.dev)
+
+    @property
+    def dev(self) -> Any:
+        return self._dev
+
+    def _copy(self, a: Any) -> Any:
+        return a.copy() if self.torch is None else a.clone()
 
     def loss_and_grad(self, mu: Any) -> tuple[float, Any]:
         m, k = self.m, self.k
         mP = mu * self.p  # mu @ diag(p)
         B = self.O_off @ mP
-        blocks = mP.view(m, k, k) @ mu.view(m, k, k).transpose(1, 2)  # diagonal blocks of mu P mu^T
+        blocks = mP.reshape(m, k, k) @ mu.reshape(m, k, k).swapaxes(1, 2)  # diagonal blocks of mu P mu^T
         # (mask o mu P mu^T) mu P = mu P (mu^T mu P) - blockdiag(mu P mu^T) mu P
-        masked_A_mP = mP @ (mu.T @ mP) - (blocks @ mP.view(m, k, k)).reshape(m * k, k)
-        r = mP.sum(dim=1) - self.diag_O
+        masked_A_mP = mP @ (mu.T @ mP) - (blocks @ mP.reshape(m, k, k)).reshape(m * k, k)
+        r = mP.sum(1) - self.diag_O
         grad = -4.0 * (B - masked_A_mP) + 2.0 * r[:, None] * self.p[None, :]
         # ||mask o (O - A)||^2 = ||O_off||^2 - 2 <O_off, A> + ||A||^2 - sum_j ||A_jj||^2
         loss = (self.c0 - 2.0 * (B * mu).sum() + ((mP.T @ mP) * (mu.T @ mu)).sum() - (blocks * blocks).sum()
@@ -191,25 +203,43 @@ class _Objective:
     def descend(self, mu0: np.ndarray, lr: float, n_epochs: int, optimizer: str,
                 progress: bool, weight_decay: float = 0.0) -> tuple[np.ndarray, list[float]]:
         """Run the optimiser from ``mu0``; returns the final ``mu`` and the loss before each step."""
-        torch = self.torch
-        mu = torch.as_tensor(mu0, dtype=torch.float64, device=self.dev).clone()
-        if optimizer == "sgd":  # Snorkel's default: plain SGD with momentum 0.9, constant learning rate
-            opt = torch.optim.SGD([mu], lr=lr, momentum=0.9, weight_decay=weight_decay)
-        else:
-            opt = torch.optim.Adam([mu], lr=lr, weight_decay=weight_decay)
+        mu = self._array(mu0)
+        # torch.optim's SGD (momentum 0.9) and Adam updates, written out (as plain arithmetic they run on NumPy
+        # arrays too, and building a first torch.optim optimizer imports torch's compiler: 1.1 s, measured)
+        buf = second = None
+        beta1, beta2, eps = 0.9, 0.999, 1e-8
         steps: Any = range(n_epochs)
         if progress:
             from tqdm.auto import tqdm
 
             steps = tqdm(steps, desc="MatrixCompletion", leave=False)
         losses: list[float] = []
-        for _ in steps:
-            loss, mu.grad = self.loss_and_grad(mu)
+        for t, _ in enumerate(steps, 1):
+            loss, grad = self.loss_and_grad(mu)
             losses.append(loss)
             if not np.isfinite(loss) or loss > _BLOW_UP * losses[0]:
                 break  # diverging: no point in finishing the epochs
-            opt.step()
-        return mu.cpu().numpy(), losses
+            if weight_decay:
+                grad = grad + weight_decay * mu
+            if optimizer == "sgd":  # Snorkel's default: SGD with momentum 0.9, constant learning rate
+                buf = self._copy(grad) if buf is None else buf * 0.9 + grad
+                mu -= lr * buf
+            else:
+                if buf is None:
+                    buf, second = grad * 0.0, grad * 0.0
+                buf += (1.0 - beta1) * (grad - buf)
+                second *= beta2
+                second += (1.0 - beta2) * grad * grad
+                denom = (second ** 0.5) / math.sqrt(1.0 - beta2 ** t) + eps
+                mu -= (lr / (1.0 - beta1 ** t)) * buf / denom
+        return (mu if self.torch is None else mu.cpu().numpy()), losses
+
+
+
+def _torch() -> Any:
+    import torch
+
+    return torch
 
 
 def _unstable(losses: list[float]) -> bool:
