@@ -373,3 +373,12 @@ def test_missing_lfs_at_predict_time_say_how_to_add_them_as_abstaining():
     only_u = np.full((L.n_rows, 1), -1)  # v abstains everywhere
     expected = model.predict_proba(np.hstack([L.to_dense()[:, [0]], only_u]))
     np.testing.assert_allclose(model.predict_proba(fixed), expected)
+
+
+def test_too_few_lfs_says_what_each_model_needs():
+    # MajorityVoter was told to "use MajorityVoter for fewer LFs", with "1 labeling functions"
+    with pytest.raises(ws.errors.ModelInputError, match="at least one labeling function") as info:
+        ws.MajorityVoter(cardinality=2).fit(np.zeros((3, 0), int))
+    assert "MajorityVoter needs only" not in str(info.value)
+    with pytest.raises(ws.errors.ModelInputError, match="at least 3 labeling functions.*MajorityVoter needs only one"):
+        ws.Triplet(cardinality=2).fit(np.zeros((3, 2), int))

@@ -79,10 +79,7 @@ class BaseLabelModel(BaseEstimator):
         if fitting:
             L = as_label_matrix(L, cardinality=self.cardinality)
             if L.n_lfs < self.min_lfs:
-                raise ModelInputError(
-                    f"{type(self).__name__} needs at least {self.min_lfs} labeling functions to estimate their "
-                    f"accuracies; got {L.n_lfs}. Use MajorityVoter for fewer LFs."
-                )
+                raise ModelInputError(too_few_lfs(type(self).__name__, self.min_lfs, L.n_lfs))
             if L.n_rows == 0:
                 raise ModelInputError("cannot fit a label model on an empty label matrix")
             return L
@@ -500,3 +497,11 @@ def _import_other_label_models() -> None:
 def label_model_classes() -> dict[str, type[BaseLabelModel]]:
     """Every label-model class known to :meth:`BaseLabelModel.load`, by name."""
     return dict(_REGISTRY)
+
+
+def too_few_lfs(model: str, min_lfs: int, n_lfs: int) -> str:
+    """The message for a fit given fewer LFs than the model needs (MajorityVoter is suggested when it would do)."""
+    if min_lfs <= 1:
+        return f"{model} needs at least one labeling function (a column of votes); got {n_lfs}"
+    hint = " MajorityVoter needs only one." if n_lfs >= 1 else ""
+    return f"{model} needs at least {min_lfs} labeling functions to estimate their accuracies; got {n_lfs}.{hint}"

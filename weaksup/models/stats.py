@@ -65,10 +65,9 @@ class StatsFitMixin:
             raise ModelInputError(f"fit_from_stats takes PatternCounts, not {type(stats).__name__}")
         min_lfs = getattr(self, "min_lfs", 1)
         if stats.n_lfs < min_lfs:
-            raise ModelInputError(
-                f"{type(self).__name__} needs at least {min_lfs} labeling functions to estimate their "
-                f"accuracies; got {stats.n_lfs}. Use MajorityVoter for fewer LFs."
-            )
+            from weaksup.models.base import too_few_lfs
+
+            raise ModelInputError(too_few_lfs(type(self).__name__, min_lfs, stats.n_lfs))
         if stats.n_rows == 0:
             raise ModelInputError("cannot fit a label model on empty statistics")
         k = self.cardinality or stats.infer_cardinality()  # type: ignore[attr-defined]
