@@ -6,7 +6,8 @@ ones: random subsets of each WRENCH set's LFs (30-70% of them; the LFs' real cor
 one-sidedness kept), and each set's full LF list plus one or three simulated LFs voting both
 classes (a classifier used as an LF: accuracy U(0.6, 0.85), coverage U(5%, 40%), independent
 of the other LFs given the class; binary sets with train gold: youtube, sms), or one at chance
-(accuracy 0.5, coverage 30%: a classifier LF that learned nothing). Every model is fitted on the train votes and scored on the
+(accuracy 0.5, coverage 30%: a classifier LF that learned nothing); on trec and hausa, one or three
+classifiers voting every class (accuracy U(0.5, 0.8), wrong votes spread over the other classes). Every model is fitted on the train votes and scored on the
 test rows with a vote (rows without one are coin flips for every model); ties go to tied class
 ``row index mod #tied`` as in label_suite. No gold label is used by any model.
 
@@ -47,9 +48,11 @@ def score(metric: str, y: np.ndarray, P: np.ndarray, rows: np.ndarray) -> float:
     return 100 * float((pred == y[rows]).mean())
 
 
-def simulated_lf(y: np.ndarray, acc: float, cov: float, seed: int) -> np.ndarray:
+def simulated_lf(y: np.ndarray, acc: float, cov: float, seed: int, k: int = 2) -> np.ndarray:
+    """A classifier used as an LF: right with probability ``acc`` (wrong votes spread over the other classes)."""
     rng = np.random.default_rng(seed)
-    votes = np.where(rng.random(len(y)) < acc, y, 1 - y)
+    wrong = 1 - y if k == 2 else (y + rng.integers(1, k, len(y))) % k
+    votes = np.where(rng.random(len(y)) < acc, y, wrong)
     return np.where(rng.random(len(y)) < cov, votes, -1)[:, None]
 
 
@@ -60,7 +63,17 @@ def settings(name: str, L_fit: np.ndarray, L_eval: np.ndarray, y_fit: np.ndarray
     for share in rng.uniform(0.3, 0.7, N_SUBSETS):
         cols = np.sort(rng.choice(m, max(3, int(m * share)), replace=False))
         yield "random LF subsets", L_fit[:, cols], L_eval[:, cols]
-    if int(max(L_fit.max(), y.max())) + 1 != 2 or (y_fit < 0).any():  # binary sets with train gold only
+    if (y_fit < 0).any():  # the simulated LFs need the train gold
+        return
+    k = int(max(L_fit.max(), y.max())) + 1
+    if k > 2:  # classifiers voting every class (accuracy U(0.5, 0.8)) next to the keyword LFs
+        for n_extra in (1, 3):
+            for seed in range(6):
+                r = np.random.default_rng(seed)
+                specs = [(r.uniform(0.5, 0.8), r.uniform(0.05, 0.4), int(r.integers(1 << 30))) for _ in range(n_extra)]
+                yield (f"all LFs + {n_extra} simulated classifier LF{'s' if n_extra > 1 else ''} ({k} classes)",
+                       np.hstack([L_fit] + [simulated_lf(y_fit, a, c, s, k) for a, c, s in specs]),
+                       np.hstack([L_eval] + [simulated_lf(y, a, c, s + 1, k) for a, c, s in specs]))
         return
     for n_extra in (1, 3, -1):  # -1: one useless two-class LF (a classifier at chance)
         for seed in range(6):
