@@ -43,6 +43,9 @@ SPAM = ("import warnings; warnings.simplefilter('ignore')\n"
      ("torch", "matplotlib", "dask")),
     # matplotlib is imported when a figure is drawn, not with the module
     ("import weaksup.plot", ("matplotlib", "sklearn", "torch")),
+    # `weaksup --version` / `--help` answer before any data module is imported (pandas cost them ~0.6 s)
+    ("from weaksup.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass",
+     ("pandas", "scipy", "torch", "sklearn")),
     # Snorkel's LabelModel fits on the CPU without torch (its import and first optimizer cost ~2.2 s of a first fit)
     (SPAM + "from weaksup.snorkel.labeling.model import LabelModel\n"
      "LabelModel(cardinality=2, verbose=False).fit(L.to_dense(), n_epochs=20, progress_bar=False)",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from weaksup.cli.files import CLIError, UsageError
+from weaksup.cli._errors import CLIError, UsageError
 from weaksup.errors import WeaksupError
 
 __all__ = ["CLIError", "UsageError", "main"]

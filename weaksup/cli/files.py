@@ -27,7 +27,8 @@ from weaksup._deps import has_module, install_hint
 from weaksup._files import user_path
 from weaksup._ids import ID as ID_COLUMN
 from weaksup._validation import align_labels
-from weaksup.errors import LabelMatrixError, ModelInputError, ParameterError, WeaksupError
+from weaksup.cli._errors import CLIError, UsageError, parse_column_spec  # noqa: F401 (re-exported)
+from weaksup.errors import LabelMatrixError, ModelInputError, WeaksupError
 from weaksup.io.tables import DATA_FORMATS as IO_DATA_FORMATS
 from weaksup.io.tables import data_format, read_table
 from weaksup.labeling.lf import LabelingFunction
@@ -39,14 +40,6 @@ DATA_FORMATS = IO_DATA_FORMATS  # .csv .tsv .parquet .pq .jsonl .json (JSON line
 def path_has_parquet(folder: Path) -> bool:
     """True when ``folder`` holds parquet part files (hidden and ``_`` files are not parts)."""
     return any(p.suffix in (".parquet", ".pq") and p.name[:1] not in "._" for p in folder.iterdir())
-
-
-class CLIError(WeaksupError):
-    """A failure the ``weaksup`` command reports as one line (exit code 1)."""
-
-
-class UsageError(WeaksupError):
-    """Bad command-line usage found after parsing (exit code 2, like argparse's own)."""
 
 
 # labeling functions ---------------------------------------------------------------------------------
@@ -182,20 +175,6 @@ def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | N
         elif type(exc).__name__ == "ParserError":
             hint = " (is it separated by ';' or tabs? try --sep ';' or --sep $'\\t')"
         raise CLIError(f"cannot read data file {path}: {type(exc).__name__}: {first}{hint}") from exc
-
-
-def parse_column_spec(spec: str) -> tuple[str, str]:
-    """Split ``DATA:COLUMN`` at its last colon.
-
-    Examples
-    --------
-    >>> parse_column_spec("data/dev.csv:label")
-    ('data/dev.csv', 'label')
-    """
-    path, sep, column = spec.rpartition(":")
-    if not sep or not path or not column:
-        raise ParameterError(f"expected DATA:COLUMN (a data file and a column name), got {spec!r}")
-    return path, column
 
 
 def read_gold(spec: str, index: pd.Index, id_column: str | None = None, class_names: Sequence[str] | None = None,

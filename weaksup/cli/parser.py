@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from weaksup.cli.files import parse_column_spec
+from weaksup.cli._errors import parse_column_spec
 
 
 # argument helpers -----------------------------------------------------------------------------------
