@@ -117,7 +117,9 @@ P = [0.4, 0.3, 0.2, 0.1]
 #
 # Porting Snorkel's tutorial is changing `from snorkel...` to `from weaksup.snorkel...`. With the same
 # global seed the policy draws the same TF sequences as Snorkel's, so the augmented frames are identical;
-# we check that against Snorkel itself (when installed) and time both.
+# we check that against Snorkel itself (when installed) and time both. (TFs that draw from NumPy's global
+# generator themselves, as Snorkel's tutorial's `np.random.choice` calls do, get Snorkel's copies too: the
+# applier then notices the generator moved, rewinds it and augments row by row as Snorkel does, at Snorkel's pace.)
 
 # %%
 from weaksup.snorkel.augmentation import MeanFieldPolicy, PandasTFApplier, transformation_function  # noqa: E402

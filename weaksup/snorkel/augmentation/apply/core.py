@@ -24,14 +24,17 @@ class BaseTFApplier:
         self._policy = policy
 
     def _augment_points(self, data_points: Sequence[Any]) -> Iterator[list[Any]]:
-        """The augmented data points of each input point, in order (the policy draws once, up front)."""
-        draws = np.asarray(self._policy.sequences(len(data_points)))
-        if draws.size and draws.max() >= len(self._tfs):  # a policy made for more TFs (Snorkel: a bare IndexError)
-            raise AugmentationError(f"the policy names TF index {int(draws.max())} but the applier holds "
-                                    f"{len(self._tfs)} TF(s) ({self._tf_names}); give the policy n_tfs={len(self._tfs)}")
-        seqs = draws.tolist()
+        """The augmented data points of each input point, in order.
+
+        A policy on NumPy's global generator draws row by row, between the TF calls, as Snorkel's does: TFs
+        that draw from it too (``np.random.choice`` in Snorkel's tutorials) then see Snorkel's stream, so
+        ``np.random.seed(s)`` gives Snorkel's output. Any other policy draws once, up front.
+        """
+        per_row = getattr(self._policy, "random_state", False) is None
+        seqs = None if per_row else self._check_draws(self._policy.sequences(len(data_points))).tolist()
         head: list[list[int]] = [[]] if self._policy.keep_original else []
-        for x, x_seqs in zip(data_points, seqs, strict=True):
+        for i, x in enumerate(data_points):
+            x_seqs = self._check_draws(self._policy.sequences(1))[0].tolist() if seqs is None else seqs[i]
             out = []
             for seq in head + x_seqs:
                 x_t, applied = x, len(seq) == 0  # the empty sequence is the original
@@ -42,6 +45,13 @@ class BaseTFApplier:
                 if applied:
                     out.append(x_t)
             yield out
+
+    def _check_draws(self, draws: Any) -> np.ndarray:
+        draws = np.asarray(draws)
+        if draws.size and draws.max() >= len(self._tfs):  # a policy made for more TFs (Snorkel: a bare IndexError)
+            raise AugmentationError(f"the policy names TF index {int(draws.max())} but the applier holds "
+                                    f"{len(self._tfs)} TF(s) ({self._tf_names}); give the policy n_tfs={len(self._tfs)}")
+        return draws
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}, Policy: {type(self._policy).__name__}, TFs: {self._tf_names}"

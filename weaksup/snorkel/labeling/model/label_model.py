@@ -49,8 +49,9 @@ class LabelModel(BaseLabeler, MatrixCompletion):
 
     ``fit`` takes Snorkel's training options as keywords: ``n_epochs`` (100), ``lr`` (0.01),
     ``l2`` (0.0), ``optimizer`` (``"sgd"``, or ``"adam"``), ``prec_init`` (0.7), ``seed``
-    (Snorkel draws one at import; here 0, so results repeat), ``log_freq`` (10, used with
-    ``verbose``). Options weaksup does not implement (``optimizer="adamax"``, learning-rate
+    (Snorkel draws one at import; here 0, so results repeat), ``log_freq`` (10; accepted, but
+    ``verbose=True`` logs the final loss once, at INFO on this module's logger, where Snorkel logs
+    every ``log_freq`` epochs on the root logger). Options weaksup does not implement (``optimizer="adamax"``, learning-rate
     schedulers, per-LF ``prec_init``, ``mu_eps``, optimizer configs) raise
     :class:`~weaksup.errors.ModelInputError` instead of being ignored.
 
