@@ -54,3 +54,10 @@ SPAM = ("import warnings; warnings.simplefilter('ignore')\n"
 def test_first_lines_import_only_what_they_use(code, absent, tmp_path):
     loaded = _loaded_after(code, tmp_path)
     assert not loaded & set(absent), f"{code!r} imported {sorted(loaded & set(absent))}"
+
+
+def test_the_stage_subpackages_are_attributes_of_the_package(tmp_path):
+    # `import weaksup as ws; ws.apply.DaskLFApplier` raised AttributeError in a fresh process
+    code = ("import weaksup as ws\n"
+            "assert ws.apply.DaskLFApplier and ws.models.AgreementModel and ws.analysis.LFAnalysis and ws.plot\n")
+    assert "matplotlib" not in _loaded_after(code, tmp_path)

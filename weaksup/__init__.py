@@ -100,6 +100,8 @@ _EXPORTS.update(dict.fromkeys(["MissingFileError", "ParameterError", "ParameterT
 _EXPORTS.update(dict.fromkeys(["export_label_studio", "read_label_studio", "label_config", "LabelStudioFileError"],
                               "weaksup.annotate"))
 _EXPORTS.update({"annotate": "weaksup.annotate"})
+# the pipeline-stage subpackages themselves (ws.apply.DaskLFApplier, ws.models.AgreementModel, ...)
+_EXPORTS.update({name: f"weaksup.{name}" for name in ("apply", "models", "analysis", "plot")})
 _EXPORTS.update(dict.fromkeys(["ApplyPlan", "shutdown_workers"], "weaksup.apply.parallel"))
 _EXPORTS.update(dict.fromkeys(["SelfTrainingClassifier", "make_soft_scorer", "probabilistic_report",
                                "soft_accuracy_score", "soft_log_loss", "soft_brier_score", "expected_calibration_error",

@@ -144,7 +144,9 @@ class MeanFieldPolicy(Policy):
     keep_original : bool
     random_state : None, int or numpy.random.RandomState
         ``None`` draws from NumPy's global generator (as Snorkel does, so ``np.random.seed``
-        reproduces Snorkel's augmentation); an int gives the same draws at every apply.
+        reproduces Snorkel's sequences of TFs); an int gives the same draws at every apply. The
+        native ``TFApplier`` runs TF by TF, so TFs that draw from ``np.random`` themselves make other
+        copies than Snorkel's; ``weaksup.snorkel``'s appliers reproduce those too.
 
     Examples
     --------
