@@ -159,7 +159,7 @@ class _Objective:
         # on the CPU the same float64 arithmetic runs in NumPy: importing torch cost ~1.1 s of a first fit
         self.torch = None if str(device) == "cpu" else _torch()
         try:
-            self._dev = None if self.torch is None else self.torch.device(device)
+            self.dev = None if self.torch is None else self.torch.device(device)
             self.O_off = self._array(overlap)
         except (RuntimeError, TypeError, ValueError, AssertionError) as exc:  # unknown or unavailable device
             raise ModelInputError(f"MatrixCompletion parameter device={device!r} cannot be used: {exc}") from exc
@@ -174,10 +174,6 @@ class _Objective:
         if self.torch is None:
             return np.array(a, dtype=np.float64)
         return self.torch.as_tensor(np.asarray(a), dtype=self.torch.float64).to(self.dev)
-
-    @property
-    def dev(self) -> Any:
-        return self._dev
 
     def _copy(self, a: Any) -> Any:
         return a.copy() if self.torch is None else a.clone()
