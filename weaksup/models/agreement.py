@@ -45,6 +45,10 @@ _BLOCK_ROWS = 1 << 19  # at most this many rows per block of the binary confusio
 # arrays stay a few MB, so the first call touches little fresh memory (page faults cost ~1 GB/s)
 _BLOCK_VOTES = 1 << 20
 _VOTES_PER_THREAD = 1 << 22  # votes: below this a thread of the binary EM costs more than it saves
+# confusion matrices when LFs voting several classes cast at least this share of the overlapping votes
+# (crowd sets: 0.98-1.00; keyword LFs plus a few classifier LFs: 0.2-0.6; any value in 0.7-0.9 gives the
+# same results on every matrix of label_suite and lf_subsets)
+_CROWD_SHARE = 0.8
 
 
 class AgreementModel(LogTableModel):
@@ -85,8 +89,10 @@ class AgreementModel(LogTableModel):
         one-coin accuracy with a prior strength learned from the votes (empirical Bayes, shared
         by all such LFs; see ``confusion_strength_``); that one-coin accuracy is itself smoothed
         by a Beta prior learned from those LFs (not ``acc_prior``: annotators on a 5-class task
-        can be right 36% of the time). LFs that vote one class keep one accuracy.
-        ``"never"``: one accuracy for every LF.
+        can be right 36% of the time). LFs that vote one class keep one accuracy. This needs
+        three or more such LFs casting at least 80% of the votes on rows where LFs overlap (crowd
+        data); next to LFs voting one class (keyword LFs plus a few classifiers) every LF keeps
+        one accuracy. ``"never"``: one accuracy for every LF.
 
     Attributes
     ----------
@@ -200,6 +206,14 @@ class AgreementModel(LogTableModel):
         multi_class = several if self.class_conditional == "auto" else np.zeros(m, bool)
         if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
             multi_class = np.zeros(m, bool)
+        elif not multi_class.all():
+            # Confusion matrices and a jointly learned class balance model annotators; where LFs voting
+            # one class (keyword LFs) cast a real share of the votes, the few LFs voting several classes
+            # would set the balance and the one-class LFs' weights bend to it (youtube's or sms's LFs
+            # plus three simulated classifiers: 8-15 points below majority vote; one-coin: above it)
+            votes = _votes_per_lf(P, c, m)
+            if votes[multi_class].sum() < _CROWD_SHARE * votes.sum():
+                multi_class = np.zeros(m, bool)
         # the one-coin fit runs on a subset of the rows when it only warm-starts the confusion matrices
         subset = multi_class.all() and P.shape[0] > 2 * _WARM_ROWS
         # rows on which each LF voted together with another LF; with a subset the confusion EM's first
