@@ -7,7 +7,9 @@ one-sidedness kept), and each set's full LF list plus one or three simulated LFs
 classes (a classifier used as an LF: accuracy U(0.6, 0.85), coverage U(5%, 40%), independent
 of the other LFs given the class; binary sets with train gold: youtube, sms), or one at chance
 (accuracy 0.5, coverage 30%: a classifier LF that learned nothing); on trec and hausa, one or three
-classifiers voting every class (accuracy U(0.5, 0.8), wrong votes spread over the other classes). Every model is fitted on the train votes and scored on the
+classifiers voting every class (accuracy U(0.5, 0.8), wrong votes spread over the other classes); and on every set, two or
+four near-copies of one of its six most used LFs (each copy keeps each vote with probability 0.9: a keyword
+written twice, a regex and its variant). Every model is fitted on the train votes and scored on the
 test rows with a vote (rows without one are coin flips for every model); ties go to tied class
 ``row index mod #tied`` as in label_suite. No gold label is used by any model.
 
@@ -56,6 +58,11 @@ def simulated_lf(y: np.ndarray, acc: float, cov: float, seed: int, k: int = 2) -
     return np.where(rng.random(len(y)) < cov, votes, -1)[:, None]
 
 
+def near_copy(votes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An LF that votes as ``votes`` on a random 90% of its rows and abstains on the rest."""
+    return np.where(rng.random(len(votes)) < 0.9, votes, -1)[:, None]
+
+
 def settings(name: str, L_fit: np.ndarray, L_eval: np.ndarray, y_fit: np.ndarray, y: np.ndarray):
     """(kind, L_fit, L_eval) label matrices made from one set."""
     m = L_fit.shape[1]
@@ -63,6 +70,14 @@ def settings(name: str, L_fit: np.ndarray, L_eval: np.ndarray, y_fit: np.ndarray
     for share in rng.uniform(0.3, 0.7, N_SUBSETS):
         cols = np.sort(rng.choice(m, max(3, int(m * share)), replace=False))
         yield "random LF subsets", L_fit[:, cols], L_eval[:, cols]
+    # near-copies of one LF (a keyword written twice, a regex and its variant): each copy keeps each of
+    # the LF's votes with probability 0.9; the six LFs with the most votes, two or four copies each
+    for j in np.argsort(-(L_fit >= 0).sum(axis=0), kind="stable")[:6]:
+        for n_copies in (2, 4):
+            r = np.random.default_rng(int(j) * 10 + n_copies)
+            yield (f"all LFs + {n_copies} near-copies of one LF",
+                   np.hstack([L_fit] + [near_copy(L_fit[:, j], r) for _ in range(n_copies)]),
+                   np.hstack([L_eval] + [near_copy(L_eval[:, j], r) for _ in range(n_copies)]))
     if (y_fit < 0).any():  # the simulated LFs need the train gold
         return
     k = int(max(L_fit.max(), y.max())) + 1
