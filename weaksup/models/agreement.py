@@ -204,6 +204,7 @@ class AgreementModel(LogTableModel):
         several = (_votes_several_classes(P, c > 0, k) if self.class_conditional == "auto" or k == 2
                    else np.zeros(m, bool))
         multi_class = several if self.class_conditional == "auto" else np.zeros(m, bool)
+        votes = None
         if multi_class.sum() < 3:  # confusion matrices need three LFs that vote several classes
             multi_class = np.zeros(m, bool)
         elif not multi_class.all():
@@ -218,7 +219,7 @@ class AgreementModel(LogTableModel):
         subset = multi_class.all() and P.shape[0] > 2 * _WARM_ROWS
         # rows on which each LF voted together with another LF; with a subset the confusion EM's first
         # pass gives them (one pass over the votes fewer)
-        overlap = None if subset else _votes_per_lf(P, c, m)
+        overlap = None if subset else (votes if votes is not None else _votes_per_lf(P, c, m))
         # Two classes, some LFs voting both (a classifier used as an LF) and some one class only (keyword
         # LFs): a one-class LF always agrees with the others of its class and always disagrees with those
         # of the other class, so judged by them EM gives the side that overlaps more, not the more
