@@ -23,6 +23,7 @@ from weaksup.train.metrics import (
     soft_brier_score,
     soft_log_loss,
 )
+from weaksup.train.naive_bayes import naive_bayes_refine
 from weaksup.train.self_training import SelfTrainingClassifier
 from weaksup.train.soft_sklearn import expand_soft_labels, fit_soft
 
@@ -36,6 +37,7 @@ __all__ = [
     "fit_on_probs",
     "fit_soft",
     "make_soft_scorer",
+    "naive_bayes_refine",
     "probabilistic_report",
     "select_confidence_threshold",
     "sentence_embeddings",
