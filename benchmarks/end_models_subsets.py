@@ -12,13 +12,12 @@ seed 0, WRENCH's metric on test. No gold label is used by any model.
 
 from __future__ import annotations
 
-import argparse
 import platform
 import time
 import warnings
 
 import numpy as np
-from _results import write_section  # benchmarks/_results.py (scripts run from benchmarks/)
+from _results import run_and_write  # benchmarks/_results.py (scripts run from benchmarks/)
 from end_models import DATA, vectorizer, wrench_metric
 
 import weaksup as ws
@@ -78,16 +77,7 @@ def render(rows: list[dict], seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    t0 = time.perf_counter()
-    rows = run()
-    text = ("## Self-training on LF sets not developed on (`benchmarks/end_models_subsets.py`)\n\n"
-            + render(rows, time.perf_counter() - t0))
-    print(text)
-    if not args.no_write:
-        write_section(SECTION, text)
+    run_and_write(SECTION, "## Self-training on LF sets not developed on (`benchmarks/end_models_subsets.py`)", __doc__, run, render)
 
 
 if __name__ == "__main__":

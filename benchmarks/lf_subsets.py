@@ -19,14 +19,13 @@ test rows with a vote (rows without one are coin flips for every model); ties go
 
 from __future__ import annotations
 
-import argparse
 import platform
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-from _results import write_section  # benchmarks/_results.py (scripts run from benchmarks/)
+from _results import run_and_write  # benchmarks/_results.py (scripts run from benchmarks/)
 from sklearn.metrics import f1_score
 
 import weaksup as ws
@@ -144,16 +143,7 @@ def render(rows: list[dict], seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    t0 = time.perf_counter()
-    rows = run()
-    text = "## Default against majority vote on LF sets not developed on (`benchmarks/lf_subsets.py`)\n\n" + render(
-        rows, time.perf_counter() - t0)
-    print(text)
-    if not args.no_write:
-        write_section(SECTION, text)
+    run_and_write(SECTION, "## Default against majority vote on LF sets not developed on (`benchmarks/lf_subsets.py`)", __doc__, run, render)
 
 
 if __name__ == "__main__":

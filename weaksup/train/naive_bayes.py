@@ -66,12 +66,6 @@ def _log_likelihood(B_fit: sp.csr_matrix, q: np.ndarray, w: np.ndarray, B: sp.cs
     return ll / np.maximum(nnz, 1.0)[:, None] * max(float(nnz.mean()), 1.0)
 
 
-def _normalise(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def naive_bayes_refine(X: Any, probs: Any, n_steps: int = 3, min_df: int = 3, sample_weight: Any = None,
                        random_state: int | None = 0) -> tuple[np.ndarray, float]:
     """Refine a label model's posteriors with a naive Bayes view of non-negative features (EM, label model fixed).
@@ -107,6 +101,7 @@ def naive_bayes_refine(X: Any, probs: Any, n_steps: int = 3, min_df: int = 3, sa
     >>> bool(t > 0), float(np.mean(refined.argmax(1) == y)) > float(np.mean(probs.argmax(1) == y))
     (True, True)
     """
+    from scipy.special import log_softmax, softmax
     from sklearn.model_selection import KFold
 
     P = np.asarray(probs, dtype=np.float64)
@@ -129,14 +124,12 @@ def naive_bayes_refine(X: Any, probs: Any, n_steps: int = 3, min_df: int = 3, sa
         log_prior[held] = np.log(np.maximum(mass / mass.sum(), 1e-300))
     losses = []
     for t in TEMPERATURES:
-        z = t * ll + log_prior
-        z = z - z.max(axis=1, keepdims=True)
-        z = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        z = log_softmax(t * ll + log_prior, axis=1)
         losses.append(-float(np.average((P * z).sum(axis=1), weights=w)))
     t = float(TEMPERATURES[int(np.argmin(losses))])
     if t == 0.0:
         return P.copy(), 0.0
     q = P
     for _ in range(int(n_steps)):
-        q = _normalise(log_p + t * _log_likelihood(B, q, w, B))
+        q = softmax(log_p + t * _log_likelihood(B, q, w, B), axis=1)
     return q, t
