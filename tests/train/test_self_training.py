@@ -138,6 +138,31 @@ def test_product_keeps_the_weak_label_in_the_targets():
     assert slope["prod"] > 1.5 * slope["none"]  # the product sharpens towards the weak labels
 
 
+def test_a_class_no_weak_label_chooses_is_never_invented():
+    """Three classes, LFs for two: class 2 only gets the label model's spread of error mass (0.2 on every row). The
+    naive Bayes refinement and the rounds would fill it from the rows whose words say least (WRENCH trec with 44 of
+    its 68 LFs); it stays at probability 0, and no NaN comes from its (near-)zero mass."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    X = _rows(rng, y, "AB")
+    short = rng.random(300) < 0.3  # rows holding one word only, shared by both classes
+    D = np.where(short[:, None], 0.0, X.toarray())
+    D[short, -1] = 1.0
+    X = sp.csr_matrix(D)
+    lean = np.where(rng.random(300) < 0.2, 1 - y, y)
+    probs = np.column_stack([np.where(lean == 0, 0.6, 0.2), np.where(lean == 1, 0.6, 0.2), np.full(300, 0.2)])
+    X_unc = _rows(rng, rng.integers(0, 2, 200), "BC")
+    for refine in ("auto", "none"):
+        st = SelfTrainingClassifier(refine=refine).fit(X, probs, X_unlabeled=X_unc)
+        assert st.unchosen_classes_.tolist() == [2]
+        P = st.predict_proba(sp.vstack([X, X_unc]))
+        assert np.isfinite(P).all() and P.shape[1] == 3 and P[:, 2].max() < 0.05
+        assert 2 not in set(st.predict(sp.vstack([X, X_unc])).tolist())
+    nearly_zero = np.column_stack([probs[:, :2] / probs[:, :2].sum(1, keepdims=True), np.full(300, 1e-300)])
+    nearly_zero /= nearly_zero.sum(axis=1, keepdims=True)
+    assert np.isfinite(SelfTrainingClassifier(refine="none", max_iter=1).fit(X, nearly_zero).predict_proba(X)).all()
+
+
 def test_errors(coverage_gap):
     X_cov, probs, X_unc, *_ = coverage_gap
     with pytest.raises(ModelInputError, match="threshold"):

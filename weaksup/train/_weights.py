@@ -23,7 +23,7 @@ def soft_class_weight(mode: str, probs: np.ndarray, sample_weight: np.ndarray | 
 
     ``balanced``: ``w_c = M / (k m_c)`` (scikit-learn's rule, counted in soft mass).
     ``auto``: ``w_c ∝ m_c ** -0.5``, scaled so the weighted mass keeps its total.
-    Classes without mass get weight 0.
+    Classes without mass (below ``1e-12`` of the total) get weight 0.
 
     Examples
     --------
@@ -37,7 +37,7 @@ def soft_class_weight(mode: str, probs: np.ndarray, sample_weight: np.ndarray | 
     w = np.ones(len(Q)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     mass = (Q * w[:, None]).sum(axis=0)
     total = mass.sum()
-    present = mass > 0
+    present = mass > total * 1e-12  # a class of ~1e-300 mass would get a weight that overflows the fit
     out = np.zeros(Q.shape[1])
     if mode == "balanced":
         out[present] = total / (Q.shape[1] * mass[present])
