@@ -32,6 +32,7 @@ from weaksup.models._confusion import beta_prior, shrunk_confusion
 from weaksup.models._one_class import TwoClassJudge, one_sided_accuracy
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior, softmax
+from weaksup.models.diagnostics import BOUND_TOL
 from weaksup.models.stats import PatternCounts, one_hot
 from weaksup.patterns import iter_one_hot_blocks, n_distinct_rows, one_hot_blocks
 
@@ -107,6 +108,15 @@ class AgreementModel(LogTableModel):
     confusion_strength_ : float or None
         Learned prior strength of those confusion matrices (pseudo-votes per class; large means
         the LFs behave one-coin), None when no LF has one.
+    chance_class_ : int or None
+        Two classes: the class whose one-class LFs (those voting only it, where they overlap others) all came out at chance
+        while the other class's did not. Such LFs always agree with their own side and
+        disagree with the other, so agreements cannot say which side is right, and EM hands the weight
+        to the side whose LFs overlap more; this fixed point is not evidence, and the fit falls back to
+        equal weights (majority vote, at ``acc_prior``) and says so (``diagnose``, a warning).
+        None otherwise.
+    chance_lfs_ : ndarray of int
+        The LFs of ``chance_class_`` (empty when None).
     class_balance_ : ndarray (k,)
     n_iter_ : int
 
@@ -270,6 +280,19 @@ class AgreementModel(LogTableModel):
             weights = new
             if delta < tol:
                 break
+        self.chance_class_, self.chance_lfs_ = None, np.array([], dtype=np.int64)
+        if k == 2 and not multi_class.any():
+            at_chance = _one_class_at_chance(P, acc, overlap_w, lo)
+            if at_chance is not None:
+                # The fit put every LF voting class c only at chance, and not the other class's: a degenerate
+                # fixed point, not evidence (LFs voting both classes, where there are any, did not prevent it:
+                # a classifier LF at chance judges nothing). One-class LFs always agree with their own side and disagree with the other, so
+                # agreements cannot say which side is right; EM gives the weight to the side whose LFs overlap
+                # more (random subsets of youtube's LFs: the accurate SPAM LFs at chance, 9.7 below majority
+                # vote; two copies of a HAM LF: 14.2 below). Equal weights (majority vote) are the fit then.
+                self.chance_class_, self.chance_lfs_ = at_chance
+                acc = np.full(m, self.acc_prior)
+                weights = to_weights(acc)
         table = weights[:, None, None] * eye[None, :, :]
         if multi_class.any():
             # warm start from the one-coin fit (its table, accuracies and mean posterior): EM over a
@@ -487,6 +510,26 @@ def _sigmoid_inplace(z: np.ndarray) -> np.ndarray:
     z += 1.0
     z *= 0.5
     return z
+
+
+def _one_class_at_chance(P: sp.csr_matrix, acc: np.ndarray, overlap: np.ndarray,
+                         lo: float) -> tuple[int, np.ndarray] | None:
+    """Two classes: ``(c, LFs)`` when every overlapping LF that votes class ``c`` only sits at chance (``acc <=
+    lo + BOUND_TOL``) while the other class has such an LF above it; LFs voting both classes are not counted."""
+    m = P.shape[1]
+    d = P.data.astype(np.float64)  # class + 1
+    n = np.bincount(P.indices, minlength=m)
+    mean = np.bincount(P.indices, weights=d, minlength=m) / np.maximum(n, 1)
+    spread = np.bincount(P.indices, weights=d * d, minlength=m) / np.maximum(n, 1) - mean**2
+    voted = np.where((n > 0) & (spread < 1e-9), np.rint(mean) - 1, -1).astype(np.int64)  # one class each, or -1
+    sides = [np.flatnonzero((voted == v) & (overlap > 0)) for v in (0, 1)]
+    if not (len(sides[0]) and len(sides[1])):
+        return None
+    dead = [bool((acc[s] <= lo + BOUND_TOL).all()) for s in sides]
+    if dead[0] == dead[1]:
+        return None
+    v = dead.index(True)
+    return v, sides[v]
 
 
 def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:

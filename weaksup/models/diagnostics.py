@@ -21,7 +21,7 @@ from weaksup.errors import WeaksupWarning
 
 #: an accuracy this close to chance (1/k) or to 1 is "at a bound"
 BOUND_TOL = 1e-3
-CHECKS = ("lf at chance", "lf at accuracy 1", "class never favoured", "converged")
+CHECKS = ("lf at chance", "lf at accuracy 1", "class never favoured", "one class's LFs at chance", "converged")
 _FAILED_AS = {"converged": "not converged"}
 
 
@@ -54,7 +54,8 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
 
     Checks: LFs whose accuracy is at chance (weight zero: their votes are ignored), LFs at
     accuracy 1 (they override every other vote), classes that no LF's vote favours (never
-    predicted from votes; needs the votes ``L``), and whether the fit converged within ``max_iter``
+    predicted from votes; needs the votes ``L``), for :class:`AgreementModel` whether every LF
+    of one class came out at chance (it then falls back to majority vote), and whether the fit converged within ``max_iter``
     (``n_iter`` for the crowd aggregators that stop at a tolerance ``tol``).
 
     Examples
@@ -88,6 +89,13 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     if favoured is not None:
         missing = np.flatnonzero(~favoured)
         rows.append(("class never favoured", not len(missing), ", ".join(f"class {c}" for c in missing)))
+    if hasattr(model, "chance_class_") and acc is not None:  # AgreementModel's fallback to majority vote
+        c, lfs = model.chance_class_, np.asarray(getattr(model, "chance_lfs_", []), dtype=np.int64)
+        names = _lf_names(model, len(acc))
+        rows.append(("one class's LFs at chance", c is None, "" if c is None else (
+            f"every LF voting class {c} ({', '.join(names[j] for j in lfs)}) was fitted at chance and the other "
+            "class's were not; agreements between LFs that each vote one class cannot tell which class's LFs are "
+            "right, so equal weights (majority vote) are used")))
     n_iter, max_iter, cap = getattr(model, "n_iter_", None), getattr(model, "max_iter", None), "max_iter"
     if max_iter is None and getattr(model, "tol", None) is not None:
         # crowd-kit's names: n_iter caps the iterations of a fit that stops once it improves by less than tol
