@@ -6,13 +6,16 @@ Writes the ``weak_label_errors`` section of benchmarks/RESULTS.md.
 On every shared WRENCH train split (youtube, sms, trec, hausa): the weak label of a row with a vote is
 the default label model's argmax (``ws.LabelModel(cardinality=k).fit(L)``, deterministic); it is wrong where it
 differs from gold. Features: TF-IDF (1-2 grams, min_df 2, sublinear tf). One set of out-of-fold
-probabilities per seed (our default end model, logistic regression with balanced classes, 5-fold
+probabilities per seed (our default end model, logistic regression with balanced classes and C=0.3, 10-fold
 cross-validated on the soft labels) goes to both detectors:
 
 * ours: ``find_weak_label_issues(L, probs, pred_probs=cv)`` (the default ``method="weak"``): rows ranked by
   the two views' combined posterior, error probabilities calibrated to sum to the estimated error count (rows
-  the end model disagrees with), flagged: at least that many, more while the flagged set's expected precision
-  stays >= min(0.9, 2 x the estimated error rate);
+  the end model disagrees with), flagged: the longest prefix whose expected precision stays >= min(0.9, 2 x the
+  estimated error rate), and at least the shortest prefix expected to hold 30 % of the estimated errors (at most
+  the estimated error count);
+* "weaksup prev." is the default before this change, measured in the same run: logistic regression with C=1,
+  5 folds, and at least as many rows flagged as the end model disagrees with (the rest of the rule the same);
 * cleanlab: ``cleanlab.filter.find_label_issues(weak, cv)`` (its defaults), ranked for top-k by
   ``cleanlab.rank.get_label_quality_scores`` (its default score);
 * the row "weaksup before" is what ``find_weak_label_issues`` did before issue 21 (confident learning,
@@ -23,9 +26,9 @@ LF blame: Spearman correlation, over the LFs that fire, between ``lf_error_contr
 accuracy on the train split. Nothing is tuned per set; the detector was developed on youtube and trec
 and confirmed on sms and hausa.
 
-Levers tried for trec's missed target, measured beside the default and not adopted (see the section's last
-table): (b) the logistic regression's out-of-fold probabilities averaged with a multinomial naive Bayes's;
-(a) error probabilities whose log-odds slope is fitted to the end model's disagreement (a gold-free noisy target).
+Levers tried for trec's target, measured beside the default and not adopted (see the section's levers table):
+(b) the logistic regression's out-of-fold probabilities averaged with a multinomial naive Bayes's; (a) error
+probabilities whose log-odds slope is fitted to the end model's disagreement (a gold-free noisy target).
 
 Diagnostic, not a method: ``ceiling`` is the precision at recall 0.3 of a gradient-boosted classifier fitted on
 gold (5-fold cross-validated) to predict "weak label wrong" from the same inputs the detector sees (the label
@@ -59,8 +62,8 @@ from scipy.stats import spearmanr  # noqa: E402
 import weaksup as ws  # noqa: E402
 from weaksup.datasets import load_wrench  # noqa: E402
 from weaksup.quality import cross_val_predict_proba, find_weak_label_issues, lf_error_contributions  # noqa: E402
-from weaksup.quality._views import _precision_prefix, calibrate_error_probability  # noqa: E402
-from weaksup.quality.weak_label_errors import _default_estimator  # noqa: E402
+from weaksup.quality._views import _precision_prefix, _recall_floor, calibrate_error_probability  # noqa: E402
+from weaksup.quality.weak_label_errors import _N_FOLDS, _default_estimator  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "wrench"
 SETS = [("youtube", "develop"), ("trec", "develop"), ("sms", "confirm"), ("hausa", "confirm")]
@@ -118,7 +121,7 @@ def levers(L, P: np.ndarray, X, cov: np.ndarray, cv: np.ndarray, q: np.ndarray, 
     from sklearn.naive_bayes import MultinomialNB
 
     k, weak, r = P.shape[1], P[cov].argmax(1), np.arange(len(cov))
-    nb = cross_val_predict_proba(MultinomialNB(), X[cov], P[cov], n_folds=5, seed=seed, cardinality=k)
+    nb = cross_val_predict_proba(MultinomialNB(), X[cov], P[cov], n_folds=_N_FOLDS, seed=seed, cardinality=k)
     full = np.full((L.n_rows, k), 1.0 / k)
     full[cov] = (cv + nb) / 2
     ens = find_weak_label_issues(L, P, pred_probs=full, warn=False)
@@ -128,12 +131,30 @@ def levers(L, P: np.ndarray, X, cov: np.ndarray, cv: np.ndarray, q: np.ndarray, 
     err = slope_calibrated(score, disagree)
     o = np.argsort(-score, kind="stable")
     target = min(0.9, 2 * disagree.mean())
-    n = max(_precision_prefix(err[o], target, disagree.mean()), int(disagree.sum()))
+    n = max(_precision_prefix(err[o], target, disagree.mean()), _recall_floor(err[o], 0.3 * disagree.sum(),
+                                                                                int(disagree.sum())))
     flag = np.zeros(len(cov), bool)
     flag[o[:n]] = True
     p, rec, _ = prf(flag, wrong)
     return dict(nb_p_at_r30=precision_at_recall(order, wrong), nb_p_top50=precision_at(order, wrong, 50),
                 slope_n=n, slope_p=p, slope_r=rec, slope_expected=float(err[o[:n]].mean()))
+
+
+def previous_default(L, P: np.ndarray, X, cov: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The default before the recall floor and the C=0.3 / 10-fold end model: C=1, 5 folds, at least as many
+    rows flagged as the end model disagrees with. Returns (error probabilities, flagged mask) on the rows in cov."""
+    from sklearn.linear_model import LogisticRegression
+
+    k = P.shape[1]
+    est = LogisticRegression(max_iter=1000, class_weight="balanced", tol=1e-3)
+    cv = cross_val_predict_proba(est, X[cov], P[cov], n_folds=5, seed=seed, cardinality=k)
+    full = np.full((L.n_rows, k), 1.0 / k)
+    full[cov] = cv
+    res = find_weak_label_issues(L, P, pred_probs=full, warn=False)
+    err = res.error_probability[cov]
+    flag = np.zeros(len(cov), bool)
+    flag[np.argsort(-err, kind="stable")[: max(res.stats["n_precision_prefix"], res.stats["n_disagree"])]] = True
+    return err, flag, res
 
 
 def run_set(name: str, seeds: list[int]) -> tuple[list[dict], list[dict], float]:
@@ -155,7 +176,7 @@ def run_set(name: str, seeds: list[int]) -> tuple[list[dict], list[dict], float]
     det, blame = [], []
     for seed in seeds:
         t = time.perf_counter()
-        cv = cross_val_predict_proba(_default_estimator(), X[cov], P[cov], n_folds=5, seed=seed, cardinality=k)
+        cv = cross_val_predict_proba(_default_estimator(), X[cov], P[cov], n_folds=_N_FOLDS, seed=seed, cardinality=k)
         t_cv = time.perf_counter() - t
         full = np.full((L.n_rows, k), 1.0 / k)
         full[cov] = cv
@@ -165,6 +186,7 @@ def run_set(name: str, seeds: list[int]) -> tuple[list[dict], list[dict], float]
         ours = find_weak_label_issues(L, P, pred_probs=full, warn=False)
         t_ours = time.perf_counter() - t
         before = find_weak_label_issues(L, P, pred_probs=full, method="prune_by_noise_rate", warn=False)
+        prev, prev_flag, prev_res = previous_default(L, P, X, cov, seed)
         t = time.perf_counter()
         cl_mask = cl_find_label_issues(weak, cv, n_jobs=1)
         t_cl = time.perf_counter() - t
@@ -175,10 +197,12 @@ def run_set(name: str, seeds: list[int]) -> tuple[list[dict], list[dict], float]
                    expected_p=ours.stats["expected_precision"], mean_err_top50=float(np.sort(err)[::-1][:50].mean()))
         ranks = {"weaksup": np.argsort(-err, kind="stable"),
                  "cleanlab": np.argsort(get_label_quality_scores(weak, cv), kind="stable"),
-                 "weaksup before": np.argsort(-before.error_probability[cov], kind="stable")}
+                 "weaksup before": np.argsort(-before.error_probability[cov], kind="stable"),
+                 "weaksup prev.": np.argsort(-prev, kind="stable")}
         flags = {"weaksup": np.isin(np.arange(len(cov)), pos_in_cov[ours["position"].to_numpy()]),
                  "cleanlab": cl_mask,
-                 "weaksup before": np.isin(np.arange(len(cov)), pos_in_cov[before["position"].to_numpy()])}
+                 "weaksup before": np.isin(np.arange(len(cov)), pos_in_cov[before["position"].to_numpy()]),
+                 "weaksup prev.": prev_flag}
         for method, flag in flags.items():
             p, r, f1 = prf(flag, wrong)
             order = ranks[method]
@@ -190,16 +214,46 @@ def run_set(name: str, seeds: list[int]) -> tuple[list[dict], list[dict], float]
                             **(dict(est, ceiling=top_ceiling, **tried) if method == "weaksup" else {}),
                             seconds={"weaksup": t_ours, "cleanlab": t_cl}.get(method, float("nan")), cv_seconds=t_cv))
         table = lf_error_contributions(L, ours, P).reindex(L.lf_names)
+        table_prev = lf_error_contributions(L, prev_res, P).reindex(L.lf_names)
         m = fires
         blame.append(dict(dataset=name, seed=seed, n_lfs_firing=int(m.sum()),
                           spearman_blame_rate=float(spearmanr(table["blame_rate"].to_numpy()[m], 1 - acc[m])[0]),
                           spearman_frac_flagged=float(spearmanr(table["frac_of_lf_votes"].to_numpy()[m],
-                                                                1 - acc[m])[0])))
+                                                                1 - acc[m])[0]),
+                          spearman_blame_prev=float(spearmanr(table_prev["blame_rate"].to_numpy()[m], 1 - acc[m])[0])))
     return det, blame, time.perf_counter() - t0
 
 
 def fmt(v: float, d: int = 3) -> str:
     return "—" if v != v else f"{v:.{d}f}"
+
+
+HELD_OUT = (" Held out (measured once, outside this script: 63 label matrices from random subsets of the four sets' LFs, drawn as in lf_subsets.py, seed 0): the flagged-set target (recall >= 0.3 at the needed precision) met on 22 -> 24 matrices (the flag rule alone 22, the end model alone 23), F1 above cleanlab's on 63 of 63 before and after; mean F1 0.435 -> 0.405 (smaller flagged sets), mean P@R0.3 0.635 -> 0.629: the end-model change lowers the ranking on the trec, sms and hausa subsets (-0.015, -0.017, -0.007; youtube +0.019; worst single matrix -0.50, an sms subset with few errors), so C=0.3 with 10 folds partly fits the full trec matrix. trec's margin is thin: three more seeds gave P 0.845, 0.845 and 0.840 against the 0.839 needed (R about 0.36).")
+
+
+def default_vs_prev(det: pd.DataFrame) -> str:
+    """The paragraph on what changed against the previous default, with this run's numbers."""
+    g = det.groupby(["dataset", "method"], sort=False).mean(numeric_only=True)
+    cells = [f"{name} {g.loc[(name, 'weaksup prev.'), 'n_flagged']:.0f} -> {g.loc[(name, 'weaksup'), 'n_flagged']:.0f} "
+             f"rows, P {g.loc[(name, 'weaksup prev.'), 'precision']:.3f} -> {g.loc[(name, 'weaksup'), 'precision']:.3f}, "
+             f"R {g.loc[(name, 'weaksup prev.'), 'recall']:.3f} -> {g.loc[(name, 'weaksup'), 'recall']:.3f}, "
+             f"F1 {g.loc[(name, 'weaksup prev.'), 'f1']:.3f} -> {g.loc[(name, 'weaksup'), 'f1']:.3f}, P@R0.3 "
+             f"{g.loc[(name, 'weaksup prev.'), 'p_at_r30']:.3f} -> {g.loc[(name, 'weaksup'), 'p_at_r30']:.3f}"
+             for name, _ in SETS]
+    return ("\n### The default against the previous one (`weaksup prev.` -> `weaksup`)\n\n"
+            "Two changes. (1) The flag count: the previous rule flagged at least as many rows as the end model "
+            "disagrees with, so on a very noisy set the flagged set's precision was about its recall. Now the "
+            "floor is the shortest prefix of the ranking whose error probabilities sum to 30 % of the estimated "
+            "error count (the most precise set expected to hold that share of the errors), at most that count; "
+            "the precision rule (expected precision >= min(0.9, 2 x estimated rate)) is unchanged and decides on "
+            "the sets with few errors. (2) The end model: logistic regression with C=0.3 instead of sklearn's "
+            "C=1 and 10 folds instead of 5 (picked on youtube and trec from eight settings of C, 0.1 to 10, and "
+            "5 or 10 folds; confirmed on sms and hausa). The previous end model's ranking (P@R0.3 of `weaksup prev.`) "
+            "stays below trec's need at recall 0.3 on average, so no flag count alone could meet trec's target on "
+            "every seed; the end model lifts the ranking. On trec "
+            "the flagged set is smaller, so its F1 falls (still far above cleanlab's), and its expected precision "
+            "stays conservative (`expected_p` vs `precision` above). Per set, mean over seeds: "
+            + "; ".join(cells) + "." + HELD_OUT)
 
 
 def render(det: pd.DataFrame, blame: pd.DataFrame, seeds: list[int], wall: float, quick: bool) -> str:
@@ -208,7 +262,9 @@ def render(det: pd.DataFrame, blame: pd.DataFrame, seeds: list[int], wall: float
            f"(the cross-validation folds), {wall:.0f} s wall in all. All numbers measured in this run.\n",
            "Weak label = the default label model's argmax on rows with a vote; an error = it differs from gold. "
            "Both detectors get the same weak labels and the same out-of-fold probabilities (logistic regression, "
-           "balanced classes, 5-fold on the soft labels, TF-IDF). `weaksup before` = the pre-issue-21 default "
+           "balanced classes, C=0.3, 10-fold on the soft labels, TF-IDF). `weaksup prev.` = the default before the "
+           "recall floor (C=1, 5 folds, at least as many rows flagged as the end model disagrees with), measured on "
+           "its own out-of-fold probabilities in this run. `weaksup before` = the pre-issue-21 default "
            "(confident learning on the weak labels). P@R0.3 = precision of the ranking at recall 0.3. Mean over "
            "seeds. Developed on youtube and trec; sms and hausa were held out to confirm.\n"]
     g = det.groupby(["dataset", "role", "method"], sort=False).mean(numeric_only=True).reset_index()
@@ -256,18 +312,24 @@ def render(det: pd.DataFrame, blame: pd.DataFrame, seeds: list[int], wall: float
         lines.append("| " + " | ".join(fmt(r[c], 0) if c in ("n_flagged", "slope_n") else fmt(r[c])
                                        if isinstance(r[c], float) else str(r[c]) for c in c3) + " |")
     out.append("\n".join(lines))
-    out.append("\nNot adopted. (b) lifts the ranking on trec and hausa but costs youtube, a develop set, much of its "
-               "precision at recall 0.3 and in the top 50 (the worst case decides a default). (a) barely moves the flag count, and where the "
+    yt, tr, ha = (w.set_index("dataset").loc[name] for name in ("youtube", "trec", "hausa"))
+    out.append(f"\nNot adopted. (b) costs youtube, a develop set, much of its precision at recall 0.3 "
+               f"({yt.nb_p_at_r30:.3f} vs {yt.p_at_r30:.3f}) for a small lift elsewhere (trec "
+               f"{tr.nb_p_at_r30:.3f} vs {tr.p_at_r30:.3f}, hausa {ha.nb_p_at_r30:.3f} vs {ha.p_at_r30:.3f}); "
+               "the worst case decides a default. (a): where the "
                "disagreement is almost a function of the score (the score already holds the end model) its expected "
-               "precision is far above the measured one (compare `slope exp_p` with `slope p`): the noisy target is "
-               "not independent of what it calibrates. trec's flagged-set target stays missed.")
+               "precision is far above the measured one (compare `slope exp_p` with `slope p`; on trec "
+               f"{tr.slope_expected:.3f} vs {tr.slope_p:.3f}), so its precision rule flags far more rows than the "
+               "default: the noisy target is not independent of what it calibrates.")
+    out.append(default_vs_prev(det))
     b = blame.groupby("dataset", sort=False).mean(numeric_only=True).reset_index()
     out.append("\n### LF blame: Spearman(blame, 1 - gold accuracy) over the LFs that fire\n")
     out.append("| dataset | LFs firing | `blame_rate` (share of its votes the combined posterior contradicts) | "
-               "`frac_of_lf_votes` (flagged errors it backed / its votes) |\n|---|---|---|---|")
+               "`frac_of_lf_votes` (flagged errors it backed / its votes) | `blame_rate`, weaksup prev. |"
+               "\n|---|---|---|---|---|")
     for _, r in b.iterrows():
         out.append(f"| {r.dataset} | {r.n_lfs_firing:.0f} | {fmt(r.spearman_blame_rate)} | "
-                   f"{fmt(r.spearman_frac_flagged)} |")
+                   f"{fmt(r.spearman_frac_flagged)} | {fmt(r.spearman_blame_prev)} |")
     out.append("\n### Targets\n")
     ws_rows = det[det.method == "weaksup"]
     for name, _ in SETS:

@@ -56,10 +56,11 @@ print(f"{covered.sum()} of {len(train)} train rows have an LF vote; "
 # An end model is cross-validated on the soft labels: each row is judged by a model that never saw its votes,
 # only its words. Its view is combined with the label model's posterior (tempered to how much the votes add)
 # into `P(weak label wrong)`, calibrated so that it sums to the estimated number of wrong weak labels (the rows
-# the end model disagrees with). The most likely wrong come first; at least as many are flagged as the end model
-# disagrees with, and more while the flagged rows' mean `error_probability` stays at or above twice the
-# estimated error rate (capped at 0.9): `stats` shows both. When nothing is flagged, `issues.explanation` says
-# why (and a `WeaksupWarning` too).
+# the end model disagrees with). The most likely wrong come first; flagged are the rows while the flagged rows'
+# mean `error_probability` stays at or above twice the estimated error rate (capped at 0.9), and at least the
+# shortest prefix expected to hold 30% of the estimated errors (never more rows than that estimated count):
+# `stats` shows each (`n_precision_prefix`, `n_recall_floor`). When nothing is flagged, `issues.explanation`
+# says why (and a `WeaksupWarning` too).
 
 # %%
 X = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(train["text"])

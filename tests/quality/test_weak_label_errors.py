@@ -58,13 +58,14 @@ def test_finds_real_weak_label_errors_where_confident_learning_and_cleanlab_find
     p, r, f1 = prf(issues["position"].to_numpy(), wrong)
     rate = wrong.sum() / covered.sum()  # 20% of the majority-vote weak labels are wrong
     # issue 21's target: recall >= 0.3 at precision >= twice the error rate (capped at 0.9)
-    assert r >= 0.3 and p >= min(0.9, 2 * rate), (p, r, rate)  # measured 0.67 / 0.83
+    assert r >= 0.3 and p >= min(0.9, 2 * rate), (p, r, rate)  # measured 0.61 / 0.85 (C=1, 5 folds: 0.67 / 0.83)
     assert p > 0.6 and r > 0.7, (p, r)  # confident learning before issue 21: 0 flagged
     st = issues.stats  # the noise estimate and the precision rule, from the models alone
     assert st["estimated_error_rate"] == pytest.approx(st["n_disagree"] / st["n_judged"])
     assert abs(st["estimated_error_rate"] - rate) < 0.1, (st, rate)
     assert st["target_precision"] == pytest.approx(min(0.9, 2 * st["estimated_error_rate"]))
-    assert st["n_flagged"] == len(issues) == max(st["n_disagree"], st["n_precision_prefix"])
+    assert st["n_flagged"] == len(issues) == max(st["n_recall_floor"], st["n_precision_prefix"])
+    assert st["n_recall_floor"] <= st["n_disagree"]
     assert st["expected_precision"] >= st["target_precision"] or len(issues) == st["n_disagree"]
     # calibrated: over the judged rows the error probabilities sum to the estimated error count
     assert np.nansum(issues.error_probability) == pytest.approx(st["n_disagree"], rel=1e-4)
@@ -95,10 +96,10 @@ def test_flag_count_follows_the_estimated_noise_level(youtube):
     covered = np.diff(s.L.csr.indptr) > 0
     wrong = (probs.argmax(1) != s.y) & covered
     st, pos = issues.stats, issues["position"].to_numpy()
-    # beyond the rows the end model disagrees with, the precision rule flags more (measured 222 -> 390) ...
+    # beyond the rows the end model disagrees with, the precision rule flags more (measured 215 -> 436) ...
     assert st["n_flagged"] > 1.3 * st["n_disagree"], st
     extension = pos[st["n_disagree"]:]
-    # ... and those extra rows are still richer in errors than a random covered row (measured 0.35 vs 0.21)
+    # ... and those extra rows are still richer in errors than a random covered row (measured 0.30 vs 0.21)
     assert wrong[extension].mean() > 1.3 * wrong[covered].mean()
     # no flagged row is less likely wrong than a random row, and the set meets its own expected precision
     assert (issues["error_probability"] >= st["estimated_error_rate"] - 1e-12).all()
@@ -224,3 +225,28 @@ def test_blame_from_a_mask_has_no_soft_columns_and_keeps_old_counts():
     t = lf_error_contributions(Lw, np.array([True, True, False]), probs, posterior=post)
     assert t.loc["lf_0", "blame_rate"] == pytest.approx(2 / 3) and t.loc["lf_2", "blame_rate"] == 0.0
     assert t.loc["lf_0", "expected_errors"] == 2.0
+
+
+def test_a_very_noisy_set_gets_a_precise_flagged_set_not_one_row_per_estimated_error():
+    # 45 % of the weak labels wrong (three LFs right half the time, three classes), informative features.
+    # Flagging every row the end model disagrees with made the flagged set's precision about its recall
+    # (measured before: 603 rows, P 0.83, R 0.93, below the 0.9 the issue asks for); the recall floor
+    # flags the most precise prefix expected to hold 30 % of the estimated errors instead.
+    rng = np.random.default_rng(0)
+    n, k = 1200, 3
+    y = rng.integers(0, k, n)
+    X = np.eye(k)[y] * 2.0 + rng.normal(0, 1, (n, k))
+    L = np.where(rng.random((n, 3)) < 0.5, y[:, None], (y[:, None] + rng.integers(1, k, (n, 3))) % k)
+    probs = MajorityVoter(cardinality=k).predict_proba(L)
+    issues = find_weak_label_issues(L, probs, X, seed=0)
+    wrong = probs.argmax(1) != y
+    p, r, _ = prf(issues["position"].to_numpy(), wrong)
+    assert r >= 0.3 and p >= min(0.9, 2 * wrong.mean()), (p, r, wrong.mean())  # measured P 0.99, R 0.47
+    st = issues.stats
+    assert st["n_flagged"] == len(issues) == max(st["n_precision_prefix"], st["n_recall_floor"])
+    assert st["n_recall_floor"] < st["n_disagree"] / 2  # measured 259 of 597
+    # the floor holds 30 % of the estimated errors by its own error probabilities, and not one row more
+    err = issues["error_probability"].to_numpy()[: st["n_recall_floor"]]
+    assert err.sum() >= 0.3 * st["n_disagree"] > err[:-1].sum()
+    # its expected precision is honest: conservative, not above the measured one
+    assert st["target_precision"] > st["expected_precision"] > 0.5 and st["expected_precision"] <= p

@@ -108,15 +108,15 @@ class AgreementModel(LogTableModel):
     confusion_strength_ : float or None
         Learned prior strength of those confusion matrices (pseudo-votes per class; large means
         the LFs behave one-coin), None when no LF has one.
-    chance_class_ : int or None
-        Two classes: the class whose one-class LFs (those voting only it, where they overlap others) all came out at chance
-        while the other class's did not. Such LFs always agree with their own side and
-        disagree with the other, so agreements cannot say which side is right, and EM hands the weight
-        to the side whose LFs overlap more; this fixed point is not evidence, and the fit falls back to
-        equal weights (majority vote, at ``acc_prior``) and says so (``diagnose``, a warning).
-        None otherwise.
-    chance_lfs_ : ndarray of int
-        The LFs of ``chance_class_`` (empty when None).
+    chance_classes_ : ndarray of bool (k,)
+        The classes whose one-class LFs (those voting only that class, where they overlap others) all
+        came out at chance while another class's did not; empty otherwise. LFs that each vote one
+        class always agree with their own side and disagree with the others, so agreements cannot say
+        which side is right, and EM hands the weight to the side whose LFs overlap more; this fixed
+        point is not evidence, and the fit then falls back to equal weights (majority vote, at
+        ``acc_prior``) and says so (``diagnose``, a warning). All False otherwise.
+    chance_lfs_ : ndarray of bool (m,)
+        The LFs of those classes.
     class_balance_ : ndarray (k,)
     n_iter_ : int
 
@@ -138,7 +138,8 @@ class AgreementModel(LogTableModel):
                         "max_iter": Interval(int, 1), "tol": Interval(float, 0),
                         "class_conditional": Options("auto", "never")}
     _state_rules = {"weights_": (("m",), None, None), "lf_accuracy_": (("m",), 0, 1),
-                    "lf_overlap_": (("m",), 0, None), "class_conditional_lfs_": (("m",), 0, 1, "optional")}
+                    "lf_overlap_": (("m",), 0, None), "class_conditional_lfs_": (("m",), 0, 1, "optional"),
+                    "chance_classes_": (("k",), 0, 1, "optional"), "chance_lfs_": (("m",), 0, 1, "optional")}
 
     def __init__(self, cardinality: int | None = None, acc_prior: float = 0.7, prior_strength: float = 100.0,
                  learn_class_balance: bool = False, max_iter: int = 100, tol: float = 1e-5,
@@ -280,17 +281,17 @@ class AgreementModel(LogTableModel):
             weights = new
             if delta < tol:
                 break
-        self.chance_class_, self.chance_lfs_ = None, np.array([], dtype=np.int64)
-        if k == 2 and not multi_class.any():
-            at_chance = _one_class_at_chance(P, acc, overlap_w, lo)
-            if at_chance is not None:
-                # The fit put every LF voting class c only at chance, and not the other class's: a degenerate
+        self.chance_classes_, self.chance_lfs_ = np.zeros(k, bool), np.zeros(m, bool)
+        if not multi_class.any():
+            classes, lfs = _classes_at_chance(P, acc, overlap_w, k, lo)
+            if classes.any():
+                # The fit put every LF voting class c only at chance, and not another class's: a degenerate
                 # fixed point, not evidence (LFs voting both classes, where there are any, did not prevent it:
                 # a classifier LF at chance judges nothing). One-class LFs always agree with their own side and disagree with the other, so
                 # agreements cannot say which side is right; EM gives the weight to the side whose LFs overlap
                 # more (random subsets of youtube's LFs: the accurate SPAM LFs at chance, 9.7 below majority
                 # vote; two copies of a HAM LF: 14.2 below). Equal weights (majority vote) are the fit then.
-                self.chance_class_, self.chance_lfs_ = at_chance
+                self.chance_classes_, self.chance_lfs_ = classes, lfs
                 acc = np.full(m, self.acc_prior)
                 weights = to_weights(acc)
         table = weights[:, None, None] * eye[None, :, :]
@@ -512,24 +513,25 @@ def _sigmoid_inplace(z: np.ndarray) -> np.ndarray:
     return z
 
 
-def _one_class_at_chance(P: sp.csr_matrix, acc: np.ndarray, overlap: np.ndarray,
-                         lo: float) -> tuple[int, np.ndarray] | None:
-    """Two classes: ``(c, LFs)`` when every overlapping LF that votes class ``c`` only sits at chance (``acc <=
-    lo + BOUND_TOL``) while the other class has such an LF above it; LFs voting both classes are not counted."""
+def _classes_at_chance(P: sp.csr_matrix, acc: np.ndarray, overlap: np.ndarray, k: int,
+                       lo: float) -> tuple[np.ndarray, np.ndarray]:
+    """Masks ``(classes (k,), LFs (m,))``: the classes every one of whose overlapping one-class LFs (voting only that
+    class) sits at chance (``acc <= lo + BOUND_TOL``), when another class has such an LF above chance, and those
+    LFs; all False otherwise. LFs voting several classes are not counted."""
     m = P.shape[1]
     d = P.data.astype(np.float64)  # class + 1
     n = np.bincount(P.indices, minlength=m)
     mean = np.bincount(P.indices, weights=d, minlength=m) / np.maximum(n, 1)
     spread = np.bincount(P.indices, weights=d * d, minlength=m) / np.maximum(n, 1) - mean**2
     voted = np.where((n > 0) & (spread < 1e-9), np.rint(mean) - 1, -1).astype(np.int64)  # one class each, or -1
-    sides = [np.flatnonzero((voted == v) & (overlap > 0)) for v in (0, 1)]
-    if not (len(sides[0]) and len(sides[1])):
-        return None
-    dead = [bool((acc[s] <= lo + BOUND_TOL).all()) for s in sides]
-    if dead[0] == dead[1]:
-        return None
-    v = dead.index(True)
-    return v, sides[v]
+    judged = (voted >= 0) & (overlap > 0)
+    at_chance = judged & (acc <= lo + BOUND_TOL)
+    has = np.bincount(voted[judged], minlength=k) > 0
+    alive = np.bincount(voted[judged & ~at_chance], minlength=k) > 0
+    dead = has & ~alive
+    if not dead.any() or not alive.any():
+        return np.zeros(k, bool), np.zeros(m, bool)
+    return dead, at_chance & dead[np.maximum(voted, 0)]
 
 
 def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:

@@ -89,11 +89,13 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     if favoured is not None:
         missing = np.flatnonzero(~favoured)
         rows.append(("class never favoured", not len(missing), ", ".join(f"class {c}" for c in missing)))
-    if hasattr(model, "chance_class_") and acc is not None:  # AgreementModel's fallback to majority vote
-        c, lfs = model.chance_class_, np.asarray(getattr(model, "chance_lfs_", []), dtype=np.int64)
+    if hasattr(model, "chance_classes_") and acc is not None:  # AgreementModel's fallback to majority vote
+        classes = np.flatnonzero(np.asarray(model.chance_classes_, dtype=bool))
+        lfs = np.flatnonzero(np.asarray(getattr(model, "chance_lfs_", np.zeros(len(acc))), dtype=bool))
         names = _lf_names(model, len(acc))
-        rows.append(("one class's LFs at chance", c is None, "" if c is None else (
-            f"every LF voting class {c} ({', '.join(names[j] for j in lfs)}) was fitted at chance and the other "
+        which = ", ".join(f"class {c}" for c in classes)
+        rows.append(("one class's LFs at chance", not len(classes), "" if not len(classes) else (
+            f"every LF voting only {which} ({', '.join(names[j] for j in lfs)}) was fitted at chance and another "
             "class's were not; agreements between LFs that each vote one class cannot tell which class's LFs are "
             "right, so equal weights (majority vote) are used")))
     n_iter, max_iter, cap = getattr(model, "n_iter_", None), getattr(model, "max_iter", None), "max_iter"

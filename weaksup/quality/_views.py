@@ -98,3 +98,12 @@ def _precision_prefix(err_sorted: np.ndarray, target: float, base_rate: float) -
     mean = np.cumsum(err_sorted) / np.arange(1, len(err_sorted) + 1)
     ok = np.flatnonzero(mean >= target)
     return min(int(ok[-1] + 1) if len(ok) else 0, int((err_sorted >= base_rate).sum()))
+
+
+def _recall_floor(err_sorted: np.ndarray, n_errors: float, cap: int) -> int:
+    """Shortest prefix (most likely wrong first) expected to hold ``n_errors`` errors (its error probabilities
+    sum to that), at most ``cap`` rows: the most precise set that reaches a share of the estimated errors."""
+    if n_errors <= 0 or cap <= 0 or not len(err_sorted):
+        return 0
+    i = int(np.searchsorted(np.cumsum(err_sorted), n_errors * (1.0 - 1e-12)))
+    return min(i + 1, len(err_sorted), cap)

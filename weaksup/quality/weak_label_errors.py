@@ -3,8 +3,8 @@
 The default detector combines two views of every LF-covered row:
 
 * the **votes**: the label model's posterior ``probs`` (LF agreement, conflicts, how many LFs voted);
-* the **features**: an end model cross-validated on the soft labels, so each row is judged by a model
-  that never saw that row's votes.
+* the **features**: an end model cross-validated on the soft labels (10 folds), so each row is judged by
+  a model that never saw that row's votes.
 
 Label-model posteriors are often over- or under-confident, so before combining them the posterior is
 *tempered* (``probs ** a``, ``0 <= a <= 1``) with the ``a`` that best predicts the feature view
@@ -12,12 +12,16 @@ Label-model posteriors are often over- or under-confident, so before combining t
 features do not). The combined posterior ``q`` ranks rows by ``1 - q[weak]``; a common log-odds
 shift then calibrates it into ``P(weak label wrong)`` summing to the estimated number of wrong weak
 labels, the rows the cross-validated end model disagrees with (its argmax is not the weak label).
-How many to flag follows from that estimated noise rate ``r``: at least the ``r * n`` most likely
-wrong rows, and more while the flagged set's expected precision (the mean ``P(weak label wrong)``)
-stays at or above ``min(0.9, 2 r)`` (twice as rich in errors as a random row) and each added row
-is at least as likely wrong as a random one. No gold label enters. Plain confident learning counts
-only *confident* disagreements against per-class mean thresholds, which on weak labels (where the
-end model learnt the LFs' own keywords) finds almost nothing.
+How many to flag follows from that estimated noise rate ``r`` and count ``r * n``: the longest prefix
+of the ranking whose expected precision (the mean ``P(weak label wrong)``) stays at or above
+``min(0.9, 2 r)`` (twice as rich in errors as a random row), each added row at least as likely wrong
+as a random one; and at least the shortest prefix expected to hold 30 % of the estimated errors
+(the most precise set that reaches that recall), but never more rows for that than the estimated
+error count. On a set with few errors the precision rule decides; on a very noisy one (where flagging
+all ``r * n`` rows would make the flagged set's precision about its recall) the recall floor does.
+No gold label enters. Plain confident learning counts only *confident* disagreements against
+per-class mean thresholds, which on weak labels (where the end model learnt the LFs' own keywords)
+finds almost nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +42,12 @@ from weaksup.quality._inputs import (
     check_votes_fit,
     row_positions,
 )
-from weaksup.quality._views import _precision_prefix, calibrate_error_probability, combine_views
+from weaksup.quality._views import (
+    _precision_prefix,
+    _recall_floor,
+    calibrate_error_probability,
+    combine_views,
+)
 from weaksup.quality.confident_learning import METHODS, _scores, find_label_issues
 from weaksup.quality.cross_val import cross_val_predict_proba
 from weaksup.utils import check_probs
@@ -46,6 +55,10 @@ from weaksup.utils import check_probs
 _MIN_KAPPA = 0.05  # "no better than chance", not a tuned value
 # a flagged set must be twice as rich in errors as a random row (capped: at 45 % noise that would be 90 %)
 _MAX_PRECISION = 0.9
+# the flagged set holds at least this share of the estimated errors (issue 21's recall), within the estimated count
+_MIN_RECALL = 0.3
+# 10 folds: each out-of-fold model sees 90 % of the rows, closer to the model fitted on all of them
+_N_FOLDS = 10
 
 
 class WeakLabelIssues(pd.DataFrame):
@@ -63,7 +76,9 @@ class WeakLabelIssues(pd.DataFrame):
         weak label, excluded rows not counted), ``estimated_error_rate`` (mean error probability: for
         ``method="weak"`` the share of judged rows the end model disagrees with), ``target_precision``
         (``min(0.9, 2 * estimated_error_rate)``), ``n_precision_prefix`` (how many rows the precision
-        rule alone would flag), ``n_flagged``, ``expected_precision`` (mean error probability of the
+        rule alone would flag), ``n_recall_floor`` (the fewest rows whose error probabilities sum to 30 %
+        of the estimated error count, at most ``n_disagree``: the least flagged), ``n_flagged``
+        (the larger of the two), ``expected_precision`` (mean error probability of the
         flagged rows), ``cv_agreement`` (share of rows where the end model's argmax is the weak
         label), ``majority_share`` (share of the most common weak label) and ``vote_weight``
         (the tempering exponent ``a`` of the label model's posterior), ``cv_kappa`` (the end
@@ -118,8 +133,10 @@ def _default_estimator() -> Any:
     from sklearn.linear_model import LogisticRegression
 
     # balanced: with imbalanced weak labels an unweighted model predicts the majority class everywhere and can
-    # never disagree with a majority-class label; tol 1e-3 is converged enough for ranking and ~5x faster
-    return LogisticRegression(max_iter=1000, class_weight="balanced", tol=1e-3)
+    # never disagree with a majority-class label; tol 1e-3 is converged enough for ranking and ~5x faster;
+    # C=0.3 (stronger than sklearn's C=1): a model that leans less on single n-grams (the LFs' own keywords)
+    # disagrees with more of the wrong weak labels
+    return LogisticRegression(max_iter=1000, class_weight="balanced", tol=1e-3, C=0.3)
 
 
 def find_weak_label_issues(
@@ -127,7 +144,7 @@ def find_weak_label_issues(
     probs: Any,
     X: Any = None,
     estimator: Any = None,
-    n_folds: int = 5,
+    n_folds: int = _N_FOLDS,
     seed: int | None = 0,
     method: str = "weak",
     only_covered: bool = True,
@@ -193,10 +210,12 @@ def find_weak_label_issues(
     >>> issues["position"].tolist()[:2], issues.explanation  # the two wrong weak labels rank first
     ([50, 3], None)
     >>> issues["error_probability"].round(2).tolist()[:4]  # then borderline rows, far less likely wrong
-    [0.93, 0.71, 0.4, 0.2]
+    [0.79, 0.59, 0.34, 0.16]
     >>> st = issues.stats  # 4 of 80 rows disagree: 5 % noise, so flag while 10 % of the flagged are wrong
     >>> st["n_disagree"], st["target_precision"], len(issues), round(st["expected_precision"], 2)
-    (4, 0.1, 16, 0.21)
+    (4, 0.1, 18, 0.17)
+    >>> st["n_recall_floor"]  # 30 % of the 4 estimated errors: the top 2 rows already hold them
+    2
     """
     if method != "weak" and method not in METHODS:
         raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
@@ -257,9 +276,12 @@ def find_weak_label_issues(
         order = np.flatnonzero(~skip)[np.argsort(-err[~skip], kind="stable")]
         target = min(_MAX_PRECISION, 2.0 * n_est / len(rows))
         n_flag = _precision_prefix(err[order], target, n_est / len(rows)) if disagree.any() else 0
+        # at least 30 % of the estimated errors, by the shortest prefix expected to hold them, within the count
+        n_floor = _recall_floor(err[order], _MIN_RECALL * n_est, int(disagree.sum())) if disagree.any() else 0
         stats["target_precision"] = target
         stats["n_precision_prefix"] = n_flag
-        flagged = order[: max(n_flag, int(disagree.sum()))]
+        stats["n_recall_floor"] = n_floor
+        flagged = order[: max(n_flag, n_floor)]
         stats["expected_precision"] = float(err[flagged].mean()) if len(flagged) else float("nan")
     else:
         q, a = cv, float("nan")
