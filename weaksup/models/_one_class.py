@@ -1,4 +1,4 @@
-"""One-class LFs of a two-class fit, judged by the LFs that vote both classes (used by AgreementModel).
+"""One-class LFs (used by AgreementModel): judged by the LFs that vote both classes, and their degenerate fits.
 
 An LF that votes one class only always agrees with the other LFs of its class and always disagrees with
 those of the other class where they overlap, so those overlaps cannot say which side is the more accurate
@@ -61,3 +61,23 @@ def one_sided_accuracy(acc: np.ndarray, checked: tuple[np.ndarray, np.ndarray], 
     right, votes = checked
     return (right[one_sided] + strength * acc[one_sided]) / (votes[one_sided] + strength)
 
+
+def classes_at_chance(P: sp.csr_matrix, acc: np.ndarray, overlap: np.ndarray, k: int,
+                      chance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Masks ``(classes (k,), LFs (m,))``: the classes every one of whose overlapping one-class LFs (voting only that
+    class) sits at chance (``acc <= chance``), when another class has such an LF above chance, and those
+    LFs; all False otherwise. LFs voting several classes are not counted."""
+    m = P.shape[1]
+    d = P.data.astype(np.float64)  # class + 1
+    n = np.bincount(P.indices, minlength=m)
+    mean = np.bincount(P.indices, weights=d, minlength=m) / np.maximum(n, 1)
+    spread = np.bincount(P.indices, weights=d * d, minlength=m) / np.maximum(n, 1) - mean**2
+    voted = np.where((n > 0) & (spread < 1e-9), np.rint(mean) - 1, -1).astype(np.int64)  # one class each, or -1
+    judged = (voted >= 0) & (overlap > 0)
+    at_chance = judged & (acc <= chance)
+    has = np.bincount(voted[judged], minlength=k) > 0
+    alive = np.bincount(voted[judged & ~at_chance], minlength=k) > 0
+    dead = has & ~alive
+    if not dead.any() or not alive.any():
+        return np.zeros(k, bool), np.zeros(m, bool)
+    return dead, at_chance & dead[np.maximum(voted, 0)]

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import beta_prior, shrunk_confusion
-from weaksup.models._one_class import TwoClassJudge, one_sided_accuracy
+from weaksup.models._one_class import TwoClassJudge, classes_at_chance, one_sided_accuracy
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior, softmax
 from weaksup.models.diagnostics import BOUND_TOL
@@ -283,7 +283,7 @@ class AgreementModel(LogTableModel):
                 break
         self.chance_classes_, self.chance_lfs_ = np.zeros(k, bool), np.zeros(m, bool)
         if not multi_class.any():
-            classes, lfs = _classes_at_chance(P, acc, overlap_w, k, lo)
+            classes, lfs = classes_at_chance(P, acc, overlap_w, k, lo + BOUND_TOL)
             if classes.any():
                 # The fit put every LF voting class c only at chance, and not another class's: a degenerate
                 # fixed point, not evidence (LFs voting both classes, where there are any, did not prevent it:
@@ -511,27 +511,6 @@ def _sigmoid_inplace(z: np.ndarray) -> np.ndarray:
     z += 1.0
     z *= 0.5
     return z
-
-
-def _classes_at_chance(P: sp.csr_matrix, acc: np.ndarray, overlap: np.ndarray, k: int,
-                       lo: float) -> tuple[np.ndarray, np.ndarray]:
-    """Masks ``(classes (k,), LFs (m,))``: the classes every one of whose overlapping one-class LFs (voting only that
-    class) sits at chance (``acc <= lo + BOUND_TOL``), when another class has such an LF above chance, and those
-    LFs; all False otherwise. LFs voting several classes are not counted."""
-    m = P.shape[1]
-    d = P.data.astype(np.float64)  # class + 1
-    n = np.bincount(P.indices, minlength=m)
-    mean = np.bincount(P.indices, weights=d, minlength=m) / np.maximum(n, 1)
-    spread = np.bincount(P.indices, weights=d * d, minlength=m) / np.maximum(n, 1) - mean**2
-    voted = np.where((n > 0) & (spread < 1e-9), np.rint(mean) - 1, -1).astype(np.int64)  # one class each, or -1
-    judged = (voted >= 0) & (overlap > 0)
-    at_chance = judged & (acc <= lo + BOUND_TOL)
-    has = np.bincount(voted[judged], minlength=k) > 0
-    alive = np.bincount(voted[judged & ~at_chance], minlength=k) > 0
-    dead = has & ~alive
-    if not dead.any() or not alive.any():
-        return np.zeros(k, bool), np.zeros(m, bool)
-    return dead, at_chance & dead[np.maximum(voted, 0)]
 
 
 def _votes_per_lf(P: sp.csr_matrix, c: np.ndarray, m: int) -> np.ndarray:
