@@ -110,7 +110,7 @@ class AgreementModel(LogTableModel):
         the LFs behave one-coin), None when no LF has one.
     chance_classes_ : ndarray of bool (k,)
         The classes whose one-class LFs (those voting only that class, where they overlap others) all
-        came out at chance while another class's did not; empty otherwise. LFs that each vote one
+        came out at chance while another class's did not. LFs that each vote one
         class always agree with their own side and disagree with the others, so agreements cannot say
         which side is right, and EM hands the weight to the side whose LFs overlap more; this fixed
         point is not evidence, and the fit then falls back to equal weights (majority vote, at
@@ -287,10 +287,11 @@ class AgreementModel(LogTableModel):
             if classes.any():
                 # The fit put every LF voting class c only at chance, and not another class's: a degenerate
                 # fixed point, not evidence (LFs voting both classes, where there are any, did not prevent it:
-                # a classifier LF at chance judges nothing). One-class LFs always agree with their own side and disagree with the other, so
-                # agreements cannot say which side is right; EM gives the weight to the side whose LFs overlap
-                # more (random subsets of youtube's LFs: the accurate SPAM LFs at chance, 9.7 below majority
-                # vote; two copies of a HAM LF: 14.2 below). Equal weights (majority vote) are the fit then.
+                # a classifier LF at chance judges nothing). One-class LFs always agree with their own side
+                # and disagree with the other, so agreements cannot say which side is right; EM gives the
+                # weight to the side whose LFs overlap more (random subsets of youtube's LFs: the accurate
+                # SPAM LFs at chance, 9.7 below majority vote; two copies of a HAM LF: 14.2 below). Equal
+                # weights (majority vote) are the fit then.
                 self.chance_classes_, self.chance_lfs_ = classes, lfs
                 acc = np.full(m, self.acc_prior)
                 weights = to_weights(acc)

@@ -55,8 +55,9 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     Checks: LFs whose accuracy is at chance (weight zero: their votes are ignored), LFs at
     accuracy 1 (they override every other vote), classes that no LF's vote favours (never
     predicted from votes; needs the votes ``L``), for :class:`AgreementModel` whether every LF
-    of one class came out at chance (it then falls back to majority vote), and whether the fit converged within ``max_iter``
-    (``n_iter`` for the crowd aggregators that stop at a tolerance ``tol``).
+    of one class came out at chance (it then falls back to majority vote), and whether the fit
+    converged within ``max_iter`` (``n_iter`` for the crowd aggregators that stop at a tolerance
+    ``tol``).
 
     Examples
     --------
