@@ -522,3 +522,17 @@ def test_a_pickled_snorkel_model_gets_a_pointer_not_no_such_directory(files, tmp
         err = capsys.readouterr().err
         assert "cannot read a label model" in err and "fit it again with 'weaksup fit'" in err, err
     assert not (tmp_path / "y.csv").exists()
+
+
+def test_a_label_model_warning_is_one_line_naming_the_command(tmp_path, capsys):
+    # youtube's LFs 3-7 and 9: both SPAM LFs come out at chance and the fit falls back to majority vote; the
+    # warning says so on one line, not in Python's file:line format
+    wrench = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "wrench" / "youtube"
+    train = ws.datasets.load_wrench(wrench, splits=("train",))["train"].L
+    keep = [3, 4, 5, 6, 7, 9]
+    L = ws.LabelMatrix.from_dense(train.to_dense()[:, keep], lf_names=[train.lf_names[j] for j in keep])
+    L.save(tmp_path / "L.npz")
+    assert main(["fit", str(tmp_path / "L.npz"), "-o", str(tmp_path / "model")]) == 0
+    err = capsys.readouterr().err
+    assert "weaksup fit: warning: AgreementModel fit: one class's LFs at chance" in err, err
+    assert ".py:" not in err and len(err.strip().splitlines()) == 1

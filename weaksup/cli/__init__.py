@@ -12,10 +12,12 @@ command), :mod:`~weaksup.cli.files` (LF files, data files, gold columns, label m
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from weaksup.cli._errors import CLIError, UsageError
-from weaksup.errors import WeaksupError
+from weaksup.errors import WeaksupError, WeaksupWarning
 
 __all__ = ["CLIError", "UsageError", "main"]
 
@@ -45,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             from weaksup.cli.commands import COMMANDS
 
-            COMMANDS[args.command](args)
+            with _warnings_as_lines(args.command, debug):
+                COMMANDS[args.command](args)
         return 0
     except UsageError as exc:
         print(f"usage: weaksup {args.command} ... (see weaksup {args.command} --help)", file=sys.stderr)
@@ -61,3 +64,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         kind = "" if isinstance(exc, WeaksupError) else f"{type(exc).__name__}: "
         print(f"weaksup {args.command}: error: {kind}{message}", file=sys.stderr)
         return 1
+
+
+@contextmanager
+def _warnings_as_lines(command: str, debug: bool) -> Iterator[None]:
+    """Print a :class:`~weaksup.errors.WeaksupWarning` (a label model fitted at chance, a guard rail) as one
+    ``weaksup COMMAND: warning: ...`` line on stderr rather than Python's file-and-line format; other warnings,
+    and every warning under ``--debug``, keep Python's format."""
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+        if debug or not issubclass(category, WeaksupWarning):
+            return original(message, category, filename, lineno, file, line)
+        print(f"weaksup {command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = original
