@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from weaksup._votes import classes_cast
+
 
 class TwoClassJudge:
     """One-class LFs of a two-class fit judged by the posterior ``p1`` (of class 1) of the LFs voting both
@@ -68,11 +70,8 @@ def classes_at_chance(P: sp.csr_matrix, acc: np.ndarray, overlap: np.ndarray, k:
     class) sits at chance (``acc <= chance``), when another class has such an LF above chance, and those
     LFs; all False otherwise. LFs voting several classes are not counted."""
     m = P.shape[1]
-    d = P.data.astype(np.float64)  # class + 1
-    n = np.bincount(P.indices, minlength=m)
-    mean = np.bincount(P.indices, weights=d, minlength=m) / np.maximum(n, 1)
-    spread = np.bincount(P.indices, weights=d * d, minlength=m) / np.maximum(n, 1) - mean**2
-    voted = np.where((n > 0) & (spread < 1e-9), np.rint(mean) - 1, -1).astype(np.int64)  # one class each, or -1
+    cast = classes_cast(P, k)
+    voted = np.where(cast.sum(axis=1) == 1, cast.argmax(axis=1), -1)  # the one class each LF votes, or -1
     judged = (voted >= 0) & (overlap > 0)
     at_chance = judged & (acc <= chance)
     has = np.bincount(voted[judged], minlength=k) > 0
