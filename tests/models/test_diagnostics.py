@@ -23,7 +23,8 @@ def test_healthy_fit_is_silent_and_every_check_passes():
 
 
 def test_lf_at_chance_is_named_in_the_warning_and_the_table():
-    L = np.array([[0, 0, 1], [1, 1, 0], [0, 0, 1], [1, 1, 0]] * 50)  # the third LF always disagrees
+    # the third LF always disagrees; the first two are not copies (each also votes where the other abstains)
+    L = np.array([[0, 0, 1], [1, 1, 0], [0, -1, 1], [1, 1, 0], [-1, 0, 1], [1, -1, 0]] * 40)
     with pytest.warns(WeaksupWarning, match=r"lf at chance: contrarian \(accuracy 0\.50"):
         model = AgreementModel(class_conditional="never").fit(
             __import__("weaksup").LabelMatrix.from_dense(L, lf_names=["a", "b", "contrarian"]))

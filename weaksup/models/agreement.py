@@ -6,7 +6,8 @@ classes) fitted by EM, i.e. iterative weighted majority voting (Li & Yu 2014), w
 changes that keep it from collapsing on real weak supervision:
 
 - an LF's accuracy is estimated only on rows where some other LF also voted, so an LF
-  cannot vouch for itself on the rows where it votes alone;
+  cannot vouch for itself on the rows where it votes alone, and near-copies of an LF (same
+  rows, same votes) are fitted as one LF, so they cannot vouch for each other;
 - every accuracy has a Beta prior better than chance and is kept above chance, so a
   weight never turns against its vote (no label flips for LFs that vote one class only);
 - abstains carry no evidence, and the class prior is kept out of the fit (uniform), the
@@ -29,6 +30,7 @@ import scipy.sparse as sp
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import beta_prior, shrunk_confusion
+from weaksup.models._copies import merge_copies, near_copies
 from weaksup.models._one_class import TwoClassJudge, classes_at_chance, one_sided_accuracy
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior, softmax
@@ -117,6 +119,12 @@ class AgreementModel(LogTableModel):
         ``acc_prior``) and says so (``diagnose``, a warning). All False otherwise.
     chance_lfs_ : ndarray of bool (m,)
         The LFs of those classes.
+    lf_copy_of_ : ndarray of int (m,)
+        For each LF, the LF whose near-copy it is (its own index if none). Near-copies vote on nearly
+        the same rows (the rows both vote on are >= 80% of the rows either votes on) and cast the same
+        vote on >= 95% of them: they confirm each other by construction, so each group is fitted as one
+        LF (the representative, the member with the most votes, stands for it) and every member gets
+        the group's accuracy; each still casts its own vote when predicting.
     class_balance_ : ndarray (k,)
     n_iter_ : int
 
@@ -139,7 +147,8 @@ class AgreementModel(LogTableModel):
                         "class_conditional": Options("auto", "never")}
     _state_rules = {"weights_": (("m",), None, None), "lf_accuracy_": (("m",), 0, 1),
                     "lf_overlap_": (("m",), 0, None), "class_conditional_lfs_": (("m",), 0, 1, "optional"),
-                    "chance_classes_": (("k",), 0, 1, "optional"), "chance_lfs_": (("m",), 0, 1, "optional")}
+                    "chance_classes_": (("k",), 0, 1, "optional"), "chance_lfs_": (("m",), 0, 1, "optional"),
+                    "lf_copy_of_": (("m",), 0, None, "optional")}
 
     def __init__(self, cardinality: int | None = None, acc_prior: float = 0.7, prior_strength: float = 100.0,
                  learn_class_balance: bool = False, max_iter: int = 100, tol: float = 1e-5,
@@ -157,6 +166,10 @@ class AgreementModel(LogTableModel):
         # pays off when patterns repeat (real LFs); on near-unique rows it is skipped.
         self._stats_acc, self._stats_dirty = None, False  # a full fit discards partial_fit chunks
         csr = L.csr
+        rep = near_copies(csr, np.ones(csr.shape[0]), self.cardinality_)
+        column = None
+        if rep is not None:  # each group of near-copies is fitted as one LF
+            csr, column = merge_copies(csr, rep)
         votes = np.diff(csr.indptr)
         if votes[votes < 2].sum() > _COPY_SHARE * csr.nnz:
             csr_fit = csr[votes >= 2]  # many single-vote rows: drop them before counting
@@ -168,18 +181,39 @@ class AgreementModel(LogTableModel):
             pats, count = stats.patterns, stats.counts.astype(np.float64)
         else:
             pats, count = csr_fit, np.ones(csr_fit.shape[0])
-        one_sided = self._fit_patterns(pats, count, L.n_lfs, class_balance, progress)
+        one_sided = self._fit_patterns(pats, count, csr.shape[1], class_balance, progress)
         if class_balance is None and self.learn_class_balance:
             self.class_balance_ = _posterior_balance(csr, np.ones(csr.shape[0]), self.log_table_)
+        one_sided = self._spread_over_copies(one_sided, rep, column, L.n_lfs)
         self._balance_out_of_one_class_votes(one_sided)
 
     def _fit_stats(self, stats: PatternCounts, class_balance: np.ndarray | None, seed: int | None,
                    progress: bool) -> None:
         count = stats.counts.astype(np.float64)
-        one_sided = self._fit_patterns(stats.patterns, count, stats.n_lfs, class_balance, progress)
+        pats, column = stats.patterns, None
+        rep = near_copies(pats, count, self.cardinality_)
+        if rep is not None:
+            pats, column = merge_copies(pats, rep)
+        one_sided = self._fit_patterns(pats, count, pats.shape[1], class_balance, progress)
         if class_balance is None and self.learn_class_balance:
-            self.class_balance_ = _posterior_balance(stats.patterns, count, self.log_table_)
+            self.class_balance_ = _posterior_balance(pats, count, self.log_table_)
+        one_sided = self._spread_over_copies(one_sided, rep, column, stats.n_lfs)
         self._balance_out_of_one_class_votes(one_sided)
+
+    def _spread_over_copies(self, one_sided: np.ndarray, rep: np.ndarray | None, column: np.ndarray | None,
+                            m: int) -> np.ndarray:
+        """After a fit on merged near-copies: every LF gets its group's fitted state (so each still casts its
+        own vote when predicting); ``lf_copy_of_`` records the groups."""
+        if rep is None:
+            self.lf_copy_of_ = np.arange(m)
+            return one_sided
+        self.lf_copy_of_ = rep
+        for name in ("weights_", "lf_accuracy_", "lf_overlap_", "class_conditional_lfs_", "chance_lfs_",
+                     "log_table_"):
+            value = getattr(self, name, None)
+            if value is not None:
+                setattr(self, name, np.asarray(value)[column])
+        return one_sided[column]
 
     def _balance_out_of_one_class_votes(self, one_sided: np.ndarray) -> None:
         """Next to class-conditional LFs, a one-class LF's vote is its accuracy's log-odds *given* the class

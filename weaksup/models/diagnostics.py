@@ -63,7 +63,7 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     --------
     >>> import numpy as np
     >>> from weaksup.models import AgreementModel
-    >>> L = np.array([[0, 0, 1], [1, 1, 0], [0, 0, 1], [1, 1, 0]] * 50)  # lf 2 always disagrees
+    >>> L = np.array([[0, 0, 1], [1, 1, 0], [0, -1, 1], [1, 1, 0], [-1, 0, 1], [1, -1, 0]] * 40)  # lf 2 disagrees
     >>> import warnings
     >>> with warnings.catch_warnings(record=True):  # fit warns about lf_2 too
     ...     table = diagnose(AgreementModel(class_conditional="never").fit(L), L)
