@@ -76,3 +76,15 @@ def test_copies_named_lfs_keep_their_names():
     model = _fit(M)
     assert model.lf_names_ == ["kw", "regex", "model", "kw_again"]
     assert model.lf_copy_of_.tolist() == [0, 1, 2, 0]
+
+
+def test_diagnose_names_the_groups_and_fit_does_not_warn_about_them():
+    L, _ = make_votes(3000, [0.9, 0.8, 0.7], cov=0.6, seed=7)
+    M = LabelMatrix.from_dense(np.column_stack([L, L[:, 1]]), lf_names=["a", "b", "c", "b_again"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a group of copies is information, not a warning
+        model = AgreementModel(class_conditional="never").fit(M)
+    row = model.diagnose().set_index("check").loc["near-copy LFs fitted as one"]
+    assert bool(row.ok) and row.detail == "b, b_again"
+    plain = AgreementModel(class_conditional="never").fit(L)
+    assert plain.diagnose().set_index("check").loc["near-copy LFs fitted as one"].detail == ""

@@ -55,7 +55,8 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     Checks: LFs whose accuracy is at chance (weight zero: their votes are ignored), LFs at
     accuracy 1 (they override every other vote), classes that no LF's vote favours (never
     predicted from votes; needs the votes ``L``), for :class:`AgreementModel` whether every LF
-    of one class came out at chance (it then falls back to majority vote), and whether the fit
+    of one class came out at chance (it then falls back to majority vote) and which groups of
+    near-copy LFs it fitted as one (information, never a failure), and whether the fit
     converged within ``max_iter`` (``n_iter`` for the crowd aggregators that stop at a tolerance
     ``tol``).
 
@@ -99,6 +100,14 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
             f"every LF voting only {which} ({', '.join(names[j] for j in lfs)}) was fitted at chance and another "
             "class's were not; agreements between LFs that each vote one class cannot tell which class's LFs are "
             "right, so equal weights (majority vote) are used")))
+    copy_of = getattr(model, "lf_copy_of_", None)
+    if copy_of is not None and acc is not None and np.shape(copy_of) == (len(acc),):
+        # not a failure: near-copies confirm each other by construction, so AgreementModel fits each group as one
+        names = _lf_names(model, len(acc))
+        copy_of = np.asarray(copy_of, dtype=np.int64)
+        groups = [", ".join(names[j] for j in np.flatnonzero(copy_of == r)) for r in np.unique(copy_of)
+                  if (copy_of == r).sum() > 1]
+        rows.append(("near-copy LFs fitted as one", True, "; ".join(groups)))
     n_iter, max_iter, cap = getattr(model, "n_iter_", None), getattr(model, "max_iter", None), "max_iter"
     if max_iter is None and getattr(model, "tol", None) is not None:
         # crowd-kit's names: n_iter caps the iterations of a fit that stops once it improves by less than tol
