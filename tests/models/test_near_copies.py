@@ -88,3 +88,29 @@ def test_diagnose_names_the_groups_and_fit_does_not_warn_about_them():
     assert bool(row.ok) and row.detail == "b, b_again"
     plain = AgreementModel(class_conditional="never").fit(L)
     assert plain.diagnose().set_index("check").loc["near-copy LFs fitted as one"].detail == ""
+
+
+def test_large_matrices_are_screened_on_a_row_sample_with_the_same_groups(monkeypatch):
+    import weaksup.models._copies as copies
+
+    L, _ = make_votes(6000, [0.9, 0.8, 0.7, 0.65], cov=0.5, seed=8)
+    L = _with_copies(L, 2, 2, keep=0.9, seed=9)
+    full = _fit(L)
+    monkeypatch.setattr(copies, "_SAMPLE_ROWS", 1000)  # screen every 6th row only
+    sampled = _fit(L)
+    assert full.lf_copy_of_.tolist() == sampled.lf_copy_of_.tolist() == [0, 1, 2, 3, 2, 2]
+    assert np.array_equal(full.predict_proba(L), sampled.predict_proba(L))
+
+
+def test_merged_fit_sees_each_row_once_with_the_representative_vote_first():
+    # the copy votes where the original abstains (and disagrees on one shared row): the merged column takes the
+    # original's vote where it voted, the copy's elsewhere, so the fit equals one on that merged column
+    L, _ = make_votes(4000, [0.9, 0.8, 0.7], cov=0.6, seed=10)
+    copy = L[:, 0].copy()
+    shared = np.flatnonzero(L[:, 0] >= 0)
+    copy[shared[:5]] = -1  # the copy skips a few of the original's rows
+    copy[shared[5]] = 1 - L[shared[5], 0]  # and disagrees once
+    model = _fit(np.column_stack([L, copy]))
+    assert model.lf_copy_of_.tolist() == [0, 1, 2, 0]
+    alone = _fit(L)
+    assert np.allclose(model.lf_accuracy_[:3], alone.lf_accuracy_)
