@@ -102,15 +102,27 @@ def test_large_matrices_are_screened_on_a_row_sample_with_the_same_groups(monkey
     assert np.array_equal(full.predict_proba(L), sampled.predict_proba(L))
 
 
-def test_merged_fit_sees_each_row_once_with_the_representative_vote_first():
-    # the copy votes where the original abstains (and disagrees on one shared row): the merged column takes the
-    # original's vote where it voted, the copy's elsewhere, so the fit equals one on that merged column
+def test_merged_fit_takes_the_groups_most_common_vote_and_none_on_a_tie():
+    # the copy skips a few of the original's rows and disagrees once: the merged column is the original's vote
+    # where they agree or only one votes, and no vote on the row where the two disagree (a tie)
     L, _ = make_votes(4000, [0.9, 0.8, 0.7], cov=0.6, seed=10)
     copy = L[:, 0].copy()
     shared = np.flatnonzero(L[:, 0] >= 0)
-    copy[shared[:5]] = -1  # the copy skips a few of the original's rows
-    copy[shared[5]] = 1 - L[shared[5], 0]  # and disagrees once
+    copy[shared[:5]] = -1
+    copy[shared[5]] = 1 - L[shared[5], 0]
     model = _fit(np.column_stack([L, copy]))
     assert model.lf_copy_of_.tolist() == [0, 1, 2, 0]
-    alone = _fit(L)
-    assert np.allclose(model.lf_accuracy_[:3], alone.lf_accuracy_)
+    merged = L.copy()
+    merged[shared[5], 0] = -1
+    assert np.allclose(model.lf_accuracy_[:3], _fit(merged).lf_accuracy_)
+
+
+def test_groups_fit_the_same_whatever_the_order_of_the_lfs():
+    L, _ = make_votes(3000, [0.9, 0.8, 0.7, 0.6], cov=0.7, seed=11)
+    L = _with_copies(L, 1, 2, keep=1.0, seed=12)  # three members voting on the same rows: ties in vote counts
+    rng = np.random.default_rng(1)
+    L[rng.random(len(L)) < 0.02, 4] = 0  # one copy sometimes says 0: the group's plurality decides
+    perm = [5, 3, 4, 0, 2, 1]
+    a = _fit(LabelMatrix.from_dense(L, lf_names=list("abcdef")))
+    b = _fit(LabelMatrix.from_dense(L[:, perm], lf_names=[list("abcdef")[j] for j in perm]))
+    np.testing.assert_allclose(b.lf_accuracy_, a.lf_accuracy_[perm], rtol=0, atol=1e-9)

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -109,6 +109,10 @@ def test_partial_fit_over_shuffled_chunks_equals_one_fit(model_class, case):
     chunked = make()
     for a, b, perm in chunks:
         chunked.partial_fit(named(L[a:b][:, perm], [names[j] for j in perm]))
+    # a fit stopped at max_iter (it warns: not converged) ends wherever its path was, and the order of the
+    # floating-point sums changes the path (Dawid-Skene on 2 rows x 5 LFs: 0.30 vs 0.11): only converged fits
+    # must agree
+    assume(all(getattr(mdl, "n_iter_", 0) < getattr(mdl, "max_iter", np.inf) for mdl in (full, chunked)))
     # equal up to the order of floating-point sums (merged chunks list the patterns in another order; EM
     # iterations carry a 1e-16 difference to ~1e-10)
     np.testing.assert_allclose(chunked.predict_proba(named(L, names)), full.predict_proba(named(L, names)),

@@ -72,28 +72,33 @@ def near_copies(P: sp.csr_matrix, count: np.ndarray, k: int) -> np.ndarray | Non
 
 
 def merge_copies(P: sp.csr_matrix, rep: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
-    """``P`` with each group of near-copies as one column (its representative's vote where it voted, else
-    the vote of the member with the lowest index), and the column each LF maps to."""
+    """``P`` with each group of near-copies as one column, and the column each LF maps to.
+
+    The group's vote on a row is the most common vote of its members there (no vote on an exact tie), so
+    the merged matrix does not depend on the order of the LFs (``partial_fit`` chunks list them in any order).
+    """
     reps = np.unique(rep)
     column = np.searchsorted(reps, rep)
-    merged = P[:, reps]  # the representatives' votes, in their columns already
-    rows, cols, data = [], [], []
-    for r in np.unique(rep[rep != np.arange(len(rep))]):
-        members = np.flatnonzero(rep == r)
-        members = np.concatenate([[r], members[members != r]])  # the representative first
-        own = P[:, members].tocsc()
-        taken = np.zeros(P.shape[0], bool)
-        taken[own.indices[own.indptr[0]:own.indptr[1]]] = True
-        for c in range(1, len(members)):
-            at, votes = own.indices[own.indptr[c]:own.indptr[c + 1]], own.data[own.indptr[c]:own.indptr[c + 1]]
-            free = ~taken[at]  # rows where no earlier member of the group voted
-            rows.append(at[free])
-            data.append(votes[free])
-            cols.append(np.full(int(free.sum()), column[r]))
-            taken[at] = True
-    if rows:
-        extra = sp.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=merged.shape, dtype=P.dtype)
-        merged = (merged + extra).tocsr()
+    grouped = np.bincount(rep, minlength=len(rep))[rep] > 1  # LFs in a group of two or more
+    singles = np.flatnonzero(~grouped)
+    parts = [P[:, singles].tocoo()]
+    rows, cols, data = [parts[0].row], [column[singles][parts[0].col]], [parts[0].data]
+    for r in np.unique(rep[grouped]):
+        sub = P[:, np.flatnonzero(rep == r)].tocoo()
+        order = np.lexsort((sub.data, sub.row))  # by row, then vote
+        row, vote = sub.row[order], sub.data[order]
+        start = np.flatnonzero(np.r_[True, (row[1:] != row[:-1]) | (vote[1:] != vote[:-1])])
+        run_row, run_vote, run_len = row[start], vote[start], np.diff(np.r_[start, len(row)])
+        # per row: the longest run wins; two runs of the same length at the top: no vote
+        by = np.lexsort((-run_len, run_row))
+        run_row, run_vote, run_len = run_row[by], run_vote[by], run_len[by]
+        first = np.r_[True, run_row[1:] != run_row[:-1]]
+        second_len = np.where(np.r_[~first[1:], False], np.r_[run_len[1:], 0], 0)  # the row's runner-up
+        win = first & (run_len > second_len)
+        rows.append(run_row[win])
+        cols.append(np.full(int(win.sum()), column[r]))
+        data.append(run_vote[win])
+    merged = sp.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                           shape=(P.shape[0], len(reps)), dtype=P.dtype)
     merged.sort_indices()
     return merged, column
