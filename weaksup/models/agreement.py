@@ -123,8 +123,9 @@ class AgreementModel(LogTableModel):
         For each LF, the LF whose near-copy it is (its own index if none). Near-copies vote on nearly
         the same rows (the rows both vote on are >= 80% of the rows either votes on) and cast the same
         vote on >= 95% of them: they confirm each other by construction, so each group is fitted as one
-        LF (the representative, the member with the most votes, stands for it) and every member gets
-        the group's accuracy; each still casts its own vote when predicting.
+        LF (voting its members' most common vote on each row, none on an exact tie; the member with the
+        most votes names the group) and every member gets the group's accuracy; each still casts its own
+        vote when predicting. ``diagnose()`` lists the groups.
     class_balance_ : ndarray (k,)
     n_iter_ : int
 
