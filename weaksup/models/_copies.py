@@ -20,7 +20,7 @@ JACCARD = 0.8
 #: ... and they cast the same vote on at least this share of the rows both vote on
 AGREEMENT = 0.95
 _MIN_CO_VOTES = 3  # fewer shared rows say nothing
-_SAMPLE_ROWS = 50_000  # larger matrices are screened on evenly spaced rows (a 1M x 50 screen: ~0.07 s)
+_SAMPLE_ROWS = 20_000  # larger matrices are screened on evenly spaced rows (1M x 50, 9M votes: ~0.01 s)
 
 
 def near_copies(P: sp.csr_matrix, count: np.ndarray, k: int) -> np.ndarray | None:
