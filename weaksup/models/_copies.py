@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from weaksup.models.structure import _components
 from weaksup.patterns import one_hot
 
 #: two LFs are near-copies when the rows both vote on are at least this share of the rows either votes on
@@ -53,22 +54,22 @@ def near_copies(P: sp.csr_matrix, count: np.ndarray, k: int) -> np.ndarray | Non
     agree = same >= AGREEMENT * both
     if not agree.any():
         return None
-    parent = np.arange(m)
-
-    def root(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for a, b in zip(i[agree], j[agree], strict=True):
-        parent[root(int(b))] = root(int(a))
-    roots = np.array([root(a) for a in range(m)])
     rep = np.arange(m)
-    for r in np.unique(roots):
-        members = np.flatnonzero(roots == r)
+    for members in _components(m, [(int(a), int(b)) for a, b in zip(i[agree], j[agree], strict=True)]):
+        members = np.asarray(members)
         rep[members] = members[np.argmax(votes[members])]  # the first of the most voting ones
     return rep
+
+
+def group_copies(P: sp.csr_matrix, count: np.ndarray, k: int
+                 ) -> tuple[sp.csr_matrix, np.ndarray | None, np.ndarray | None]:
+    """``P`` with each group of near-copies merged into one column (``P`` itself when there is none), each
+    LF's representative (:func:`near_copies`) and the merged column each LF maps to (None, None when none)."""
+    rep = near_copies(P, count, k)
+    if rep is None:
+        return P, None, None
+    merged, column = merge_copies(P, rep)
+    return merged, rep, column
 
 
 def merge_copies(P: sp.csr_matrix, rep: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -81,8 +82,8 @@ def merge_copies(P: sp.csr_matrix, rep: np.ndarray) -> tuple[sp.csr_matrix, np.n
     column = np.searchsorted(reps, rep)
     grouped = np.bincount(rep, minlength=len(rep))[rep] > 1  # LFs in a group of two or more
     singles = np.flatnonzero(~grouped)
-    parts = [P[:, singles].tocoo()]
-    rows, cols, data = [parts[0].row], [column[singles][parts[0].col]], [parts[0].data]
+    alone = P[:, singles].tocoo()
+    rows, cols, data = [alone.row], [column[singles][alone.col]], [alone.data]
     for r in np.unique(rep[grouped]):
         sub = P[:, np.flatnonzero(rep == r)].tocoo()
         order = np.lexsort((sub.data, sub.row))  # by row, then vote

@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._confusion import beta_prior, shrunk_confusion
-from weaksup.models._copies import merge_copies, near_copies
+from weaksup.models._copies import group_copies
 from weaksup.models._one_class import TwoClassJudge, classes_at_chance, one_sided_accuracy
 from weaksup.models._params import BOOL, PROBABILITY, Interval, Options
 from weaksup.models._table import LogTableModel, log_posterior, softmax
@@ -166,11 +166,8 @@ class AgreementModel(LogTableModel):
         # Only rows where two or more LFs vote inform the fit. Counting their distinct patterns
         # pays off when patterns repeat (real LFs); on near-unique rows it is skipped.
         self._stats_acc, self._stats_dirty = None, False  # a full fit discards partial_fit chunks
-        csr = L.csr
-        rep = near_copies(csr, np.ones(csr.shape[0]), self.cardinality_)
-        column = None
-        if rep is not None:  # each group of near-copies is fitted as one LF
-            csr, column = merge_copies(csr, rep)
+        # each group of near-copies is fitted as one LF
+        csr, rep, column = group_copies(L.csr, np.ones(L.n_rows), self.cardinality_)
         votes = np.diff(csr.indptr)
         if votes[votes < 2].sum() > _COPY_SHARE * csr.nnz:
             csr_fit = csr[votes >= 2]  # many single-vote rows: drop them before counting
@@ -191,10 +188,7 @@ class AgreementModel(LogTableModel):
     def _fit_stats(self, stats: PatternCounts, class_balance: np.ndarray | None, seed: int | None,
                    progress: bool) -> None:
         count = stats.counts.astype(np.float64)
-        pats, column = stats.patterns, None
-        rep = near_copies(pats, count, self.cardinality_)
-        if rep is not None:
-            pats, column = merge_copies(pats, rep)
+        pats, rep, column = group_copies(stats.patterns, count, self.cardinality_)
         one_sided = self._fit_patterns(pats, count, pats.shape[1], class_balance, progress)
         if class_balance is None and self.learn_class_balance:
             self.class_balance_ = _posterior_balance(pats, count, self.log_table_)
