@@ -10,8 +10,12 @@ on train text. Metric: WRENCH's (F1 of class 1 for sms, accuracy otherwise), on 
 
 The spam tutorial recipe is Snorkel's: the YouTube spam splits of ``load_youtube_spam``, an LF set,
 ``CountVectorizer(ngram_range=(1, 5))`` fitted on the covered train rows, the label model's soft labels.
-Two LF sets: ``spam_lfs()`` (the Snorkel tutorial's, used while developing the defaults) and a held-out
-set written for this benchmark before the defaults were chosen and not edited after (``heldout_spam_lfs``).
+LF sets: ``spam_lfs()`` (the Snorkel tutorial's, used while developing the defaults); a held-out set written
+for this benchmark before the defaults were chosen and not edited after (``heldout_spam_lfs``); two more written
+on 2026-12-02, after the defaults, to confirm them and not edited after their first run (``later_spam_lfs``,
+nine LFs, and ``minimal_spam_lfs``, four keywords); and the Snorkel tutorial's own ten LFs (spaCy and TextBlob
+ones included) as WRENCH ships their votes on its YouTube split. For these rows the gold ceiling is the same end
+model on the gold labels of the rows it trains on (the covered rows), since that is what the recipe can see.
 
 Writes the ``end_models`` section of benchmarks/RESULTS.md.
 
@@ -34,7 +38,9 @@ DATA = ROOT / "data" / "wrench"
 SECTION = "end_models"
 DATASETS = ("youtube", "sms", "trec", "hausa")
 FEATURES = ("tfidf", "counts")
-SPAM_LF_SETS = ("snorkel tutorial LFs (spam_lfs)", "held-out LFs")
+SPAM_LF_SETS = ("snorkel tutorial LFs (spam_lfs)", "held-out LFs", "later LFs", "minimal LFs",
+                "tutorial's own LFs (WRENCH youtube votes)")
+DEVELOPED_ON = SPAM_LF_SETS[0]  # the one LF set the defaults were chosen with; the others are held out
 METHODS = ("label model", "default end model", "self-trained", "gold ceiling", "Snorkel recipe")
 
 
@@ -67,6 +73,45 @@ def heldout_spam_lfs() -> list:
         regex_lf(r"\b(19|20)\d\d\b|\bbillion\b|\bviews\b", ham, case_sensitive=False, name="ho_year_views"),
         short_plain,
     ]
+
+
+def later_spam_lfs() -> list:
+    """A third spam LF set, written 2026-12-02 after the defaults were chosen (to confirm them)."""
+    import weaksup as ws
+    from weaksup.labeling.templates import keyword_lf, regex_lf
+
+    spam, ham, abstain = 1, 0, ws.ABSTAIN
+
+    @ws.labeling_function(vectorized=True)
+    def c_caps(df):
+        t = df["text"]
+        caps = t.str.count(r"[A-Z]") / t.str.len().clip(lower=1)
+        return np.where((caps > 0.3) & (t.str.len() > 30), spam, abstain)
+
+    @ws.labeling_function(vectorized=True)
+    def c_tiny(df):
+        return np.where(df["text"].str.len() < 25, ham, abstain)
+
+    return [
+        keyword_lf(["check out", "check my", "check it"], spam, name="c_check"),
+        keyword_lf(["subscribe"], spam, name="c_sub"),
+        keyword_lf(["http", "youtube.com", "watch?v="], spam, name="c_link"),
+        keyword_lf(["please", "plz", "pls"], spam, name="c_please"),
+        keyword_lf(["lol", "haha", "omg"], ham, name="c_laugh"),
+        keyword_lf(["who is watching", "who's watching", "anyone", "still listening"], ham, name="c_watching"),
+        regex_lf(r"\b(shakira|katy|eminem|rihanna|lmfao|psy)\b", ham, case_sensitive=False, name="c_artist"),
+        c_caps,
+        c_tiny,
+    ]
+
+
+def minimal_spam_lfs() -> list:
+    """A fourth spam LF set, four keywords, written with the third."""
+    from weaksup.labeling.templates import keyword_lf
+
+    spam, ham = 1, 0
+    return [keyword_lf(["http"], spam, name="d_http"), keyword_lf(["subscribe"], spam, name="d_subscribe"),
+            keyword_lf(["song"], ham, name="d_song"), keyword_lf(["love"], ham, name="d_love")]
 
 
 def wrench_metric(name: str, y: np.ndarray, pred: np.ndarray) -> float:
@@ -112,7 +157,8 @@ def evaluate(task: dict, seeds: list[int]) -> dict:
         timing["self-trained"] += time.perf_counter() - t
         out["self-trained"].append(wrench_metric(name, y_te, st.predict(X_te)))
         if task.get("y_tr") is not None and seed == seeds[0]:  # convex fit: one seed is enough for the ceiling
-            gold = ws.SoftLabelClassifier(random_state=seed).fit(X, task["y_tr"])
+            rows = task.get("gold_rows", slice(None))  # the spam recipe: the covered rows it trains on
+            gold = ws.SoftLabelClassifier(random_state=seed).fit(X[rows], task["y_tr"][rows])
             out["gold ceiling"].append(wrench_metric(name, y_te, gold.predict(X_te)))
         t = time.perf_counter()
         L_dense = L_tr.to_dense().astype(np.int64)
@@ -145,20 +191,27 @@ def wrench_tasks(names: list[str]):
 def spam_tasks():
     import weaksup as ws
 
-    train, _, test = ws.datasets.load_youtube_spam()
-    for label, lfs in zip(SPAM_LF_SETS, (ws.datasets.spam_lfs(), heldout_spam_lfs()), strict=True):
+    train, _, test = ws.datasets.load_youtube_spam(hide_train_labels=False)  # train gold: the ceiling only
+    sets = (ws.datasets.spam_lfs(), heldout_spam_lfs(), later_spam_lfs(), minimal_spam_lfs())
+    splits = []
+    for lfs in sets:
         applier = ws.LFApplier(lfs, cardinality=2)
-        L_tr, L_te = applier.apply(train, progress=False), applier.apply(test, progress=False)
+        splits.append((applier.apply(train, progress=False), applier.apply(test, progress=False),
+                       train["text"], test["text"], train["label"].to_numpy(), test["label"].to_numpy()))
+    wrench = ws.datasets.load_wrench(str(DATA / "youtube"))  # the tutorial's own LFs' votes, on WRENCH's split
+    tr, te = wrench["train"], wrench["test"]
+    splits.append((tr.L, te.L, tr.data["text"], te.data["text"], np.asarray(tr.y), np.asarray(te.y)))
+    for label, (L_tr, L_te, text_tr, text_te, y_tr, y_te) in zip(SPAM_LF_SETS, splits, strict=True):
         covered = np.diff(L_tr.csr.indptr) > 0
         # the recipe's 1-5-gram counts, then the same with TF-IDF features (not a target: how the default
         # end model fares when the features change under a label model under-confident for one class)
         for kind in ("counts", "tfidf"):
-            vec = vectorizer(kind).fit(train["text"][covered])  # Snorkel's tutorial fits on the covered rows
+            vec = vectorizer(kind).fit(text_tr[covered])  # Snorkel's tutorial fits on the covered rows
             recipe = kind == "counts"
             yield {"label": f"spam tutorial recipe, {label}" if recipe else f"spam recipe with TF-IDF, {label}",
                    "recipe": recipe, "metric": "youtube", "k": 2,
-                   "X": vec.transform(train["text"]).tocsr(), "X_te": vec.transform(test["text"]),
-                   "y_te": test["label"].to_numpy(), "y_tr": None, "L_tr": L_tr, "L_te": L_te, "covered": covered}
+                   "X": vec.transform(text_tr).tocsr(), "X_te": vec.transform(text_te), "y_te": y_te,
+                   "y_tr": y_tr, "gold_rows": covered, "L_tr": L_tr, "L_te": L_te, "covered": covered}
 
 
 def _fmt(values: list[float]) -> str:
@@ -183,7 +236,8 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
         "Every weaksup model runs with its default settings, nothing tuned per dataset, the valid split unused: "
         "`LabelModel(cardinality=k).fit(L_train)` (test ties broken as in label_suite: `row index mod #tied`), `SoftLabelClassifier()` on the soft labels of the train "
         "rows with an LF vote, `SelfTrainingClassifier()` on the same plus the rows without a vote as "
-        "`X_unlabeled`, and `SoftLabelClassifier()` on every train row's gold label (ceiling). Snorkel's recipe: "
+        "`X_unlabeled`, and `SoftLabelClassifier()` on every train row's gold label (ceiling; for the spam recipe the "
+        "covered rows' gold labels, the rows the recipe trains on). Snorkel's recipe: "
         "snorkel `LabelModel` (500 epochs), its hard labels on the covered rows, "
         "`LogisticRegression(C=1e3, solver='liblinear')` (the spam tutorial's; `lbfgs` for more than 2 classes). Features: TF-IDF word 1-2 grams "
         "(sublinear tf, min_df 2) or word 1-5-gram counts, fitted on train text (covered train rows for the spam "
@@ -210,9 +264,11 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
             if not task.get("recipe"):
                 out.append(f"- not a target: the spam data with TF-IDF 1-2-gram features instead of the recipe's "
                            f"counts, {lfs}: default end model {val:.2f}.")
-            elif lfs == SPAM_LF_SETS[1]:  # the target: LFs written by someone else, before any default was chosen
+            elif lfs != DEVELOPED_ON:  # the target: LFs the defaults were not chosen with
+                ceiling = s["gold ceiling"][0]
                 out.append(f"- default end model >= 94.4 on the spam tutorial recipe, {lfs} (the target): "
-                           f"{val:.2f}: {'met' if val >= 94.4 else 'MISSED'}.")
+                           f"{val:.2f}: {'met' if val >= 94.4 else 'MISSED'} (gold labels of the same rows: "
+                           f"{ceiling:.2f}).")
             else:  # our own LFs, used while developing the defaults: shown beside it, not the target
                 out.append(f"- not a target, for comparison: the same recipe with {lfs}, which were used while "
                            f"choosing the defaults: {val:.2f} ({'at or above' if val >= 94.4 else 'below'} 94.4).")
@@ -233,6 +289,23 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
 
 
 NOTES = """### Notes
+
+- More spam LF sets (2026-12-02): the 94.4 target had been measured on one held-out LF set only (95.2). Three more
+  LF sets the defaults were not chosen with now run beside it: two written after the defaults (`later_spam_lfs`,
+  nine LFs; `minimal_spam_lfs`, four keywords) and the tutorial's own ten LFs as WRENCH ships their votes. The
+  default end model scores 92.8, 76.0 and 90.4 there (target missed on all three), and the same end model on the
+  *gold* labels of the same covered rows scores 92.8, 95.6 and 91.6 (92.4 for the held-out set where the weak labels
+  reached 95.2): with the recipe's features fitted on the covered rows, 94.4 is above what gold labels reach on
+  three of the four held-out LF sets; 95.2 on the first held-out set is 2 test rows above its own gold ceiling.
+  The minimal set is the real gap (76.0 against 95.6 with gold labels): its four keyword LFs cover 42% of the
+  rows, its weak labels are 16% wrong, and a classifier trained on keyword-selected rows learns the keywords;
+  self-training and Snorkel's recipe do no better (76.0, 78.0). End-model variants measured on the five counts
+  rows (seed 0: spam_lfs / held-out / later / minimal / tutorial's own): default 90.4 / 95.2 / 92.8 / 76.0 / 90.4;
+  `C=10` 89.6 / 95.2 / 93.6 / 74.8 / 88.4; `class_weight=None` 93.6 / 68.4 / 93.6 / 73.2 / 63.2;
+  `"balanced"` 84.8 / 90.8 / 89.6 / 78.8 / 88.8; hard labels (argmax) 92.0 / 93.6 / 93.2 / 67.2 / 89.6; hard labels
+  with `C=10` 92.0 / 94.4 / 94.4 / 76.0 / 89.2; the default on other label models' soft labels (majority vote,
+  MatrixCompletion, Triplet) 92.8 / 92.4 / 93.2 / 79.6 / 85.2, 92.0 / 88.8 / 87.2 / 76.8 / 90.8 and
+  94.0 / 95.2 / 94.8 / 79.6 / 85.2. None is better on every set or in the worst case, so the default stays.
 
 - Label model change (this run, issue 13): with `spam_lfs()` the default label model now falls back to equal weights (majority vote), because both of its HAM LFs came out at chance (`chance_classes_`; label_suite and lf_subsets sections). Its test accuracy is the same here (88.0), but its probabilities no longer lean to SPAM (covered train rows: mean P(SPAM) 0.818 -> 0.637, argmax share 0.710 -> 0.660). The end models trained on them moved both ways: default end model 93.87 -> 90.40 (counts) and 82.00 -> 96.00 (TF-IDF), self-trained 94.00 -> 86.40 (91.2 with `refine="none"`) and 96.00 -> 94.40; every other row is identical. On the new probabilities `class_weight=None` scores 93.6 on the counts row, but 58.0-68.4 where the label model still leans (youtube TF-IDF, the held-out spam LFs), so `"auto"` stays; weights that match the soft mass to the argmax balance ((share / mass) ** 0.5 or ** 1, seed 0) lose 5 to 45 points on sms, trec and hausa.
 - The drift to one class (issue 15; reproduced before the fix: `SoftLabelClassifier()` 54.4 on the spam recipe with `spam_lfs()`, 63.6 on WRENCH youtube with 1-5-gram counts) had two causes, both fixed in the default. (1) The label model is under-confident for HAM (its HAM LFs look like chance, so HAM rows get P(spam) of about 0.45 while SPAM rows get 0.9+): the soft labels' mean is P(spam) = 0.82 on the covered rows against an argmax balance of 0.71, and a regularised classifier shrinks unseen rows towards that mean. `class_weight="auto"` (default, also in `fit_soft`) weighs each class by its soft mass to the power -1/2: half way, in log odds, to balanced. (2) Adam scales each weight's step by its own gradient history, so a 1-5-gram seen in one row learns as fast as a word seen in every row: the unregularised model memorised rows through their rare n-grams and fell back to the bias on unseen rows. The logistic regression fits full batch with L-BFGS and an L2 penalty (`C=1`, scikit-learn's convention).
