@@ -8,7 +8,10 @@ torch; tensors are recognised by duck typing.
 Gold labels as people have them (:func:`align_labels`):
 
 * a pandas Series is matched to the rows by id, in any order; with ``allow_abstain`` it may cover only some
-  rows (the rest are unknown, ``-1``), and missing values (NaN, None, empty text) are unknown too;
+  rows (the rest are unknown, ``-1``), and missing values (NaN, None, empty text) are unknown too; except
+  where the rows have no ids (a label matrix from a plain array, indexed ``0..n-1``): a Series with one label
+  per row is then read in order, as an array (a column of a frame shuffled without ``reset_index`` holds a
+  permutation of ``0..n-1`` that names no row; reading it by id would shuffle it against the votes);
 * labels are class ids ``0..k-1`` (``-1`` = unknown), or class names when ``class_names`` is given.
 """
 
@@ -141,13 +144,19 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
     return y
 
 
+def _plain_positions(index: pd.Index) -> bool:
+    """Whether ``index`` is ``0..n-1``: the rows of a label matrix built from an array, which have no ids."""
+    return index.equals(pd.RangeIndex(len(index)))
+
+
 def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None = None, name: str = "Y",
                  allow_abstain: bool = False, class_names: Sequence[Any] | None = None,
                  names_hint: str | None = None) -> np.ndarray:
     """Gold labels as an int array aligned to ``index`` (see the module docstring for what is accepted).
 
     A pandas Series is aligned by row id (so a shuffled Series still lines up); with ``allow_abstain`` it
-    may hold only some of the ids (the others are unknown, ``-1``). Arrays must already be in row order.
+    may hold only some of the ids (the others are unknown, ``-1``). Arrays must already be in row order, and
+    so must a Series with one label per row when ``index`` is ``0..n-1`` (rows without ids).
 
     Examples
     --------
@@ -156,8 +165,12 @@ def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None 
     >>> align_labels(pd.Series(["SPAM"], index=["b"]), pd.Index(["a", "b"]), allow_abstain=True,
     ...              class_names=["HAM", "SPAM"]).tolist()
     [-1, 1]
+    >>> align_labels(pd.Series([1, 0], index=[7, 3]), pd.RangeIndex(2)).tolist()  # rows without ids: in order
+    [1, 0]
     """
     ids = index
+    if isinstance(Y, pd.Series) and index is not None and len(Y) == len(index) and _plain_positions(index):
+        Y = pd.Series(Y.to_numpy(), index=index, name=Y.name)  # rows without ids: a full column is positional
     if isinstance(Y, pd.Series):
         if index is not None and not Y.index.equals(index):
             if not (Y.index.is_unique and index.is_unique):

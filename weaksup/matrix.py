@@ -102,10 +102,6 @@ class LabelMatrix(ArrayInteropMixin):
             cardinality = int(cardinality)
             if not 2 <= cardinality <= MAX_STORED:  # labels 0..k-1 are stored as label + 1 in int64
                 raise LabelMatrixError(f"cardinality must be >= 2 and at most {MAX_STORED}, got {cardinality}")
-            if max_label >= cardinality:
-                raise LabelMatrixError(
-                    f"label {max_label} is out of range for cardinality {cardinality} (labels are 0..{cardinality - 1})"
-                )
         dtype = _storage_dtype(max(max_label, (cardinality or 1) - 1))
         if csr.dtype != dtype:
             csr = csr.astype(dtype)
@@ -124,6 +120,13 @@ class LabelMatrix(ArrayInteropMixin):
             index = index.copy() if isinstance(index, pd.Index) else pd.Index(index)
         if len(index) != n:
             raise LabelMatrixError(f"index has {len(index)} ids for {n} rows")
+        if cardinality is not None and max_label >= cardinality:  # name the first such vote: its LF, row, value
+            at = int(np.argmax(csr.data > cardinality))  # stored as label + 1
+            row = int(np.searchsorted(csr.indptr, at, side="right") - 1)
+            raise LabelMatrixError(
+                f"LF {lf_names[int(csr.indices[at])]!r} votes label {int(csr.data[at]) - 1} at row {index[row]!r}, "
+                f"out of range for cardinality {cardinality} (labels are 0..{cardinality - 1}; -1 = abstain)"
+            )
         self._csr = csr
         self.lf_names = lf_names
         self.index = index

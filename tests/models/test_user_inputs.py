@@ -76,6 +76,24 @@ def test_select_label_model_takes_gold_labels_as_users_hold_them(votes):
         select_label_model(Lt, Ld, yd, candidates=cands, metric="auc")
 
 
+def test_gold_series_of_a_shuffled_frame_is_read_in_order_when_the_votes_have_no_ids(votes):
+    L, y = votes
+    dense = np.asarray(L)  # a plain array: its rows have no ids
+    frame = pd.DataFrame({"label": y}, index=np.random.default_rng(0).permutation(len(y)))  # shuffled, no reset
+    model = MajorityVoter().fit(dense)
+    as_array = model.score(dense, y)
+    assert model.score(dense, frame["label"]) == as_array
+    assert MajorityVoter().fit(dense[:50]).score(dense[:50], frame["label"].iloc[:50]) == model.score(
+        dense[:50], y[:50])
+    _, table = select_label_model(dense[:200], dense[200:], frame["label"].iloc[200:], candidates=[MajorityVoter()])
+    _, expected = select_label_model(dense[:200], dense[200:], y[200:], candidates=[MajorityVoter()])
+    pd.testing.assert_frame_equal(table, expected)
+    # rows with ids are still matched by id, in any order
+    ided = ws.LabelMatrix.from_dense(dense, index=[f"r{i}" for i in range(len(y))])
+    shuffled = pd.Series(y, index=ided.index)[::-1]
+    assert model.score(ided, shuffled) == as_array
+
+
 @pytest.fixture
 def saved(votes, tmp_path):
     L, _ = votes
@@ -284,7 +302,7 @@ def test_dev_or_test_votes_of_a_class_the_fit_never_saw_say_to_pass_cardinality(
     model = ws.LabelModel().fit(L)
     test = L.copy()
     test[0, 0] = 2
-    with pytest.raises(ws.LabelMatrixError, match="label 2 is out of range.*inferred cardinality 2.*cardinality=3"):
+    with pytest.raises(ws.LabelMatrixError, match="LF .lf_0. votes label 2 at row 0, out of range.*inferred cardinality 2.*cardinality=3"):
         model.predict_proba(test)
     # a cardinality the user chose is not second-guessed
     with pytest.raises(ws.LabelMatrixError) as err:

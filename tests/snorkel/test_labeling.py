@@ -201,3 +201,51 @@ def test_gold_series_still_aligns_by_id_to_a_label_matrix_with_ids():
     Y = pd.Series([1, 0, 1], index=["c", "a", "b"])  # same ids, shuffled
     assert wk.LFAnalysis(L).lf_empirical_accuracies(Y).tolist() == [1.0]
     assert wk.LFAnalysis(L).lf_summary(Y)["Correct"].tolist() == [3]
+
+
+@pytest.mark.parametrize("pkg", [sk, wk], ids=["snorkel", "weaksup.snorkel"])
+def test_appliers_call_a_subclass_own_call_as_snorkel_does(pkg):
+    class CallOverride(pkg.LabelingFunction):
+        def __call__(self, x):
+            y = super().__call__(x)
+            return 1 if y == -1 and "now" in x.text else y
+
+    lf = CallOverride("co", f=lambda x: -1)
+    df = pd.DataFrame({"text": ["subscribe now", "hello"]})
+    assert pkg.PandasLFApplier([lf]).apply(df, progress_bar=False).tolist() == [[1], [-1]]
+    assert pkg.LFApplier([lf]).apply([SimpleNamespace(text=t) for t in df.text], progress_bar=False).tolist() == [
+        [1], [-1]]
+
+
+@pytest.mark.parametrize("pkg", [(sk, sk_pre), (wk, None)], ids=["snorkel", "weaksup.snorkel"])
+def test_appliers_call_a_mapper_subclass_own_call(pkg):
+    lab, pre = pkg
+    if pre is None:
+        import weaksup.snorkel.preprocess as pre
+
+    class Flagging(pre.LambdaPreprocessor):
+        def __call__(self, x):
+            x = super().__call__(x)
+            x["flag"] = 1
+            return x
+
+    flag = Flagging("flag", lambda x: x)
+    lf = lab.LabelingFunction("reads_flag", lambda x: x["flag"], pre=[flag])
+    df = pd.DataFrame({"text": ["a", "b"]})
+    assert lab.PandasLFApplier([lf]).apply(df, progress_bar=False).ravel().tolist() == [1, 1]
+
+
+def test_a_memoized_preprocessor_gives_a_direct_caller_its_own_type_back():
+    import weaksup.snorkel.preprocess as pre
+
+    @pre.preprocessor(memoize=True)
+    def lower(x):
+        x.text = x.text.lower()
+        return x
+
+    lf = wk.LabelingFunction("lf", lambda x: -1, pre=[lower])
+    df = pd.DataFrame({"text": ["Hello World", "Foo"]})
+    wk.PandasLFApplier([lf]).apply(df, progress_bar=False)  # caches the applier's rows
+    out = lower(df.iloc[0])
+    assert isinstance(out, pd.Series) and out.text == "hello world"
+    assert pd.DataFrame([lower(r) for _, r in df.iterrows()]).columns.tolist() == ["text"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 
 import numpy as np
 import pytest
@@ -118,3 +119,23 @@ def test_majority_class_and_random_voters_match_snorkel():
     P = wk.RandomVoter(random_state=0).predict_proba(L)
     np.testing.assert_allclose(P.sum(axis=1), 1.0)
     np.testing.assert_array_equal(P, wk.RandomVoter(random_state=0).predict_proba(L))
+
+
+def test_l2_fit_that_converges_is_not_refitted_and_matches_snorkel():
+    # weight decay (Snorkel's l2 acts in the optimizer too) leaves the loss above its start on a converged run
+    rng = np.random.RandomState(0)
+    n = 1000
+    y = rng.randint(0, 3, n)
+
+    def lf(acc, cov):
+        v = np.where(rng.rand(n) < acc, y, (y + rng.randint(1, 3, n)) % 3)
+        return np.where(rng.rand(n) < cov, v, -1)
+
+    L = np.stack([lf(.8, .6), lf(.7, .5), lf(.9, .3), lf(.6, .8), lf(.5, .9)], axis=1)
+    ref = sk.LabelModel(cardinality=3, verbose=False)
+    ref.fit(L, progress_bar=False, l2=0.5, seed=4)
+    ours = wk.LabelModel(cardinality=3, verbose=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ws.WeaksupWarning)
+        ours.fit(L, progress_bar=False, l2=0.5, seed=4)
+    np.testing.assert_allclose(ours.predict_proba(L), ref.predict_proba(L), atol=1e-4)

@@ -18,7 +18,7 @@ from weaksup.errors import (
     ParameterTypeError,
 )
 from weaksup.labeling.lf import LabelingFunction
-from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame
+from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame, overrides_call
 from weaksup.labeling.row import make_row_type, rows_restored
 
 if TYPE_CHECKING:
@@ -347,8 +347,9 @@ def _run_preprocessors(
         if p.memoize and chain in cache:
             x = cache[chain]
             continue
+        custom = overrides_call(p)  # a subclass's own __call__ runs as written
         if p.vectorized:
-            out = p.f(fresh_copy(x), **p.resources)
+            out = p(fresh_copy(x)) if custom else p.f(fresh_copy(x), **p.resources)
             if out is None:
                 raise LabelingFunctionError(lf_name, batch.index[0], f"preprocessor {p.name!r} returned None",
                                             _returned_none(p))
@@ -357,7 +358,7 @@ def _run_preprocessors(
             f = p.f
             for i, row in enumerate(x):
                 try:
-                    y = f(fresh_copy(row), **p.resources)
+                    y = p(fresh_copy(row)) if custom else f(fresh_copy(row), **p.resources)
                 except _LF_FAILURES as exc:
                     raise LabelingFunctionError(
                         lf_name, batch.index[i], f"preprocessor {p.name!r} raised {type(exc).__name__}: {exc}", exc
@@ -386,9 +387,14 @@ def apply_lf_to_batch(
 ) -> tuple[np.ndarray, LFErrorRecord | None]:
     """Votes of one LF on one batch, and an error record when ``fault_tolerant`` swallowed failures."""
     f = lf.bound
+    # a subclass's own __call__ (Snorkel users override it) is called as written, preprocessors included
+    custom = overrides_call(lf)
+    pre = () if custom else lf.pre
+    if custom:
+        f = lf
     if lf.vectorized:
         try:
-            x = _run_preprocessors(lf.pre, batch, cache, lf.name) if lf.pre else batch.data
+            x = _run_preprocessors(pre, batch, cache, lf.name) if pre else batch.data
             votes = f(_isolated(x))
         except LabelingFunctionError:
             raise
@@ -401,7 +407,7 @@ def apply_lf_to_batch(
             return np.full(len(batch), ABSTAIN, dtype=np.int64), record
         return validate_votes(votes, lf, batch.index, cardinality), None
 
-    rows = _run_preprocessors(lf.pre, batch, cache, lf.name) if lf.pre else batch.rows
+    rows = _run_preprocessors(pre, batch, cache, lf.name) if pre else batch.rows
     out: list[Any] = []
     append = out.append
     record: LFErrorRecord | None = None

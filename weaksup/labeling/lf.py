@@ -51,6 +51,7 @@ class LabelingFunction(UserFunction):
     """
 
     kind = "labeling function"
+    _standard_call = True  # the preprocessors, then f: what appliers do themselves
 
     def __call__(self, x: Any) -> Any:
         """Label one row (or one batch, when vectorized), running the preprocessors first.

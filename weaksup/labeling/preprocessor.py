@@ -46,6 +46,8 @@ class Preprocessor:
         self.vectorized = vectorized
         self.resources = dict(resources or {})
 
+    _standard_call = True  # __call__ is f on a copy: appliers call f directly (see overrides_call)
+
     def __call__(self, x: Any) -> Any:
         out = self.f(fresh_copy(x), **self.resources)
         if out is None:
@@ -54,6 +56,19 @@ class Preprocessor:
 
     def __repr__(self) -> str:
         return f"Preprocessor({self.name!r}, memoize={self.memoize}, vectorized={self.vectorized})"
+
+
+def overrides_call(obj: Any) -> bool:
+    """Whether ``obj``'s class defines its own ``__call__`` (a subclass that changes what a call does).
+
+    Appliers skip ``__call__`` and run the preprocessors and ``f`` themselves (memoized per batch, errors
+    naming the row); a class whose ``__call__`` does only that marks it ``_standard_call = True``. A user's
+    subclass that overrides ``__call__`` (as Snorkel users do) is then called as written.
+    """
+    for cls in type(obj).__mro__:
+        if "__call__" in cls.__dict__:
+            return not cls.__dict__.get("_standard_call", False)
+    return False
 
 
 _CONTAINERS = (list, dict, set, np.ndarray)  # field values a preprocessor could change in place

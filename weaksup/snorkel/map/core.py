@@ -125,8 +125,8 @@ class BaseMapper(Preprocessor):
         raise NotImplementedError(f"{type(self).__name__} must define _generate_mapped_data_point, as in Snorkel")
 
     def _map(self, x: Any) -> Any:
-        if self.memoize:
-            key = self._memoize_key(x)
+        if self.memoize:  # keyed by type too: a Row the applier made must not come back for a Series
+            key = (type(x), self._memoize_key(x))
             if key in self._cache:  # not .get(): a cached None is a result too
                 return self._cache[key]
         x_mapped = _deep_copy(x)
@@ -136,6 +136,8 @@ class BaseMapper(Preprocessor):
         if self.memoize:
             self._cache[key] = x_mapped
         return x_mapped
+
+    _standard_call = True  # the same as f (self._map), which appliers call
 
     def __call__(self, x: Any) -> Any:
         """Map one data point (``None`` when the mapper filters it out)."""

@@ -27,6 +27,8 @@ class LabelingFunction(_native.LabelingFunction):
                  pre: Sequence[Preprocessor] | None = None) -> None:
         super().__init__(name, f, resources=resources, pre=pre)
 
+    _standard_call = True  # the preprocessors, then f: what appliers do themselves
+
     def __call__(self, x: Any) -> Any:
         """Label one data point: the preprocessors in order, then ``f(x, **resources)``.
 
