@@ -215,3 +215,101 @@ def test_votes_as_a_numpy_array_take_the_ids_of_index(tmp_path):
         assert back.index.tolist() == ["b", "a", "007"] and back["lf.lf_0"].tolist() == [0, 1, -1]
     with pytest.raises(ModelInputError, match="index differs from L.index"):  # a LabelMatrix's ids must agree
         export_labels(tmp_path / "y.csv", P, index=["b", "a", "007"], L=LabelMatrix.from_dense(L))
+
+
+def _damaged_labels_files(d):
+    """Labels files a user may hand to load_labels: damaged, or not labels at all; with what the error says."""
+    import json
+
+    good = export_labels(d / "y.npz", [[0.2, 0.8]], index=["a"]).read_bytes()
+    (d / "trunc.npz").write_bytes(good[: len(good) // 2])
+    LabelMatrix.from_dense([[0, 1]], index=["a"]).save(d / "matrix.npz")
+    (d / "empty.csv").write_text("")
+    (d / "quote.csv").write_text('id,prob_0\n"a,1\n')
+    (d / "latin1.jsonl").write_bytes(b'{"id": "\xe9", "prob_0": 1}\n')
+    (d / "array.jsonl").write_text("[1, 2]\n")
+    (d / "keys.jsonl").write_text('{"id": "a", "prob_0": 1}\n{"id": "b", "prob_0": 1, "x": 2}\n')
+    (d / "dir.csv").mkdir()
+
+    def columns(names):
+        return np.frombuffer(names.encode(), dtype=np.uint8)
+
+    np.savez(d / "badjson.npz", id=np.array(["a"]), __columns__=columns('["id",'))
+    np.savez(d / "member.npz", id=np.array(["a"]), __columns__=columns(json.dumps(["id", "prob_0"])))
+    np.savez(d / "ragged.npz", id=np.array(["a", "b"]), prob_0=np.array([1.0]),
+             __columns__=columns(json.dumps(["id", "prob_0"])))
+    cases = {"trunc.npz": "not a readable .npz file", "matrix.npz": "LabelMatrix.load", "empty.csv": "is empty",
+             "quote.csv": "cannot parse", "latin1.jsonl": "not UTF-8", "array.jsonl": "line 1 is a JSON list",
+             "keys.jsonl": "line 2 has key 'x'", "dir.csv": "folder", "badjson.npz": "not a JSON list",
+             "member.npz": "'prob_0' is named in '__columns__'", "ragged.npz": "has 1 values"}
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return cases
+    good = export_labels(d / "y.parquet", [[0.2, 0.8]], index=["a"]).read_bytes()
+    (d / "trunc.parquet").write_bytes(good[: len(good) // 2])
+    return {**cases, "trunc.parquet": "not a readable parquet file"}
+
+
+def test_a_damaged_or_wrong_labels_file_is_one_typed_error_naming_the_file(tmp_path):
+    from weaksup.errors import WeaksupError
+
+    for name, needle in _damaged_labels_files(tmp_path).items():
+        with pytest.raises(WeaksupError) as info:
+            load_labels(tmp_path / name)
+        assert isinstance(info.value, ValueError), (name, info.value)  # DataFileError / ModelInputError
+        assert name in str(info.value) and needle in str(info.value), (name, str(info.value))
+
+
+def test_export_labels_keeps_duplicate_row_ids_in_order(tmp_path):
+    # rows of a concatenated frame share ids: they are written and read back as they went in, never merged
+    for suffix in (".csv", ".jsonl", ".npz"):
+        back = load_labels(export_labels(tmp_path / f"y{suffix}", [[0.2, 0.8], [0.5, 0.5], [0.9, 0.1]],
+                                         index=["x", "y", "x"]))
+        assert back.index.tolist() == ["x", "y", "x"] and back["prob_1"].tolist() == [0.8, 0.5, 0.1]
+
+
+# every id:<type> header export_labels writes (JSON lines shows numbers and booleans itself)
+@pytest.mark.parametrize("suffix, index, header", [
+    (".csv", pd.Index(["10", "11", "12"]), "id:str"),
+    (".csv", pd.Index([1.5, 2.0, 0.1]), "id:float"),
+    (".csv", pd.Index([True, False]), "id:bool"),
+    (".csv", pd.DatetimeIndex(["2020-01-01", "2021-02-03 04:05:06.5"]), "id:datetime"),
+    (".jsonl", pd.DatetimeIndex(["2020-01-01", "2021-02-03 04:05:06.5"]), "id:datetime"),
+])
+def test_the_data_readers_read_the_typed_id_header_of_weaksups_own_labels_file(tmp_path, suffix, index, header):
+    from weaksup.io import read_table
+    from weaksup.io.tables import read_chunks
+
+    path = export_labels(tmp_path / f"y{suffix}", [[0.5, 0.5]] * len(index), index=index)
+    assert header in path.read_text().splitlines()[0]
+    expected = load_labels(path).index
+    frame = read_table(path)
+    assert frame.index.equals(expected) and frame.index.dtype == expected.dtype
+    assert frame.index.name == "id" and frame["id"].tolist() == expected.tolist()
+    chunked = pd.concat(list(read_chunks(path, chunk_size=1)))
+    assert chunked.index.equals(expected) and chunked.index.dtype == expected.dtype
+
+
+def test_a_typed_id_that_does_not_decode_names_its_row(tmp_path):
+    from weaksup.errors import DataFileError
+    from weaksup.io import read_table
+
+    (tmp_path / "y.csv").write_text("id:float,prob_0\n1.5,1\nabc,1\n")
+    with pytest.raises(DataFileError, match=r"y.csv: row 2: the id 'abc' in column 'id:float' is not a float"):
+        read_table(tmp_path / "y.csv")
+
+
+def test_a_csv_header_naming_a_column_twice_is_refused_but_a_column_named_id_dot_1_is_kept(tmp_path):
+    from weaksup.errors import DataFileError
+    from weaksup.io import read_table
+
+    (tmp_path / "two.csv").write_text("id,id,text\n1,2,buy\n3,4,hi\n")
+    with pytest.raises(DataFileError, match=r"two.csv: the header names column 'id' twice \(columns 1 and 2\)"):
+        read_table(tmp_path / "two.csv")
+    (tmp_path / "semi.csv").write_text("sep=;\nid;text;text\n1;a;b\n")  # Excel's separator line first
+    with pytest.raises(DataFileError, match="column 'text' twice"):
+        read_table(tmp_path / "semi.csv")
+    (tmp_path / "dot.csv").write_text("id,id.1,text\n1,2,buy\n3,4,hi\n")
+    frame = read_table(tmp_path / "dot.csv")
+    assert frame.index.tolist() == ["1", "3"] and frame["id.1"].tolist() == [2, 4]

@@ -268,7 +268,11 @@ class RowIds:
             value = "" if text and not pd.isna(values.iloc[i]) else None
             raise DataFileError(f"{self.source}: {self.where} {at[i]}: the id column {self.id_column!r} is empty "
                                 f"({value!r}); every row needs an id")
-        index = pd.Index(values.to_numpy(dtype=object), dtype=str) if text else pd.Index(values)
+        tag = typed_id_tag(self.id_column)
+        if tag is not None and text:  # weaksup's own labels file: ids typed as export_labels wrote them
+            index = self._typed(values, tag, at)
+        else:
+            index = pd.Index(values.to_numpy(dtype=object), dtype=str) if text else pd.Index(values)
         if self._dtype is None:
             self._dtype = index.dtype
         elif index.dtype != self._dtype:
@@ -291,9 +295,33 @@ class RowIds:
         self._at = np.concatenate([self._at, at])[order]
         return index.rename(self.id_column)
 
+    def _typed(self, values: pd.Series, tag: str, at: np.ndarray) -> pd.Index:
+        """Ids under an ``id:<type>`` header decoded as :func:`decode_ids` does; a bad one names its row."""
+        try:
+            return _decode(values, tag, csv=True)
+        except (ValueError, TypeError, OverflowError):
+            for i, value in enumerate(values.to_numpy(dtype=object)):  # find the row to name
+                try:
+                    _decode(pd.Series([value], dtype=object), tag, csv=True)
+                except (ValueError, TypeError, OverflowError) as exc:
+                    raise DataFileError(f"{self.source}: {self.where} {at[i]}: the id {value!r} in column "
+                                        f"{self.id_column!r} is not a {tag} ({exc})") from exc
+            raise
+
     def _duplicate(self, value: Any, at: int, before: int) -> None:
         raise DataFileError(f"{self.source}: {self.where} {at}: duplicate row id {value!r} in column "
                             f"{self.id_column!r} (first at {self.where} {before})")
+
+
+def typed_id_tag(name: Any) -> str | None:
+    """The type an id header of :data:`ID_COLUMNS` names (``"str"`` for ``id:str``); None for ``id`` and others.
+
+    Examples
+    --------
+    >>> typed_id_tag("id:str"), typed_id_tag("id"), typed_id_tag("id:other")
+    ('str', None, None)
+    """
+    return name[len(_TAG):] if name in ID_COLUMNS and name != ID else None
 
 
 def missing_column(source: str | Path, id_column: Any, columns: Sequence[Any]) -> MissingColumnError:

@@ -67,6 +67,10 @@ class ModelInputError(WeaksupError, ValueError):
     """Input to a model (labels, probabilities, dev labels, class balance) is invalid."""
 
 
+class MissingModelError(ModelInputError, FileNotFoundError):
+    """A saved model to load does not exist (a ``FileNotFoundError`` too, as Snorkel's ``load`` raises)."""
+
+
 class WeaksupWarning(UserWarning):
     """Something worked but deserves the user's attention (a degenerate fit, resolved conflicts, ...)."""
 

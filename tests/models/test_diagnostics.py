@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from weaksup.errors import WeaksupWarning
 from weaksup.models import AgreementModel, DawidSkene
@@ -17,9 +18,25 @@ def test_healthy_fit_is_silent_and_every_check_passes():
         warnings.simplefilter("error", WeaksupWarning)
         model = AgreementModel().fit(L)
     table = model.diagnose(L)
-    assert set(table.check) == {"lf at chance", "lf at accuracy 1", "class never favoured", "one class's LFs at chance",
+    assert set(table.check) == {"lf never votes", "lf at chance", "lf at accuracy 1", "class never favoured", "one class's LFs at chance",
                                 "near-copy LFs fitted as one", "converged"}
     assert table.ok.all()
+
+
+def test_an_lf_that_never_votes_is_named_as_such_and_changes_no_fit():
+    L, y = make_votes(400, [0.8, 0.7, 0.9, 0.6], k=2, cov=0.6, seed=1)
+    silent = L.copy()
+    silent[:, 2] = -1
+    without = np.delete(L, 2, axis=1)
+    for model in (AgreementModel(), DawidSkene(cardinality=2)):
+        with pytest.warns(WeaksupWarning, match="lf never votes: lf_2") as record:
+            P = clone(model).fit(silent).predict_proba(silent)
+        assert not any("lf_2 (accuracy" in str(w.message) for w in record)  # not also "at chance"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", WeaksupWarning)
+            np.testing.assert_allclose(P, clone(model).fit(without).predict_proba(without), atol=1e-5)
+    table = AgreementModel().fit(silent).diagnose(silent).set_index("check")
+    assert not table.loc["lf never votes", "ok"] and table.loc["lf never votes", "detail"] == "lf_2"
 
 
 def test_lf_at_chance_is_named_in_the_warning_and_the_table():

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import weaksup as ws
 from weaksup import LabelMatrix
 from weaksup.errors import ModelInputError
 from weaksup.quality import suggest_labels
@@ -108,3 +109,17 @@ def test_report_lists_each_contested_text_once_with_its_count(tmp_path):
     assert "check my  CHANNEL" not in section
     assert "<td>25</td>" in section  # 25 rows carry that text (normalized)
     assert sum(section.count(f">song {i}<") for i in range(15)) == 9  # the other 9 slots go to distinct texts
+
+
+def test_the_same_call_suggests_the_same_rows_by_default():
+    rng = np.random.default_rng(0)
+    n = 400
+    y = rng.integers(0, 2, n)
+    L = np.stack([np.where(rng.random(n) < c, np.where(rng.random(n) < a, y, 1 - y), -1)
+                  for a, c in [(.8, .6), (.7, .5), (.9, .3), (.6, .7)]], 1)
+    probs = ws.MajorityVoter(cardinality=2).predict_proba(L)  # few vote patterns: many ties
+    first = ws.suggest_labels(L, probs, n=5).positions.tolist()
+    assert ws.suggest_labels(L, probs, n=5).positions.tolist() == first
+    assert ws.suggest_labels(L, probs, n=10).positions.tolist()[:5] == first
+    ided = ws.LabelMatrix.from_dense(L, index=[f"r{i}" for i in range(n)])
+    assert ws.suggest_labels(ided, probs, n=5).positions.tolist() == first

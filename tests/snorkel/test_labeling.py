@@ -249,3 +249,13 @@ def test_a_memoized_preprocessor_gives_a_direct_caller_its_own_type_back():
     out = lower(df.iloc[0])
     assert isinstance(out, pd.Series) and out.text == "hello world"
     assert pd.DataFrame([lower(r) for _, r in df.iterrows()]).columns.tolist() == ["text"]
+
+
+def test_an_lf_returning_a_float_or_minus_two_is_refused_where_snorkel_takes_it():
+    # docs/snorkel_migration.md: the one deliberate difference in what LFs may return
+    df = pd.DataFrame({"x": [1.0, 2.0]})
+    for value in (1.0, -2):
+        f = sk.LabelingFunction("f", lambda r, v=value: v)
+        assert sk.PandasLFApplier([f]).apply(df, progress_bar=False).shape == (2, 1)
+        with pytest.raises(ws.InvalidLabelError, match=r"'f'.*returned"):
+            wk.PandasLFApplier([wk.LabelingFunction("f", lambda r, v=value: v)]).apply(df, progress_bar=False)

@@ -139,3 +139,17 @@ def test_l2_fit_that_converges_is_not_refitted_and_matches_snorkel():
         warnings.simplefilter("error", ws.WeaksupWarning)
         ours.fit(L, progress_bar=False, l2=0.5, seed=4)
     np.testing.assert_allclose(ours.predict_proba(L), ref.predict_proba(L), atol=1e-4)
+
+
+def test_snorkel_habits_around_save_load_and_fit_options(tmp_path):
+    mv = wk.MajorityLabelVoter(cardinality=3)
+    mv.save(tmp_path / "mv")  # Snorkel's needs no fit to save
+    loaded = wk.MajorityLabelVoter()
+    loaded.load(tmp_path / "mv")
+    assert loaded.cardinality == 3 and loaded.predict(np.array([[2, 2, -1]])).tolist() == [2]
+    with pytest.raises(FileNotFoundError):  # what code written for Snorkel catches before refitting
+        wk.LabelModel().load(tmp_path / "nothing here")
+    L = np.array([[0, 0, -1], [1, 1, 1], [0, -1, 0], [1, 1, -1]] * 5)
+    for catch in (ValueError, TypeError):  # Snorkel raises ValueError for an unknown option
+        with pytest.raises(catch, match="n_epoch"):
+            wk.LabelModel(verbose=False).fit(L, n_epoch=10, progress_bar=False)

@@ -1,7 +1,8 @@
 """The ``weaksup`` command line: apply, analyze, fit, predict, run, report, suggest, datasets and quickstart.
 
 Exit codes: 0 on success, 2 on bad usage, 1 on a failure, reported as one line on
-stderr (``--debug`` shows the traceback). Row ids follow :mod:`weaksup.io.tables`: a data
+stderr (``--debug`` shows the traceback); 141 (128 + SIGPIPE, what a shell reports for a Unix tool stopped
+the same way) with nothing printed when the reader of its output has gone (``weaksup suggest L.npz | head``). Row ids follow :mod:`weaksup.io.tables`: a data
 file's ``id`` column when it has one (or the column ``--id-column NAME`` names), read as
 text exactly as written, else the row's position in the file.
 
@@ -11,6 +12,7 @@ command), :mod:`~weaksup.cli.files` (LF files, data files, gold columns, label m
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -49,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             with _warnings_as_lines(args.command, debug):
                 COMMANDS[args.command](args)
+        if sys.stdout is not None:  # a closed pipe fails here, not in Python's exit ("Exception ignored", code 120)
+            sys.stdout.flush()
         return 0
     except UsageError as exc:
         print(f"usage: weaksup {args.command} ... (see weaksup {args.command} --help)", file=sys.stderr)
@@ -58,12 +62,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"weaksup {args.command}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # one-line cause unless --debug
+        if isinstance(exc, BrokenPipeError) and _stdout_closed():
+            _discard_stdout()
+            return 141
         if debug:
             raise
         message = " ".join(str(exc).split()) or "(no message)"
         kind = "" if isinstance(exc, WeaksupError) else f"{type(exc).__name__}: "
         print(f"weaksup {args.command}: error: {kind}{message}", file=sys.stderr)
         return 1
+
+
+def _stdout_closed() -> bool:
+    """True when nothing reads stdout any more (``| head`` has exited), so a broken pipe was ours, not an
+    input's or a worker connection's."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), no real stdout: the usual case
+        return True
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device: Python's own flush at exit would fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout is not a file (captured): nothing to flush at exit
+        pass
 
 
 @contextmanager

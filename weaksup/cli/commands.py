@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -215,6 +216,38 @@ def _make_model(name: str | None, params: list[tuple[str, Any]], cardinality: in
     return model
 
 
+def _check_class_balance(balance: list[float] | None) -> None:
+    """``--class-balance`` before any work: two or more finite, non-negative numbers summing to 1."""
+    if balance is None:
+        return
+    total = math.fsum(balance)
+    if len(balance) < 2 or not all(math.isfinite(v) and v >= 0 for v in balance) or abs(total - 1) > 1e-6:
+        raise UsageError(f"--class-balance must be two or more non-negative numbers summing to 1, got "
+                         f"{','.join(f'{v:g}' for v in balance)} (sum {total:g})")
+
+
+def _n_classes(model: Any, L: Any, option: str) -> tuple[int, str]:
+    """The number of classes ``model.fit(L)`` will use, and a hint for when it is inferred from the votes.
+
+    ``option`` is how the user sets it (``--cardinality K`` for run, ``--param cardinality=K`` for fit).
+    """
+    k = getattr(model, "cardinality", None)
+    if k is not None:
+        return int(k), ""
+    k = L.infer_cardinality()
+    return k, f" ({k} classes, as found from the LFs' votes; if there are more, pass {option})"
+
+
+def _check_class_counts(args: argparse.Namespace, k: int, hint: str = "") -> None:
+    """``--class-balance`` and ``--class-names``: one value per class of a ``k``-class model (usage errors)."""
+    balance = getattr(args, "class_balance", None)
+    if balance is not None and len(balance) != k:
+        raise UsageError(f"--class-balance gives {len(balance)} numbers for a {k}-class model{hint}")
+    names = getattr(args, "class_names", None)
+    if names is not None and len(names) != k:
+        raise UsageError(f"got {len(names)} class names for a {k}-class model{hint}")
+
+
 def _fit(model: Any, L: Any, args: argparse.Namespace, Y_dev: Any = None) -> Any:
     return model.fit(L, Y_dev=Y_dev, class_balance=args.class_balance, progress=_progress(args))
 
@@ -264,20 +297,29 @@ def cmd_fit(args: argparse.Namespace) -> None:
         raise UsageError("fit needs L.npz and -o MODEL_DIR (or --list-models)")
     if (args.dev is None) != (args.dev_labels is None):
         raise UsageError("--dev and --dev-labels go together")
+    import numpy as np
+
     from weaksup.cli.files import load_label_matrix
 
     _refuse_overwrites([("model (-o)", _model_files(args.output))],
                        [args.matrix, args.dev, _spec_file(args.dev_labels)])
     _check_model_output(args.output)
     _make_model(args.model, args.param, None)  # a bad name or parameter fails before any work
+    _check_class_balance(args.class_balance)
     L = load_label_matrix(args.matrix)
+    model = _make_model(args.model, args.param, L.cardinality, args.seed)
+    k, hint = _n_classes(model, L, "--param cardinality=K")
+    _check_class_counts(args, k, hint)
     Y_dev = None
     if args.dev:
-        _, y = _dev_split(args, L)
+        L_dev, y = _dev_split(args, L)
+        if len(y) and y.max() >= k:  # checked here, before -1s are dropped, to name the row by its id
+            i = int(np.argmax(y >= k))
+            raise CLIError(f"{args.dev_labels}: row {_shown(L_dev.index[i])!r} has label {y[i]}, out of range for "
+                           f"a {k}-class model (0..{k - 1}; -1 = unknown){hint}")
         Y_dev = y[y >= 0]
         if len(Y_dev) == 0:
             raise CLIError(f"{args.dev_labels} has no known labels (all missing or -1)")
-    model = _make_model(args.model, args.param, L.cardinality, args.seed)
     _fit(model, L, args, Y_dev=Y_dev)
     model.save(args.output)
     balance = ", ".join(f"{p:.3f}" for p in model.class_balance_)
@@ -341,13 +383,19 @@ def cmd_run(args: argparse.Namespace) -> None:
                        [args.data, _lf_file(args.lfs)])
     _check_model_output(args.save_model)
     model = _make_model(args.model, args.param, args.cardinality, args.seed)  # bad names fail before any work
+    _check_class_balance(args.class_balance)
+    if getattr(model, "cardinality", None) is not None:  # the number of classes is known before the LFs run
+        _check_class_counts(args, int(model.cardinality))
     L = _apply(args)
+    _check_class_counts(args, *_n_classes(model, L, "--cardinality K"))
+    _fit(model, L, args)
+    probs, path = _predict_and_export(model, L, out, args.class_names)
+    # the optional outputs last: a run that fails (a usage error found only now, a fit or an export that
+    # fails) leaves none of them behind, so no matrix or model is ever saved without its labels
     if args.save_matrix:
         L.save(args.save_matrix)
-    _fit(model, L, args)
     if args.save_model:
         model.save(args.save_model)
-    probs, path = _predict_and_export(model, L, out, args.class_names)
     covered = int((L.csr.getnnz(axis=1) > 0).sum())
     print(f"Applied {L.n_lfs} labeling functions to {L.n_rows} rows ({covered} with at least one vote), "
           f"fitted {type(model).__name__}; wrote probabilistic labels to {path}")

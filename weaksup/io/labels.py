@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import pandas as pd
 from weaksup._deps import require
 from weaksup._files import atomic_path, user_path
 from weaksup._ids import ID_COLUMNS, decode_ids, encode_ids
-from weaksup.errors import MissingFileError, ModelInputError, ParameterError
+from weaksup.errors import DataFileError, MissingFileError, ModelInputError, ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import check_probs, probs_to_preds
 
@@ -96,7 +98,8 @@ def export_labels(
     Columns: ``id``, ``prob_<class>`` per class, ``label`` (argmax, -1 on ties) and,
     when ``L`` is given, each LF's vote as ``lf.<name>``. The ids are ``index``, else ``L``'s
     (a :class:`~weaksup.LabelMatrix` or DataFrame ``L`` must then have the same ids; a NumPy
-    or sparse ``L``, which has none, takes ``index``'s). Formats: ``.parquet``
+    or sparse ``L``, which has none, takes ``index``'s; ids given twice are written twice, in order).
+    Formats: ``.parquet``
     (needs pyarrow, the ``parquet`` extra), ``.csv``, ``.jsonl``, ``.npz``.
 
     Examples
@@ -158,6 +161,11 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     :func:`weaksup._ids.encode_ids`). A CSV ``id`` column holds integers when every id is
     written as an integer, else strings, as files written before these headers read.
 
+    A file that cannot be read (truncated, empty, not UTF-8, a folder) is a
+    :class:`~weaksup.errors.DataFileError`, and one that export_labels did not write (a label
+    matrix, a line that is not an object, columns of different lengths) a
+    :class:`~weaksup.errors.ModelInputError`; both name the file and what is wrong.
+
     Examples
     --------
     >>> import tempfile, os
@@ -174,38 +182,132 @@ def load_labels(path: str | Path) -> pd.DataFrame:
         raise MissingFileError(f"no labels file at {path}")
     if suffix not in FORMATS:
         raise ParameterError(f"cannot read {path.name!r}: use one of {', '.join(FORMATS)}")
+    if path.is_dir() and suffix != ".parquet":  # a parquet folder of parts is one table; nothing else is
+        raise DataFileError(f"cannot read labels from {path}: it is a folder; give the file export_labels wrote")
     if suffix == ".parquet":
-        _require_pyarrow()
-        frame = pd.read_parquet(path)
+        frame = _read_parquet(path)
     elif suffix == ".csv":
-        frame = pd.read_csv(path, dtype=dict.fromkeys(ID_COLUMNS, str), keep_default_na=False)
+        frame = _read_csv(path)
     elif suffix == ".jsonl":
         frame = _read_jsonl_exact(path)
     else:
-        with np.load(path, allow_pickle=False) as z:
-            columns = json.loads(bytes(z["__columns__"]).decode())
-            frame = pd.DataFrame({c: z[c] for c in columns})
+        frame = _read_npz(path)
     return decode_ids(frame, path)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    pa = require("pyarrow", "parquet")
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid: truncated, or not parquet at all
+        raise DataFileError(f"cannot read labels from {path}: not a readable parquet file (truncated, or not "
+                            f"written by export_labels): {type(exc).__name__}: {_first_line(exc)}") from exc
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=dict.fromkeys(ID_COLUMNS, str), keep_default_na=False)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"cannot read labels from {path}: it is not UTF-8 text ({exc.reason} at byte "
+                            f"{exc.start}); export_labels writes UTF-8: was the file saved again in another "
+                            "encoding?") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DataFileError(f"cannot read labels from {path}: the file is empty (a labels file has at least a "
+                            "header line: id, prob_<class>..., label)") from exc
+    except pd.errors.ParserError as exc:  # e.g. an unclosed quote: the file was cut short or edited by hand
+        raise DataFileError(f"cannot parse labels file {path}: {_first_line(exc)}") from exc
+
+
+def _read_npz(path: Path) -> pd.DataFrame:
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated, or not an npz file
+        raise DataFileError(f"cannot read labels from {path}: not a readable .npz file (truncated, or not "
+                            f"written by export_labels): {type(exc).__name__}: {_first_line(exc)}") from exc
+    if not isinstance(archive, np.lib.npyio.NpzFile):  # a bare .npy array saved under an .npz name
+        raise ModelInputError(f"{path} holds one array, not the columns of a labels table; it was not written "
+                              "by export_labels")
+    with archive as z:
+        members = set(z.files)
+        if "__columns__" not in members:
+            what = (" (it looks like a label matrix, written by weaksup apply or LabelMatrix.save: "
+                    "read it with LabelMatrix.load)") if "meta" in members and "indptr" in members else ""
+            raise ModelInputError(f"{path} has no '__columns__' member, so it was not written by "
+                                  f"export_labels{what}")
+        try:
+            columns = json.loads(bytes(_member(z, "__columns__", path)).decode())
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelInputError(f"{path}: its '__columns__' member is not a JSON list of column names "
+                                  f"({exc}); the file was not written by export_labels or is damaged") from exc
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ModelInputError(f"{path}: its '__columns__' member is {columns!r:.80}, not a list of column "
+                                  "names; the file was not written by export_labels or is damaged")
+        lacking = [c for c in columns if c not in members]
+        if lacking:
+            raise ModelInputError(f"{path}: column {lacking[0]!r} is named in '__columns__' but is not in the "
+                                  "file; it was not written by export_labels or is damaged")
+        arrays = {c: _member(z, c, path) for c in columns}
+    for c, values in arrays.items():  # one value per row in every column, else rows would be misaligned
+        if values.ndim != 1:
+            raise ModelInputError(f"{path}: column {c!r} has shape {values.shape}, not one value per row")
+        if len(values) != len(arrays[columns[0]]):
+            raise ModelInputError(f"{path}: column {c!r} has {len(values)} values, but column {columns[0]!r} has "
+                                  f"{len(arrays[columns[0]])}; every column needs one value per row")
+    return pd.DataFrame(arrays, columns=columns)
+
+
+def _member(z: Any, name: str, path: Path) -> np.ndarray:
+    """One array of an open npz archive; a damaged member (bad CRC, pickled objects) is a typed error."""
+    try:
+        return z[name]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise DataFileError(f"cannot read column {name!r} of {path}: {type(exc).__name__}: "
+                            f"{_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "(no message)"
 
 
 def _read_jsonl_exact(path: Path) -> pd.DataFrame:
     """JSON lines with JSON's own types and no guessing: ``"007"`` stays text, ids beyond 2**63 stay exact.
 
-    (pandas' reader decodes integers through doubles and rejects ids >= 2**63.)
+    (pandas' reader decodes integers through doubles and rejects ids >= 2**63.) Every line must be an
+    object with the first line's keys: a key some lines lack or add would be filled in or dropped.
     """
-    records = []
+    records: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise ModelInputError(f"{path}: line {line_no} is not JSON: {exc}") from exc
+        try:
+            for line_no, line in enumerate(fh, start=1):
+                if line.strip():
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise ModelInputError(f"{path}: line {line_no} is not JSON: {exc}") from exc
+                    _check_record(path, line_no, record, records[0] if records else None)
+                    records.append(record)
+        except UnicodeDecodeError as exc:  # decoded by blocks: the line is not known
+            raise DataFileError(f"cannot read labels from {path}: it is not UTF-8 text ({exc.reason}); "
+                                "export_labels writes UTF-8: was the file saved again in another "
+                                "encoding?") from exc
     if not records:
         return pd.DataFrame({"id": []})
     columns = list(records[0])
-    data = {c: [r.get(c) for r in records] for c in columns}
+    data = {c: [r[c] for r in records] for c in columns}
     return pd.DataFrame({c: pd.Series(v, dtype=object).infer_objects() if c == "id" else v for c, v in data.items()})
+
+
+def _check_record(path: Path, line_no: int, record: Any, first: dict[str, Any] | None) -> None:
+    if not isinstance(record, dict):
+        raise ModelInputError(f"{path}: line {line_no} is a JSON {type(record).__name__}, not an object; a labels "
+                              "file holds one object per line ({\"id\": ..., \"prob_0\": ...})")
+    if first is not None and record.keys() != first.keys():
+        extra = sorted(set(record) - set(first))
+        lacking = sorted(set(first) - set(record))
+        what = f"has key {extra[0]!r}" if extra else f"lacks key {lacking[0]!r}"
+        raise ModelInputError(f"{path}: line {line_no} {what}, unlike the first line (keys {list(first)[:8]}); "
+                              "every line of a labels file has the same keys")
 
 
 def _require_pyarrow() -> None:

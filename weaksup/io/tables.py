@@ -3,14 +3,17 @@
 The rule for every file (see :mod:`weaksup._ids` for how ids are read):
 
 * Row ids are the ``id_column`` when given (it must exist), else the ``id`` column when the file has one,
-  else the row's position in the file (0, 1, ... across chunks). The id column stays a column of the frame
-  too, so an LF can read it. An empty or duplicate id is a :class:`~weaksup.errors.DataFileError` naming its row.
+  else the typed id column of a labels file weaksup wrote (``id:str``, ``id:float``, ``id:bool``,
+  ``id:datetime``: decoded to that type as :func:`~weaksup.io.load_labels` does, and named ``id``), else the
+  row's position in the file (0, 1, ... across chunks). The id column stays a column of the frame too, so an LF
+  can read it. An empty or duplicate id is a :class:`~weaksup.errors.DataFileError` naming its row.
 * CSV: only an empty cell is missing; text such as ``NA`` or ``null`` stays text. Pass pandas' own options
   (``sep=``, ``encoding=``, ``na_values=`` ...) to change that. Without ``sep``, a ``.tsv`` file is tab-separated,
   and a CSV whose header line holds no comma but holds ``;``, a tab or ``|`` (exactly one of them) is read with
   that separator (spreadsheets in many locales write ``;``); a first line ``sep=;`` (Excel's) names it.
   Fields beyond the header's (a separator ending every line) are dropped with a warning, never shifting the
-  columns; a file pandas cannot decode or parse is a :class:`~weaksup.errors.DataFileError` saying what to pass.
+  columns; a header naming a column twice, and a file pandas cannot decode or parse, are a
+  :class:`~weaksup.errors.DataFileError` (naming the column, or saying what to pass).
 * JSON lines (``.jsonl``, ``.json``): one object per line (a JSON array is refused), UTF-8 unless ``encoding=``;
   a key some chunk lacks is missing (``None``) there, as in a whole-file read.
 * A missing cell of a text column is ``None`` (not a float NaN), so an LF reading it fails on ``None`` and the
@@ -44,6 +47,7 @@ from weaksup._ids import (
     missing_column,
     read_jsonl,
     text_ids_as_ints,
+    typed_id_tag,
 )
 from weaksup.errors import DataFileError, MissingColumnError, MissingFileError, ParameterError, WeaksupWarning
 
@@ -170,6 +174,7 @@ def read_chunks(
         kwargs.setdefault("index_col", False)
         with _csv_errors(path, kwargs.get("sep", kwargs.get("delimiter"))):
             header = csv_columns(path, kwargs)
+            _refuse_duplicate_header(path, kwargs)
         name = _id_name(path, id_column, header)
         if name is not None:
             kwargs = csv_options(header, name, kwargs)
@@ -187,7 +192,9 @@ def read_chunks(
     for frame, positions in chunks:
         if suffix in (".jsonl", ".json"):
             if offset == 0 and id_column is None and ID not in frame.columns:
-                name = None  # JSON lines without an "id" key on its first rows: positions
+                name = _typed_id_name(path, frame.columns)  # else no "id" key on its first rows: positions
+                ids = RowIds(path, name, where="line")
+                cols = _wanted(columns, name)
                 first_line = positions[0] if positions else 1
             elif name is None and ID in frame.columns:  # ids only from a later chunk on: as a whole-file read
                 raise DataFileError(f"{path}: line {first_line}: the id column {ID!r} is empty (None); every row "
@@ -206,6 +213,11 @@ def read_chunks(
             index = ids.take(frame[name], first=offset + 1, positions=positions)
             if like is not None and like.dtype.kind in "iu" and is_text(index):
                 index = text_ids_as_ints(index)
+            if name != id_column and typed_id_tag(name) is not None:
+                # found, not named by the caller: the decoded ids as the file's "id", as load_labels reads them
+                index = index.rename(ID)
+                frame = frame.rename(columns={name: ID})
+                frame[ID] = index.to_numpy()
             frame.index = index
         else:
             positional = pd.RangeIndex(offset, offset + len(frame))
@@ -276,6 +288,26 @@ def _csv_errors(path: Path, sep: str | None = None) -> Iterator[None]:
                           "the separator, or pass sep= / --sep)", WeaksupWarning, stacklevel=4)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _refuse_duplicate_header(path: Path, kwargs: dict[str, Any]) -> None:
+    """Refuse a header naming a column twice: pandas would read the second as ``name.1``, silently.
+
+    The header line itself is read (as a data row): a column a user named ``id.1`` on purpose is fine.
+    """
+    if kwargs.get("names") is not None or kwargs.get("header", "infer") not in ("infer", 0):
+        return  # the caller names the columns or picks the header row
+    skip = {"chunksize", "usecols", "nrows", "iterator", "dtype", "converters", "na_values", "keep_default_na",
+            "na_filter", "header", "names", "index_col"}
+    first = pd.read_csv(path, header=None, nrows=1, dtype=str, na_filter=False,
+                        **{k: v for k, v in kwargs.items() if k not in skip})
+    names = first.iloc[0].tolist() if len(first) else []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if name in seen and name != "":  # empty names are pandas' "Unnamed: i", each its own
+            raise DataFileError(f"{path}: the header names column {name!r} twice (columns {seen[name]} and {i}); "
+                                "rename one, so that each column has its own name")
+        seen.setdefault(name, i)
 
 
 def _separator(path: Path, encoding: str | None) -> str:
@@ -353,7 +385,16 @@ def _id_name(path: Path, id_column: str | None, names: Sequence[Any]) -> str | N
         if id_column not in names:
             raise missing_column(path, id_column, names)
         return id_column
-    return ID if ID in names else None
+    return ID if ID in names else _typed_id_name(path, names)
+
+
+def _typed_id_name(path: Path, names: Sequence[Any]) -> str | None:
+    """The ``id:<type>`` column of a file without an ``id`` column (a labels file weaksup wrote), or None."""
+    typed = [c for c in names if typed_id_tag(c) is not None]
+    if len(typed) > 1:
+        raise DataFileError(f"{path} has several id columns {typed}; name the one to use with id_column= "
+                            "(--id-column)")
+    return typed[0] if typed else None
 
 
 def _wanted(columns: Sequence[str] | None, id_name: str | None, names: Sequence[Any] | None = None,

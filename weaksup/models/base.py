@@ -14,7 +14,13 @@ from sklearn.base import BaseEstimator, clone
 from weaksup._files import user_path
 from weaksup._names import column_order, is_default, mismatch_context, select_columns
 from weaksup._persist import load_checked_npz, save_json_and_npz, to_json
-from weaksup.errors import LabelMatrixError, ModelInputError, NotFittedError, WeaksupWarning
+from weaksup.errors import (
+    LabelMatrixError,
+    MissingModelError,
+    ModelInputError,
+    NotFittedError,
+    WeaksupWarning,
+)
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.models._arguments import reject_snorkel_arguments
 from weaksup.models._params import NONE, Interval, check_learned_state, validate_params
@@ -60,6 +66,8 @@ class BaseLabelModel(BaseEstimator):
     min_lfs: ClassVar[int] = 1
     #: whether predict_proba works without fit (votes-only models)
     stateless: ClassVar[bool] = False
+    #: whether ``save`` works before ``fit`` (Snorkel's MajorityLabelVoter needs no fit, so it saves unfitted)
+    _saves_unfitted: ClassVar[bool] = False
     #: allowed values of each hyper-parameter, checked at fit (merged along the class hierarchy)
     _parameter_rules: ClassVar[dict[str, Any]] = {"cardinality": (NONE, Interval(int, 2))}
     #: learned arrays beyond the shared ones: name -> (shape, low, high), checked on load and predict
@@ -403,7 +411,8 @@ class BaseLabelModel(BaseEstimator):
         >>> BaseLabelModel.load(d).predict([[1, 1]]).tolist()
         [1]
         """
-        self._check_fitted()
+        if not self._saves_unfitted:
+            self._check_fitted()
         directory = user_path(directory)
         arrays, attrs = {}, {}
         for key, value in vars(self).items():
@@ -431,6 +440,8 @@ class BaseLabelModel(BaseEstimator):
         or not the file ``model.json`` was saved with (a torn save or a tampered file).
         """
         directory = user_path(directory)
+        if not directory.exists():  # code written for Snorkel catches FileNotFoundError here to refit
+            raise MissingModelError(f"no saved label model at {directory}: the path does not exist")
         if directory.is_file():
             raise ModelInputError(f"{directory} is a file, not a folder saved by weaksup (model.json + arrays.npz); "
                                   "weaksup never loads pickles (such as Snorkel's LabelModel.save): fit it again")
@@ -469,7 +480,8 @@ class BaseLabelModel(BaseEstimator):
                 raise ModelInputError(f"{directory} holds {key!r}, which is not a learned attribute of "
                                       f"{klass.__name__}")
             setattr(model, key, value)
-        model._check_learned_state(source=directory)
+        if attrs or arrays or not klass._saves_unfitted:  # a model saved unfitted loads unfitted
+            model._check_learned_state(source=directory)
         return model
 
 

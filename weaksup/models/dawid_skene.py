@@ -58,6 +58,14 @@ class DawidSkene(LogTableModel):
 
         def m_step(C: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             theta = (C + a) / (C + a).sum(axis=1, keepdims=True)
+            # an LF that never votes is evidence of nothing: smoothing would make its "abstain" likelier for
+            # the class with more rows (a bias fed back into the fit); give it one fixed response for every
+            # class (fixed across iterations too, so it does not move the likelihood the stop rule watches)
+            silent = C[:, 1:, :].sum(axis=(1, 2)) == 0
+            if silent.any():
+                n = T.sum()
+                theta[silent] = a / (n + a * (k + 1))
+                theta[silent, 0, :] = (n + a) / (n + a * (k + 1))
             prior = class_balance if class_balance is not None else (T + 1.0) / (T.sum() + k)
             return np.log(theta), prior
 

@@ -21,7 +21,7 @@ from weaksup.errors import WeaksupWarning
 
 #: an accuracy this close to chance (1/k) or to 1 is "at a bound"
 BOUND_TOL = 1e-3
-CHECKS = ("lf at chance", "lf at accuracy 1", "class never favoured", "one class's LFs at chance", "converged")
+CHECKS = ("lf never votes", "lf at chance", "lf at accuracy 1", "class never favoured", "one class's LFs at chance", "converged")
 _FAILED_AS = {"converged": "not converged"}
 
 
@@ -52,7 +52,7 @@ def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
 def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     """The fitted model's health checks, one row per check: ``check``, ``ok`` and ``detail``.
 
-    Checks: LFs whose accuracy is at chance (weight zero: their votes are ignored), LFs at
+    Checks: LFs that cast no vote in ``L`` (needs the votes), LFs whose accuracy is at chance (weight zero: their votes are ignored), LFs at
     accuracy 1 (they override every other vote), classes that no LF's vote favours (never
     predicted from votes; needs the votes ``L``), for :class:`AgreementModel` whether every LF
     of one class came out at chance (it then falls back to majority vote) and which groups of
@@ -75,18 +75,26 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     rows = []
     acc = getattr(model, "accuracies_", None)
     k = int(getattr(model, "cardinality_", 2))
-    if acc is not None:
-        acc = np.asarray(acc, dtype=np.float64)
-        names = _lf_names(model, len(acc))
-        low = np.flatnonzero(acc <= 1.0 / k + BOUND_TOL)
-        high = np.flatnonzero(acc >= 1.0 - BOUND_TOL)
-        rows.append(("lf at chance", not len(low), ", ".join(f"{names[j]} (accuracy {acc[j]:.3f})" for j in low)))
-        rows.append(("lf at accuracy 1", not len(high), ", ".join(names[j] for j in high)))
     votes = None
     if L is not None:
         from weaksup.matrix import as_label_matrix
 
         votes = L if hasattr(L, "tocoo") else as_label_matrix(L).csr
+    # an LF that casts no vote in L (a typo in a keyword, a column that is empty here) was not fitted at all;
+    # said as such, not as an LF "at chance"
+    silent = np.zeros(0, bool)
+    if votes is not None and not getattr(model, "stateless", False):  # votes-only models learn nothing per LF
+        silent = np.asarray(votes.getnnz(axis=0)) == 0
+        names = _lf_names(model, len(silent))
+        rows.append(("lf never votes", not silent.any(), ", ".join(names[j] for j in np.flatnonzero(silent))))
+    if acc is not None:
+        acc = np.asarray(acc, dtype=np.float64)
+        names = _lf_names(model, len(acc))
+        voting = ~silent if silent.shape == acc.shape else np.ones(len(acc), bool)
+        low = np.flatnonzero((acc <= 1.0 / k + BOUND_TOL) & voting)
+        high = np.flatnonzero(acc >= 1.0 - BOUND_TOL)
+        rows.append(("lf at chance", not len(low), ", ".join(f"{names[j]} (accuracy {acc[j]:.3f})" for j in low)))
+        rows.append(("lf at accuracy 1", not len(high), ", ".join(names[j] for j in high)))
     favoured = _favoured_classes(model, votes)
     if favoured is not None:
         missing = np.flatnonzero(~favoured)

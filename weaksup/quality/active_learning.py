@@ -94,7 +94,7 @@ def suggest_labels(
     n: int,
     strategy: str = "entropy",
     exclude: Any = None,
-    seed: int | None = None,
+    seed: int | None = 0,
     committee_probs: Sequence[Any] | None = None,
     batch: str = "top",
     power: float = 4.0,
@@ -132,7 +132,8 @@ def suggest_labels(
     exclude : row ids (values of ``L.index``) or boolean mask, optional
         Rows never suggested (e.g. already labeled).
     seed : int or None
-        Breaks the last ties (and draws for ``random``) with a private generator.
+        Breaks the last ties (and draws for ``random``, ``stochastic``) with a private generator. Default 0:
+        the same call suggests the same rows (as ``weaksup suggest``); ``None`` draws fresh entropy.
     committee_probs : sequence of (n_rows, k) arrays, optional
         Other label models' probabilities for ``committee``.
     batch : {"top", "diverse", "stochastic"}

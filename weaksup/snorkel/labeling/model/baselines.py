@@ -24,6 +24,8 @@ class MajorityLabelVoter(BaseLabeler, MajorityVoter):
     [[1.0, 0.0], [0.0, 1.0]]
     """
 
+    _saves_unfitted = True  # it predicts without a fit, so it saves (and loads) without one, as in Snorkel
+
     def __init__(self, cardinality: int = 2) -> None:
         super().__init__(cardinality=cardinality)
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from weaksup.errors import ModelInputError, WeaksupWarning
+from weaksup.errors import ModelInputError, ParameterTypeError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
 from weaksup.models.matrix_completion import MatrixCompletion
 from weaksup.snorkel.labeling.model.base_labeler import BaseLabeler
@@ -42,6 +42,10 @@ class TrainConfig(NamedTuple):
 _TRAIN_CONFIG = TrainConfig._fields
 # Snorkel's l2 needs the optimizer's weight decay too; used once the native model has it
 _NATIVE_WEIGHT_DECAY = "weight_decay" in inspect.signature(MatrixCompletion.__init__).parameters
+
+
+class UnknownOptionError(ParameterTypeError, ValueError):
+    """An option ``LabelModel.fit`` does not know (a ``ValueError``, as Snorkel's, and a ``TypeError``)."""
 
 
 class LabelModel(BaseLabeler, MatrixCompletion):
@@ -76,7 +80,9 @@ class LabelModel(BaseLabeler, MatrixCompletion):
         """
         unknown = sorted(set(kwargs) - set(_TRAIN_CONFIG))
         if unknown:
-            raise TypeError(f"LabelModel.fit got unexpected options {unknown}; Snorkel's options are {_TRAIN_CONFIG}")
+            # Snorkel raises ValueError("Got unexpected field names: ..."); a TypeError too, as Python's own
+            raise UnknownOptionError(f"LabelModel.fit got unexpected options {unknown}; Snorkel's options are "
+                                     f"{_TRAIN_CONFIG}")
         config = TrainConfig(**kwargs)._asdict()
         self.train_config = TrainConfig(**kwargs)
         _refuse_unsupported(config)
