@@ -78,7 +78,10 @@ def _check_target(directory: Path, npz_name: str, fmt_new: Any) -> None:
 def load_checked_npz(directory: Path, meta: dict[str, Any], npz_name: str) -> dict[str, np.ndarray]:
     """The arrays of ``directory/npz_name``, after checking them against the checksum in ``meta``.
 
-    Files saved before checksums were recorded (no ``"<npz_name>_sha256"`` key) load unchecked.
+    Files saved before checksums were recorded (weaksup before 2026-12-01: no ``"<npz_name>_sha256"`` key)
+    load unchecked. That is safe only because every loader validates what it loads (label models'
+    ``_state_rules``, the end model's weights): a checksum catches a torn save, not an edit whose author
+    rewrote it, so the validation is what stands between a damaged file and a crash or NaN predictions.
 
     Examples
     --------
@@ -106,6 +109,44 @@ def load_checked_npz(directory: Path, meta: dict[str, Any], npz_name: str) -> di
         if isinstance(exc, ModelInputError):
             raise
         raise ModelInputError(f"cannot read {path}: {type(exc).__name__}: {exc}") from exc
+
+
+def read_model_json(directory: Path, fmt: str, what: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """``(meta, params, attributes)`` of ``directory/model.json``, a save in format ``fmt`` of ``what``.
+
+    Any file that is not JSON, not an object, of another format, or whose ``params`` / ``attributes`` are
+    not objects raises :class:`~weaksup.errors.ModelInputError` naming the file (never ``AttributeError``).
+    """
+    path = directory / "model.json"
+    try:
+        meta = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:  # ValueError: JSONDecodeError and undecodable bytes
+        raise ModelInputError(f"cannot read {what} from {directory}: {exc}") from exc
+    if not isinstance(meta, dict) or meta.get("format") != fmt:
+        raise ModelInputError(f"{directory} does not hold a {fmt} ({path} is not one)")
+    params, attrs = meta.get("params"), meta.get("attributes")
+    if not isinstance(params, dict) or not isinstance(attrs, dict):
+        raise ModelInputError(f"{path} is damaged: 'params' and 'attributes' must be objects")
+    return meta, params, attrs
+
+
+def check_param_names(klass: type, params: dict[str, Any], path: Path) -> None:
+    """Refuse parameters in ``path`` (a model.json) that ``klass``'s constructor does not take."""
+    allowed = set(klass._get_param_names())  # type: ignore[attr-defined]  # scikit-learn estimators
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ModelInputError(f"{path} gives {klass.__name__} unknown parameters {unknown}; "
+                              f"its parameters are {sorted(allowed)}")
+
+
+def learned_attribute(klass: type, key: str, directory: Path) -> str:
+    """``key`` if it can be learned state of ``klass`` (``name_``, as save writes it), else ModelInputError.
+
+    A method or any other class attribute (``predict_proba``) is never overwritten by a loaded value.
+    """
+    if not key.endswith("_") or key.startswith("_") or hasattr(klass, key):
+        raise ModelInputError(f"{directory} holds {key!r}, which is not a learned attribute of {klass.__name__}")
+    return key
 
 
 def to_json(value: Any) -> Any:

@@ -79,7 +79,7 @@ def test_load_wrench_one_split_as_a_string_and_utf8(tmp_path):
     ({"0": {"label": 1}}, None, DataFileError, "row '0' needs 'label' and a 'weak_labels' list"),
     ({"0": {"label": None, "weak_labels": [1]}}, None, DataFileError, "row '0' holds a label or weak label"),
     (GOOD, ["HAM", "SPAM"], DataFileError, "label.json must map the class ids"),
-    ({"0": {"label": 1, "weak_labels": [5]}}, {"0": "a", "1": "b"}, LabelMatrixError, r"train.json: label 5"),
+    ({"0": {"label": 1, "weak_labels": [5]}}, {"0": "a", "1": "b"}, LabelMatrixError, r"train.json: LF 'lf_0' votes label 5 at row '0'"),
 ])
 def test_load_wrench_bad_files_are_typed_errors(tmp_path, train, label, error, match):
     with pytest.raises(error, match=match):

@@ -106,10 +106,52 @@ class Mapping:
 BOOL = Options(True, False)
 NONE = Options(None)
 PROBABILITY = Interval(float, 0, 1, closed="neither")
+
+#: how far a sum of probabilities may be from 1 (what class_balance_ is allowed too)
+SUM_TOLERANCE = 1e-6
+
+
+def rows_sum_to_one(value: np.ndarray) -> str | None:
+    """A state check: every row (last axis) of a probability array sums to 1 (posteriors, ``fit_proba_``)."""
+    gap = np.abs(value.sum(axis=-1) - 1.0)
+    if (gap > SUM_TOLERANCE).any():
+        row = int(np.argmax(gap))
+        return f" row {row} sums to {value.sum(axis=-1)[row]!r}, not 1: its entries are probabilities"
+    return None
+
+
+def rows_sum_in_unit_interval(value: np.ndarray) -> str | None:
+    """A state check: every row (last axis) sums to more than 0 and at most 1 (MACE's spam / competence pair)."""
+    total = value.sum(axis=-1)
+    bad = (total <= 0) | (total > 1 + SUM_TOLERANCE)
+    if bad.any():
+        row = int(np.argmax(bad))
+        return f" row {row} sums to {total[row]!r}; a row of probabilities sums to more than 0 and at most 1"
+    return None
+
+
+def responses_sum_to_one(table: np.ndarray) -> str | None:
+    """A state check of a log response table ``(m, k + 1, k)``: each LF's table is one of the two forms models write.
+
+    A log-odds table (AgreementModel, Triplet, WeightedMajorityVoter, DependencyAwareModel, and MatrixCompletion,
+    which leaves abstains unmodelled as Snorkel does) has an abstain row ``[j, 0, :]`` of 0 and vote rows that are
+    weights, with no fixed sum. Any other table holds ``log P(LF j responds v | y = c)`` (DawidSkene,
+    GenerativeModel), so ``exp(table[j, :, c])`` sums to 1 over the responses, abstain included.
+    """
+    total = np.exp(table).sum(axis=1)  # (m, k); -inf entries are responses never seen (probability 0)
+    probabilities = (table[:, 0, :] != 0).any(axis=1)  # per LF: not the zero abstain row of a log-odds table
+    bad = probabilities[:, None] & ~(np.abs(total - 1.0) <= SUM_TOLERANCE)
+    if bad.any():
+        j, c = (int(i) for i in np.argwhere(bad)[0])
+        return (f"[{j}, :, {c}] holds probabilities P(abstain or each vote | class {c}) summing to {total[j, c]!r}, "
+                "not 1 (only a log-odds table, whose abstain row is 0, has no fixed sum)")
+    return None
+
+
 #: a log response table (m, k + 1, k): log-odds weights, so any number; -inf is a response never seen
-LOG_TABLE = (("m", "k+1", "k"), -np.inf, None)
-#: a table of log-probabilities: at most log 1 = 0 (a little slack for rounding)
-LOG_PROBABILITY_TABLE = (("m", "k+1", "k"), -np.inf, 1e-9)
+LOG_TABLE = (("m", "k+1", "k"), -np.inf, None, responses_sum_to_one)
+#: a table of log-probabilities: at most log 1 = 0 (a little slack for rounding), each column summing to 1
+LOG_PROBABILITY_TABLE = (("m", "k+1", "k"), -np.inf, 1e-9, responses_sum_to_one)
 
 
 def _merged(cls: type, attr: str) -> dict[str, Any]:
@@ -147,9 +189,16 @@ def validate_params(model: Any) -> None:
             raise err
 
 
-def _resolve_shape(spec: Sequence[str], m: int, k: int) -> tuple[int, ...]:
+def _shape_matches(shape: tuple[int, ...], spec: Sequence[str | int], m: int, k: int) -> bool:
     sizes = {"m": m, "k": k, "k+1": k + 1, "mk": m * k}
-    return tuple(sizes[s] for s in spec)
+    return len(shape) == len(spec) and all(
+        s == "*" or n == (s if isinstance(s, int) else sizes[s]) for n, s in zip(shape, spec, strict=True))
+
+
+def _describe_shape(spec: Sequence[str | int], m: int, k: int) -> str:
+    sizes = {"m": m, "k": k, "k+1": k + 1, "mk": m * k}
+    return "(" + ", ".join("any" if s == "*" else str(s if isinstance(s, int) else sizes[s]) for s in spec) + \
+        ("," if len(spec) == 1 else "") + ")"
 
 
 def check_learned_state(model: Any, where: str) -> None:
@@ -159,8 +208,10 @@ def check_learned_state(model: Any, where: str) -> None:
     model has (``cardinality_``, ``n_lfs_``, ``lf_names_``, ``class_balance_``) and each of the
     model's ``_state_rules``: ``name -> (shape, low, high)``, where ``shape`` uses ``"m"`` (LFs),
     ``"k"`` (classes), ``"k+1"`` and ``"mk"``, and ``low``/``high`` bound every entry (``None``:
-    unbounded but finite; ``-inf`` allows ``-inf`` entries, as in log tables). A fourth item
-    ``"optional"`` lets the attribute be absent (one that older saved models lack).
+    unbounded but finite; ``-inf`` allows ``-inf`` entries, as in log tables). Further items are
+    ``"optional"``, which lets the attribute be absent (one that older saved models lack), and checks
+    of the whole array (``array -> message or None``, e.g. :func:`rows_sum_to_one`), run once the
+    entries pass. A shape entry may also be a fixed size (an int) or ``"*"`` (any size: fitted rows).
 
     Examples
     --------
@@ -190,15 +241,14 @@ def check_learned_state(model: Any, where: str) -> None:
     if cb is None or cb.shape != (k,) or not np.isfinite(cb).all() or (cb < 0).any() or abs(cb.sum() - 1) > 1e-6:
         shown = cb.tolist() if cb is not None and cb.size <= 20 else getattr(cb, "shape", cb)
         fail(f"learned class_balance_ must be {k} non-negative numbers summing to 1; got {shown}")
-    for name, (spec, low, high, *optional) in _merged(type(model), "_state_rules").items():
+    for name, (spec, low, high, *extras) in _merged(type(model), "_state_rules").items():
         raw = getattr(model, name, None)
-        if raw is None and optional and optional[0] == "optional":
+        if raw is None and "optional" in extras:
             continue  # added in a later version: models saved before it lack it
         value = _as_float_array(raw)
-        shape = _resolve_shape(spec, m, k)
-        if value is None or value.shape != shape:
+        if value is None or not _shape_matches(value.shape, spec, m, k):
             got = "nothing" if raw is None else "no numeric array" if value is None else f"shape {value.shape}"
-            fail(f"learned {name} must be a numeric array of shape {shape}; got {got}")
+            fail(f"learned {name} must be a numeric array of shape {_describe_shape(spec, m, k)}; got {got}")
         bad = np.isnan(value) | (value == np.inf)
         if low is None or low > -np.inf:
             bad |= value == -np.inf
@@ -208,12 +258,17 @@ def check_learned_state(model: Any, where: str) -> None:
             bad |= value > high
         if bad.any():
             pos = tuple(int(i) for i in np.argwhere(bad)[0])
-            j = pos[0] if spec[0] == "m" else pos[0] // k if spec[0] == "mk" else None
+            first = spec[0] if spec else None
+            j = pos[0] if first == "m" else pos[0] // k if first == "mk" else None
             lf = f" (LF {names[j]!r})" if j is not None else ""
             span = ("finite" if low is None and high is None else
                     f"in [{low}, {high}]" if low is not None and high is not None and low > -np.inf else
                     f"<= {high} (or -inf)" if high is not None else "a number or -inf (not NaN or +inf)")
             fail(f"learned {name}{list(pos)}{lf} is {value[pos]!r}; every entry must be {span}")
+        for check in extras:
+            problem = None if isinstance(check, str) else check(value)
+            if problem:
+                fail(f"learned {name}{problem}")
 
 
 def _as_float_array(value: Any) -> np.ndarray | None:

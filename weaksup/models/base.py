@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,7 +12,14 @@ from sklearn.base import BaseEstimator, clone
 
 from weaksup._files import user_path
 from weaksup._names import column_order, is_default, mismatch_context, select_columns
-from weaksup._persist import load_checked_npz, save_json_and_npz, to_json
+from weaksup._persist import (
+    check_param_names,
+    learned_attribute,
+    load_checked_npz,
+    read_model_json,
+    save_json_and_npz,
+    to_json,
+)
 from weaksup.errors import (
     LabelMatrixError,
     MissingModelError,
@@ -445,12 +451,7 @@ class BaseLabelModel(BaseEstimator):
         if directory.is_file():
             raise ModelInputError(f"{directory} is a file, not a folder saved by weaksup (model.json + arrays.npz); "
                                   "weaksup never loads pickles (such as Snorkel's LabelModel.save): fit it again")
-        try:
-            meta = json.loads((directory / "model.json").read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelInputError(f"cannot read a label model from {directory}: {exc}") from exc
-        if not isinstance(meta, dict) or meta.get("format") != "weaksup.LabelModel":
-            raise ModelInputError(f"{directory} does not hold a weaksup label model")
+        meta, params, attrs = read_model_json(directory, "weaksup.LabelModel", "a label model")
         name = meta.get("class")
         if isinstance(name, str) and name not in _REGISTRY:
             _import_other_label_models()
@@ -459,14 +460,7 @@ class BaseLabelModel(BaseEstimator):
             how = (f"; load it with {name}.load(path) or BaseLabelModel.load(path)" if klass is not None
                    else "")
             raise ModelInputError(f"{directory} holds a {name!r}, which is not a {cls.__name__}{how}")
-        params, attrs = meta.get("params"), meta.get("attributes")
-        if not isinstance(params, dict) or not isinstance(attrs, dict):
-            raise ModelInputError(f"{directory / 'model.json'} is damaged: 'params' and 'attributes' must be objects")
-        allowed = set(klass._get_param_names())
-        unknown = sorted(set(params) - allowed)
-        if unknown:
-            raise ModelInputError(f"{directory / 'model.json'} gives {klass.__name__} unknown parameters {unknown}; "
-                                  f"its parameters are {sorted(allowed)}")
+        check_param_names(klass, params, directory / "model.json")
         model = klass(**params)
         try:
             model._validate_params()
@@ -474,12 +468,7 @@ class BaseLabelModel(BaseEstimator):
             raise ModelInputError(f"{directory / 'model.json'} is damaged: {exc}") from None
         arrays = load_checked_npz(directory, meta, "arrays.npz")
         for key, value in [*attrs.items(), *arrays.items()]:
-            key = klass._renamed_state.get(key, key)
-            # only learned state (name_ , as save writes it); never a method or other class attribute
-            if not key.endswith("_") or key.startswith("_") or hasattr(klass, key):
-                raise ModelInputError(f"{directory} holds {key!r}, which is not a learned attribute of "
-                                      f"{klass.__name__}")
-            setattr(model, key, value)
+            setattr(model, learned_attribute(klass, klass._renamed_state.get(key, key), directory), value)
         if attrs or arrays or not klass._saves_unfitted:  # a model saved unfitted loads unfitted
             model._check_learned_state(source=directory)
         return model

@@ -5,7 +5,6 @@ torch is imported inside the methods, so ``import weaksup`` stays light.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -178,6 +177,11 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
 
     # validation -------------------------------------------------------------------------------
     def _check_params(self) -> None:
+        # numbers first: float("x") / int(None) in the checks below would raise ValueError / TypeError
+        for name in ("C", "dropout", "lr", "weight_decay", "focal_gamma", "max_epochs", "batch_size", "patience"):
+            _check_number(self, name)
+        if self.n_threads is not None:
+            _check_number(self, "n_threads")
         if self.model not in MODELS:
             raise ModelInputError(f"model must be one of {MODELS}, got {self.model!r}")
         if self.optimizer not in OPTIMIZERS:
@@ -570,38 +574,45 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
     def load(cls, directory: str | Path, device: str | None = None) -> SoftLabelClassifier:
         """Rebuild a classifier written by :meth:`save` (no pickle; loading runs no code).
 
-        Raises :class:`~weaksup.errors.ModelInputError` when ``weights.npz`` is missing, unreadable or
-        not the file ``model.json`` was saved with. Directories saved before checksums load unchecked.
+        Raises :class:`~weaksup.errors.ModelInputError`, naming the file, when ``model.json`` or
+        ``weights.npz`` is missing, unreadable, not the pair saved together, or holds anything :meth:`save`
+        would not write (unknown or invalid parameters, attributes, non-numeric or non-finite weights).
+        Directories saved before checksums load unchecked, but are validated the same way.
         """
         import torch
 
-        from weaksup._persist import load_checked_npz
+        from weaksup._persist import check_param_names, learned_attribute, load_checked_npz, read_model_json
         from weaksup.train.networks import SoftLabelNet
 
         directory = user_path(directory)
-        try:
-            meta = json.loads((directory / "model.json").read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelInputError(f"cannot read a SoftLabelClassifier from {directory}: {exc}") from exc
-        if meta.get("format") != FORMAT:
-            raise ModelInputError(f"{directory} does not hold a {FORMAT}")
-        try:  # a hand-edited or newer model.json: say which file, not KeyError / TypeError
-            params = dict(meta["params"])
-            if isinstance(params.get("hidden_sizes"), list):
-                params["hidden_sizes"] = tuple(params["hidden_sizes"])
-            if device is not None:
-                params["device"] = device
-            clf = cls(**params)
-            for key, value in meta["attributes"].items():
-                setattr(clf, key, np.asarray(value, dtype=object) if key == "feature_names_in_" else value)
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ModelInputError(f"{directory / 'model.json'} is not a SoftLabelClassifier save this version "
-                                  f"can read: {type(exc).__name__}: {exc}") from exc
+        where = directory / "model.json"
+        meta, params, attrs = read_model_json(directory, FORMAT, "a SoftLabelClassifier")
+        check_param_names(cls, params, where)
+        params = dict(params)
+        if isinstance(params.get("hidden_sizes"), list):
+            params["hidden_sizes"] = tuple(params["hidden_sizes"])
+        if device is not None:
+            params["device"] = device
+        clf = cls(**params)
+        try:  # the checks fit makes: a model.json edited to model="rnn" is refused here, not at predict
+            clf._check_params()
+        except ModelInputError as exc:
+            raise ModelInputError(f"{where} is damaged: {exc}") from None
+        for key, value in attrs.items():
+            key = learned_attribute(cls, key, directory)
+            setattr(clf, key, np.asarray(value, dtype=object) if key == "feature_names_in_" else value)
+        _check_fit_attributes(clf, where)
         arrays = load_checked_npz(directory, meta, "weights.npz")  # ModelInputError on a torn or tampered pair
-        if "classes_" not in arrays:
-            raise ModelInputError(f"{directory / 'weights.npz'} has no classes_; it was not written by save")
-        clf.classes_ = arrays["classes_"]
-        state = {k.removeprefix("weight."): torch.from_numpy(v) for k, v in arrays.items() if k.startswith("weight.")}
+        weights_path = directory / "weights.npz"
+        clf.classes_ = _checked_classes(arrays.get("classes_"), weights_path)
+        state = {}
+        for key, value in arrays.items():
+            if key.startswith("weight."):
+                # torch.from_numpy takes only numbers, and NaN/inf weights would predict NaN for every row
+                if value.dtype.kind not in "fiu" or not np.isfinite(value).all():
+                    raise ModelInputError(f"{weights_path} is damaged: {key} must hold finite numbers; got "
+                                          f"{'dtype ' + str(value.dtype) if value.dtype.kind not in 'fiu' else 'NaN/inf'}")
+                state[key.removeprefix("weight.")] = torch.from_numpy(value)
         if isinstance(clf.class_weight, dict):  # JSON turned the class keys into strings
             by_name = {str(c): c.item() if isinstance(c, np.generic) else c for c in clf.classes_}
             clf.class_weight = {by_name.get(k, k): v for k, v in clf.class_weight.items()}
@@ -611,12 +622,48 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
                                torch.Generator())
             net.load_state_dict(state)
         except (RuntimeError, TypeError, ValueError) as exc:
-            if isinstance(exc, ModelInputError):
-                raise
-            raise ModelInputError(f"the parameters in {directory / 'model.json'} do not fit the weights in "
+            raise ModelInputError(f"the parameters in {where} do not fit the weights in "
                                   f"weights.npz (was model.json edited?): {str(exc)[:300]}") from exc
         clf.module_ = net.to(check_device(clf.device))
         return clf
+
+
+def _check_fit_attributes(clf: SoftLabelClassifier, where: Path) -> None:
+    """Refuse fit metadata in ``where`` (model.json) that :meth:`SoftLabelClassifier.save` would not write."""
+
+    def fail(message: str) -> None:
+        raise ModelInputError(f"{where} is damaged: {message}")
+
+    def count(name: str, low: int) -> None:
+        value = getattr(clf, name, None)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            fail(f"{name} must be an integer >= {low}; got {value!r}")
+
+    count("n_features_in_", 1)
+    count("n_epochs_", 0)
+    count("best_epoch_", 0)
+    score = getattr(clf, "best_dev_score_", None)
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))
+                              or not np.isfinite(score)):
+        fail(f"best_dev_score_ must be a finite number or null; got {score!r}")
+    history = getattr(clf, "history_", None)
+    if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
+        fail(f"history_ must be a list of objects (one per epoch); got {str(history)[:80]}")
+    names = getattr(clf, "feature_names_in_", None)
+    if names is not None and (names.shape != (clf.n_features_in_,) or not all(isinstance(c, str) for c in names)):
+        fail(f"feature_names_in_ must be {clf.n_features_in_} column names; got {str(names.tolist())[:80]}")
+
+
+def _checked_classes(classes: np.ndarray | None, path: Path) -> np.ndarray:
+    """The ``classes_`` array of ``path``: distinct numbers or strings, at least two (what fit learns)."""
+    if classes is None:
+        raise ModelInputError(f"{path} has no classes_; it was not written by save")
+    ok = (classes.ndim == 1 and len(classes) >= 2 and classes.dtype.kind in "biufU"
+          and (classes.dtype.kind != "f" or np.isfinite(classes).all()) and len(np.unique(classes)) == len(classes))
+    if not ok:
+        raise ModelInputError(f"{path} is damaged: classes_ must be 2 or more distinct labels; got "
+                              f"{str(classes.tolist())[:80]} ({classes.dtype})")
+    return classes
 
 
 @contextmanager
@@ -636,6 +683,17 @@ def _torch_threads(n: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def _check_number(clf: SoftLabelClassifier, name: str) -> None:
+    """Raise ModelInputError unless parameter ``name`` of ``clf`` is a finite number (NaN passes "> 0" checks)."""
+    value = getattr(clf, name)
+    try:
+        finite = not isinstance(value, (bool, np.bool_)) and bool(np.isfinite(float(value)))
+    except (TypeError, ValueError, OverflowError):
+        finite = False
+    if not finite:
+        raise ModelInputError(f"{name} must be a finite number, got {value!r}")
 
 
 def _logsumexp(a: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix, as_label_matrix
+from weaksup.models._params import rows_sum_to_one
 from weaksup.models.base import BaseLabelModel
 from weaksup.models.stats import PatternCounts, one_hot
 
@@ -222,6 +223,9 @@ class _TransductiveModel(BaseLabelModel, ABC):
     matrix returns them, as crowd-kit's ``fit_predict_proba`` does, and on any other matrix scores
     each row from the learned annotator parameters alone (``_predict_new``).
     """
+
+    #: the kept posteriors are returned as they are, so a saved copy must hold probabilities ("*": fitted rows)
+    _state_rules = {"fit_proba_": (("*", "k"), 0.0, 1.0, "optional", rows_sum_to_one)}
 
     def _remember_fit(self, L: LabelMatrix, proba: np.ndarray) -> None:
         self.fit_proba_ = np.asarray(proba, dtype=np.float64)

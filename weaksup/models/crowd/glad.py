@@ -98,7 +98,8 @@ class GLAD(_TransductiveModel):
         "m_step_max_iter": Interval(int, 1),
         "m_step_tol": Interval(float, 0, closed="neither"),
     }
-    _state_rules = {"alphas_": (("m",), None, None)}
+    # n_votes_ says which annotators _predict_new may count; betas_ are the fitted items' difficulties
+    _state_rules = {"alphas_": (("m",), None, None), "n_votes_": (("m",), 0.0, None), "betas_": (("*",), None, None)}
 
     def __init__(self, cardinality: int | None = None, n_iter: int = 100, tol: float = 1e-5,
                  alphas_priors_mean: float = 1.0, betas_priors_mean: float = 1.0, m_step_max_iter: int = 25,

@@ -72,7 +72,8 @@ class KOS(_TransductiveModel):
     """
 
     _parameter_rules = {"n_iter": Interval(int, 0), "random_state": (NONE, Interval(int, 0))}
-    _state_rules = {"reliabilities_": (("m",), -1.0, 1.0)}
+    # positive_class_ indexes the two classes in _predict_new
+    _state_rules = {"reliabilities_": (("m",), -1.0, 1.0), "positive_class_": ((), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, n_iter: int = 100, random_state: int | None = 0) -> None:
         super().__init__(cardinality=cardinality)

@@ -6,7 +6,7 @@ import numpy as np
 from scipy.special import digamma, logsumexp
 
 from weaksup.matrix import LabelMatrix
-from weaksup.models._params import NONE, Interval, Options
+from weaksup.models._params import NONE, Interval, Options, rows_sum_in_unit_interval
 from weaksup.models.base import BaseLabelModel
 from weaksup.models.crowd._common import Votes, annotator_order, label_order, require_votes
 from weaksup.models.stats import one_hot
@@ -100,7 +100,10 @@ class MACE(BaseLabelModel):
         "beta": Interval(float, 0, closed="neither"),
         "random_state": (NONE, Interval(int, 0)),
     }
-    _state_rules = {"thetas_": (("m", "k"), 0.0, 1.0)}
+    # rows of spamming_ ([P(spam), P(competent)]) and thetas_ are distributions: EM normalises them to 1,
+    # variational Bayes to a little less; a row of zeros makes votes impossible (log 0) and probabilities NaN
+    _state_rules = {"thetas_": (("m", "k"), 0.0, 1.0, rows_sum_in_unit_interval),
+                    "spamming_": (("m", 2), 0.0, 1.0, rows_sum_in_unit_interval)}
 
     def __init__(self, cardinality: int | None = None, n_restarts: int = 10, n_iter: int = 50, method: str = "vb",
                  smoothing: float | None = None, default_noise: float = 0.5, alpha: float = 0.5, beta: float = 0.5,

@@ -7,6 +7,7 @@ import scipy.sparse as sp
 from scipy.linalg import eigh
 from scipy.sparse.linalg import eigsh
 
+from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import NONE, Interval
 from weaksup.models._table import softmax
@@ -169,19 +170,33 @@ class MMSR(BaseLabelModel):
             from tqdm.auto import tqdm
 
             bar = tqdm(total=self.n_iter, desc="M-MSR", leave=False)
-        for _ in range(self.n_iter):
-            u_prev, v_prev = u, v
-            v = _trimmed_means(X, observed, u, v, F, n_tasks)
-            u = _trimmed_means(X.T, observed.T, v, u, F, n_tasks)
-            change = np.outer(u, v) - np.outer(u_prev, v_prev)
-            loss = float(np.sqrt(np.sum(change * change)))  # Frobenius norm, without a BLAS call per round
-            history.append(loss)
-            if bar is not None:
-                bar.update(1)
-            if loss < self.tol:
-                break
+        # inf / NaN from a zero skill are detected and reported below, so numpy's warnings about them would be noise
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for _ in range(self.n_iter):
+                u_prev, v_prev = u, v
+                v = _trimmed_means(X, observed, u, v, F, n_tasks)
+                u = _trimmed_means(X.T, observed.T, v, u, F, n_tasks)
+                if not (np.isfinite(u).all() and np.isfinite(v).all()):
+                    break  # diverged: every later round stays non-finite (crowd-kit runs on to NaN skills)
+                change = np.outer(u, v) - np.outer(u_prev, v_prev)
+                loss = float(np.sqrt(np.sum(change * change)))  # Frobenius norm, without a BLAS call per round
+                history.append(loss)
+                if bar is not None:
+                    bar.update(1)
+                if loss < self.tol:
+                    break
         if bar is not None:
             bar.close()
+        if not (np.isfinite(u).all() and np.isfinite(v).all()):
+            names = np.asarray(L.lf_names, dtype=object)[workers]
+            zero = names[(u_prev == 0) | (v_prev == 0) | (u == 0) | (v == 0)].tolist()
+            raise ModelInputError(
+                f"MMSR diverged in round {len(history) + 1}: the skill estimates of {names[~np.isfinite(u * v)].tolist()[:8]} "
+                f"became infinite, because those of {zero[:8]} reached 0 (an annotator whose agreement with "
+                "every annotator it shares items with is at chance) and M-MSR divides by them; crowd-kit's MMSR "
+                "gives NaN skills here. Drop or merge those annotators, or use another aggregator (Wawa, "
+                "OneCoinDawidSkene, LabelModel)"
+            )
         ratio = np.sqrt(np.linalg.norm(u) / np.linalg.norm(v))
         x = _sign_vector(C, u / ratio)
         x = np.minimum(x, 1 - 1.0 / np.sqrt(n_tasks))

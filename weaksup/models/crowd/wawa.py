@@ -47,6 +47,8 @@ class Wawa(_SkillVote):
     skill to the share of its votes that agree with it, then votes again with those skills
     as weights: ``predict_proba`` is each class's share of the summed skills (uniform where
     every voter has skill 0, where crowd-kit gives NaN). Counts distinct vote patterns once.
+    Because its ties follow the rows' order, ``fit_from_stats`` (and ``fit_chunked``, ``fit_dask``), which see
+    vote patterns without that order, can break a tie the other way and give other skills than ``fit(L)``.
 
     Parameters
     ----------
