@@ -113,10 +113,11 @@ SUM_TOLERANCE = 1e-6
 
 def rows_sum_to_one(value: np.ndarray) -> str | None:
     """A state check: every row (last axis) of a probability array sums to 1 (posteriors, ``fit_proba_``)."""
-    gap = np.abs(value.sum(axis=-1) - 1.0)
+    total = value.sum(axis=-1)
+    gap = np.abs(total - 1.0)
     if (gap > SUM_TOLERANCE).any():
         row = int(np.argmax(gap))
-        return f" row {row} sums to {value.sum(axis=-1)[row]!r}, not 1: its entries are probabilities"
+        return f" row {row} sums to {total[row]!r}, not 1: its entries are probabilities"
     return None
 
 
@@ -189,16 +190,20 @@ def validate_params(model: Any) -> None:
             raise err
 
 
+def _sizes(spec: Sequence[str | int], m: int, k: int) -> list[int | None]:
+    """Each shape entry as a size (None for ``"*"``, any size)."""
+    named = {"m": m, "k": k, "k+1": k + 1, "mk": m * k}
+    return [None if s == "*" else s if isinstance(s, int) else named[s] for s in spec]
+
+
 def _shape_matches(shape: tuple[int, ...], spec: Sequence[str | int], m: int, k: int) -> bool:
-    sizes = {"m": m, "k": k, "k+1": k + 1, "mk": m * k}
-    return len(shape) == len(spec) and all(
-        s == "*" or n == (s if isinstance(s, int) else sizes[s]) for n, s in zip(shape, spec, strict=True))
+    sizes = _sizes(spec, m, k)
+    return len(shape) == len(sizes) and all(s is None or n == s for n, s in zip(shape, sizes, strict=True))
 
 
 def _describe_shape(spec: Sequence[str | int], m: int, k: int) -> str:
-    sizes = {"m": m, "k": k, "k+1": k + 1, "mk": m * k}
-    return "(" + ", ".join("any" if s == "*" else str(s if isinstance(s, int) else sizes[s]) for s in spec) + \
-        ("," if len(spec) == 1 else "") + ")"
+    shown = ["any" if s is None else str(s) for s in _sizes(spec, m, k)]
+    return "(" + ", ".join(shown) + ("," if len(shown) == 1 else "") + ")"
 
 
 def check_learned_state(model: Any, where: str) -> None:
@@ -238,7 +243,7 @@ def check_learned_state(model: Any, where: str) -> None:
     if len(set(names)) != len(names):
         fail(f"learned lf_names_ repeat a name: {sorted({s for s in names if names.count(s) > 1})[:6]}")
     cb = _as_float_array(getattr(model, "class_balance_", None))
-    if cb is None or cb.shape != (k,) or not np.isfinite(cb).all() or (cb < 0).any() or abs(cb.sum() - 1) > 1e-6:
+    if cb is None or cb.shape != (k,) or not np.isfinite(cb).all() or (cb < 0).any() or abs(cb.sum() - 1) > SUM_TOLERANCE:
         shown = cb.tolist() if cb is not None and cb.size <= 20 else getattr(cb, "shape", cb)
         fail(f"learned class_balance_ must be {k} non-negative numbers summing to 1; got {shown}")
     for name, (spec, low, high, *extras) in _merged(type(model), "_state_rules").items():
