@@ -56,7 +56,10 @@ def test_encoder_nan_names_the_row():
 def test_tiny_local_sentence_transformer(tmp_path):
     """A real SentenceTransformer built in the test (no download): skipped where the package is absent."""
     st = pytest.importorskip("sentence_transformers")
-    from sentence_transformers import models
+    try:  # sentence-transformers >= 6 moved the modules; older releases have them here only
+        from sentence_transformers.sentence_transformer import modules as models
+    except ImportError:
+        from sentence_transformers import models
 
     words = ["spam", "ham", "free", "song", "money", "love"]
     emb_layer = models.WordEmbeddings(
