@@ -129,3 +129,19 @@ def test_stochastic_batches_favour_informative_rows_and_are_seeded():
     assert not excl[b.positions].any()
     with pytest.raises(ModelInputError, match="batch"):
         suggest_labels(None, probs, 1, batch="greedy")
+
+
+# inputs as users hold them ------------------------------------------------------------------------------------
+def test_without_L_a_probs_frame_gives_the_ids():
+    probs = pd.DataFrame(PROBS, index=[f"r{i}" for i in range(6)])
+    s = suggest_labels(None, probs, 2)
+    assert s.ids.tolist() == ["r1", "r2"]  # were positions [1, 2]
+    assert suggest_labels(None, probs, 2, exclude=["r1"]).ids.tolist() == ["r2", "r4"]
+
+
+def test_bad_n_and_a_single_committee_array():
+    with pytest.raises(ModelInputError, match="n must be a non-negative integer"):
+        suggest_labels(L(), PROBS, None)  # was a raw TypeError
+    one = suggest_labels(L(), PROBS, 3, strategy="committee", committee_probs=PROBS[::-1].copy())
+    listed = suggest_labels(L(), PROBS, 3, strategy="committee", committee_probs=[PROBS[::-1].copy()])
+    assert one.positions.tolist() == listed.positions.tolist()  # was numpy's "truth value is ambiguous"

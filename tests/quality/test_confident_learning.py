@@ -169,3 +169,58 @@ def test_health_summary_reports_the_noisy_class_and_pair():
     assert "overall label health: 0.900" in text and "dog" in text
     with pytest.raises(ModelInputError, match="class_names"):
         health_summary(noisy, P, class_names=["a", "b"])
+
+
+# inputs as users hold them ------------------------------------------------------------------------------------
+IDS6 = ["a", "b", "c", "d", "e", "f"]
+
+
+def test_frame_inputs_come_back_as_series_with_their_ids():
+    perm = [3, 0, 5, 2, 4, 1]
+    P = pd.DataFrame(P6, index=IDS6).iloc[perm]
+    mask = find_label_issues(pd.Series(Y6, index=IDS6), P)  # labels in another order: matched by id
+    assert isinstance(mask, pd.Series) and mask.index.tolist() == P.index.tolist()
+    assert mask[mask].index.tolist() == ["c"]
+    scores = label_quality_scores(pd.Series(Y6, index=IDS6), P)
+    assert scores.index.tolist() == P.index.tolist() and scores["c"] == pytest.approx(0.1)
+    # a labels Series with an array: read in order, its ids name the rows
+    by_labels = find_label_issues(pd.Series(Y6, index=IDS6), P6)
+    assert by_labels[by_labels].index.tolist() == ["c"]
+    plain_frame = find_label_issues(pd.Series(Y6, index=IDS6), pd.DataFrame(P6))  # a frame without ids
+    assert plain_frame[plain_frame].index.tolist() == ["c"]
+    assert isinstance(find_label_issues(Y6, P6), np.ndarray)  # arrays in, array out (as cleanlab)
+
+
+def test_pred_probs_columns_named_by_class_are_read_by_name():
+    flipped = pd.DataFrame(P6[:, ::-1], columns=[1, 0])  # column "1" first: was read as class 0
+    assert find_label_issues(Y6, flipped).tolist() == find_label_issues(Y6, P6).tolist()
+    assert confident_joint(Y6, flipped).tolist() == confident_joint(Y6, P6).tolist()
+
+
+def test_pred_probs_that_are_not_numbers_get_a_typed_error():
+    with pytest.raises(ModelInputError, match="column 't'"):
+        find_label_issues(Y6, pd.DataFrame(P6).assign(t="x"))  # was a raw ValueError
+    with pytest.raises(ModelInputError, match="probabilities"):
+        find_label_issues([0, 1], [["a", "b"], ["c", "d"]])
+    import scipy.sparse as sp
+
+    assert find_label_issues(Y6, sp.csr_matrix(P6)).tolist() == find_label_issues(Y6, P6).tolist()
+
+
+def test_a_given_confident_joint_must_hold_counts():
+    for bad in ([[2, -1], [0, 3]], [[2, np.nan], [0, 3]]):
+        with pytest.raises(ModelInputError, match=r"confident_joint\[0, 1\]"):
+            find_label_issues(Y6, P6, confident_joint=np.array(bad))  # was silently nothing flagged
+        with pytest.raises(ModelInputError, match=r"confident_joint\[0, 1\]"):
+            estimate_noise_matrix(Y6, P6, confident_joint=bad)  # was a noise rate of -0.5
+    with pytest.raises(ModelInputError, match="min_examples_per_class"):
+        find_label_issues(Y6, P6, min_examples_per_class=-1)
+
+
+def test_health_summary_takes_labels_as_class_names():
+    from weaksup.quality import health_summary
+
+    names = pd.Series(np.array(["ham", "spam"])[Y6], index=IDS6).iloc[::-1]
+    s = health_summary(names, pd.DataFrame(P6, index=IDS6), class_names=["ham", "spam"])
+    assert s.n_issues == health_summary(Y6, P6).n_issues == 1
+    assert s.confused_pairs[["given", "true"]].values.tolist() == [["ham", "spam"]]

@@ -78,3 +78,45 @@ def test_clean_trainer_with_soft_label_classifier():
     assert ct.label_issues_.sum() > 0
     assert (ct.label_issues_ & (noisy != y)).sum() / ct.label_issues_.sum() > 0.6
     assert ct.predict(X).shape == (150,)
+
+
+# inputs as users hold them ------------------------------------------------------------------------------------
+def _id_frame(n=60, seed=2):
+    import pandas as pd
+
+    X, y, noisy = gaussian_problem(n=n, k=2, seed=seed)
+    ids = [f"r{i}" for i in range(n)]
+    perm = np.random.default_rng(seed).permutation(n)
+    return pd.DataFrame(X, index=ids), pd.Series(noisy, index=ids), perm
+
+
+def test_labels_series_is_matched_to_a_shuffled_frame_by_id():
+    Xdf, ys, perm = _id_frame()
+    P = cross_val_predict_proba(LogisticRegression(), Xdf, ys, seed=0)
+    P_shuffled = cross_val_predict_proba(LogisticRegression(), Xdf.iloc[perm], ys, seed=0)  # ys not shuffled
+    # rows stay in X's order; each got its own label (was read in order: 'r0''s label went to another row)
+    assert (P_shuffled.argmax(1) == ys.iloc[perm].to_numpy()).mean() > 0.8
+    assert (P.argmax(1)[perm] == P_shuffled.argmax(1)).mean() > 0.8
+    noisy = ys.copy()
+    noisy.iloc[[0, 1]] = 1 - noisy.iloc[[0, 1]]
+    ct = CleanTrainer(LogisticRegression(), seed=0).fit(Xdf.iloc[perm], noisy)
+    flagged = set(Xdf.index[perm][ct.label_issues_])
+    assert {"r0", "r1"} <= flagged
+
+
+def test_bad_folds_estimator_and_one_class_get_typed_errors():
+    X, _, noisy = gaussian_problem(n=40, k=2)
+    with pytest.raises(ModelInputError, match="n_folds must be an integer"):
+        cross_val_predict_proba(LogisticRegression(), X, noisy, n_folds=3.0)  # was scikit-learn's ValueError
+    from sklearn.svm import LinearSVC
+
+    with pytest.raises(ModelInputError, match="LinearSVC has no predict_proba"):
+        cross_val_predict_proba(LinearSVC(), X, noisy)  # was a raw AttributeError after the first fold
+    with pytest.raises(ModelInputError, match="every label is class 0"):
+        CleanTrainer(LogisticRegression()).fit(X, np.zeros(40, int))  # was scikit-learn's solver error
+
+
+def test_score_reads_labels_as_fit_does():
+    X, y, noisy = gaussian_problem(n=60, k=2)
+    ct = CleanTrainer(LogisticRegression(), seed=0).fit(X, noisy.astype(str))  # integer text: fit took it
+    assert ct.score(X, y.astype(str)) == ct.score(X, y)  # was scikit-learn's "Mix of label input types"

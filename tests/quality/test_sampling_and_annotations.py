@@ -115,3 +115,37 @@ def test_from_annotations_majority_ties_go_to_the_latest_label():
         assert LabelMatrix.from_annotations(df, cardinality=3).to_dense().tolist() == [[2]]
     with pytest.raises(LabelMatrixError, match="duplicates must be one of"):
         LabelMatrix.from_annotations(df, cardinality=3, duplicates="mean")
+
+
+# inputs as users hold them ------------------------------------------------------------------------------------
+def test_sample_sizes_and_populations_that_are_not_counts_get_typed_errors():
+    for bad in ("5", [10, 20, 30], -3):
+        with pytest.raises(ModelInputError, match="n_population must be a non-negative integer"):
+            random_sample(bad, 2)  # were raw TypeError / ValueError, or "cannot draw 0 rows from -3"
+    for bad in (2.5, "2", None, True):
+        with pytest.raises(ModelInputError, match="k must be a non-negative integer"):
+            reservoir_sample(range(10), bad)  # were raw TypeError / ValueError, or True read as 1
+    with pytest.raises(ModelInputError, match="weights must be numbers"):
+        weighted_sample(["a", "b"], 1)
+    with pytest.raises(ModelInputError, match="proposal must be numbers"):
+        importance_sample(["a", "b"], 1)
+
+
+def test_huge_and_tiny_weights_are_drawn_by_their_ratios():
+    # huge: their sum overflowed to inf (numpy's "probabilities do not sum to 1"); tiny: every key was inf
+    assert sorted(weighted_sample([1e308, 1e308], 2, seed=0).tolist()) == [0, 1]
+    assert len(weighted_sample([1e308, 1e308], 5, seed=0, replace=True)) == 5
+    tiny = [weighted_sample([1e-320, 1e-320], 1, seed=s)[0] for s in range(40)]
+    assert set(tiny) == {0, 1}  # was always row 0
+    pos, w = importance_sample([1e308, 1e308], 4, seed=0)
+    assert np.allclose(w, 1.0)
+
+
+def test_stratified_sample_takes_any_strata_as_scikit_learn_does():
+    names = np.array(["ham", "spam", "unsure"])[Y]
+    pos = stratified_sample(names, 20, seed=0)  # was "labels must hold integer class ids"
+    assert pos.tolist() == stratified_sample(Y, 20, seed=0).tolist()
+    weak = np.where(Y == 2, -1, Y)  # -1: abstained rows are a stratum of their own
+    assert sorted(np.unique(weak[stratified_sample(weak, 20, seed=0)]).tolist()) == [-1, 0, 1]
+    with pytest.raises(ModelInputError, match="no value at row 3"):
+        stratified_sample([0, 1, 0, None, 1], 2)

@@ -15,6 +15,7 @@ from weaksup.quality import (
     add_gold,
     cross_val_predict_proba,
     find_weak_label_issues,
+    fix_weak_labels,
     importance_sample,
     lf_error_contributions,
     random_sample,
@@ -239,3 +240,46 @@ def test_a_boolean_mask_series_is_read_by_row_id():
     assert not set(checked.index[checked]) & set(again.index)
     picked = suggest_labels(L, probs, L.n_rows - 4, exclude=shuffled, seed=0)
     assert set(picked.ids) == set(checked.index[~checked])
+
+
+def test_fix_weak_labels_follows_a_probs_frame_in_another_row_order():
+    L, probs, X, _, _ = problem()
+    issues = find_weak_label_issues(L, probs, X, seed=0, warn=False)
+    assert len(issues)
+    frame = pd.DataFrame(probs, index=L.index)
+    perm = np.random.default_rng(1).permutation(L.n_rows)
+    fix = fix_weak_labels(frame.iloc[perm], issues)
+    ref = fix_weak_labels(probs, issues)
+    # the same rows fixed, named by id: were the rows at the issues' positions of the shuffled frame
+    assert sorted(frame.index[perm][fix.relabeled]) == sorted(L.index[ref.relabeled])
+    assert sorted(frame.index[perm][fix.pruned]) == sorted(L.index[ref.pruned])
+    assert np.allclose(fix.probs, ref.probs[perm]) and (fix.keep == ref.keep[perm]).all()
+
+
+def test_fix_weak_labels_refuses_a_suggested_label_outside_the_classes():
+    _, probs, _, _, _ = problem()
+    issues = pd.DataFrame({"position": [3], "suggested_label": [5]})
+    with pytest.raises(ModelInputError, match="suggested_label label 5"):
+        fix_weak_labels(probs, issues, policy="relabel", soft=False)  # was a raw IndexError
+
+
+def test_probs_frames_with_class_columns_in_another_order_are_read_by_class():
+    L, probs, X, _, _ = problem()
+    flipped = pd.DataFrame(probs[:, ::-1], index=L.index, columns=[1, 0])  # was read as column j = class j
+    ref = find_weak_label_issues(L, probs, X, seed=0, warn=False)
+    got = find_weak_label_issues(L, flipped, X, seed=0, warn=False)
+    assert got.index.tolist() == ref.index.tolist()
+    assert suggest_labels(L, flipped, 5).ids.tolist() == suggest_labels(L, probs, 5).ids.tolist()
+    assert np.allclose(fix_weak_labels(flipped, ref).probs, fix_weak_labels(probs, ref).probs)
+
+
+def test_add_gold_takes_row_ids_of_a_probs_frame():
+    L, probs, _, _, _ = problem()
+    frame = pd.DataFrame(probs, index=L.index)
+    gold = pd.Series([1, 0], index=[L.index[7], L.index[2]])
+    got = add_gold(frame, gold.index, gold)  # was "positions must be integer row positions"
+    assert np.array_equal(got, add_gold(probs, [7, 2], [1, 0]))
+    with pytest.raises(ModelInputError, match="row ids"):
+        add_gold(frame, pd.Index(["nope"]), [1])
+    with pytest.raises(ModelInputError, match="row positions"):
+        add_gold(probs, gold.index, gold)  # an array has no ids: still refused, with the hint

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
-from weaksup.quality._checks import as_rng
+from weaksup.quality._checks import as_rng, class_ordered
 from weaksup.quality._inputs import align_to_rows
 from weaksup.utils import check_probs, vote_counts
 
@@ -117,7 +117,7 @@ def suggest_labels(
     ----------
     L : LabelMatrix, dense array or sparse matrix (n_rows x m), or None
         The LF votes; gives the row ids (``L.index``). ``None`` is allowed for the
-        probability-only strategies (ids are then positions).
+        probability-only strategies (ids are then a ``probs`` DataFrame's index, else positions).
     probs : array (n_rows, k)
         The label model's (or end model's) probabilities.
     n : int
@@ -135,7 +135,7 @@ def suggest_labels(
         Breaks the last ties (and draws for ``random``, ``stochastic``) with a private generator. Default 0:
         the same call suggests the same rows (as ``weaksup suggest``); ``None`` draws fresh entropy.
     committee_probs : sequence of (n_rows, k) arrays, optional
-        Other label models' probabilities for ``committee``.
+        Other label models' probabilities for ``committee`` (a single array is one member).
     batch : {"top", "diverse", "stochastic"}
         ``top``: the ``n`` best-scoring rows. ``diverse``: best first too, but a row is skipped
         while its normalized text (case, spacing and punctuation ignored) equals that of a row
@@ -184,13 +184,19 @@ def suggest_labels(
         raise ModelInputError(f"power must be > 0, got {power}")
     if not 0 < similarity <= 1:
         raise ModelInputError(f"similarity must be in (0, 1], got {similarity}")
-    if int(n) != n or n < 0:
+    if not isinstance(n, (int, float, np.number)) or isinstance(n, (bool, np.bool_)) or int(n) != n or n < 0:
         raise ModelInputError(f"n must be a non-negative integer, got {n!r}")
+    if isinstance(committee_probs, (np.ndarray, pd.DataFrame)) and np.ndim(committee_probs) == 2:
+        committee_probs = [committee_probs]  # one other model's probabilities, not a list of them
+    probs = class_ordered(probs, "probs")  # a frame's columns named by class id, in another order
+    committee_probs = [class_ordered(cp, f"committee_probs[{j}]") for j, cp in enumerate(committee_probs or [])]
     if L is None:
         if strategy in ("lf_disagreement", "committee"):
             raise ModelInputError(f"strategy {strategy!r} needs the label matrix L")
+        # without L the rows' ids are a probs frame's (so ids, and exclude by id, work as with L)
+        index = probs.index if isinstance(probs, pd.DataFrame) else None
         P = check_probs(probs, name="probs")
-        index, Lm = pd.RangeIndex(len(P)), None
+        index, Lm = pd.RangeIndex(len(P)) if index is None else index, None
     else:
         Lm = as_label_matrix(L)
         index = Lm.index

@@ -7,9 +7,11 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from weaksup.errors import NotFittedError
+from weaksup.errors import ModelInputError, NotFittedError
+from weaksup.quality._checks import check_labels_probs
 from weaksup.quality.confident_learning import find_label_issues
 from weaksup.quality.cross_val import (
+    align_to_features,
     cross_val_predict_proba,
     fit_on_targets,
     n_rows,
@@ -78,11 +80,20 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
         """Find label issues, drop them, refit; returns ``self``.
 
         ``pred_probs`` (n x k), when given, are used as the out-of-sample probabilities and
-        the cross-validation is skipped.
+        the cross-validation is skipped. With a DataFrame ``X`` indexed by row ids, a ``labels`` Series
+        and a ``pred_probs`` DataFrame indexed by the same ids in another order are matched by id.
         """
         n = n_rows(X)
+        labels = align_to_features(labels, X)  # a Series by the ids of a DataFrame X, in its row order
         y, probs, k = split_targets(labels, n)
-        if pred_probs is None:
+        present = np.flatnonzero(np.bincount(y, minlength=k))
+        if len(present) < 2:
+            which = f"every label is class {int(present[0])}" if len(present) else "there are no labels"
+            raise ModelInputError(f"{which}: a classifier needs at least two classes to train on, and confident "
+                                  f"learning cannot find a wrong label among one")
+        if pred_probs is not None:
+            pred_probs = align_to_features(pred_probs, X)
+        else:
             pred_probs = cross_val_predict_proba(
                 self.estimator, X, labels if probs is None else probs, n_folds=self.cv_folds, seed=self.seed,
                 cardinality=k,
@@ -90,12 +101,12 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
         kwargs = dict(self.find_issues_kwargs or {})
         kwargs.pop("return_indices_ranked_by", None)  # we need the mask
         issues = find_label_issues(y, pred_probs, **kwargs)
-        keep = np.flatnonzero(~issues)
+        keep = np.flatnonzero(~np.asarray(issues))
         est = clone(self.estimator)
         fit_on_targets(est, take_rows(X, keep), y[keep], None if probs is None else probs[keep])
         self.estimator_ = est
-        self.label_issues_ = issues
-        self.pred_probs_ = np.asarray(pred_probs, dtype=np.float64)
+        self.label_issues_ = np.asarray(issues)
+        self.pred_probs_ = check_labels_probs(y, pred_probs)[1]  # as judged: a frame's columns in class order
         self.classes_ = np.arange(k)
         self.n_classes_ = k
         return self
@@ -114,7 +125,9 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
         return self.predict_proba(X).argmax(axis=1)
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Accuracy against hard labels ``y``."""
+        """Accuracy against hard labels ``y``, read as ``fit`` reads them (integral floats, integer text)."""
         from sklearn.metrics import accuracy_score
 
-        return float(accuracy_score(np.asarray(y), self.predict(X), sample_weight=sample_weight))
+        pred = self.predict(X)
+        y_true, _, _ = split_targets(align_to_features(y, X), len(pred))  # a class never trained on: just wrong
+        return float(accuracy_score(y_true, pred, sample_weight=sample_weight))

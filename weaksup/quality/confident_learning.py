@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from weaksup.errors import ModelInputError
-from weaksup.quality._checks import check_labels_probs
+from weaksup.quality._checks import check_labels_probs, row_ids, with_ids
 
 METHODS = (
     "prune_by_noise_rate",
@@ -166,6 +166,21 @@ def _confident_joint(y: np.ndarray, P: np.ndarray, calibrate: bool) -> np.ndarra
     return _round_keep_row_totals(scaled, n_given)
 
 
+def _given_joint(confident_joint: Any, k: int) -> np.ndarray:
+    """A user's confident joint: ``k x k`` finite non-negative counts (a negative one makes negative noise rates)."""
+    try:
+        C = np.asarray(confident_joint, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ModelInputError("confident_joint must be a k x k matrix of counts (numbers)") from None
+    if C.shape != (k, k):
+        raise ModelInputError(f"confident_joint has shape {C.shape}, expected ({k}, {k})")
+    bad = ~np.isfinite(C) | (C < 0)
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        raise ModelInputError(f"confident_joint[{i}, {j}] is {C[i, j]}: counts must be finite and non-negative")
+    return C
+
+
 def estimate_noise_matrix(labels: Any, pred_probs: Any, confident_joint: np.ndarray | None = None) -> NoiseEstimate:
     """Estimate the label-noise process from the calibrated confident joint.
 
@@ -187,12 +202,7 @@ def estimate_noise_matrix(labels: Any, pred_probs: Any, confident_joint: np.ndar
     """
     y, P = check_labels_probs(labels, pred_probs)
     k = P.shape[1]
-    if confident_joint is None:
-        C = _confident_joint(y, P, calibrate=True)
-    else:
-        C = np.asarray(confident_joint, dtype=np.float64)
-        if C.shape != (k, k):
-            raise ModelInputError(f"confident_joint has shape {C.shape}, expected ({k}, {k})")
+    C = _confident_joint(y, P, calibrate=True) if confident_joint is None else _given_joint(confident_joint, k)
     C = C.astype(np.float64)
     total = C.sum()
     joint = C / total if total > 0 else np.eye(k) / k
@@ -220,9 +230,18 @@ def label_quality_scores(labels: Any, pred_probs: Any, method: str = "self_confi
     [0.9, 0.2]
     >>> label_quality_scores([0, 1], [[0.9, 0.1], [0.8, 0.2]], method="normalized_margin").round(2).tolist()
     [0.9, 0.2]
+
+    With a ``pred_probs`` DataFrame (or a ``labels`` Series) the scores come back as a Series indexed by
+    those row ids:
+
+    >>> import pandas as pd
+    >>> label_quality_scores(pd.Series([1, 0], index=["b", "a"]), pd.DataFrame([[.9, .1], [.8, .2]], index=["a", "b"]))
+    a    0.9
+    b    0.2
+    Name: label_quality, dtype: float64
     """
     y, P = check_labels_probs(labels, pred_probs)
-    return _scores(y, P, method)
+    return with_ids(_scores(y, P, method), row_ids(labels, pred_probs), "label_quality")
 
 
 def _scores(y: np.ndarray, P: np.ndarray, method: str) -> np.ndarray:
@@ -323,6 +342,13 @@ def find_label_issues(
     For the pruning methods an example whose argmax equals its given label is never
     flagged: the model agrees with the label.
 
+    Returns
+    -------
+    ndarray of bool (n,), or of int when ranked
+        The mask is in the rows' order; with a ``pred_probs`` DataFrame (or a ``labels`` Series) it is a
+        Series indexed by those row ids. Ranked results are row positions (``pred_probs.index[result]``
+        are their ids).
+
     Examples
     --------
     >>> import numpy as np
@@ -332,6 +358,11 @@ def find_label_issues(
     [False, False, True, False, False, False]
     >>> find_label_issues(labels, P, return_indices_ranked_by="self_confidence").tolist()
     [2]
+    >>> import pandas as pd
+    >>> ids = ["a", "b", "c", "d", "e", "f"]
+    >>> mask = find_label_issues(pd.Series(labels, index=ids), pd.DataFrame(P, index=ids))
+    >>> mask[mask].index.tolist()
+    ['c']
     """
     if method not in METHODS:
         raise ModelInputError(f"method must be one of {METHODS}, got {method!r}")
@@ -341,6 +372,9 @@ def find_label_issues(
         raise ModelInputError(f"issue_count must be 'off_diagonal' or 'calibrated', got {issue_count!r}")
     if return_indices_ranked_by is not None and return_indices_ranked_by not in SCORE_METHODS:
         raise ModelInputError(f"return_indices_ranked_by must be None or one of {SCORE_METHODS}")
+    if isinstance(min_examples_per_class, (bool, np.bool_)) or not isinstance(min_examples_per_class, (int, float, np.number)) \
+            or not float(min_examples_per_class).is_integer() or min_examples_per_class < 0:
+        raise ModelInputError(f"min_examples_per_class must be a non-negative integer, got {min_examples_per_class!r}")
     y, P = check_labels_probs(labels, pred_probs)
     n, k = P.shape
     rows = np.arange(n)
@@ -353,12 +387,7 @@ def find_label_issues(
         guess = _confident_true_guess(y, P)
         mask = (guess >= 0) & (guess != y)
     else:
-        if confident_joint is None:
-            C = _confident_joint(y, P, calibrate=True)
-        else:
-            C = np.asarray(confident_joint)
-            if C.shape != (k, k):
-                raise ModelInputError(f"confident_joint has shape {C.shape}, expected ({k}, {k})")
+        C = _confident_joint(y, P, calibrate=True) if confident_joint is None else _given_joint(confident_joint, k)
         R, by_class_counts = _prune_counts(C, n_given, frac_noise, min_examples_per_class)
         if method in ("self_confidence", "normalized_margin"):
             if issue_count == "calibrated":
@@ -381,7 +410,7 @@ def find_label_issues(
         mask &= P[rows, y] < P.max(axis=1)  # the model agrees with the given label: not an issue
 
     if return_indices_ranked_by is None:
-        return mask
+        return with_ids(mask, row_ids(labels, pred_probs), "is_label_issue")
     flagged = np.flatnonzero(mask)
     scores = _scores(y[flagged], P[flagged], return_indices_ranked_by)
     return flagged[np.argsort(scores, kind="stable")]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from weaksup._validation import n_rows, take_rows
 from weaksup.errors import ModelInputError
+from weaksup.quality._inputs import align_to_rows
 from weaksup.utils import align_labels, check_probs
 
 
@@ -30,6 +31,18 @@ def split_targets(labels: Any, n: int, cardinality: int | None = None) -> tuple[
         raise ModelInputError(f"X has {n} rows but labels has {len(y)}: they must be aligned row for row")
     k = cardinality if cardinality is not None else max(2, int(y.max()) + 1 if len(y) else 2)
     return y, None, k
+
+
+def align_to_features(labels: Any, X: Any) -> Any:
+    """Labels (a Series, or soft labels as a DataFrame) put in the row order of a DataFrame ``X`` with row ids.
+
+    Matched by id when ``X`` has ids (an index other than ``0..n-1``) and ``labels`` holds the same ids in
+    another order; otherwise labels are read in order, as before (an ``X`` indexed ``0..n-1``, e.g. a frame
+    of embeddings, has no ids to match: a labels column shuffled without ``reset_index`` is still in order).
+    """
+    if isinstance(X, (pd.DataFrame, pd.Series)) and isinstance(labels, (pd.DataFrame, pd.Series)):
+        return align_to_rows(labels, X.index)
+    return labels
 
 
 def fit_on_targets(estimator: Any, X: Any, y: np.ndarray, probs: np.ndarray | None) -> Any:
@@ -71,7 +84,8 @@ def cross_val_predict_proba(
 
     Each row's probabilities come from a clone of ``estimator`` fitted on the other
     folds (stratified on the hard label, or on the argmax of soft labels). Rows stay in
-    the order of ``X``. Where the other folds hold a single class (a class with fewer rows
+    the order of ``X``; a ``labels`` Series (or soft-label DataFrame) indexed by the same row ids as a
+    DataFrame ``X`` in another order is matched to it by id. Where the other folds hold a single class (a class with fewer rows
     than folds, in a binary problem), that class gets probability 1: no classifier can be
     fitted on one class, and one that could would predict it.
 
@@ -104,10 +118,13 @@ def cross_val_predict_proba(
 
     if isinstance(X, np.matrix):  # what .todense() returns; scikit-learn refuses it
         X = np.asarray(X)
+    if not hasattr(estimator, "predict_proba"):
+        raise ModelInputError(f"{type(estimator).__name__} has no predict_proba: give a classifier that predicts "
+                              f"probabilities (e.g. LogisticRegression, or CalibratedClassifierCV around it)")
     n = n_rows(X)
-    y, probs, k = split_targets(labels, n, cardinality)
-    if n_folds < 2:
-        raise ModelInputError(f"n_folds must be >= 2, got {n_folds}")
+    y, probs, k = split_targets(align_to_features(labels, X), n, cardinality)
+    if isinstance(n_folds, (bool, np.bool_)) or not isinstance(n_folds, (int, np.integer)) or n_folds < 2:
+        raise ModelInputError(f"n_folds must be an integer >= 2, got {n_folds!r}")
     counts = np.bincount(y, minlength=k)
     if counts.max() < n_folds:
         raise ModelInputError(f"every class has fewer than n_folds = {n_folds} examples; use fewer folds")

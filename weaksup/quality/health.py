@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._validation import align_labels
 from weaksup.errors import ModelInputError
 from weaksup.quality._checks import check_labels_probs
 from weaksup.quality.confident_learning import estimate_noise_matrix, find_label_issues
@@ -76,7 +77,7 @@ def health_summary(labels: Any, pred_probs: Any, class_names: list[str] | None =
     pred_probs : array-like (n, k)
         Out-of-sample predicted probabilities.
     class_names : list of str, optional
-        Names for classes ``0..k-1`` in the tables.
+        Names for classes ``0..k-1`` in the tables; ``labels`` may then hold these names instead of ids.
 
     Examples
     --------
@@ -90,7 +91,16 @@ def health_summary(labels: Any, pred_probs: Any, class_names: list[str] | None =
     [['ham', 'spam', 1]]
     >>> "overall label health: 0.833" in str(s)
     True
+    >>> health_summary(["ham", "ham", "ham", "spam", "spam", "spam"], P, class_names=["ham", "spam"]).n_issues
+    1
     """
+    if class_names is not None:
+        k = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else None
+        if k is not None and len(class_names) != k:
+            raise ModelInputError(f"class_names has {len(class_names)} names for k = {k} classes")
+        # labels may be the class names themselves (a "spam" / "ham" column); map them to ids by those names
+        index = pred_probs.index if isinstance(pred_probs, pd.DataFrame) else None
+        labels = align_labels(labels, index=index, cardinality=k, name="labels", class_names=class_names)
     y, P = check_labels_probs(labels, pred_probs)
     k = P.shape[1]
     names = list(class_names) if class_names is not None else [str(c) for c in range(k)]

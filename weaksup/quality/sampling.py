@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from weaksup.errors import ModelInputError
 from weaksup.quality._checks import as_rng
+from weaksup.quality._inputs import plain
 from weaksup.utils import align_labels, check_probs
 
 
@@ -29,10 +31,33 @@ def _check_n(n: Any) -> int:
     return int(n)
 
 
-def _hard(labels: Any) -> np.ndarray:
+def _numbers(values: Any, name: str) -> np.ndarray:
+    """``values`` as a float64 array, or a typed error naming the argument (NumPy's names none)."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ModelInputError(f"{name} must be numbers, got {type(values).__name__} holding non-numbers") from None
+
+
+def _strata(labels: Any) -> np.ndarray:
+    """One integer stratum per row: the argmax of soft labels, else the rank of each distinct value.
+
+    Any values are strata, as for scikit-learn's ``stratify=y``: class names, and ``-1`` (abstain) as a group of
+    its own; sorted, so integer classes keep their order. A missing value names its row.
+    """
     if np.ndim(labels) == 2:
         return check_probs(labels, name="labels").argmax(axis=1)
-    return align_labels(np.asarray(labels), name="labels")
+    values = labels.to_numpy() if isinstance(labels, (pd.Series, pd.Index)) else np.asarray(labels)
+    if values.ndim != 1:
+        raise ModelInputError(f"labels must be 1-D (one per row) or n x k probabilities, got shape {values.shape}")
+    try:
+        codes, _ = pd.factorize(values, sort=True)
+    except TypeError:  # values that do not sort together (numbers and text mixed)
+        codes, _ = pd.factorize(values.astype(str), sort=True)
+    if (codes < 0).any():
+        row = int(np.argmax(codes < 0))
+        raise ModelInputError(f"labels has no value at row {row} ({plain(values[row])!r}): every row needs a stratum")
+    return codes.astype(np.int64)
 
 
 def random_sample(n_population: int, n: int, seed: Any = None, replace: bool = False) -> np.ndarray:
@@ -44,6 +69,11 @@ def random_sample(n_population: int, n: int, seed: Any = None, replace: bool = F
     [5, 6, 9]
     """
     n = _check_n(n)
+    try:
+        n_population = _check_n(n_population)
+    except ModelInputError:
+        raise ModelInputError(f"n_population must be a non-negative integer (a row count), got {n_population!r}; "
+                              f"to sample rows of an array use random_sample(len(rows), n)") from None
     if not replace and n > n_population:
         raise ModelInputError(f"cannot draw {n} rows without replacement from {n_population}")
     pos = as_rng(seed).choice(n_population, size=n, replace=replace)
@@ -57,7 +87,8 @@ def stratified_sample(labels: Any, n: int, seed: Any = None, balanced: bool = Fa
     class present gets at least one row when ``n`` allows. With ``balanced=True`` each class
     gets ``n // k`` rows (the remainder to the largest classes), capped by what it has, the
     shortfall spread over classes with rows to spare. Soft labels (``n x k``) are stratified
-    by their argmax. Returns sorted positions.
+    by their argmax; hard labels may be any values (class names; ``-1``, abstain, is a stratum of its
+    own), as scikit-learn's ``stratify=y``. Returns sorted positions.
 
     Examples
     --------
@@ -67,8 +98,11 @@ def stratified_sample(labels: Any, n: int, seed: Any = None, balanced: bool = Fa
     [0, 0, 0, 0, 1]
     >>> sorted(int(y[i]) for i in stratified_sample(y, 4, seed=0, balanced=True))
     [0, 0, 1, 1]
+    >>> names = ["ham"] * 8 + ["spam"] * 2
+    >>> sorted(names[i] for i in stratified_sample(names, 5, seed=0))
+    ['ham', 'ham', 'ham', 'ham', 'spam']
     """
-    y = _hard(labels)
+    y = _strata(labels)
     n = _check_n(n)
     if n > len(y):
         raise ModelInputError(f"cannot draw {n} rows from {len(y)}")
@@ -111,9 +145,11 @@ def weighted_sample(weights: Any, n: int, seed: Any = None, replace: bool = Fals
     [3, 1]
     """
     n = _check_n(n)
-    w = np.asarray(weights, dtype=np.float64)
+    w = _numbers(weights, "weights")
     if w.ndim != 1 or not np.isfinite(w).all() or (w < 0).any():
         raise ModelInputError("weights must be a 1-D array of finite non-negative numbers")
+    if len(w) and w.max() > 0:
+        w = w / w.max()  # huge weights would overflow their sum, tiny (subnormal) ones their keys
     rng = as_rng(seed)
     positive = int((w > 0).sum())
     if replace:
@@ -152,16 +188,18 @@ def importance_sample(
     0.1
     """
     n = _check_n(n)
-    q = np.asarray(proposal, dtype=np.float64)
-    if q.ndim != 1 or not np.isfinite(q).all() or (q < 0).any() or q.sum() <= 0:
+    q = _numbers(proposal, "proposal")
+    if q.ndim != 1 or not np.isfinite(q).all() or (q < 0).any() or not (q > 0).any():
         raise ModelInputError("proposal must be a 1-D array of finite non-negative numbers with a positive sum")
+    q = q / q.max()  # scaled first: the sum of huge weights overflows
     q = q / q.sum()
     if target is None:
         p = np.full(len(q), 1.0 / len(q))
     else:
-        p = np.asarray(target, dtype=np.float64)
-        if p.shape != q.shape or not np.isfinite(p).all() or (p < 0).any() or p.sum() <= 0:
+        p = _numbers(target, "target")
+        if p.shape != q.shape or not np.isfinite(p).all() or (p < 0).any() or not (p > 0).any():
             raise ModelInputError(f"target must be finite and non-negative with shape {q.shape}")
+        p = p / p.max()
         p = p / p.sum()
     if ((p > 0) & (q == 0)).any():
         row = int(np.argmax((p > 0) & (q == 0)))
@@ -184,8 +222,10 @@ def reservoir_sample(iterable: Iterable[Any], k: int, seed: Any = None) -> list[
     >>> sorted(reservoir_sample(range(2), 5, seed=0))
     [0, 1]
     """
-    if k < 0:
-        raise ModelInputError(f"k must be >= 0, got {k}")
+    try:
+        k = _check_n(k)
+    except ModelInputError:
+        raise ModelInputError(f"k must be a non-negative integer, got {k!r}") from None
     rng = as_rng(seed)
     it = iter(iterable)
     reservoir = list(itertools.islice(it, k))

@@ -35,6 +35,7 @@ import pandas as pd
 from weaksup._validation import take_rows
 from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
+from weaksup.quality._checks import class_ordered
 from weaksup.quality._inputs import (
     align_to_rows,
     check_n_rows,
@@ -220,7 +221,7 @@ def find_weak_label_issues(
     if method != "weak" and method not in METHODS:
         raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
     L = as_label_matrix(L)
-    P = check_probs(align_to_rows(probs, L.index), name="probs")
+    P = check_probs(align_to_rows(class_ordered(probs, "probs"), L.index), name="probs")
     n, k = L.n_rows, P.shape[1]
     if len(P) != n:
         raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
@@ -233,7 +234,7 @@ def find_weak_label_issues(
     counts = np.bincount(weak, minlength=k)
     stats: dict[str, Any] = {"n_judged": len(rows), "majority_share": float(counts.max() / len(rows))}
     if pred_probs is not None:
-        full = np.asarray(align_to_rows(pred_probs, L.index), dtype=np.float64)
+        full = np.asarray(align_to_rows(class_ordered(pred_probs), L.index), dtype=np.float64)
         if full.ndim != 2 or len(full) != n:
             raise ModelInputError(f"pred_probs has shape {full.shape} but L has {n} rows")
         cv = check_probs(full[rows], k, name="pred_probs (judged rows)")  # NaN rows elsewhere are fine
@@ -421,7 +422,7 @@ def lf_error_contributions(
     ([2, 1, 0], ['lf_0', 'lf_1', 'lf_2'])
     """
     L = as_label_matrix(L)
-    P = check_probs(align_to_rows(probs, L.index), name="probs")
+    P = check_probs(align_to_rows(class_ordered(probs, "probs"), L.index), name="probs")
     n = L.n_rows
     if len(P) != n:
         raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
@@ -441,7 +442,7 @@ def lf_error_contributions(
     else:
         pos = row_positions(issues, L.index, "issues")
     if suggested is None and pred_probs is not None:
-        pred_probs = np.asarray(align_to_rows(pred_probs, L.index), dtype=np.float64)
+        pred_probs = np.asarray(align_to_rows(class_ordered(pred_probs), L.index), dtype=np.float64)
         suggested = np.nan_to_num(check_probs(np.nan_to_num(pred_probs, nan=1.0 / P.shape[1]), P.shape[1],
                                               name="pred_probs"))[pos].argmax(axis=1)
     V = L.csr[pos].toarray().astype(np.int64) - 1  # flagged rows only: small

@@ -9,7 +9,8 @@ import pandas as pd
 
 from weaksup._validation import check_int_labels
 from weaksup.errors import ModelInputError
-from weaksup.quality._inputs import plain
+from weaksup.quality._checks import class_ordered
+from weaksup.quality._inputs import plain, row_positions
 from weaksup.utils import check_probs
 
 POLICIES = ("relabel", "prune", "auto")
@@ -52,7 +53,8 @@ def fix_weak_labels(
     Parameters
     ----------
     probs : array (n, k)
-        The label model's soft labels.
+        The label model's soft labels, in the rows' order of ``L``; a DataFrame indexed by ``L``'s row ids
+        may hold them in another order (the result then follows its rows).
     issues : WeakLabelIssues
         The flagged rows (needs ``position`` and ``suggested_label``; ``soft=True`` also uses its
         ``posterior``).
@@ -88,32 +90,52 @@ def fix_weak_labels(
         raise ModelInputError(f"policy must be one of {POLICIES}, got {policy!r}")
     if not 0.0 < min_confidence <= 1.0:
         raise ModelInputError(f"min_confidence must be in (0, 1], got {min_confidence}")
-    P = check_probs(probs, name="probs").copy()
+    P = check_probs(class_ordered(probs, "probs"), name="probs").copy()
     n, k = P.shape
     if not isinstance(issues, pd.DataFrame) or not {"position", "suggested_label"} <= set(issues.columns):
         raise ModelInputError("issues must be the result of find_weak_label_issues (position, suggested_label)")
     pos = issues["position"].to_numpy(dtype=np.int64)
     if len(pos) and (pos.min() < 0 or pos.max() >= n):
         raise ModelInputError(f"issue positions must be in 0..{n - 1}; were the issues found on these probs?")
-    sug = issues["suggested_label"].to_numpy(dtype=np.int64)
+    sug = check_int_labels(issues["suggested_label"].to_numpy(), name="suggested_label", cardinality=k,
+                           ids=issues.index)
+    at = _rows_of(probs, issues, pos)  # where each flagged row is in probs (by id for a frame in another order)
     Q = getattr(issues, "posterior", None)
     if Q is None or np.shape(Q) != (n, k):
         if soft or policy == "auto":
             raise ModelInputError("issues carry no combined posterior of shape (n, k); use soft=False, policy='relabel'"
                                   " or 'prune', or pass issues from find_weak_label_issues(method='weak')")
         Q = None
-    conf = Q[pos, sug] if Q is not None else np.ones(len(pos))
+    conf = Q[pos, sug] if Q is not None else np.ones(len(pos))  # Q is in the rows' order of L, as pos is
     if policy == "prune":
         relabel = np.zeros(len(pos), bool)
     elif policy == "relabel":
         relabel = np.ones(len(pos), bool)
     else:  # a confident *change* of label; a flagged row whose suggestion is its own label stays unsure
-        relabel = (conf >= min_confidence) & (sug != P[pos].argmax(axis=1))
-    fixed = pos[relabel]
-    P[fixed] = Q[fixed] if soft else np.eye(k)[sug[relabel]]
+        relabel = (conf >= min_confidence) & (sug != P[at].argmax(axis=1))
+    fixed = at[relabel]
+    P[fixed] = Q[pos[relabel]] if soft else np.eye(k)[sug[relabel]]
     keep = np.ones(n, bool)
-    keep[pos[~relabel]] = False
-    return LabelFix(P, keep, fixed, pos[~relabel])
+    keep[at[~relabel]] = False
+    return LabelFix(P, keep, fixed, at[~relabel])
+
+
+def _rows_of(probs: Any, issues: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
+    """Positions in ``probs`` of the flagged rows: ``pos`` (their rows in ``L``), or, for a ``probs`` DataFrame
+    that holds the issues' row ids in another order, where those ids are in it.
+
+    Issues found on a label matrix without ids are indexed by their positions; those stay positions.
+    """
+    if not isinstance(probs, pd.DataFrame) or not len(pos):
+        return pos
+    ids = issues.index
+    by_position = ids.dtype.kind in "iu" and np.array_equal(ids.to_numpy(), pos)
+    if by_position or probs.index.equals(pd.RangeIndex(len(probs))) or not probs.index.is_unique:
+        return pos
+    at = probs.index.get_indexer(ids)
+    if (at < 0).any():
+        return pos  # probs is indexed otherwise: positional, as the shape check above already assumed
+    return at.astype(np.int64)
 
 
 def add_gold(probs: Any, positions: Any, labels: Any) -> np.ndarray:
@@ -123,7 +145,8 @@ def add_gold(probs: Any, positions: Any, labels: Any) -> np.ndarray:
     ----------
     probs : array (n, k)
     positions : array of int
-        Row positions that were hand-checked.
+        Row positions that were hand-checked; with a ``probs`` DataFrame, also its row ids (a pandas Index,
+        e.g. ``gold.index``, or ids that are not integers).
     labels : array of int
         Their gold labels, ``0..k-1`` (integral floats and integer text such as ``"1"`` work too). A row
         given twice must get the same label.
@@ -132,9 +155,15 @@ def add_gold(probs: Any, positions: Any, labels: Any) -> np.ndarray:
     --------
     >>> add_gold([[0.6, 0.4], [0.3, 0.7]], [0], [1]).tolist()
     [[0.0, 1.0], [0.3, 0.7]]
+    >>> gold = pd.Series([0], index=["b"])
+    >>> add_gold(pd.DataFrame([[0.6, 0.4], [0.3, 0.7]], index=["a", "b"]), gold.index, gold).tolist()
+    [[0.6, 0.4], [1.0, 0.0]]
     """
-    P = check_probs(probs, name="probs").copy()
+    P = check_probs(class_ordered(probs, "probs"), name="probs").copy()
     n, k = P.shape
+    if isinstance(probs, pd.DataFrame) and (isinstance(positions, pd.Index)
+                                            or np.asarray(positions).dtype.kind not in "biuf"):
+        positions = row_positions(positions, probs.index, "positions")  # row ids of the probs frame
     pos = np.asarray(positions).ravel()
     if len(pos) and pos.dtype.kind not in "iu" and not (
             pos.dtype.kind == "f" and np.isfinite(pos).all() and (pos == np.round(pos)).all()):
