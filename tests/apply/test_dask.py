@@ -16,6 +16,7 @@ from weaksup import (
     LabelMatrix,
     LFApplier,
     MajorityVoter,
+    ParameterTypeError,
     PatternCounts,
     keyword_lf,
     labeling_function,
@@ -215,3 +216,9 @@ def test_worker_killed_mid_apply_still_gives_complete_ordered_result(client, tmp
     assert L == expected
     assert L.index.tolist() == by_position.index.tolist()
     assert L.to_dense()[:, 0].tolist() == (by_position.pos % 2).tolist()
+
+
+def test_a_dask_frame_given_to_lfapplier_points_to_the_dask_applier():
+    ddf = dd.from_pandas(pd.DataFrame({"text": ["a"]}), npartitions=1)
+    with pytest.raises(ParameterTypeError, match="not a dask DataFrame; use weaksup.apply.dask.DaskLFApplier"):
+        LFApplier([keyword_lf("a", 1)]).apply(ddf, progress=False)

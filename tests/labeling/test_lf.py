@@ -173,3 +173,39 @@ def test_x_name_is_the_row_id_as_on_the_series_a_snorkel_lf_gets():
     assert LabelingFunction("id", lambda x: x.name)(df.iloc[1]) == "r2"
     with pytest.raises(AttributeError, match="no field 'name'"):
         LabelingFunction("id", lambda x: x.name)({"text": "a"})
+
+
+def test_fingerprint_follows_helpers_reached_through_a_module_or_a_class(tmp_path, monkeypatch):
+    import importlib
+    import sys
+
+    (tmp_path / "lf_helpers_probe.py").write_text("LIMIT = 3\ndef score(text):\n    return 1 if 'a' in text else -1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    helpers = importlib.import_module("lf_helpers_probe")
+    try:
+        @labeling_function()
+        def via_module(x):
+            return helpers.score(x.text) if len(x.text) < helpers.LIMIT else ABSTAIN
+
+        before = via_module.fingerprint()
+        (tmp_path / "lf_helpers_probe.py").write_text("LIMIT = 3\ndef score(text):\n    return 1 if 'bc' in text else -1\n")
+        importlib.reload(helpers)
+        edited = via_module.fingerprint()
+        helpers.LIMIT = 4
+        assert len({before, edited, via_module.fingerprint()}) == 3
+    finally:
+        sys.modules.pop("lf_helpers_probe", None)
+
+    class Scorer:
+        def score(self, text):
+            return 1 if "a" in text else -1
+
+    scorer = Scorer()
+
+    @labeling_function()
+    def via_object(x):
+        return scorer.score(x.text)
+
+    before = via_object.fingerprint()
+    Scorer.score = lambda self, text: 1 if "b" in text else -1
+    assert via_object.fingerprint() != before

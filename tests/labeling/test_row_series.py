@@ -173,3 +173,23 @@ def test_series_views_are_copies_that_never_change_the_row():
     s["text"] = "changed"
     assert x.to_dict() == {"text": "hi", "n": 3}
     assert x[["n"]].name is None  # a row built without an id: an unnamed Series
+
+
+def test_integer_column_labels_read_by_label_as_on_a_series():
+    df = pd.DataFrame([["b-val", "a-val"]], columns=[1, 0])  # integer labels out of position order
+
+    @labeling_function()
+    def reads_column_0(x):
+        series = df.iloc[0]
+        assert x[0] == series[0] == "a-val" and x[np.int64(1)] == series[1] == "b-val"
+        assert 0 in x and np.int64(1) in x and 2 not in x
+        return 1
+
+    assert LFApplier([reads_column_0]).apply(df, progress=False).to_dense().tolist() == [[1]]
+
+
+def test_column_labels_that_are_not_text_read_by_label():
+    for columns, key in ((pd.MultiIndex.from_tuples([("a", "b"), ("a", "c")]), ("a", "c")), ([1.5, 2.5], 2.5)):
+        df = pd.DataFrame([["first", "second"]], columns=columns)
+        rule = labeling_function(name="second")(lambda x, key=key: 1 if key in x and x[key] == "second" else 0)
+        assert LFApplier([rule]).apply(df, progress=False).to_dense().tolist() == [[1]]

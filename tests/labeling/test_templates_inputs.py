@@ -103,3 +103,34 @@ def test_templates_from_sets_have_the_same_name_and_fingerprint_in_every_process
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(runs) == 1 and runs.pop().startswith("keyword_please_plz_sub4sub_subscribe ")
+
+
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
+@pytest.mark.parametrize("pattern, texts", [
+    (r"out$", ["check it out\n", "out", "out\nx", "shout\r\n", None]),  # $ before a final newline, as in re
+    (r"a{,3}b", ["aab", "b", "a{,3}b", "xc"]),  # {,n} is {0,n} in Python's re, literal text in RE2
+    (r"[[:alpha:]]", ["a", "a]", ":]"]),  # a plain set in Python's re, a POSIX class in RE2
+    (r"(?i)istanbul", ["İSTANBUL", "ıstanbul", "Istanbul", "x"]),  # re.I folds the dotted and dotless i, RE2 not
+    (r"(?i)İ", ["i", "I", "x"]),
+    (r"(?i)[h-j]x", ["İx", "ıx", "ix", "kx"]),
+])
+def test_regex_syntax_re2_reads_differently_follows_python_re(pattern, texts):
+    expected = [-1 if t is None else (1 if re.search(pattern, t) else -1) for t in texts]
+    assert _votes(regex_lf(pattern, 1), texts) == expected
+
+
+def test_threshold_on_a_datetime_column_compares_as_pandas_does():
+    df = pd.DataFrame({"created": pd.to_datetime(["2021-01-01", "2019-05-01", None])})
+    for value in ("2020-06-01", pd.Timestamp("2020-06-01")):
+        assert ws.LFApplier([threshold_lf("created", ">", value, 1)]).apply(df, progress=False).to_dense().ravel().tolist() \
+            == [1, -1, -1]
+
+
+def test_case_insensitive_templates_find_a_dotted_capital_i_in_the_same_text():
+    # Python lowers "İ" to "i" + a combining dot, Arrow (which lowers the text) to "i": keys follow the text
+    df = pd.DataFrame({"text": ["İstanbul", "I love İSTANBUL!", "Ankara"]})
+    for lf in (keyword_lf("İstanbul", 1), keyword_lf("İstanbul", 1, whole_word=True),
+               lookup_lf({"İstanbul"}, label=1, match="token", case_sensitive=False)):
+        assert ws.LFApplier([lf]).apply(df, progress=False).to_dense().ravel().tolist() == [1, 1, -1], lf.name
+    value = lookup_lf({"İstanbul": 1}, field="text", case_sensitive=False)
+    assert ws.LFApplier([value]).apply(df, progress=False).to_dense().ravel().tolist() == [1, -1, -1]

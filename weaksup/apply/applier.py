@@ -124,8 +124,8 @@ class LFApplier(BaseApplier):
         progress : bool
             Show a progress bar over rows.
         fault_tolerant : bool
-            Turn an LF's exception into an abstain and record it in ``errors_``;
-            otherwise raise :class:`~weaksup.errors.LabelingFunctionError`.
+            Turn an LF's exception (or its preprocessor's) into an abstain and record it in
+            ``errors_``; otherwise raise :class:`~weaksup.errors.LabelingFunctionError`.
 
         Returns
         -------
@@ -134,7 +134,8 @@ class LFApplier(BaseApplier):
         Raises
         ------
         LabelingFunctionError
-            An LF raised, or returned a Series whose index is not the batch's.
+            An LF or its preprocessor raised (or returned None), an LF returned a Series whose index
+            is not the batch's, or a vectorized preprocessor dropped or reordered the batch's rows.
         InvalidLabelError
             An LF returned something that is not a label (named with the LF, row id and value).
         ApplyInputError

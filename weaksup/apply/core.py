@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from weaksup.apply._preprocess import LF_FAILURES as _LF_FAILURES
+from weaksup.apply._preprocess import PreprocessorFailure, run_preprocessors, skipping_failed_rows
+from weaksup.apply._preprocess import same_id as _same_id
 from weaksup.errors import (
     ApplyInputError,
     InvalidLabelError,
@@ -18,7 +21,7 @@ from weaksup.errors import (
     ParameterTypeError,
 )
 from weaksup.labeling.lf import LabelingFunction
-from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, isolated_frame, overrides_call
+from weaksup.labeling.preprocessor import isolated_frame, overrides_call
 from weaksup.labeling.row import make_row_type, rows_restored
 
 if TYPE_CHECKING:
@@ -161,6 +164,7 @@ def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
         frame = pd.DataFrame.from_records(list(data)) if data else pd.DataFrame()
         check_columns(frame)
         return frame, frame.index
+    dask = type(data).__module__.split(".")[0] == "dask"  # its DataFrame would read as "not DataFrame"
     if isinstance(data, pd.Series):
         hint = f"; pass {data.name or 'series'}.to_frame() (rows with one field, ids kept) or .to_numpy() (rows are its values)"
     elif isinstance(data, (list, tuple)) and any(isinstance(r, dict) for r in data):
@@ -168,12 +172,17 @@ def as_frame_or_array(data: Any) -> tuple[pd.DataFrame | np.ndarray, pd.Index]:
         hint = f": a list of dicts, but row {pos} is a {type(data[pos]).__name__} ({data[pos]!r:.60})"
     elif isinstance(data, (list, tuple)):
         hint = "; for rows that are plain values (texts), pass np.asarray(data), or a list of dicts for rows with fields"
+    elif dask:
+        hint = "; use weaksup.apply.dask.DaskLFApplier for a Dask collection, or .compute() it first"
+    elif isinstance(data, dict):
+        hint = "; for a dict of columns pass pd.DataFrame(data)"
     else:
         hint = ""
     raise ParameterTypeError(
         f"LFs apply to a pandas DataFrame, a list of dicts, a numpy array, an Arrow table, a polars DataFrame or a "
-        f"datasets.Dataset, not {type(data).__name__}{hint}"
+        f"datasets.Dataset, not {'a dask ' if dask else ''}{type(data).__name__}{hint}"
     )
+
 
 
 def check_columns(frame: pd.DataFrame) -> None:
@@ -270,13 +279,6 @@ def _check_series_index(got: pd.Index, lf: LabelingFunction, index: pd.Index) ->
     )
 
 
-def _same_id(a: Any, b: Any) -> bool:
-    try:
-        return bool(a == b) or (a != a and b != b)  # NaN ids equal themselves, as in Index.equals
-    except Exception:
-        return False
-
-
 def _is_label_type(t: type) -> bool:
     """Integer types other than bool: int and its subclasses (IntEnum), every numpy integer (np.longlong)."""
     return t in _INT_TYPES or (issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_)))
@@ -336,48 +338,6 @@ def _reason(value: Any) -> str:
     return "labels must be integers (a class id or -1 to abstain)"
 
 
-def _run_preprocessors(
-    pre: Sequence[Preprocessor], batch: Batch, cache: dict[tuple[int, ...], Any], lf_name: str
-) -> Any:
-    """Apply ``pre`` in order to the batch, sharing memoized results between LFs of the same batch."""
-    x: Any = batch.data if pre and pre[0].vectorized else batch.rows
-    chain: tuple[int, ...] = ()
-    for p in pre:
-        chain = (*chain, id(p))
-        if p.memoize and chain in cache:
-            x = cache[chain]
-            continue
-        custom = overrides_call(p)  # a subclass's own __call__ runs as written
-        if p.vectorized:
-            out = p(fresh_copy(x)) if custom else p.f(fresh_copy(x), **p.resources)
-            if out is None:
-                raise LabelingFunctionError(lf_name, batch.index[0], f"preprocessor {p.name!r} returned None",
-                                            _returned_none(p))
-        else:
-            out = []
-            f = p.f
-            for i, row in enumerate(x):
-                try:
-                    y = p(fresh_copy(row)) if custom else f(fresh_copy(row), **p.resources)
-                except _LF_FAILURES as exc:
-                    raise LabelingFunctionError(
-                        lf_name, batch.index[i], f"preprocessor {p.name!r} raised {type(exc).__name__}: {exc}", exc
-                    ) from exc
-                if y is None:
-                    raise LabelingFunctionError(lf_name, batch.index[i], f"preprocessor {p.name!r} returned None",
-                                                _returned_none(p))
-                out.append(y)
-        if p.memoize:
-            cache[chain] = out
-        x = out
-    return x
-
-
-def _returned_none(p: Preprocessor) -> ValueError:
-    """The error Snorkel raises for a preprocessor that returns None (``weaksup.snorkel`` re-raises it)."""
-    return ValueError(f"Preprocessor should not return None (preprocessor {p.name!r})")
-
-
 def apply_lf_to_batch(
     lf: LabelingFunction,
     batch: Batch,
@@ -392,22 +352,29 @@ def apply_lf_to_batch(
     pre = () if custom else lf.pre
     if custom:
         f = lf
+    first = batch.index[0] if len(batch) else None
     if lf.vectorized:
         try:
-            x = _run_preprocessors(pre, batch, cache, lf.name) if pre else batch.data
+            x = run_preprocessors(pre, batch, cache, lf.name) if pre else batch.data
             votes = f(_isolated(x))
         except LabelingFunctionError:
             raise
+        except PreprocessorFailure as exc:  # the message names the preprocessor
+            if not fault_tolerant:
+                raise LabelingFunctionError(lf.name, first, str(exc), exc.original) from exc.original
+            return np.full(len(batch), ABSTAIN, dtype=np.int64), LFErrorRecord(len(batch), first, str(exc))
         except _LF_FAILURES as exc:
             if not fault_tolerant:
-                raise LabelingFunctionError(lf.name, batch.index[0] if len(batch) else None,
+                raise LabelingFunctionError(lf.name, first,
                                             f"raised {type(exc).__name__} on the batch starting at this row: {exc}",
                                             exc) from exc
-            record = LFErrorRecord(len(batch), batch.index[0] if len(batch) else None, f"{type(exc).__name__}: {exc}")
+            record = LFErrorRecord(len(batch), first, f"{type(exc).__name__}: {exc}")
             return np.full(len(batch), ABSTAIN, dtype=np.int64), record
         return validate_votes(votes, lf, batch.index, cardinality), None
 
-    rows = _run_preprocessors(pre, batch, cache, lf.name) if pre else batch.rows
+    rows = run_preprocessors(pre, batch, cache, lf.name, fault_tolerant) if pre else batch.rows
+    if pre and fault_tolerant and PreprocessorFailure in set(map(type, rows)):
+        f = skipping_failed_rows(f)  # rows a preprocessor failed on abstain, recorded below
     out: list[Any] = []
     append = out.append
     record: LFErrorRecord | None = None
@@ -423,8 +390,12 @@ def apply_lf_to_batch(
                     raise LabelingFunctionError(lf.name, batch.index[pos],
                                                 f"{type(exc).__name__}: {exc}{_empty_fields_hint(rows[pos], exc)}",
                                                 exc) from exc
+                if type(exc) is PreprocessorFailure:  # the row's place-holder: keep no frames alive through it
+                    exc.__traceback__, message = None, str(exc)
+                else:
+                    message = f"{type(exc).__name__}: {exc}"
                 if record is None:
-                    record = LFErrorRecord(0, batch.index[pos], f"{type(exc).__name__}: {exc}")
+                    record = LFErrorRecord(0, batch.index[pos], message)
                 record.count += 1
                 append(ABSTAIN)
     return validate_votes(out, lf, batch.index, cardinality), record
@@ -443,11 +414,6 @@ def _empty_fields_hint(row: Any, exc: BaseException) -> str:
         return ""
     names = ", ".join(repr(k) for k in empty[:5])
     return f" (field{'s' if len(empty) > 1 else ''} {names} {'are' if len(empty) > 1 else 'is'} empty in this row)"
-
-
-# An LF calling sys.exit() would end the interpreter (or kill a worker) with no word of which LF
-# did it; it is reported like any other LF failure. KeyboardInterrupt still stops the run.
-_LF_FAILURES = (Exception, SystemExit)
 
 
 def _isolated(x: Any) -> Any:
@@ -498,6 +464,8 @@ def vote_batch(
     """
     if isinstance(batch.data, pd.DataFrame):
         check_columns(batch.data)
+    if not len(batch):  # nothing to label (``apply([])``, a filter that kept no row): LFs are not called,
+        return np.zeros((0, len(lfs)), dtype=np.int8), {}  # as in a Dask partition, so no field is needed
     cache: dict[tuple[int, ...], Any] = {}
     columns, errors = [], {}
     with gc_paused():

@@ -213,7 +213,7 @@ class DaskLFApplier(BaseApplier):
         progress : bool
             Show a progress bar over partitions.
         fault_tolerant : bool
-            Turn an LF's exception into an abstain and record it in ``errors_``; otherwise
+            Turn an LF's exception (or its preprocessor's) into an abstain and record it in ``errors_``; otherwise
             raise :class:`~weaksup.errors.LabelingFunctionError` naming the LF and row id.
 
         Returns

@@ -79,6 +79,24 @@ def _lower_text(text: Any) -> Any:
     return pc.ascii_lower(text) if pc.all(pc.string_is_ascii(text)).as_py() is not False else pc.utf8_lower(text)
 
 
+def _lower_key(word: str) -> str:
+    """``word`` lowercased as :func:`_lower_text` lowercases the text it is matched against.
+
+    Arrow lowers by single characters (``"İ"`` -> ``"i"``) where Python's ``str.lower`` adds a combining dot
+    (``"i̇"``), so a keyword lowered by Python would never be found in text lowered by Arrow.
+
+    Examples
+    --------
+    >>> _lower_key("İstanbul") in _lower_key("İSTANBUL"), _lower_key("Hello")
+    (True, 'hello')
+    """
+    mods = None if word.isascii() else _arrow()
+    if mods is None:
+        return word.lower()
+    pa, pc = mods
+    return pc.utf8_lower(pa.array([word])).to_pylist()[0]
+
+
 def _tokens(text: Any) -> tuple[Any, np.ndarray, int]:
     """Word tokens of every row, flattened, with the position of the row each came from."""
     if isinstance(text, pd.Series):  # pure-Python fallback
@@ -120,6 +138,26 @@ def _unicode_classes(pattern: str) -> str | None:
     return "|".join(sorted(found)) if found else None
 
 
+# syntax RE2 reads differently from Python's re: "{,3}" is {0,3} in re and literal text in RE2, "[[:alpha:]]"
+# a POSIX class in RE2 and a plain set in re; such patterns run in Python's re
+_PYTHON_ONLY = re.compile(r"\{,|\[:")
+_INLINE_IGNORECASE = re.compile(r"\(\?[a-zA-Z-]*i")
+
+
+_MAY_MATCH_I = re.compile(r"[iI]|\[[^\]]*-")  # an i, or a class with a range ([a-z])
+
+
+def _ignores_case(pattern: str, flags: int) -> bool:
+    return bool(flags & re.IGNORECASE) or _INLINE_IGNORECASE.search(pattern) is not None
+
+
+def _python_only(pattern: str, flags: int) -> bool:
+    """Whether a user's pattern must run in Python's re: syntax RE2 reads differently, or a dotted / dotless
+    i under ignore-case (re.I folds "İ" and "ı" to "i"; RE2 does not)."""
+    return _PYTHON_ONLY.search(pattern) is not None or (
+        ("\u0130" in pattern or "\u0131" in pattern) and _ignores_case(pattern, flags))
+
+
 def _whole_word_python(word: str) -> str:
     # no word character right before or after: what the RE2 pattern below says ("c++" is a whole word in "C++!")
     return rf"(?<!\w)(?:{word})(?!\w)"
@@ -140,7 +178,7 @@ def _match(text: Any, pattern: str, regex: bool, flags: int, whole_word: bool = 
         ignore_case = bool(flags & re.IGNORECASE)
         if not regex:  # RE2 finds literals faster than Arrow's substring kernel
             pattern, regex, unicode_safe = re.escape(pattern), True, True
-        if not flags & ~sum(_RE2_FLAGS) & ~re.UNICODE:
+        if not flags & ~sum(_RE2_FLAGS) & ~re.UNICODE and (unicode_safe or not _python_only(pattern, flags)):
             inline = "".join(v for k, v in _RE2_FLAGS.items() if flags & k)
             try:  # RE2 (linear time, C); lookarounds and backreferences need Python's re
                 out = pc.match_substring_regex(text, f"(?{inline}){pattern}" if inline else pattern,
@@ -150,10 +188,20 @@ def _match(text: Any, pattern: str, regex: bool, flags: int, whole_word: bool = 
                 pass
             else:
                 unicode_only = None if unicode_safe else _unicode_classes(pattern)
+                # RE2's \w, \b, \d, \s are ASCII, and its $ never matches before a final newline (Python's
+                # does: "out$" finds "check it out\n"): on the rows where that matters Python's re decides,
+                # as re.search would everywhere
+                recheck = []
                 if unicode_only is not None:
-                    # RE2's \w, \b, \d, \s are ASCII: on the rows holding other letters, digits or spaces
-                    # (found by RE2 too) Python's re decides, as re.search would everywhere
-                    other = np.flatnonzero(np.asarray(pc.match_substring_regex(text, unicode_only).fill_null(False)))
+                    recheck.append(pc.match_substring_regex(text, unicode_only))
+                if not unicode_safe and "$" in pattern:
+                    recheck.append(pc.ends_with(text, "\n"))
+                if not unicode_safe and _ignores_case(pattern, flags) and _MAY_MATCH_I.search(pattern):
+                    # re.I folds "İ" and "ı" to i (and into ranges such as [a-z]); RE2 does not
+                    recheck.append(pc.match_substring_regex(text, "[\u0130\u0131]"))
+                if recheck:
+                    mask = np.logical_or.reduce([np.asarray(m.fill_null(False)) for m in recheck])
+                    other = np.flatnonzero(mask)
                     if len(other):
                         compiled = re.compile(pattern, flags)
                         hit[other] = [compiled.search(t) is not None for t in text.take(other).to_pylist()]
@@ -260,15 +308,23 @@ def _threshold_votes(batch: Any, *, field: str | int, op: str, value: Any, label
     values = col.to_numpy()
     try:
         if values.dtype == object or col.dtype == "str":
-            hit = np.asarray(_OPS[op](col, value).fillna(False), dtype=bool)
+            hit = _series_compare(col, op, value)
         else:
-            with np.errstate(invalid="ignore"):
-                hit = np.asarray(_OPS[op](values, value), dtype=bool)
+            try:
+                with np.errstate(invalid="ignore"):
+                    hit = np.asarray(_OPS[op](values, value), dtype=bool)
+            except TypeError:  # pandas' own rules: a datetime column against "2020-06-01", a Timestamp
+                hit = _series_compare(col, op, value)
     except TypeError as exc:  # numpy's UFuncTypeError is one too
         raise ParameterTypeError(f"cannot compare field {field!r} (dtype {col.dtype}) with {value!r} "
                                  f"({type(value).__name__}) by {op!r}: {exc}") from None
     hit = hit & np.asarray(col.notna(), dtype=bool)  # a missing value abstains, also for != (NaN != 1 is True)
     return np.where(hit, label, ABSTAIN).astype(np.int64)
+
+
+def _series_compare(col: pd.Series, op: str, value: Any) -> np.ndarray:
+    out = _OPS[op](col, value)
+    return np.asarray(out.fillna(False) if out.hasnans else out, dtype=bool)
 
 
 def _model_votes(batch: Any, *, model: Any, label_map: dict[Any, int], field: str | int | None,

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 import re
+import site
+import sys
+import sysconfig
 import types
 import uuid
 from collections.abc import Callable, Sequence
@@ -72,7 +76,9 @@ class LabelingFunction(UserFunction):
         Code is hashed from the bytecode, constants, defaults and closure values of ``f``
         and of the functions and globals it refers to (recursively), so editing the LF,
         a helper it calls, a constant it reads or a resource changes the fingerprint;
-        renaming the LF does not. Values that cannot be hashed reproducibly make the
+        renaming the LF does not. Helpers reached through one of your own modules
+        (``helpers.score(x)``) and the methods of your own classes count too; the standard
+        library and installed packages are taken by name. Values that cannot be hashed reproducibly make the
         fingerprint unique per call (the LF is then never reused from a cache).
 
         Examples
@@ -154,10 +160,18 @@ def _feed(h: Any, obj: Any, seen: set[int]) -> None:
             h.update(f"function:{obj.__qualname__}".encode())
             _feed(h, code, seen)
             _feed(h, (obj.__defaults__, obj.__kwdefaults__), seen)
-            _feed(h, [c.cell_contents if _cell_ok(c) else None for c in obj.__closure__ or ()], seen)
-            for name in sorted(_global_names(code)):
+            cells = [c.cell_contents if _cell_ok(c) else None for c in obj.__closure__ or ()]
+            _feed(h, cells, seen)
+            names = _global_names(code)
+            for value in cells:
+                if isinstance(value, types.ModuleType):
+                    _feed_module(h, value, names, seen)
+            for name in sorted(names):
                 if name in obj.__globals__:
-                    _feed(h, (name, obj.__globals__[name]), seen)
+                    value = obj.__globals__[name]
+                    _feed(h, (name, value), seen)
+                    if isinstance(value, types.ModuleType):  # ``helpers.score(x)``: what it reads of the module
+                        _feed_module(h, value, names, seen)
         elif isinstance(obj, types.MethodType):
             _feed(h, (obj.__func__, obj.__self__), seen)
         elif isinstance(obj, functools.partial):
@@ -166,6 +180,9 @@ def _feed(h: Any, obj: Any, seen: set[int]) -> None:
             h.update(obj.fingerprint().encode())
     elif isinstance(obj, type):
         h.update(f"class:{obj.__module__}.{obj.__qualname__};".encode())
+        if id(obj) not in seen and _user_module(sys.modules.get(obj.__module__)):  # the user's own class: its methods
+            seen.add(id(obj))
+            _feed(h, sorted((k, v) for k, v in vars(obj).items() if isinstance(v, types.FunctionType)), seen)
     elif isinstance(obj, (types.BuiltinFunctionType, types.BuiltinMethodType)):
         h.update(f"builtin:{getattr(obj, '__module__', '')}.{obj.__qualname__};".encode())
     else:  # models, tables, other objects: their pickled state
@@ -174,8 +191,62 @@ def _feed(h: Any, obj: Any, seen: set[int]) -> None:
             h.update(pickle.dumps(obj, protocol=4))
             if isinstance(vars(type(obj)).get("__call__"), types.FunctionType):
                 _feed(h, type(obj).__call__, seen)
+            _feed(h, type(obj), seen)  # a class of the user's: the code of its methods too
         except Exception:  # unpicklable: never let a cache reuse it
             h.update(uuid.uuid4().bytes)
+
+
+def _feed_module(h: Any, module: types.ModuleType, names: set[str], seen: set[int], depth: int = 0) -> None:
+    """Feed the attributes of the user's own ``module`` that a function names (``helpers.score``, ``cfg.LIMIT``).
+
+    Libraries (the standard library, installed packages) are left out: they change only with their version.
+    """
+    if depth > 3 or not _user_module(module):
+        return
+    space = vars(module)  # not getattr: a module's __getattr__ may import or compute
+    for name in sorted(n for n in names if n in space):
+        value = space[name]
+        if isinstance(value, _CODE_OR_DATA):
+            _feed(h, (name, value), seen)
+        else:  # a model or client kept in the module: by type (pickling it may be slow, or fail every time)
+            h.update(f"{name}:object:{type(value).__module__}.{type(value).__qualname__};".encode())
+        if isinstance(value, types.ModuleType):  # ``pkg.sub.f``
+            _feed_module(h, value, names, seen, depth + 1)
+
+
+_CODE_OR_DATA = (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset, np.ndarray,
+                 np.generic, pd.Index, pd.Series, pd.DataFrame, re.Pattern, types.ModuleType, types.FunctionType,
+                 types.MethodType, functools.partial, LabelingFunction, type, types.BuiltinFunctionType)
+
+
+def _library_dirs() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    dirs = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths}
+    try:
+        dirs |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    except AttributeError:  # some embedded interpreters have no site helpers
+        pass
+    return tuple(os.path.join(os.path.realpath(d), "") for d in dirs if d)
+
+
+_LIBRARY_DIRS: tuple[str, ...] | None = None
+
+
+def _user_module(module: Any) -> bool:
+    """Whether ``module`` is the user's own code: a file outside the standard library and installed packages."""
+    global _LIBRARY_DIRS
+    if not isinstance(module, types.ModuleType):
+        return False
+    file = getattr(module, "__file__", None)
+    if module.__name__ == "__main__":  # a script, or a notebook (which has no file)
+        return True
+    if not isinstance(file, str):
+        return False
+    if module.__name__.partition(".")[0] in sys.stdlib_module_names or module.__name__.startswith("weaksup"):
+        return False
+    if _LIBRARY_DIRS is None:
+        _LIBRARY_DIRS = _library_dirs()
+    return not os.path.realpath(file).startswith(_LIBRARY_DIRS)
 
 
 def _cell_ok(cell: Any) -> bool:

@@ -18,7 +18,11 @@ class Preprocessor:
 
     Row-wise preprocessors get a copy of the row, so they may set new fields on it and
     return it. Vectorized ones get a copy of the batch DataFrame (changes to it never reach
-    the input) and return a DataFrame with the same rows. With ``memoize=True`` the result
+    the input) and return a DataFrame with the same rows, in the same order: the applier
+    refuses one that drops, adds or reorders rows (votes would land on the wrong rows). A
+    preprocessor that fails on a row (raises, or returns None) is an error naming the LF,
+    the preprocessor and the row, or under ``fault_tolerant=True`` an abstain of every LF
+    that uses it there. With ``memoize=True`` the result
     is computed once per row per apply and shared by every LF that uses this preprocessor
     (spaCy parses, lookups, ...).
 

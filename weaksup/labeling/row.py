@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from weaksup.errors import MissingFieldError, WeaksupError
 
 
@@ -159,8 +161,14 @@ class Row:
         extra = self.__extra
         if extra is not None and key in extra:
             return extra[key]
-        if isinstance(key, int) and not isinstance(key, bool):
-            return self.__values[: len(self.__fields)][key]  # positions of fields only, never the row id
+        if not isinstance(key, (str, bool, np.bool_)):
+            # a column labelled 0, 1.5 or ("a", "b") is the field "0", "1.5", "('a', 'b')": x[0] reads it by
+            # label, as on the pandas Series a Snorkel LF gets, even where columns are not in order 0, 1, ...
+            pos = self.__positions.get(str(key))
+            if pos is not None:
+                return self.__values[pos]
+            if isinstance(key, (int, np.integer)):
+                return self.__values[: len(self.__fields)][key]  # positions of fields only, never the row id
         # a KeyError (``except KeyError`` and ``get`` still work) that says which fields the row has
         raise MissingFieldError(f"row has no field {key!r}; fields are {Row.keys(self)}")
 
@@ -194,7 +202,10 @@ class Row:
         extra[name] = value
 
     def __contains__(self, key: object) -> bool:
-        return key in self.__positions or (self.__extra is not None and key in self.__extra)
+        if key in self.__positions or (self.__extra is not None and key in self.__extra):
+            return True
+        # a column label that is not text (0, 1.5, ("a", "b")), as __getitem__ reads it
+        return not isinstance(key, (str, bool, np.bool_)) and str(key) in self.__positions
 
     def __iter__(self) -> Iterator[Any]:
         # the fields' values, as iterating the pandas Series a Snorkel LF gets; `in`, keys() and items()

@@ -27,6 +27,7 @@ from weaksup.labeling._kernels import (
     _count_votes,
     _lookup_tokens,
     _lookup_values,
+    _lower_key,
     _lower_text,
     _model_votes,
     _raw_text,
@@ -158,7 +159,7 @@ def keyword_lf(
     label = _check_label(label, f"keyword_lf {name!r}")
     _check_field(field, f"keyword_lf {name!r}")
     if not case_sensitive:
-        words = [w.lower() for w in words]
+        words = [_lower_key(w) for w in words]  # as the text is lowered
     escaped = "|".join(re.escape(w) for w in sorted(set(words)))
     if whole_word:
         pattern, regex = escaped, True
@@ -315,7 +316,7 @@ def lookup_lf(
                 raise ParameterTypeError(f"lookup_lf {name!r}: key {key!r} must be a string for case/token matching")
             if match == "token" and not re.fullmatch(r"\w+", key):
                 raise ParameterError(f"lookup_lf {name!r}: key {key!r} is not a single word token; use match='value'")
-            key = key if case_sensitive else key.lower()
+            key = key if case_sensitive else _lower_key(key)
         if labels_by_key.setdefault(key, lab) != lab:
             raise ParameterError(f"lookup_lf {name!r}: key {key!r} maps to both {labels_by_key[key]} and {lab}")
     if not labels_by_key:
