@@ -299,3 +299,52 @@ def test_votes_as_a_numpy_array_follow_data_rows(tmp_path):
     with pytest.raises(ModelInputError, match="L's row ids must equal data.index"):
         export_label_studio(tmp_path / "t.json", data, L=LabelMatrix.from_dense([[1, -1], [-1, 0]]),
                             class_names=CLASSES)
+
+
+@pytest.mark.parametrize("mangle, match", [
+    (lambda t: t.update(annotations={"a": 1}), "'annotations' must be a list of objects"),
+    (lambda t: t.update(annotations=["SPAM"]), "'annotations' must be a list of objects"),
+    (lambda t: t["annotations"][0].update(result="SPAM"), "'result' must be a list of objects"),
+    (lambda t: t["annotations"][0].update(result=["SPAM"]), "'result' must be a list of objects"),
+    (lambda t: t["data"].update(weaksup_id={"a": 1}), "holds {'a': 1}, not a row id"),
+    (lambda t: t["data"].update(weaksup_id=7.5, weaksup_id_type="int"), "7.5 as type 'int'"),
+])
+def test_a_malformed_export_is_a_typed_error_naming_the_task(tmp_path, mangle, match):
+    tasks = export_label_studio(tmp_path / "t.json", _frame([1, 2]), class_names=CLASSES)
+    export = _full_export(tasks, {0: [("1", "HAM", False)], 1: [("1", "SPAM", False)]})
+    mangle(export[1])
+    with pytest.raises(LabelStudioFileError, match=f"task 2.*{match}"):
+        read_label_studio(_write(tmp_path, "e.json", export), CLASSES)
+
+
+def test_class_names_as_one_string_and_folders_and_empty_files_are_refused(tmp_path):
+    tasks = export_label_studio(tmp_path / "t.json", _frame(["a"]), class_names=CLASSES)
+    p = _write(tmp_path, "e.json", _full_export(tasks, {0: [("1", "HAM", False)]}))
+    with pytest.raises(WeaksupError, match="the string 'HAM'"):  # not the classes H, A, M
+        read_label_studio(p, "HAM")
+    with pytest.raises(WeaksupError, match="the string 'SPAM'"):
+        label_config("SPAM")
+    with pytest.raises(WeaksupError, match="folder"):
+        read_label_studio(tmp_path, CLASSES)
+    with pytest.raises(WeaksupError, match="folder"):
+        export_label_studio(tmp_path, _frame(["a"]), class_names=CLASSES)
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(LabelStudioFileError, match="empty"):
+        read_label_studio(tmp_path / "empty.csv", CLASSES)
+
+
+def test_votes_with_the_same_ids_in_another_order_are_lined_up_by_id(tmp_path):
+    data = _frame(["x", "y", "z"])
+    L = LabelMatrix.from_dense(np.array([[0, 1], [1, -1], [-1, -1]]), lf_names=["p", "q"], index=["z", "y", "x"])
+    tasks = export_label_studio(tmp_path / "t.json", data, L=L, class_names=CLASSES, columns="text")
+    assert {t["data"]["weaksup_id"]: t["data"]["weaksup_lf_votes"] for t in tasks} == {
+        "x": "", "y": "p: SPAM", "z": "p: HAM, q: SPAM"}
+    tasks = export_label_studio(tmp_path / "t.json", data.assign(n=[1, 2, 3]), class_names=CLASSES, columns="n")
+    assert [t["data"]["n"] for t in tasks] == [1, 2, 3]  # one column named by a string, not its letters
+
+
+def test_a_disagreement_error_shows_plain_counts(tmp_path):
+    tasks = export_label_studio(tmp_path / "t.json", _frame(["a"]), class_names=CLASSES)
+    p = _write(tmp_path, "e.json", _full_export(tasks, {0: [("1", "HAM", False), ("2", "SPAM", False)]}))
+    with pytest.raises(LabelStudioFileError, match=r"\{'HAM': 1, 'SPAM': 1\}"):
+        read_label_studio(p, CLASSES, multiple="error")

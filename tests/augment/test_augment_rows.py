@@ -173,3 +173,22 @@ def test_fields_a_tfs_preprocessor_adds_are_not_columns_of_the_output_like_snork
 
     out = wa.TFApplier([long_ones], wa.ApplyOnePolicy()).apply(df, progress=False)
     assert out.columns.tolist() == ["text"] and out.text.tolist() == ["a b c", "long", "x"]
+
+
+@pytest.mark.parametrize("vectorized_too", [False, True])
+def test_a_tf_returning_only_the_fields_it_changed_keeps_the_others(vectorized_too):
+    """A dict of the changed fields must not blank the label (it came back None, a silent loss)."""
+    df = pd.DataFrame({"text": ["hi", "yo"], "label": [1, 0], "meta": [{"k": 1}, {"k": 2}]}, index=["a", "b"])
+    bang = wa.transformation_function(name="bang")(lambda x: {"text": x.text + "!"})
+    tfs = [bang]
+    if vectorized_too:  # a vectorized TF in the set runs row-wise TFs on the frame path
+        tfs.append(wa.transformation_function(name="noop", vectorized=True)(lambda b: None))
+    out = wa.TFApplier(tfs, wa.ApplyAllPolicy(len(tfs))).apply(df, progress=False)
+    assert out.to_dict("list") == {"text": ["hi", "hi!", "yo", "yo!"], "label": [1, 1, 0, 0],
+                                   "meta": [{"k": 1}, {"k": 1}, {"k": 2}, {"k": 2}]}
+    assert out["label"].dtype == df["label"].dtype
+
+
+def test_a_random_policy_over_no_tfs_is_a_clear_error():
+    with pytest.raises(wa.AugmentationError, match="n_tfs=0 but draws sequences"):
+        wa.TFApplier([], wa.RandomPolicy(0)).apply(pd.DataFrame({"text": ["a"]}), progress=False)

@@ -109,3 +109,18 @@ def test_soft_end_model_learns_from_soft_labels():
     assert f1_score(Y_test, clf.predict(X_test), average="macro") > label_model_f1 + 0.05
     mlp = MultiLabelSoftClassifier(model="mlp", max_epochs=5, random_state=0).fit(X, Q)
     assert mlp.score(X_test, Y_test) > label_model_f1
+
+
+def test_loading_a_model_whose_parameters_do_not_fit_is_a_typed_error(tmp_path):
+    import json
+
+    from weaksup.errors import ModelInputError
+    from weaksup.multilabel import MultiLabelModel, simulate_multilabel
+
+    M, _ = simulate_multilabel(200, seed=0)
+    folder = MultiLabelModel().fit(M).save(tmp_path / "m")
+    meta = json.loads((folder / "model.json").read_text())
+    meta["params"]["no_such"] = 1
+    (folder / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelInputError, match="do not fit MultiLabelModel"):
+        MultiLabelModel.load(folder)

@@ -123,3 +123,78 @@ def test_lfs_and_labels_in_another_order_are_matched_by_name(model):
     assert list(got.columns) == list(expected.columns) and np.allclose(got.to_numpy(), expected.to_numpy())
     with pytest.raises(ModelInputError, match=r"missing \['keyword_topic_0_0'\]"):
         fitted.predict(MultiLabelMatrix(M.csr[:, 6:], M.lf_names[1:], M.label_names))
+
+
+def test_a_probabilities_frame_is_exported_by_id_and_label_never_misaligned(tmp_path):
+    P = pd.DataFrame({"prob_a": [0.1, 0.9], "prob_b": [0.2, 0.8]}, index=["x", "y"])
+    back = load_multilabel(export_multilabel(tmp_path / "y.csv", P.iloc[::-1], ["x", "y"], ["a", "b"]))
+    assert back.loc["x"].tolist() == [0.1, 0.2] and back.loc["y"].tolist() == [0.9, 0.8]
+    back = load_multilabel(export_multilabel(tmp_path / "z.csv", P, ["x", "y"], ["b", "a"]))
+    assert back.loc["x", "a"] == 0.1 and back.loc["x", "b"] == 0.2
+    with pytest.raises(ModelInputError, match="index is not the row ids"):
+        export_multilabel(tmp_path / "w.csv", P, ["x", "q"], ["a", "b"])
+    with pytest.raises(ModelInputError, match="not the labels"):
+        export_multilabel(tmp_path / "w.csv", P, ["x", "y"], ["a", "c"])
+    assert not (tmp_path / "w.csv").exists()
+
+
+def test_bad_rows_lf_names_and_label_names_are_typed_errors():
+    from weaksup.errors import LabelMatrixError, ParameterError
+    from weaksup.multilabel import MultiLabelMatrix
+
+    M = MultiLabelMatrix.from_sets([[{"a"}, None], [None, {"b"}]], label_names=["a", "b"], index=["r1", "r2"])
+    assert list(M.select_rows([True, False]).index) == ["r1"] and M.select_rows([]).n_rows == 0
+    with pytest.raises(LabelMatrixError, match="row positions"):
+        M.select_rows(["r2"])
+    with pytest.raises(LabelMatrixError, match="out of range"):
+        M.select_rows([5])
+    with pytest.raises(LabelMatrixError, match="1 LF names for 2"):
+        MultiLabelMatrix.from_sets([[{"a"}, None]], label_names=["a", "b"], lf_names=["x"])
+    lf = MultiLabelLF("sport", lambda x: {"sports"})
+    for bad, match in (([], "empty"), (["a", "a"], "repeated"), ("sports", "the string")):
+        with pytest.raises(ParameterError, match=match):
+            MultiLabelApplier([lf], bad)
+
+
+def test_soft_classifier_leaves_torch_random_state_alone_and_checks_inputs_at_predict():
+    import torch
+
+    from weaksup.multilabel import MultiLabelSoftClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    Y = (X[:, :2] > 0).astype(int)
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    first = MultiLabelSoftClassifier(random_state=1).fit(X, Y)
+    assert torch.equal(torch.get_rng_state(), before)  # fit used to reseed torch's global generator
+    assert np.allclose(first.predict_proba(X), MultiLabelSoftClassifier(random_state=1).fit(X, Y).predict_proba(X))
+    with pytest.raises(ModelInputError, match=r"NaN or infinite values \(row 1\)"):  # was "absent" everywhere
+        first.predict(np.vstack([X[:1], np.full((1, 3), np.nan)]))
+    with pytest.raises(ModelInputError, match="must hold numbers"):
+        first.predict([["a", "b", "c"]])
+    with pytest.raises(ModelInputError, match="no rows"):
+        MultiLabelSoftClassifier().fit(np.zeros((0, 3)), np.zeros((0, 2)))
+    with pytest.raises(ModelInputError, match="0/1 labels"):
+        first.score(X, Y * 0.7)
+
+
+@pytest.mark.parametrize("model", [MultiLabelModel, MultiLabelMajorityVoter, OneVsRestLabelModel])
+def test_an_unnamed_dense_array_of_the_fitted_shape_predicts_like_the_matrix(model):
+    M, _ = simulate_multilabel(300, seed=2)
+    fitted = model().fit(M)
+    assert np.allclose(fitted.predict_proba(M.to_dense()), fitted.predict_proba(M))
+    assert list(fitted.predict_proba_frame(M.to_dense()).columns) == [f"prob_{c}" for c in M.label_names]
+    with pytest.raises(ModelInputError, match="model was fitted on"):
+        fitted.predict(M.to_dense()[:, 1:])
+
+
+def test_one_vs_rest_with_a_parameter_its_base_does_not_take_is_a_typed_error():
+    M, _ = simulate_multilabel(100, seed=0)
+    with pytest.raises(ModelInputError, match="base_params.*AgreementModel"):
+        OneVsRestLabelModel(base_params={"no_such": 1}).fit(M)
+
+
+def test_exporting_probabilities_that_are_not_numbers_is_a_typed_error(tmp_path):
+    with pytest.raises(ModelInputError, match="probs must be numbers"):
+        export_multilabel(tmp_path / "y.csv", [["0.1", "x"]], ["r"], LABELS)

@@ -58,3 +58,42 @@ def test_docbin_holds_the_entities(tmp_path):
     docs = list(DocBin().from_disk(p).get_docs(spacy.blank("en").vocab))
     assert [(e.start, e.end, e.label_) for e in docs[0].ents] == SPANS[0]
     assert [t.text for t in docs[1]] == TOKENS[1] and len(docs[0].spans["sc"]) == 2
+
+
+@pytest.mark.parametrize("pred, gold, match", [
+    ([[(0, 1)]], [[(0, 1, "A")]], r"predicted document 0: \(0, 1\) is not a \(start, end, type\) span"),
+    ([[(0, 1, "A")]], [(0, 1, "A")], "gold document 0: 0 is not a"),
+    ([[(0, 1, "A")]], ["A"], "gold document 0"),
+])
+def test_malformed_spans_in_scores_are_an_error_not_a_miss(pred, gold, match):
+    for score in (entity_scores, entity_report):
+        with pytest.raises(SpanError, match=match):
+            score(pred, gold)
+
+
+def test_writers_refuse_a_folder_and_ids_json_cannot_hold(tmp_path):
+    import pandas as pd
+
+    for write in (to_conll, to_jsonl):
+        with pytest.raises(SpanError, match="folder"):
+            write(tmp_path, TOKENS, SPANS)
+    with pytest.raises(SpanError, match=r"document 1: id Timestamp"):
+        to_jsonl(tmp_path / "o.jsonl", TOKENS, SPANS, ids=["a", pd.Timestamp("2020-01-01")])
+    assert list(tmp_path.iterdir()) == []  # nothing written, nothing half-written
+
+
+def test_read_conll_reads_bioes_and_bilou_and_refuses_a_tag_without_a_type(tmp_path):
+    """S-/E- tags used to come back as the entity types 'S-PER' and 'E-PER'."""
+    p = tmp_path / "x.conll"
+    p.write_text("Ada B-PER\nLovelace E-PER\nin O\nParis S-LOC\nRome S-LOC\n\n")
+    assert read_conll(p) == ([["Ada", "Lovelace", "in", "Paris", "Rome"]],
+                             [[(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC")]])
+    p.write_text("Ada U-PER\nNew B-LOC\nYork L-LOC\n")
+    assert read_conll(p)[1] == [[(0, 1, "PER"), (1, 3, "LOC")]]
+    p.write_text("E-coli E-coli\ngrows O\nin O\nmilk Food\n")  # IO types that only look prefixed
+    assert read_conll(p)[1] == [[(0, 1, "E-coli"), (3, 4, "Food")]]
+    p.write_text("Ada B-PER\nx B-\n")
+    with pytest.raises(SpanError, match=r"x.conll:2: the tag 'B-' has no entity type"):
+        read_conll(p)
+    p.write_text("")
+    assert read_conll(p) == ([], [])

@@ -108,3 +108,31 @@ def test_bio_tags_round_trip_through_spans(tags):
     assert again == spans
     # IO decoding merges adjacent same-type spans: never more spans than BIO
     assert len(tags_to_spans(spans_to_tags(spans, len(tags), types, "IO"), types, "IO")) <= len(spans)
+
+
+def test_lf_mistakes_are_span_errors_naming_the_lf():
+    from weaksup.sequence import RegexSpanLF, SpanApplier, SpanLabelingFunction, TokenPatternLF
+    from weaksup.sequence.spans import SpanError
+
+    with pytest.raises(SpanError, match=r"'count' on document 'd1': returned 5 \(int\)"):
+        SpanApplier([SpanLabelingFunction("count", lambda d: 5)]).apply([["a"]], doc_ids=["d1"])
+    with pytest.raises(SpanError, match="'yr': invalid regular expression"):
+        RegexSpanLF("yr", "(19", "DATE")
+    with pytest.raises(SpanError, match=r"'ada': each pattern element is a dict.*\{'text': 'Ada'\}"):
+        TokenPatternLF("ada", ["Ada"], "PER")
+
+
+def test_tag_helpers_refuse_what_they_would_misread():
+    from weaksup.sequence import spans_to_tags, tag_names, tags_to_spans
+    from weaksup.sequence.spans import SpanError
+
+    with pytest.raises(SpanError, match="got 'PER'; for one type write"):
+        tag_names("PER")  # not the types P, E, R
+    for tags in ([5], [-1, 1], [[1, 2]]):  # -1 was read as a span, 5 an IndexError
+        with pytest.raises(SpanError, match="tags must be one integer tag index per token"):
+            tags_to_spans(tags, ["A"])
+    with pytest.raises(SpanError, match="out of bounds for 2 tokens"):  # was clipped to the sentence
+        spans_to_tags([(0, 5, "A")], 2, ["A"])
+    with pytest.raises(SpanError, match="unknown tag scheme"):  # was read as BIO
+        spans_to_tags([(0, 1, "A")], 2, ["A"], scheme="bioes")
+    assert tags_to_spans([], ["A"]) == []

@@ -72,3 +72,33 @@ def test_analysis_against_hand_counts():
     assert df.loc["x", "entity_precision"] == 1.0 and df.loc["x", "entity_recall"] == 0.5
     assert df.loc["y", "entity_precision"] == pytest.approx(1 / 3) and df.loc["y", "token_recall"] == 1.0
     assert df.loc["z", "token_precision"] == 0.0
+
+
+def test_a_span_type_that_is_not_a_name_is_an_error_naming_the_lf_and_document():
+    """None or 5 used to become the entity types "None" and "5"."""
+    from weaksup.sequence import SpanLabelingFunction
+
+    for bad in (None, 5, ""):
+        lf = SpanLabelingFunction("typeless", lambda d, bad=bad: [(0, 1, bad)])
+        with pytest.raises(SpanError, match=r"'typeless' on document 'doc7'.*entity type name"):
+            SpanApplier([lf]).apply([["Ada"]], doc_ids=["doc7"])
+
+
+def test_an_unknown_scheme_is_refused_when_the_applier_is_made():
+    with pytest.raises(SpanError, match="unknown tag scheme 'bio'"):
+        SpanApplier([RegexSpanLF("r", "x", "A")], scheme="bio")
+
+
+def test_select_docs_by_id_says_it_takes_positions():
+    V = SpanApplier([RegexSpanLF("r", "x", "A")]).apply([["x"], ["y"]], doc_ids=["d1", "d2"])
+    with pytest.raises(SpanError, match="select_docs takes document positions"):
+        V.select_docs(["d2"])
+    assert V.select_docs([]).n_docs == 0 and V.select_docs([1]).doc_ids == ["d2"]
+
+
+@pytest.mark.parametrize("lengths, match", [([-1], "length -1"), ([1.5], "length 1.5"), (["x"], "one token count")])
+def test_a_matrix_with_impossible_lengths_is_refused(lengths, match):
+    with pytest.raises(SpanError, match=match):
+        SpanLabelMatrix([[[]]], lengths, ["a"], ["A"])
+    with pytest.raises(SpanError, match="the string 'ab'"):
+        SpanLabelMatrix([[[], []]], [1], "ab", ["A"])

@@ -162,3 +162,18 @@ def test_empty_documents_and_silent_lfs(cls):
     assert m.predict_spans(V)[0] == [] and m.predict_spans(V)[2] == []
     silent = SpanLabelMatrix([[[], []]], [4], ["a", "b"], ["A"])
     assert cls().fit(silent).predict_spans(silent) == [[]]
+
+
+@pytest.mark.parametrize("model, match", [
+    (lambda: SequenceHMM(n_iter=0), "n_iter must be an integer >= 1"),  # "fitted" without start_, then AttributeError
+    (lambda: SequenceHMM(prior_strength=-10), "prior_strength must be a number >= 0"),  # NaN emissions, no spans
+    (lambda: SequenceLabelModel(prior=2), "two positive pseudo-counts"),
+    (lambda: SequenceLabelModel(max_iter=0), "max_iter must be an integer >= 1"),  # UnboundLocalError
+])
+def test_bad_model_parameters_are_typed_errors_at_fit(model, match):
+    from weaksup.errors import ModelInputError
+    from weaksup.sequence import GazetteerSpanLF, SpanApplier
+
+    V = SpanApplier([GazetteerSpanLF("g", {"PER": ["ada"]})]).apply([["Ada", "x"]])
+    with pytest.raises(ModelInputError, match=match):
+        model().fit(V)

@@ -94,3 +94,35 @@ def test_wrong_objects_get_typed_errors_with_a_pointer():
     sf = slicing_function(name="all")(lambda x: True)
     with pytest.raises(ws.errors.ParameterTypeError, match="takes a pandas DataFrame, got list"):
         ws.slicing.slice_dataframe([{"a": 1}], sf)
+
+
+def test_a_dense_membership_other_than_one_zero_or_minus_one_is_refused():
+    """A 2 (a class id put in by mistake) was read as "not in the slice"."""
+    assert SliceMatrix.from_dense(np.array([[1, -1], [0, 1]]), names=["a", "b"]).to_dense().tolist() == [
+        [True, False], [False, True]]
+    with pytest.raises(SliceError, match=r"row 1, slice 0: membership 2"):
+        SliceMatrix.from_dense(np.array([[1, 0], [2, 1]]))
+
+
+def test_preds_and_probs_with_row_ids_are_lined_up_by_id_never_by_position():
+    """A preds Series (or probs frame) in another row order was scored positionally, against other rows' golds."""
+    ids = pd.Index(["d", "c", "b", "a"])
+    S = SliceMatrix.from_dense(np.array([[1, 0], [1, 1], [0, 0], [0, 1]]), names=["s1", "s2"], index=ids)
+    golds = pd.Series([1, 0, 1, 0], index=ids)
+    preds = pd.Series([1, 0, 0, 0], index=ids)
+    expected = score_slices(S, golds, preds.to_numpy())
+    pd.testing.assert_frame_equal(score_slices(S, golds, preds.iloc[::-1]), expected)
+    probs = pd.DataFrame(np.eye(2)[preds.to_numpy()], index=ids)
+    pd.testing.assert_frame_equal(score_slices(S, golds, probs=probs.iloc[::-1]), expected)
+    pd.testing.assert_frame_equal(slice_report(S, golds, preds.iloc[::-1]), slice_report(S, golds, preds.to_numpy()))
+    with pytest.raises(SliceError, match="not the slice matrix's"):
+        score_slices(S, golds, preds.set_axis(list("wxyz")))
+    with pytest.raises(SliceError, match="golds hold class 2 but probs has 2 classes"):
+        score_slices(S, [2, 0, 1, 0], probs=probs.to_numpy(), metrics=["log_loss"])
+
+
+def test_a_snorkel_slicing_function_in_the_native_applier_says_what_to_use():
+    snorkel_slicing = pytest.importorskip("snorkel.slicing")
+    sf = snorkel_slicing.slicing_function()(lambda x: True)
+    with pytest.raises(ws.errors.ParameterTypeError, match="Snorkel slicing function.*weaksup.snorkel.slicing"):
+        SFApplier([sf])

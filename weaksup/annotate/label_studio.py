@@ -25,7 +25,7 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 import pandas as pd
 
-from weaksup._files import atomic_path, check_not_input
+from weaksup._files import atomic_path, check_not_input, user_path
 from weaksup.errors import DataFileError, ModelInputError, ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import check_probs
@@ -49,6 +49,9 @@ def _check_name(value: str, what: str) -> str:
 
 
 def _check_classes(class_names: Sequence[Any]) -> list[str]:
+    if isinstance(class_names, str):  # list("SPAM") would be the classes S, P, A, M
+        raise ParameterError(f"class_names must be a list of class names, got the string {class_names!r}; "
+                             f"for one class write [{class_names!r}]")
     names = list(class_names)
     if not names or any(not isinstance(c, str) or not c for c in names) or len(set(names)) != len(names):
         raise ParameterError(f"class_names must be distinct non-empty strings, got {names!r}")
@@ -117,6 +120,9 @@ def _decode_id(text: Any, kind: Any, where: str) -> Any:
         if kind == "str":
             return str(text)
         if kind == "int":
+            # int(7.5) would be 7 and int(True) 1: another row's id; only whole numbers (or their text) read
+            if isinstance(text, bool) or (isinstance(text, float) and not text.is_integer()):
+                raise ValueError(text)
             return int(text)
         if kind == "float":
             return float(text)
@@ -215,8 +221,11 @@ def export_label_studio(
     for value, what in ((text_column, "text_column"), (from_name, "from_name"), (to_name, "to_name")):
         _check_name(value, what)
     check_not_input(path, *inputs, what="Label Studio tasks file")
+    if user_path(path).is_dir():
+        raise ParameterError(f"cannot write Label Studio tasks to {str(path)!r}: it is a folder; give a .json file path")
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"data must be a pandas DataFrame indexed by row ids, got {type(data).__name__}")
+    columns = [columns] if isinstance(columns, str) else columns  # one column name, not its letters
     keep = [text_column, *[c for c in (columns or []) if c != text_column]]
     missing = [c for c in keep if c not in data.columns]
     if missing:
@@ -245,10 +254,14 @@ def export_label_studio(
     if L is not None:
         Lm = as_label_matrix(L)
         has_ids = isinstance(L, (LabelMatrix, pd.DataFrame))  # a NumPy or sparse array (Snorkel's L) has none
-        if Lm.n_rows != len(data) or (has_ids and not Lm.index.equals(index)):
-            raise ModelInputError(f"L's row ids must equal data.index (same rows, same order); L has {Lm.n_rows} "
-                                  f"rows, data {len(data)}")
         dense = Lm.to_dense()
+        if has_ids and Lm.n_rows == len(data) and not Lm.index.equals(index) and Lm.index.is_unique \
+                and Lm.index.isin(index).all():
+            dense = dense[Lm.index.get_indexer(index)]  # the same ids in another order: lined up by id
+        elif Lm.n_rows != len(data) or (has_ids and not Lm.index.equals(index)):
+            raise ModelInputError(f"L's row ids must equal data.index (L has {Lm.n_rows} rows, data {len(data)}; "
+                                  f"e.g. L's {Lm.index[:3].tolist()} vs data's {index[:3].tolist()}): its votes "
+                                  "would be exported as other rows'")
         if dense.max(initial=-1) >= len(names):
             raise ModelInputError(f"L holds class {int(dense.max())}, beyond class_names {names}")
         votes = [", ".join(f"{lf}: {names[v]}" for lf, v in zip(Lm.lf_names, row, strict=True) if v >= 0)

@@ -94,9 +94,14 @@ def read_label_studio(
     path = user_path(path)
     if not path.exists():
         raise MissingFileError(f"{path} does not exist")
+    if path.is_dir():
+        raise ParameterError(f"{path} is a folder; give the export file (.json or .csv) Label Studio wrote")
     fmt = file_format or ("csv" if path.suffix.lower() == ".csv" else None)
     if fmt == "csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)  # every cell as written: ids stay text
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)  # every cell as written: ids stay text
+        except pd.errors.EmptyDataError:
+            raise LabelStudioFileError(f"{path} is empty: a Label Studio CSV export has a header row") from None
         tasks, annotations = _read_flat(path, frame.to_dict("records"), names, from_name, id_field, csv=True)
     elif fmt in (None, "json", "json-min"):
         try:
@@ -132,7 +137,7 @@ def _gold(path: Path, tasks: list[Any], annotations: list[tuple[Any, str, str | 
             gold.append(-1)
             continue
         if len(counts) > 1 and multiple == "error":
-            raise LabelStudioFileError(f"{path}: row id {row_id!r}: annotators disagree ({dict(counts)}); "
+            raise LabelStudioFileError(f"{path}: row id {row_id!r}: annotators disagree ({ {k: int(v) for k, v in counts.items()} }); "
                                        "pass multiple='majority' or 'unanimous' to resolve")
         top = counts[counts == counts.iloc[0]]
         ok = len(top) == 1 and (multiple != "unanimous" or len(counts) == 1)
@@ -143,6 +148,8 @@ def _gold(path: Path, tasks: list[Any], annotations: list[tuple[Any, str, str | 
 
 def _task_id(where: str, data: dict[str, Any], id_field: str) -> Any:
     text = data.get(id_field)
+    if isinstance(text, (dict, list)):  # not an id (and unhashable: it could not index the labels)
+        raise LabelStudioFileError(f"{where}: data field {id_field!r} holds {text!r:.60}, not a row id")
     if text is None or text == "":
         raise LabelStudioFileError(f"{where} has no row id in data field {id_field!r} (its fields are "
                                    f"{sorted(data)[:20]}); was it exported by export_label_studio? "
@@ -187,14 +194,21 @@ def _read_full(path: Path, records: list[dict[str, Any]], names: list[str], from
             raise LabelStudioFileError(f"{where}: row id {row_id!r} appears in two tasks")
         seen.add(key)
         tasks.append(row_id)
-        for ann in task.get("annotations") or []:
+        anns = task.get("annotations") or []
+        if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
+            raise LabelStudioFileError(f"{where}: 'annotations' must be a list of objects, got {anns!r:.80}")
+        for ann in anns:
+            results = ann.get("result") or []
+            if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+                raise LabelStudioFileError(f"{where} (annotation {ann.get('id')}): 'result' must be a list of "
+                                           f"objects, got {results!r:.80}")
             who = ann.get("completed_by")
             who = str(who.get("email", who.get("id")) if isinstance(who, dict) else who)
             if ann.get("was_cancelled"):
                 annotations.append((row_id, who, None))
                 continue
-            picks = [r for r in ann.get("result") or [] if r.get("from_name") == from_name]
-            others = sorted({str(r.get("from_name")) for r in ann.get("result") or []
+            picks = [r for r in results if r.get("from_name") == from_name]
+            others = sorted({str(r.get("from_name")) for r in results
                              if r.get("type") == "choices"} - {from_name})
             if others and not picks:  # a project whose Choices tag has another name: never silently unlabeled
                 raise LabelStudioFileError(f"{where} (annotation {ann.get('id')}): choices of tag(s) {others}, "
@@ -203,7 +217,7 @@ def _read_full(path: Path, records: list[dict[str, Any]], names: list[str], from
                             picks[0].get("type")) if picks else None
             annotations.append((row_id, who, label))
             used = used or bool(picks)
-            tags.update(str(r.get("from_name")) for r in ann.get("result") or [] if isinstance(r, dict))
+            tags.update(str(r.get("from_name")) for r in results)
     if tags and not used:  # results in the file, none of from_name (a Labels or Taxonomy tag of another name ...)
         raise LabelStudioFileError(f"{path}: the annotations hold results of tag(s) {sorted(tags)[:10]}, none of "
                                    f"from_name={from_name!r}; pass from_name= (the Choices tag's name)")

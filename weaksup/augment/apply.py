@@ -233,6 +233,8 @@ class TFApplier:
                     raise TransformationFunctionError(
                         tf.name, ids[i], f"returned {type(out).__name__} {_short(out)}; a transformation function "
                         "returns the (changed) row, a dict of its fields, or None when it does not apply")
+                if isinstance(out, (dict, pd.Series)):  # the fields it returns; the others keep their values
+                    out = {**Row.to_dict(rows[i]), **dict(out.items())}
                 rows[i] = out
                 done[i] = True
 

@@ -187,7 +187,10 @@ class MeanFieldPolicy(Policy):
     def sequences(self, n_rows: int) -> np.ndarray:
         rng = check_random_state(self.random_state)
         shape = (n_rows, self.n_per_original, self.sequence_length)
-        if self.n == 0 or 0 in shape:
+        if self.n == 0 and 0 not in shape:  # zeros would name a TF that does not exist
+            raise AugmentationError(f"{type(self).__name__} has n_tfs=0 but draws sequences of "
+                                    f"{self.sequence_length} TF(s); give it the applier's number of TFs")
+        if 0 in shape:
             return np.zeros(shape, dtype=np.int64)
         # one draw in row-major order is the same stream as Snorkel's per-row, per-copy draws
         return rng.choice(self.n, size=shape, p=self._p).astype(np.int64, copy=False)

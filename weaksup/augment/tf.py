@@ -49,8 +49,8 @@ class TransformationFunction(UserFunction):
     f : callable
         Row-wise: ``f(x, **resources)`` gets a copy of one row (fields as attributes and keys)
         that it may change (``x.name`` is the row's id, as on the Series a Snorkel TF gets), and
-        returns the transformed row (or a dict of its fields), or ``None`` when it does not apply
-        to this row. Vectorized: ``f(batch, **resources)`` gets a copy of a DataFrame of rows,
+        returns the transformed row (or a dict of the fields it changed: the others keep their
+        values), or ``None`` when it does not apply to this row. Vectorized: ``f(batch, **resources)`` gets a copy of a DataFrame of rows,
         indexed by the rows' ids (by their positions when the input's ids repeat), and returns a
         DataFrame holding the transformed rows with the batch's index; rows it leaves out (or
         ``None`` for all) were not transformed.

@@ -87,53 +87,59 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
         if bad.any():
             r, c = (int(v) for v in np.argwhere(bad)[0])
             raise ModelInputError(f"Q[{r}, {c}] is {T[r, c]!r}; soft targets lie in [0, 1]")
-        if not sp.issparse(X):
-            X = np.asarray(X, dtype=np.float64)
-            if not np.isfinite(X).all():
-                raise ModelInputError("X holds NaN or infinite values")
         n, d = X.shape
+        if n == 0:
+            raise ModelInputError("cannot fit on X with no rows")
         K = T.shape[1]
         old_threads = torch.get_num_threads()
         torch.set_num_threads(self.n_threads)
         try:
-            gen = torch.Generator().manual_seed(0 if self.random_state is None else int(self.random_state))
-            torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
-            net = self._net(d, K)
-            Xt, Tt = self._tensor(X), torch.from_numpy(T.astype(np.float32))
-            loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")
-            weights = [p for name, p in net.named_parameters() if name.endswith("weight")]
-
-            def objective(xb: Any, tb: Any, scale: float) -> Any:
-                return loss_fn(net(xb), tb) / scale + self.alpha * sum((w * w).sum() for w in weights) * len(tb) / scale
-
-            if self.model == "logreg":
-                opt = torch.optim.LBFGS(net.parameters(), max_iter=self.max_epochs, line_search_fn="strong_wolfe")
-
-                def closure() -> Any:
-                    opt.zero_grad()
-                    loss = objective(Xt, Tt, float(n))
-                    loss.backward()
-                    return loss
-
-                opt.step(closure)
-            else:
-                opt = torch.optim.Adam(net.parameters(), lr=self.lr)
-                rng = np.random.default_rng(self.random_state)
-                Xr = X.tocsr() if sp.issparse(X) else X
-                for _ in range(self.max_epochs):
-                    order = rng.permutation(n)
-                    for start in range(0, n, self.batch_size):
-                        rows = order[start:start + self.batch_size]
-                        opt.zero_grad()
-                        loss = objective(self._tensor(Xr[rows]), Tt[rows], float(len(rows)))
-                        loss.backward()
-                        opt.step()
+            # the net's initial weights come from torch's global generator: seeded inside fork_rng, so the
+            # user's torch random state is as it was (randomness never reseeds global generators)
+            with torch.random.fork_rng(devices=[]):
+                self.net_ = self._train(torch, X, T)
         finally:
             torch.set_num_threads(old_threads)
-        self.net_ = net
         self.n_features_in_ = d
         self.n_labels_ = K
         return self
+
+    def _train(self, torch: Any, X: Any, T: np.ndarray) -> Any:
+        """The fitted torch module."""
+        (n, d), K = X.shape, T.shape[1]
+        gen = torch.Generator().manual_seed(0 if self.random_state is None else int(self.random_state))
+        torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
+        net = self._net(d, K)
+        Xt, Tt = self._tensor(X), torch.from_numpy(T.astype(np.float32))
+        loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")
+        weights = [p for name, p in net.named_parameters() if name.endswith("weight")]
+
+        def objective(xb: Any, tb: Any, scale: float) -> Any:
+            return loss_fn(net(xb), tb) / scale + self.alpha * sum((w * w).sum() for w in weights) * len(tb) / scale
+
+        if self.model == "logreg":
+            opt = torch.optim.LBFGS(net.parameters(), max_iter=self.max_epochs, line_search_fn="strong_wolfe")
+
+            def closure() -> Any:
+                opt.zero_grad()
+                loss = objective(Xt, Tt, float(n))
+                loss.backward()
+                return loss
+
+            opt.step(closure)
+        else:
+            opt = torch.optim.Adam(net.parameters(), lr=self.lr)
+            rng = np.random.default_rng(self.random_state)
+            Xr = X.tocsr() if sp.issparse(X) else X
+            for _ in range(self.max_epochs):
+                order = rng.permutation(n)
+                for start in range(0, n, self.batch_size):
+                    rows = order[start:start + self.batch_size]
+                    opt.zero_grad()
+                    loss = objective(self._tensor(Xr[rows]), Tt[rows], float(len(rows)))
+                    loss.backward()
+                    opt.step()
+        return net
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Logits, ``n x K``."""
@@ -160,14 +166,26 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
         """Micro F1 of the 0/1 predictions against 0/1 labels ``y``."""
         from sklearn.metrics import f1_score
 
-        return float(f1_score(np.asarray(y), self.predict(X), average="micro", zero_division=0))
+        Y = np.asarray(y)
+        if Y.ndim != 2 or Y.shape[1] != getattr(self, "n_labels_", Y.shape[-1]) or not np.isin(Y, (0, 1)).all():
+            raise ModelInputError(f"y must be n x {getattr(self, 'n_labels_', 'K')} 0/1 labels (round soft targets "
+                                  f"first, e.g. (Q > 0.5).astype(int)); got shape {Y.shape}")
+        return float(f1_score(Y, self.predict(X), average="micro", zero_division=0))
 
 
 def _features(X: Any) -> Any:
     """``X`` as a 2-D array (a list of rows, a DataFrame) or kept sparse."""
     if sp.issparse(X):
+        if not np.isfinite(X.data).all():
+            raise ModelInputError("X holds NaN or infinite values")
         return X
-    arr = np.asarray(X)
+    try:
+        arr = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ModelInputError(f"X must hold numbers (encode text or categories as features first): {exc}") from None
     if arr.ndim != 2:
         raise ModelInputError(f"X must be 2-D (rows x features); got shape {arr.shape}")
+    if not np.isfinite(arr).all():  # at predict too: NaN logits would read as "absent" everywhere
+        r = int(np.argwhere(~np.isfinite(arr))[0][0])
+        raise ModelInputError(f"X holds NaN or infinite values (row {r})")
     return arr

@@ -21,7 +21,8 @@ def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.In
     """Write per-label probabilities with row ids: ``id``, ``prob_<label>`` and ``pred_<label>`` (0/1) per label.
 
     ``probs`` is ``n x K`` (each entry the probability that the label is present; rows need not
-    sum to 1). The file is written beside ``path`` and renamed into place when complete; an output
+    sum to 1). A DataFrame (a model's ``predict_proba_frame``) is lined up by row id and by label
+    name (columns ``<label>`` or ``prob_<label>``); one with other ids or columns is refused. The file is written beside ``path`` and renamed into place when complete; an output
     that names one of ``inputs`` is refused before anything is written. Read it back with
     :func:`load_multilabel`.
 
@@ -40,11 +41,16 @@ def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.In
         raise ParameterError(f"cannot export to {str(path)!r}: it is a folder; give a file path")
     check_threshold(threshold)
     check_not_input(path, *inputs, what="multi-label output")
-    P = np.asarray(probs, dtype=np.float64)
     names = [str(s) for s in label_names]
     dupes = sorted({s for s in names if names.count(s) > 1})
     if dupes:  # prob_<label> columns would overwrite each other
         raise ModelInputError(f"label names must be distinct; repeated: {dupes}")
+    if isinstance(probs, pd.DataFrame):
+        probs = _lined_up(probs, pd.Index(index), names)
+    try:
+        P = np.asarray(probs, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ModelInputError(f"probs must be numbers in [0, 1] (n x {len(names)}): {exc}") from None
     if P.ndim != 2 or P.shape[1] != len(names):
         raise ModelInputError(f"probs must be n x {len(names)} (one column per label); got shape {P.shape}")
     bad = ~np.isfinite(P) | (P < 0) | (P > 1)
@@ -63,6 +69,25 @@ def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.In
     with atomic_path(path) as tmp:
         _write_frame(frame, tmp, suffix)
     return path
+
+
+def _lined_up(frame: pd.DataFrame, index: pd.Index, names: list[str]) -> pd.DataFrame:
+    """A frame of probabilities (``predict_proba_frame``) with its rows in ``index``'s order and its columns in
+    ``names``' order, matched by id and by label name; a frame whose ids or columns are others is refused."""
+    own = frame.index
+    if not isinstance(own, pd.RangeIndex) and not own.equals(index):
+        if len(own) != len(index) or not own.is_unique or not own.isin(index).all():
+            raise ModelInputError("probs is a DataFrame whose index is not the row ids given as index: its rows "
+                                  "would be written as other rows' probabilities; pass probs.loc[index] or an array")
+        frame = frame.loc[index]
+    cols = [str(c) for c in frame.columns]
+    for wanted in (names, [f"prob_{c}" for c in names]):
+        if sorted(cols) == sorted(wanted) and len(set(cols)) == len(cols):
+            return frame.set_axis(cols, axis=1)[wanted]
+    if not isinstance(frame.columns, pd.RangeIndex):
+        raise ModelInputError(f"probs is a DataFrame with columns {cols[:10]}, not the labels {names[:10]} (nor "
+                              "prob_<label>): its columns would be written under other labels; pass an array")
+    return frame
 
 
 def load_multilabel(path: str | Path) -> pd.DataFrame:

@@ -82,8 +82,15 @@ class MultiLabelApplier:
         dupes = sorted({s for s in names if names.count(s) > 1})
         if dupes:
             raise ApplyInputError(f"duplicate multi-label LF names: {dupes}")
+        if isinstance(label_names, str):  # else each character would be a label
+            raise ParameterError(f"label_names must be a list of labels, got the string {label_names!r}")
         self.lfs = list(lfs)
         self.label_names = [str(s) for s in label_names]
+        if not self.label_names:
+            raise ParameterError("label_names is empty: name every label an LF may vote")
+        dupes = sorted({s for s in self.label_names if self.label_names.count(s) > 1})
+        if dupes:
+            raise ParameterError(f"label names must be distinct; repeated: {dupes}")
 
     def apply(self, df: pd.DataFrame) -> MultiLabelMatrix:
         """Votes of every LF on every row of ``df``.

@@ -115,6 +115,8 @@ class MultiLabelMatrix:
                                        f"e.g. [[{{'a'}}, None], [{{'a', 'b'}}, {{'b'}}]] for two LFs")
         m = len(rows[0]) if rows else len(lf_names or [])
         lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else list(lf_names)
+        if len(lf_names) != m:
+            raise LabelMatrixError(f"{len(lf_names)} LF names for {m} LF votes per row")
         K = len(label_names)
         r_idx, c_idx, vals = [], [], []
         for r, row in enumerate(rows):
@@ -169,6 +171,18 @@ class MultiLabelMatrix:
     def select_rows(self, rows: Any) -> MultiLabelMatrix:
         """The rows at positions ``rows`` (ids kept)."""
         rows = np.asarray(rows)
+        if rows.dtype == bool:
+            if rows.shape != (self.n_rows,):
+                raise LabelMatrixError(f"a boolean mask over the rows needs {self.n_rows} values, got shape {rows.shape}")
+            rows = np.flatnonzero(rows)
+        elif rows.size == 0:
+            rows = rows.astype(np.int64)
+        elif rows.dtype.kind not in "iu":
+            raise LabelMatrixError(f"select_rows takes row positions (or a boolean mask), got {rows.ravel()[:3].tolist()}; "
+                                   "for row ids use positions, e.g. M.index.get_indexer(ids)")
+        bad = rows[(rows < -self.n_rows) | (rows >= self.n_rows)]
+        if bad.size:
+            raise LabelMatrixError(f"row position {int(bad[0])} is out of range for {self.n_rows} rows")
         return MultiLabelMatrix(self.csr[rows], self.lf_names, self.label_names, self.index[rows])
 
     def votes_frame(self) -> pd.DataFrame:

@@ -41,8 +41,20 @@ def _state_mass(q: np.ndarray, S: np.ndarray, weight: np.ndarray) -> np.ndarray:
 class _MultiLabelBase(BaseEstimator):
     """Shared input checks, ``predict``, ``predict_proba_frame`` of multi-label label models."""
 
+    def _votes(self, M: Any) -> MultiLabelMatrix:
+        """``M`` as a matrix; an unnamed ``n x m x K`` array of a fitted model's shape takes its LF and label names
+        (its columns are in the fitted order, as a dense label matrix's are for the single-label models)."""
+        if isinstance(M, MultiLabelMatrix) or not hasattr(self, "label_names_"):
+            return as_multilabel_matrix(M)
+        arr = np.asarray(M)
+        shape = (len(self.lf_names_), len(self.label_names_))
+        if arr.ndim == 3 and arr.shape[1:] != shape:
+            raise ModelInputError(f"votes of shape {arr.shape} have {arr.shape[1]} LFs x {arr.shape[2]} labels; the "
+                                  f"model was fitted on {shape[0]} LFs x {shape[1]} labels")
+        return MultiLabelMatrix.from_dense(arr, self.lf_names_, self.label_names_)
+
     def _check(self, M: Any, fitting: bool) -> MultiLabelMatrix:
-        M = as_multilabel_matrix(M)
+        M = self._votes(M) if not fitting else as_multilabel_matrix(M)
         if fitting:
             if M.n_rows == 0:
                 raise ModelInputError("cannot fit a multi-label model on an empty matrix")
@@ -69,7 +81,7 @@ class _MultiLabelBase(BaseEstimator):
 
     def predict_proba_frame(self, M: Any) -> pd.DataFrame:
         """``predict_proba`` as a DataFrame indexed by the row ids, one ``prob_<label>`` column per fitted label."""
-        M = as_multilabel_matrix(M)
+        M = self._votes(M)
         return pd.DataFrame(self.predict_proba(M), index=M.index, columns=[f"prob_{c}" for c in self.label_names_])
 
 
@@ -316,7 +328,11 @@ class MultiLabelModel(_MultiLabelBase):
             raise ModelInputError(f"cannot read a multi-label model from {directory}: {exc}") from exc
         if not isinstance(meta, dict) or meta.get("format") != "weaksup.MultiLabelModel":
             raise ModelInputError(f"{directory} does not hold a weaksup MultiLabelModel")
-        model = cls(**meta["params"])
+        try:
+            model = cls(**meta["params"])
+        except TypeError as exc:  # parameters this version does not take (or a hand-edited file)
+            raise ModelInputError(f"model in {directory}: its parameters {meta.get('params')!r} do not fit "
+                                  f"MultiLabelModel: {exc}") from exc
         arrays = load_checked_npz(directory, meta, "arrays.npz")
         m, K = len(meta["lf_names"]), len(meta["label_names"])
         shapes = {"log_table_": (m, K, 2, 3), "bias_": (K,), "coupling_": (K, K)}
@@ -388,9 +404,13 @@ class OneVsRestLabelModel(_MultiLabelBase):
         self.lf_names_, self.label_names_ = list(M.lf_names), list(M.label_names)
         self.models_ = []
         for c in range(len(M.label_names)):
+            try:
+                model = klass(cardinality=2, **(self.base_params or {}))
+            except TypeError as exc:  # a parameter the base model does not take
+                raise ModelInputError(f"base_params {self.base_params!r} do not fit {self.base}: {exc}") from exc
             with warnings.catch_warnings():  # one-class LFs on a label make every binary model warn
                 warnings.simplefilter("ignore")
-                self.models_.append(klass(cardinality=2, **(self.base_params or {})).fit(M.binary(c)))
+                self.models_.append(model.fit(M.binary(c)))
         return self
 
     def predict_proba(self, M: Any) -> np.ndarray:

@@ -27,6 +27,22 @@ def _checked(tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]], i
     return ids, out
 
 
+def _check_output(path: str | os.PathLike, inputs: Sequence[str | os.PathLike]) -> None:
+    """Refuse, before any work, an output over an input or onto a folder."""
+    check_not_input(path, *inputs)
+    if user_path(path).is_dir():
+        raise SpanError(f"cannot write to {str(path)!r}: it is a folder; give a file path")
+
+
+def _json_id(i: Any, d: int) -> Any:
+    """A document id as JSON holds it, the same value back; anything else is refused (not written as its text)."""
+    i = i.item() if isinstance(i, np.generic) else i  # a NumPy id (an array of ids) as the plain value
+    if i is None or isinstance(i, (str, int, bool)) or (isinstance(i, float) and np.isfinite(i)):
+        return i
+    raise SpanError(f"document {d}: id {i!r} ({type(i).__name__}) cannot be written to JSON lines as itself; "
+                    "use strings or integers (e.g. ids.astype(str))")
+
+
 def _types(spans: Sequence[Sequence[Span]]) -> list[str]:
     return sorted({t for doc in spans for _, _, t in doc})
 
@@ -46,7 +62,7 @@ def to_conll(
     >>> read_conll(p)
     ([['Ada', 'Lovelace', 'wrote']], [[(0, 2, 'PER')]])
     """
-    check_not_input(path, *inputs)
+    _check_output(path, inputs)
     _, spans = _checked(tokens, spans, None)
     types = _types(spans)
     names = tag_names(types, scheme)
@@ -78,8 +94,14 @@ def to_conll(
     return user_path(path)
 
 
+_BIOES = {"B-": "B-", "I-": "I-", "S-": "B-", "E-": "I-", "U-": "B-", "L-": "I-"}
+
+
 def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span]]]:
     """Read ``token<TAB>tag`` (BIO or IO: a tag without ``B-``/``I-`` is an IO tag) back into tokens and spans.
+
+    A file whose every tag is ``O`` or prefixed ``B-``/``I-``/``E-``/``S-`` (BIOES) or ``U-``/``L-`` (BILOU) is
+    read in that scheme.
 
     Examples
     --------
@@ -89,7 +111,7 @@ def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span
     >>> read_conll(p)
     ([['New', 'York', 'is'], ['Paris']], [[(0, 2, 'LOC')], [(0, 1, 'LOC')]])
     """
-    tokens, tags = [[]], [[]]
+    tokens, tags, lines = [[]], [[]], [[]]
     if not user_path(path).is_file():
         raise MissingFileError(f"no CoNLL file at {str(path)!r}")
     # utf-8-sig: a file saved by Excel or Notepad starts with a BOM, which would glue onto the first token
@@ -100,17 +122,30 @@ def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span
             if tokens[-1]:
                 tokens.append([])
                 tags.append([])
+                lines.append([])
             continue
         parts = line.split()
         if len(parts) < 2:
             raise SpanError(f"{path}:{lineno}: expected 'token tag', got {line!r}")
         tokens[-1].append(parts[0])
         tags[-1].append(parts[-1])
+        lines[-1].append(lineno)
     if not tokens[-1]:
         tokens.pop()
         tags.pop()
+        lines.pop()
+    # BIOES / BILOU (S-, E- or U-, L- beside B-, I-): single and end tags, read as B- and I-. Only when every
+    # tag has such a prefix, so an IO type that merely looks prefixed (E-coli among others) stays a type
+    typed = [t for tg in tags for t in tg if t != "O"]
+    bioes = bool(typed) and all(t[:2] in _BIOES and len(t) > 2 for t in typed) and \
+        any(t[:2] not in ("B-", "I-") for t in typed)
     spans = []
-    for tg in tags:
+    for tg, ln in zip(tags, lines, strict=True):
+        if bioes:
+            tg = [_BIOES.get(t[:2], "") + t[2:] if t != "O" else t for t in tg]
+        for t, lineno in zip(tg, ln, strict=True):
+            if t in ("B-", "I-"):
+                raise SpanError(f"{path}:{lineno}: the tag {t!r} has no entity type")
         bio = [t if t == "O" or t[:2] in ("B-", "I-") else f"I-{t}" for t in tg]
         # IO runs: a type that starts after O or another type begins a span
         fixed = []
@@ -137,11 +172,11 @@ def to_jsonl(
     >>> open(p).read()
     '{"id": "d1", "tokens": ["Ada", "wrote"], "spans": [[0, 1, "PER"]]}\\n'
     """
-    check_not_input(path, *inputs)
+    _check_output(path, inputs)
     ids, spans = _checked(tokens, spans, ids)
+    ids = [_json_id(i, d) for d, i in enumerate(ids)]  # checked before anything is written
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         for i, toks, sp in zip(ids, tokens, spans, strict=False):
-            i = i.item() if isinstance(i, np.generic) else i  # a NumPy id (an array of ids) as the plain value
             fh.write(json.dumps({"id": i, "tokens": list(toks), "spans": [list(x) for x in sp]}) + "\n")
     return user_path(path)
 
@@ -173,7 +208,7 @@ def to_docbin(
         from spacy.tokens import Span as SpacySpan
     except ImportError:
         raise ImportError("to_docbin needs spaCy: pip install spacy") from None
-    check_not_input(path, *inputs)
+    _check_output(path, inputs)
     _, spans = _checked(tokens, spans, None)
     vocab = spacy.blank("xx").vocab
     db = DocBin(store_user_data=False)

@@ -101,7 +101,10 @@ class RegexSpanLF(SpanLabelingFunction):
 
     def __init__(self, name: str, pattern: str, label: str, flags: int = 0, group: int | str = 0) -> None:
         super().__init__(name)
-        self.regex = re.compile(pattern, flags)
+        try:
+            self.regex = re.compile(pattern, flags)
+        except (re.error, TypeError) as exc:
+            raise SpanError(f"{name!r}: invalid regular expression {pattern!r}: {exc}") from exc
         self.label, self.group = label, group
 
     def spans(self, doc: Document) -> list[Span]:
@@ -217,6 +220,9 @@ class TokenPatternLF(SpanLabelingFunction):
         if not pattern:
             raise SpanError(f"{name!r}: the pattern is empty")
         for el in pattern:
+            if not isinstance(el, Mapping):
+                hint = f"; e.g. {{'text': {el!r}}}" if isinstance(el, str) else ""
+                raise SpanError(f"{name!r}: each pattern element is a dict of conditions on one token, got {el!r}{hint}")
             bad = set(el) - self._KEYS
             if bad:
                 raise SpanError(f"{name!r}: unknown pattern keys {sorted(bad)}; allowed: {sorted(self._KEYS)}")

@@ -58,10 +58,12 @@ class SpanLabelMatrix:
     ) -> None:
         if scheme not in SCHEMES:
             raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
+        if isinstance(lf_names, str):  # else each character would be an LF
+            raise SpanError(f"lf_names must be a list of LF names, got the string {lf_names!r}")
         self.lf_names, self.types, self.scheme = [str(x) for x in lf_names], check_types(types), scheme
         if len(set(self.lf_names)) != len(self.lf_names):
             raise SpanError(f"duplicate LF names: {self.lf_names}")
-        self.lengths = np.asarray(lengths, dtype=np.int64)
+        self.lengths = _lengths(lengths)
         n = len(self.lengths)
         self.doc_ids = list(range(n)) if doc_ids is None else plain_ids(doc_ids)
         if len(spans) != n or len(self.doc_ids) != n:
@@ -201,6 +203,9 @@ class SpanLabelMatrix:
                 raise SpanError(f"a boolean mask over the documents needs {self.n_docs} documents' values, "
                                 f"got {arr.shape[0] if arr.ndim == 1 else arr.shape}")
             return np.flatnonzero(arr).tolist()
+        if arr.size and arr.dtype.kind not in "iu":
+            raise SpanError(f"select_docs takes document positions (or a boolean mask), got {arr.ravel()[:3].tolist()}; "
+                            "the ids are doc_ids: positions are [V.doc_ids.index(i) for i in ids]")
         idx = [int(i) for i in arr.ravel()]
         bad = [i for i in idx if not -self.n_docs <= i < self.n_docs]
         if bad:
@@ -235,6 +240,18 @@ class SpanLabelMatrix:
         return (isinstance(other, SpanLabelMatrix) and self.spans == other.spans and self.lf_names == other.lf_names
                 and self.types == other.types and self.doc_ids == other.doc_ids
                 and np.array_equal(self.lengths, other.lengths))
+
+
+def _lengths(lengths: Any) -> np.ndarray:
+    """Tokens per document as int64: whole numbers >= 0 (1.5 or -1 would give a matrix of other documents)."""
+    arr = np.asarray(lengths)
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iuf"):
+        raise SpanError(f"lengths must be one token count per document, got {lengths!r:.60}")
+    bad = (arr < 0) | (arr != np.round(arr)) if arr.size else np.zeros(0, bool)
+    if bad.any():
+        d = int(np.argmax(bad))
+        raise SpanError(f"document {d} has length {arr[d].item()!r}; a length is a whole number of tokens >= 0")
+    return arr.astype(np.int64)
 
 
 def _label_chunk(lfs: Sequence[SpanLabelingFunction], docs: list[Document], types: Sequence[str] | None):
@@ -288,6 +305,8 @@ class SpanApplier:
             raise SpanError(f"span LF names must be unique; repeated: {dup}")
         if types is not None:
             check_types(types)
+        if scheme not in SCHEMES:  # now, not after every LF has run
+            raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
         self.lfs, self.types, self.tokenizer = list(lfs), types, tokenizer
         self.n_jobs, self.chunk_size, self.scheme = n_jobs, chunk_size, scheme
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -13,6 +13,19 @@ def _prf(correct: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     p = correct / n_pred if n_pred else 0.0
     r = correct / n_gold if n_gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _span_set(spans: Sequence[Span], side: str, d: int) -> set[Span]:
+    """One document's spans as a set of ``(start, end, type)`` tuples; a malformed one is an error, never a miss."""
+    if isinstance(spans, (str, bytes)) or not isinstance(spans, Iterable):
+        raise SpanError(f"{side} document {d}: expected a list of (start, end, type) spans, got {spans!r:.60}")
+    out = set()
+    for x in spans:
+        if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != 3:
+            raise SpanError(f"{side} document {d}: {x!r:.60} is not a (start, end, type) span (give every document "
+                            "a list of spans, [[(0, 2, 'PER')], []])")
+        out.add(tuple(x))
+    return out
 
 
 def entity_scores(pred: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]) -> dict[str, float]:
@@ -27,8 +40,8 @@ def entity_scores(pred: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]
     if len(pred) != len(gold):
         raise SpanError(f"{len(pred)} predicted documents but {len(gold)} gold documents")
     correct = n_pred = n_gold = 0
-    for p, g in zip(pred, gold, strict=False):
-        ps, gs = {tuple(x) for x in p}, {tuple(x) for x in g}
+    for d, (p, g) in enumerate(zip(pred, gold, strict=False)):
+        ps, gs = _span_set(p, "predicted", d), _span_set(g, "gold", d)
         correct += len(ps & gs)
         n_pred += len(ps)
         n_gold += len(gs)
@@ -44,11 +57,11 @@ def entity_report(pred: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]
     >>> entity_report([[(0, 1, "A"), (2, 3, "B")]], [[(0, 1, "A")]])["f1"].round(2).tolist()
     [1.0, 0.0, 0.67]
     """
+    total = entity_scores(pred, gold)  # checks every document's spans first
     types = sorted({x[2] for doc in list(pred) + list(gold) for x in doc})
     rows = {}
     for t in types:
         s = entity_scores([[x for x in d if x[2] == t] for d in pred], [[x for x in d if x[2] == t] for d in gold])
         rows[t] = [s["precision"], s["recall"], s["f1"], s["n_gold"]]
-    s = entity_scores(pred, gold)
-    rows["micro"] = [s["precision"], s["recall"], s["f1"], s["n_gold"]]
+    rows["micro"] = [total["precision"], total["recall"], total["f1"], total["n_gold"]]
     return pd.DataFrame.from_dict(rows, orient="index", columns=["precision", "recall", "f1", "support"])

@@ -70,6 +70,13 @@ class BaseSequenceModel(BaseEstimator, ABC):
         return entity_scores(self.predict_spans(votes), gold)
 
 
+def _check_number(name: str, value: object, integer: bool = False, low: float = 0) -> None:
+    """A model parameter that must be a (whole) number ``>= low``."""
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not value >= low:
+        raise ModelInputError(f"{name} must be {'an integer' if integer else 'a number'} >= {low}, got {value!r}")
+
+
 def _bio_votes(votes: SpanLabelMatrix) -> np.ndarray:
     """Dense tokens x LFs BIO tag indices."""
     return (votes if votes.scheme == "BIO" else votes.with_scheme("BIO")).to_dense().astype(np.int64)
@@ -181,6 +188,9 @@ class SequenceHMM(BaseSequenceModel):
         """EM from the majority vote's posteriors."""
         if self.decode not in ("viterbi", "posterior"):
             raise ModelInputError(f"decode must be 'viterbi' or 'posterior', got {self.decode!r}")
+        _check_number("n_iter", self.n_iter, integer=True, low=1)
+        _check_number("tol", self.tol, low=0)
+        _check_number("prior_strength", self.prior_strength, low=0)  # negative pseudo-counts: NaN emissions
         votes = self._check(votes, fitting=True)
         self._remember(votes)
         K, m = len(self.types_), votes.n_lfs

@@ -27,7 +27,7 @@ import numpy as np
 
 from weaksup.errors import ModelInputError
 from weaksup.sequence.matrix import SpanLabelMatrix
-from weaksup.sequence.models import BaseSequenceModel
+from weaksup.sequence.models import BaseSequenceModel, _check_number
 from weaksup.sequence.spans import Span
 
 Option = tuple[Span, ...]
@@ -194,9 +194,13 @@ class SequenceLabelModel(BaseSequenceModel):
         """Learn LF weights by alternating cluster choices and span precisions."""
         votes = self._check(votes, fitting=True)
         self._remember(votes)
-        a, b = (float(x) for x in self.prior)
-        if a <= 0 or b <= 0:
-            raise ModelInputError(f"prior must be two positive pseudo-counts, got {self.prior!r}")
+        try:
+            a, b = (float(x) for x in self.prior)
+        except (TypeError, ValueError):
+            a = b = -1.0
+        if not (a > 0 and b > 0 and np.isfinite(a + b)):
+            raise ModelInputError(f"prior must be two positive pseudo-counts (right, wrong), got {self.prior!r}")
+        _check_number("max_iter", self.max_iter, integer=True, low=1)
         m = votes.n_lfs
         with _gc_paused():
             clusters = _Clusters(votes)

@@ -38,6 +38,7 @@ def tag_names(types: Sequence[str], scheme: str = "BIO") -> list[str]:
     """
     if scheme not in SCHEMES:
         raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
+    types = check_types(types)
     if scheme == "IO":
         return ["O", *types]
     return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
@@ -51,12 +52,17 @@ def spans_to_tags(spans: Iterable[Span], n_tokens: int, types: Sequence[str], sc
     >>> spans_to_tags([(0, 2, "PER")], 3, ["PER"]).tolist()
     [1, 2, 0]
     """
+    if scheme not in SCHEMES:
+        raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
     index = {t: i for i, t in enumerate(types)}
     tags = np.zeros(n_tokens, dtype=np.int16)
     for s, e, t in spans:
         k = index.get(t)
         if k is None:
             raise SpanError(f"span {(s, e, t)!r} has type {t!r}, not one of {list(types)}")
+        if not 0 <= s < e <= n_tokens:  # numpy would clip it to the sentence, silently
+            raise SpanError(f"span {(s, e, t)!r} is out of bounds for {n_tokens} tokens "
+                            "(need 0 <= start < end <= n_tokens, end exclusive)")
         if scheme == "IO":
             tags[s:e] = k + 1
         else:
@@ -75,7 +81,15 @@ def tags_to_spans(tags: Sequence[int] | np.ndarray, types: Sequence[str], scheme
     >>> tags_to_spans([1, 1, 0], ["PER"], "IO")
     [(0, 2, 'PER')]
     """
+    if scheme not in SCHEMES:
+        raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
+    n_tags = 1 + len(types) * (1 if scheme == "IO" else 2)
     tags = np.asarray(tags)
+    if tags.ndim != 1 or (tags.size and (tags.dtype.kind not in "iu" or tags.min() < 0 or tags.max() >= n_tags)):
+        bad = tags.ravel()[0] if tags.ndim != 1 or tags.dtype.kind not in "iu" else \
+            tags[(tags < 0) | (tags >= n_tags)][0]
+        raise SpanError(f"tags must be one integer tag index per token, 0..{n_tags - 1} for {list(types)} under "
+                        f"{scheme!r}; got {bad.item() if isinstance(bad, np.generic) else bad!r} (shape {tags.shape})")
     out: list[Span] = []
     i, n = 0, len(tags)
     while i < n:
@@ -111,6 +125,9 @@ def check_spans(
             and isinstance(spans[2], str)):
         raise SpanError(f"{who!r} on document {doc!r}: returned the single span {spans!r}; return a list of spans, "
                         f"[{spans!r}]")
+    if isinstance(spans, (str, bytes)) or not isinstance(spans, Iterable):
+        raise SpanError(f"{who!r} on document {doc!r}: returned {spans!r:.60} ({type(spans).__name__}); return a "
+                        "list of (start, end, type) spans (or None)")
     out = []
     for sp in spans:
         try:
@@ -126,6 +143,9 @@ def check_spans(
                 f"{who!r} on document {doc!r}: span {sp!r} is out of bounds for {n_tokens} tokens "
                 "(need 0 <= start < end <= n_tokens, end exclusive)"
             )
+        if not isinstance(t, str) or not t:  # None or 5 would become the types "None" and "5"
+            raise SpanError(f"{who!r} on document {doc!r}: span {sp!r} needs an entity type name (a non-empty "
+                            f"string), got {t!r}")
         if types is not None and t not in types:
             raise SpanError(f"{who!r} on document {doc!r}: span {sp!r} has type {t!r}, not one of {list(types)}")
         out.append((int(s), int(e), str(t)))

@@ -49,6 +49,9 @@ class SFApplier:
             if not isinstance(sf, SlicingFunction):
                 hint = "; make a slice of where an LF votes with weaksup.slicing.lf_sf(lf)" \
                     if isinstance(sf, LabelingFunction) else ""
+                if type(sf).__module__.split(".")[0] == "snorkel":
+                    hint = ("; it is a Snorkel slicing function: decorate the function with weaksup.slicing."
+                            "slicing_function, or use weaksup.snorkel.slicing's applier")
                 raise ParameterTypeError(f"SFApplier takes SlicingFunction objects, got {sf!r}{hint}")
         names = [sf.name for sf in sfs]
         if len(set(names)) != len(names):

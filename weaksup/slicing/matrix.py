@@ -70,6 +70,10 @@ class SliceMatrix:
             # Snorkel's SF applier stores 1 (in), 0 (out) and -1 (an SF that returned -1): 1 is membership
             if arr.dtype.kind not in "iub":
                 raise SliceError(f"slice membership must be boolean or 0/1, got dtype {arr.dtype}")
+            bad = ~np.isin(arr, (-1, 0, 1))
+            if bad.any():  # a 2 (a class id, a count) is not a membership: never read as "not in the slice"
+                r, j = (int(v) for v in np.argwhere(bad)[0])
+                raise SliceError(f"row {r}, slice {j}: membership {arr[r, j].item()!r} is not 1 (in) or 0 / -1 (out)")
             arr = arr == 1
         names = [f"slice_{j}" for j in range(arr.shape[1])] if names is None else names
         return cls(sp.csr_matrix(arr), names, index)

@@ -57,8 +57,10 @@ def _check_metrics(metrics: Any) -> list[Metric]:
 def _inputs(S: Any, golds: Any, preds: Any, probs: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray | None]:
     # gold labels as everywhere else: partial (-1, NaN, None = unknown), integer text accepted, and a
     # Series lined up by row id with a slice matrix that has ids (Snorkel's record arrays have none)
-    if isinstance(golds, pd.Series) and isinstance(S, (SliceMatrix, pd.DataFrame)):
+    if isinstance(S, (SliceMatrix, pd.DataFrame)):  # rows with ids: preds and probs with ids line up by them too
         S = as_slice_matrix(S)
+        preds, probs = _by_id(preds, S.index, "preds"), _by_id(probs, S.index, "probs")
+    if isinstance(golds, pd.Series) and isinstance(S, SliceMatrix):
         golds = align_labels(golds, S.index, name="golds", allow_abstain=True)
     elif np.ndim(golds) == 1:
         golds = align_labels(golds, None, name="golds", allow_abstain=True)
@@ -69,6 +71,8 @@ def _inputs(S: Any, golds: Any, preds: Any, probs: Any) -> tuple[Any, np.ndarray
         probs = np.asarray(probs, dtype=float)
         if probs.ndim != 2 or len(probs) != len(golds):
             raise SliceError(f"probs must be {len(golds)} x k, got shape {probs.shape}")
+        if golds.size and int(golds.max()) >= probs.shape[1]:
+            raise SliceError(f"golds hold class {int(golds.max())} but probs has {probs.shape[1]} classes")
     if preds is None:
         if probs is None:
             raise SliceError("give preds or probs")
@@ -77,6 +81,20 @@ def _inputs(S: Any, golds: Any, preds: Any, probs: Any) -> tuple[Any, np.ndarray
     if preds.shape != golds.shape:
         raise SliceError(f"preds ({preds.shape}) and golds ({golds.shape}) differ in shape")
     return as_slice_matrix(S, n_rows=len(golds)), golds.astype(np.int64), preds.astype(np.int64), probs
+
+
+def _by_id(values: Any, index: pd.Index, name: str) -> Any:
+    """A Series / DataFrame of predictions in ``index``'s row order, matched by row id (never by position when its
+    ids are others'); arrays, and pandas objects indexed ``0..n-1``, are taken in row order."""
+    own = getattr(values, "index", None)
+    if not isinstance(values, (pd.Series, pd.DataFrame)) or isinstance(own, pd.RangeIndex) or own.equals(index):
+        return values
+    if index.equals(pd.RangeIndex(len(index))) and len(own) == len(index):
+        return values  # rows without ids (Snorkel's record arrays): in row order, as golds are
+    if len(own) != len(index) or not own.is_unique or not index.is_unique or not own.isin(index).all():
+        raise SliceError(f"{name} is indexed by row ids that are not the slice matrix's: its rows would be scored "
+                         f"as other rows'; pass {name}.loc[S.index] or an array in row order")
+    return values.loc[index]
 
 
 def score_slices(
