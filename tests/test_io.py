@@ -313,3 +313,18 @@ def test_a_csv_header_naming_a_column_twice_is_refused_but_a_column_named_id_dot
     (tmp_path / "dot.csv").write_text("id,id.1,text\n1,2,buy\n3,4,hi\n")
     frame = read_table(tmp_path / "dot.csv")
     assert frame.index.tolist() == ["1", "3"] and frame["id.1"].tolist() == [2, 4]
+
+
+def test_chunked_csv_reads_a_column_with_some_text_as_text_in_every_chunk(tmp_path):
+    """pandas infers types per chunk: zip codes must not turn into numbers (0 dropped) in chunks without text."""
+    from weaksup.io.tables import read_chunks
+
+    p = tmp_path / "z.csv"
+    p.write_text("id,zip,n,x\na,01234,1,0.5\nb,01299,2,\nc,N/A-0,3,1.5\nd,7,,2\n")
+    whole = next(read_chunks(p, chunk_size=None))
+    for size in (1, 2, 3):
+        parts = pd.concat(list(read_chunks(p, chunk_size=size)))
+        assert parts["zip"].tolist() == whole["zip"].tolist() == ["01234", "01299", "N/A-0", "7"]
+        assert parts["n"].tolist()[:3] == [1, 2, 3] and parts["x"].tolist()[0] == 0.5  # numbers stay numbers
+    # a dtype the caller gives is theirs
+    assert next(read_chunks(p, chunk_size=1, dtype={"zip": str}))["zip"].tolist() == ["01234"]

@@ -82,8 +82,8 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
                      names_hint: str | None = None) -> np.ndarray:
     """Labels as an int64 array of class ids: the one integer-label check.
 
-    Integers, integral floats and integer text (``"1"``) are class ids; with ``class_names`` a value equal to
-    a name is that class's id. With ``allow_abstain``, ``-1`` and missing values (NaN, None, empty text) are
+    Integers, integral floats, integer text (``"1"``) and a boolean array (False / True: 0 / 1) are class
+    ids; with ``class_names`` a value equal to a name is that class's id. With ``allow_abstain``, ``-1`` and missing values (NaN, None, empty text) are
     unknown (``-1``). Anything else raises :class:`~weaksup.errors.ModelInputError` naming the row (by id when
     ``ids`` is given) and the value.
 
@@ -101,6 +101,8 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
     def where(i: int) -> str:
         return f"row {_plain(ids[i])!r}" if ids is not None else f"row {i}"
 
+    if y.dtype.kind == "b":  # ``y = df.label == "spam"``: False / True are classes 0 / 1, as in scikit-learn
+        y = y.astype(np.int64)
     missing = _is_missing(y)
     if missing.any() and not allow_abstain:
         i = int(np.argmax(missing))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+import weaksup as ws
 from weaksup import LabelMatrix, ModelInputError
 from weaksup.models import (
     AgreementModel,
@@ -171,3 +172,14 @@ def test_cardinalities(name, k):
 def test_label_beyond_cardinality_is_a_typed_error():
     with pytest.raises(ModelInputError):
         AgreementModel(cardinality=2).fit_from_stats(PatternCounts.from_label_matrix(np.array([[0, 2, 1]])))
+
+
+def test_boolean_gold_labels_are_classes_zero_and_one():
+    """``y = df.label == "spam"`` is how users hold binary gold: False / True read as 0 / 1, as in scikit-learn."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    L = np.stack([np.where(rng.random(300) < a, y, 1 - y) for a in (0.9, 0.8, 0.7)], axis=1)
+    model = ws.LabelModel().fit(L)
+    assert model.score(L, y == 1) == model.score(L, y)
+    P = model.predict_proba(L)
+    assert np.array_equal(ws.quality.find_label_issues(y == 1, P), ws.quality.find_label_issues(y, P))

@@ -179,7 +179,8 @@ def read_chunks(
         if name is not None:
             kwargs = csv_options(header, name, kwargs)
         cols = _wanted(columns, name, header, path)
-        chunks = ((f, None) for f in _csv_frames(path, chunk_size, cols, kwargs))
+        typed = "dtype" in read_kwargs or "converters" in read_kwargs  # the caller chose the types: keep them
+        chunks = ((f, None) for f in _csv_frames(path, chunk_size, cols, kwargs, same_types=not typed))
     else:
         name = id_column or ID
         kwargs = {"dtype": False, **read_kwargs}
@@ -233,8 +234,15 @@ def read_chunks(
 
 
 def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
-                kwargs: dict[str, Any]) -> Iterator[pd.DataFrame]:
-    """:func:`pandas.read_csv` frames (one, or one per chunk), pandas' failures as :class:`DataFileError`."""
+                kwargs: dict[str, Any], same_types: bool = False) -> Iterator[pd.DataFrame]:
+    """:func:`pandas.read_csv` frames (one, or one per chunk), pandas' failures as :class:`DataFileError`.
+
+    With ``same_types``, a column that reads as numbers in some chunks and as text in others is read
+    as text in every chunk, as one whole-file read gives it: pandas infers types chunk by chunk, so a
+    zip code ``01234`` would otherwise be the number 1234 in a chunk without a text value and
+    ``"01234"`` in one with (an LF's vote would depend on ``chunk_size``). That costs a first pass over
+    files longer than one chunk.
+    """
     # each read is wrapped on its own: a warnings filter must not stay changed while the caller holds a chunk
     sep = kwargs.get("sep", kwargs.get("delimiter"))
     if chunk_size is None:
@@ -242,6 +250,19 @@ def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
             frame = pd.read_csv(path, usecols=cols, **kwargs)
         yield frame
         return
+    if same_types:
+        first, text = _text_in_some_chunks(path, chunk_size, cols, kwargs, sep)
+        if first is not None:  # one chunk: nothing to make consistent, and no second read
+            yield first
+            return
+        if text:
+            given = kwargs.get("dtype")
+            kwargs = {**kwargs, "dtype": {**(given if isinstance(given, dict) else {}), **{c: str for c in text}}}
+    yield from _csv_reader(path, chunk_size, cols, kwargs, sep)
+
+
+def _csv_reader(path: Path, chunk_size: int, cols: list[str] | None, kwargs: dict[str, Any],
+                sep: str | None) -> Iterator[pd.DataFrame]:
     with _csv_errors(path, sep):
         reader = pd.read_csv(path, chunksize=chunk_size, usecols=cols, **kwargs)
     with reader:
@@ -251,6 +272,29 @@ def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
             if frame is None:
                 return
             yield frame
+
+
+def _text_in_some_chunks(path: Path, chunk_size: int, cols: list[str] | None, kwargs: dict[str, Any],
+                         sep: str | None) -> tuple[pd.DataFrame | None, list[Any]]:
+    """``(the only chunk, [])`` for a file of one chunk, else ``(None, columns read as numbers in some chunks
+    and as text in others)``; columns the caller typed are left out."""
+    given = kwargs.get("dtype")
+    fixed = set(given) if isinstance(given, dict) else set()
+    numeric: set[Any] = set()
+    textual: set[Any] = set()
+    first, n = None, 0
+    for frame in _csv_reader(path, chunk_size, cols, kwargs, sep):
+        n += 1
+        first = frame if n == 1 else None
+        for c in frame.columns:
+            kind = frame[c].dtype.kind
+            if kind in "iuf":
+                numeric.add(c)
+            elif kind == "O" and frame[c].map(lambda v: isinstance(v, str)).any():
+                textual.add(c)
+    if n <= 1:
+        return first, []
+    return None, [c for c in numeric & textual if c not in fixed]
 
 
 @contextmanager
