@@ -252,3 +252,139 @@ def test_n_threads_is_restored_and_validated():
     assert torch.get_num_threads() == before
     with pytest.raises(ModelInputError, match="n_threads"):
         SoftLabelClassifier(n_threads=0).fit(X, [0, 0, 1, 1])
+
+
+# --- user inputs (QA round: each failed before its fix) --------------------------------------------------------
+def _blobs(n=40):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 3))
+    y = (X[:, 0] > 0).astype(int)
+    return X, y, np.eye(2)[y] * 0.8 + 0.1
+
+
+def test_mixed_label_types_are_a_typed_error():
+    # was: a bare TypeError from np.unique ('<' not supported between 'int' and 'str')
+    X, _, _ = _blobs()
+    with pytest.raises(ModelInputError, match="mixes label types.*row 1 holds 1"):
+        SoftLabelClassifier(max_epochs=2).fit(X, np.array(["spam", 1] * 20, dtype=object))
+
+
+def test_frames_with_reordered_row_ids_are_refused():
+    # was: trained silently, each row on another row's soft label
+    pd = pytest.importorskip("pandas")
+    X, y, probs = _blobs()
+    ids = [f"r{i}" for i in range(len(X))]
+    Xf, Pf = pd.DataFrame(X, index=ids), pd.DataFrame(probs, index=ids)
+    with pytest.raises(ModelInputError, match="same row ids in a different order.*'r0' in X and 'r39' in y"):
+        SoftLabelClassifier(max_epochs=2).fit(Xf, Pf.iloc[::-1])
+    with pytest.raises(ModelInputError, match="X_dev and y_dev"):
+        SoftLabelClassifier(max_epochs=2).fit(Xf, Pf, X_dev=Xf, y_dev=pd.Series(y, index=ids).iloc[::-1])
+    # the same ids, or one side with the default 0..n-1 index (a frame built from an array), still fit
+    clf = SoftLabelClassifier(max_epochs=2).fit(Xf, Pf)
+    SoftLabelClassifier(max_epochs=2).fit(Xf, pd.DataFrame(probs))
+    with pytest.raises(ModelInputError, match="in a different order"):  # nor is a score computed misaligned
+        clf.score(Xf, Pf.iloc[::-1])
+
+
+def test_dataframe_targets_fit_without_warnings():
+    # was: torch's "The given NumPy array is not writable" UserWarning on a DataFrame y, and a column-vector y
+    # gave its DataConversionWarning twice
+    import warnings
+
+    pd = pytest.importorskip("pandas")
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y, probs = _blobs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SoftLabelClassifier(max_epochs=2).fit(X, pd.DataFrame(probs))
+    with pytest.warns(DataConversionWarning) as record:
+        SoftLabelClassifier(max_epochs=2).fit(X, y[:, None])
+    assert len([w for w in record if issubclass(w.category, DataConversionWarning)]) == 1
+
+
+@pytest.mark.parametrize("seed", [np.random.default_rng(0), 1.5, "0", 2**70])
+def test_unusable_random_state_is_a_typed_error(seed):
+    # was: scikit-learn's / torch's bare ValueError from inside fit
+    X, y, _ = _blobs()
+    with pytest.raises(ModelInputError, match="random_state"):
+        SoftLabelClassifier(max_epochs=2, random_state=seed).fit(X, y)
+
+
+@pytest.mark.parametrize("bad", ["one_d", "empty", "strings"])
+def test_malformed_X_is_a_model_input_error(bad):
+    # was: scikit-learn's plain ValueError (still a ValueError, and its message is kept)
+    X, y, _ = _blobs()
+    Xb = {"one_d": X[:, 0], "empty": X[:0], "strings": np.full(X.shape, "a")}[bad]
+    with pytest.raises(ModelInputError):
+        SoftLabelClassifier(max_epochs=2).fit(Xb, y[: len(Xb)] if bad != "one_d" else y)
+
+
+def test_load_of_a_missing_folder_is_missing_model_error(tmp_path):
+    # was: a plain ModelInputError; label models raise MissingModelError (a FileNotFoundError too)
+    from weaksup.errors import MissingModelError
+
+    with pytest.raises(MissingModelError, match="does not exist"):
+        SoftLabelClassifier.load(tmp_path / "nope")
+    with pytest.raises(FileNotFoundError):
+        SoftLabelClassifier.load(tmp_path / "nope")
+
+
+def test_abstain_labels_next_to_class_zero_warn():
+    # was: label_model.predict's -1 (ABSTAIN on ties) learned silently as a third class
+    from weaksup.errors import WeaksupWarning
+
+    X, y, _ = _blobs()
+    y = np.where(np.arange(len(y)) < 5, -1, y)
+    with pytest.warns(WeaksupWarning, match="-1 in 5 rows"):
+        clf = SoftLabelClassifier(max_epochs=2).fit(X, y)
+    assert clf.classes_.tolist() == [-1, 0, 1]  # still fitted as asked: -1/0/1 can be real classes
+
+
+def test_binary_f1_dev_metric_on_three_classes_fails_before_training():
+    # was: scikit-learn's ValueError ("Target is multiclass but average='binary'") after the first epoch
+    X, _, _ = _blobs(60)
+    y3 = np.arange(60) % 3
+    with pytest.raises(ModelInputError, match="f1_macro"):
+        SoftLabelClassifier(max_epochs=2, dev_metric="f1").fit(X, y3, X_dev=X, y_dev=y3)
+
+
+def test_sample_weight_series_with_other_row_ids_is_refused():
+    # was: weights applied by position to rows with other ids
+    pd = pytest.importorskip("pandas")
+    X, y, probs = _blobs()
+    ids = [f"r{i}" for i in range(len(X))]
+    weights = pd.Series(np.linspace(0.1, 1.0, len(X)), index=ids)
+    with pytest.raises(ModelInputError, match="X and sample_weight hold the same row ids in a different order"):
+        SoftLabelClassifier(max_epochs=2).fit(pd.DataFrame(X, index=ids), probs, sample_weight=weights.iloc[::-1])
+    SoftLabelClassifier(max_epochs=2).fit(pd.DataFrame(X, index=ids), probs, sample_weight=weights)
+
+
+def test_texts_as_X_point_to_a_vectorizer():
+    with pytest.raises(ModelInputError, match="TfidfVectorizer"):
+        SoftLabelClassifier(max_epochs=2).fit(["free money", "nice song"], [1, 0])
+
+
+def test_a_refit_that_fails_its_checks_keeps_the_previous_model():
+    # was: classes_ and n_features_in_ of the failed call were left on the old network: predictions named by the
+    # new classes ('a'/'b' from a 0/1 model), or torch's bare RuntimeError on the new width
+    X, y, _ = _blobs()
+    clf = SoftLabelClassifier(max_epochs=2).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ModelInputError):
+        clf.fit(X[:, :2], np.where(y == 1, "a", "b"), sample_weight=-np.ones(len(y)))
+    assert clf.classes_.tolist() == [0, 1] and clf.n_features_in_ == 3
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_frames_with_other_ids_are_read_by_position_also_in_cross_validation():
+    # X indexed by ids, y a Series built from an array: each fold slices y's 0..n-1 index, which then is no
+    # longer the default one; rows are still matched by position, as in scikit-learn
+    pd = pytest.importorskip("pandas")
+    from sklearn.model_selection import KFold, cross_val_score
+
+    X, y, _ = _blobs(60)
+    Xf = pd.DataFrame(X, index=[f"id{i}" for i in range(60)])
+    scores = cross_val_score(SoftLabelClassifier(max_epochs=2), Xf, pd.Series(y), error_score="raise",
+                             cv=KFold(3, shuffle=True, random_state=0))
+    assert np.isfinite(scores).all()

@@ -70,3 +70,31 @@ def test_tiny_local_sentence_transformer(tmp_path):
     model.save(str(tmp_path / "tiny"))
     out = sentence_embeddings(["free money", "love song"], tmp_path / "tiny")
     assert out.shape == (2, 8) and np.isfinite(out).all()
+
+
+def test_dataframe_texts_are_refused():
+    # was: a one-column DataFrame embedded its column name, one row for the whole frame
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ModelInputError, match="texts must be 1-D.*df\\['text'\\]"):
+        sentence_embeddings(pd.DataFrame({"text": ["a", "b"]}), CharEncoder())
+    with pytest.raises(ModelInputError, match="batch_size"):
+        sentence_embeddings(["a"], CharEncoder(), batch_size=0)
+
+
+def test_folder_without_a_model_is_a_clear_error(tmp_path):
+    # was: transformers' bare ValueError ("Unrecognized model ... model_type")
+    with pytest.raises(ModelInputError, match="holds no sentence-transformers model"):
+        sentence_embeddings(["a"], tmp_path)
+    pytest.importorskip("sentence_transformers")
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelInputError, match="cannot load a sentence-transformers model"):
+        sentence_embeddings(["a"], tmp_path)
+
+
+def test_missing_package_is_named(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "modules.json").write_text("[]")
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import raises ImportError
+    with pytest.raises(ModelInputError, match="pip install sentence-transformers"):
+        sentence_embeddings(["a"], tmp_path)

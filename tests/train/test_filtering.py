@@ -74,3 +74,45 @@ def test_filter_unlabeled_keeps_sparse_features_sparse_and_aligned():
     assert sp.issparse(X_kept)
     np.testing.assert_array_equal(X_kept.toarray(), X.toarray()[[1, 3]])
     np.testing.assert_array_equal(p_kept, probs[[1, 3]])
+
+
+def test_filter_and_mask_check_their_arguments():
+    # was: a bare TypeError for a string threshold or a scalar thresholds=, and fit_on_probs(hard=True)
+    # took the argmax of NaN rows without a word
+    from weaksup.train import fit_on_probs
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    P = np.eye(2)[y] * 0.8 + 0.1
+    with pytest.raises(ModelInputError, match="threshold must be a number"):
+        confidence_mask(P, threshold="0.8")
+    with pytest.raises(ModelInputError, match="thresholds must be a sequence"):
+        ConfidenceFilter(LogisticRegression(), thresholds=0.5).fit(X, P, X, y)
+    with pytest.raises(ModelInputError, match="threshold must be a number"):
+        ConfidenceFilter(LogisticRegression(), thresholds=[0.0, float("nan")]).fit(X, P, X, y)
+    P_nan = P.copy()
+    P_nan[3, 0] = np.nan
+    with pytest.raises(ModelInputError, match="row 3"):
+        fit_on_probs(LogisticRegression(), X, P_nan, hard=True)
+
+
+def test_filter_scores_probabilistic_targets():
+    # was: scikit-learn's ValueError (continuous-multioutput targets); the end models' score takes them
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    P = np.eye(2)[y] * 0.8 + 0.1
+    flt = ConfidenceFilter(LogisticRegression(), thresholds=[0.0]).fit(X, P, X, y)
+    assert flt.score(X, P) == flt.score(X, y)
+
+
+def test_filter_refuses_reordered_row_ids():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    ids = [f"r{i}" for i in range(40)]
+    P = pd.DataFrame(np.eye(2)[y] * 0.8 + 0.1, index=ids)
+    with pytest.raises(ModelInputError, match="in a different order"):
+        ConfidenceFilter(LogisticRegression(), thresholds=[0.0]).fit(pd.DataFrame(X, index=ids), P.iloc[::-1], X, y)

@@ -101,3 +101,43 @@ def test_report_method(data):
     assert report["log_loss"] == pytest.approx(log_loss(y, clf.predict_proba(X)))
     assert report["accuracy"] == pytest.approx(clf.score(X, y))
     assert clf.report(X, P)["accuracy"] == pytest.approx(report["accuracy"])
+
+
+@pytest.mark.parametrize("name", ["accuracy", "expected_accuracy", "neg_log_loss", "neg_brier_score", "neg_ece"])
+def test_soft_scorers_on_an_estimator_without_an_unseen_class(name):
+    # fit_soft leaves a class with no mass out of classes_ ([0, 2] of 3 columns). was: "accuracy" read class 2
+    # as column 1 (a silently wrong score, 0.47 instead of 0.97), the probability scorers raised
+    from weaksup.train import fit_soft
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    P = np.column_stack([np.where(y == 0, 0.85, 0.15), np.zeros(60), np.where(y == 1, 0.85, 0.15)])
+    model = fit_soft(LogisticRegression(), X, P)
+    assert model.classes_.tolist() == [0, 2]
+    full = np.zeros((60, 3))
+    full[:, [0, 2]] = model.predict_proba(X)
+    expected = {"accuracy": soft_accuracy_score(P, model.predict(X)),
+                "expected_accuracy": soft_accuracy_score(P, model.predict(X), expected=True),
+                "neg_log_loss": -soft_log_loss(P, full), "neg_brier_score": -soft_brier_score(P, full),
+                "neg_ece": -expected_calibration_error(P, full)}[name]
+    assert make_soft_scorer(name)(model, X, P) == pytest.approx(expected)
+    if name == "accuracy":
+        assert expected > 0.9
+
+
+def test_metrics_refuse_what_is_not_a_probability_or_a_label():
+    # was: logits or unnormalised scores gave a number that means nothing (log loss 0.07 for rows summing to 2),
+    # predict_proba's output as y_pred a bare broadcasting ValueError, empty inputs NaN with RuntimeWarnings
+    y = np.array([0, 1, 1])
+    P = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    for func in (soft_log_loss, soft_brier_score, expected_calibration_error, probabilistic_report):
+        with pytest.raises(ModelInputError, match="row 0 is not a probability distribution"):
+            func(y, P * 2)
+        with pytest.raises(ModelInputError, match="empty"):
+            func(np.zeros(0, dtype=int), np.zeros((0, 2)))
+    with pytest.raises(ModelInputError, match="y_pred must be 1-D"):
+        soft_accuracy_score(y, P)
+    with pytest.raises(ModelInputError, match="empty"):
+        soft_accuracy_score([], [])
+    assert soft_log_loss(y, P[:, 1]) == pytest.approx(soft_log_loss(y, P))  # a positive-class column still works

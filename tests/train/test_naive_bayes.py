@@ -119,3 +119,32 @@ def test_bad_inputs_name_the_value():
 
 def test_exported():
     assert ws.train.naive_bayes_refine is naive_bayes_refine
+
+
+@pytest.mark.parametrize("bad, match", [
+    ("nan_probs", "probs row 0 holds a non-finite value"),
+    ("negative_probs", "negative probability"),
+    ("unnormalised_probs", "sums to"),
+    ("short_weights", "sample_weight has shape"),
+    ("nan_X", "X row 0 holds NaN"),
+])
+def test_refine_checks_its_inputs(bad, match):
+    # was: NaN, negative or unnormalised probs came back as they went in (t = 0), a short sample_weight raised
+    # a bare IndexError, and a NaN feature was read as an absent word
+    rng = np.random.default_rng(0)
+    X = (rng.random((30, 10)) < 0.3).astype(float)
+    P = np.full((30, 2), 0.5)
+    kwargs = {}
+    if bad == "nan_probs":
+        P[0, 0] = np.nan
+    elif bad == "negative_probs":
+        P[0] = [-0.2, 1.2]
+    elif bad == "unnormalised_probs":
+        P = P * 3
+    elif bad == "short_weights":
+        kwargs["sample_weight"] = np.ones(3)
+    else:
+        X[0, 0] = np.nan
+    for features in (X, sp.csr_matrix(X)):
+        with pytest.raises(ModelInputError, match=match):
+            naive_bayes_refine(features, P, **kwargs)

@@ -175,3 +175,39 @@ def test_errors(coverage_gap):
         SelfTrainingClassifier().fit(X_cov, probs, X_dev=X_cov)
     with pytest.raises(NotFittedError):
         SelfTrainingClassifier().predict(X_cov)
+
+
+def test_mixed_label_types_and_reordered_ids_are_typed_errors():
+    # was: a bare TypeError from np.unique; reordered frames trained silently misaligned
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    st = SelfTrainingClassifier(SoftLabelClassifier(max_epochs=2), max_iter=1)
+    with pytest.raises(ModelInputError, match="mixes label types"):
+        st.fit(X, np.array(["a", 1] * 20, dtype=object))
+    ids = [f"r{i}" for i in range(40)]
+    with pytest.raises(ModelInputError, match="in a different order"):
+        st.fit(pd.DataFrame(X, index=ids), pd.Series(y, index=ids).iloc[::-1])
+
+
+def test_unlabeled_rows_of_another_shape_are_a_typed_error():
+    # was: numpy's bare ValueError ("all the input arrays must have same number of dimensions")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    P = np.eye(2)[(X[:, 0] > 0).astype(int)] * 0.8 + 0.1
+    st = SelfTrainingClassifier(SoftLabelClassifier(max_epochs=2), max_iter=1)
+    with pytest.raises(ModelInputError, match="X_unlabeled must be a matrix of the same 3 features"):
+        st.fit(X, P, X_unlabeled=X[0])
+    with pytest.raises(ModelInputError, match="X_unlabeled must be a matrix of the same 3 features"):
+        st.fit(X.tolist(), P, X_unlabeled=["some text"])
+
+
+def test_a_refit_that_fails_keeps_the_previous_classes():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    st = SelfTrainingClassifier(SoftLabelClassifier(max_epochs=2), max_iter=1).fit(X, y)
+    with pytest.raises(ModelInputError):
+        st.fit(X, np.where(y == 1, "a", "b"), X_dev=X, y_dev=np.full(40, "c"))  # "c" is not a class
+    assert st.classes_.tolist() == [0, 1] and st.predict(X).dtype.kind == "i"

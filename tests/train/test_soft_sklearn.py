@@ -93,3 +93,16 @@ def test_errors():
         fit_soft(LogisticRegression(), X, [[1, 0], [0.2, 0.2], [0, 1]])
     with pytest.raises(ModelInputError, match="takes no sample_weight"):
         fit_soft(KNeighborsClassifier(), X, [[1, 0], [0, 1], [0, 1]])
+
+
+def test_expand_checks_min_weight_and_row_ids():
+    # was: min_weight=NaN dropped every copy ("every row has zero weight"); frames with the same ids in another
+    # order were expanded row by row against each other's labels
+    pd = pytest.importorskip("pandas")
+    X = np.array([[1.0], [2.0], [3.0]])
+    P = np.array([[0.25, 0.75], [1.0, 0.0], [0.5, 0.5]])
+    with pytest.raises(ModelInputError, match="min_weight must be a finite number"):
+        expand_soft_labels(X, P, min_weight=float("nan"))
+    ids = ["a", "b", "c"]
+    with pytest.raises(ModelInputError, match="in a different order"):
+        fit_soft(LogisticRegression(), pd.DataFrame(X, index=ids), pd.DataFrame(P, index=ids[::-1]))

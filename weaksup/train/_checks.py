@@ -5,6 +5,8 @@ Each turns a numpy or torch crash, or a silent misalignment, into a ModelInputEr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -138,3 +140,96 @@ def check_device(name: str) -> Any:
 
 def _few(names: np.ndarray) -> str:
     return str(list(names[:5]))[:-1] + (", ...]" if len(names) > 5 else "]")
+
+
+def unique_labels(labels: np.ndarray, name: str = "y") -> np.ndarray:
+    """The sorted distinct hard labels; labels of mixed types (``"spam"`` and ``1``) are a ModelInputError.
+
+    ``np.unique`` sorts, and a str and an int do not compare: it would raise a bare ``TypeError``.
+
+    Examples
+    --------
+    >>> unique_labels(np.array(["spam", "ham", "spam"])).tolist()
+    ['ham', 'spam']
+    """
+    labels = check_no_missing(labels, name)
+    try:
+        return np.unique(labels)
+    except TypeError:
+        kinds = [type(plain(v)).__name__ for v in labels]
+        row = next(i for i, kind in enumerate(kinds) if kind != kinds[0])
+        raise ModelInputError(f"{name} mixes label types: row 0 holds {plain(labels[0])!r} ({kinds[0]}), "
+                              f"row {row} holds {plain(labels[row])!r} ({kinds[row]}); use one type for every label"
+                              ) from None
+
+
+def _positional(index: Any) -> bool:
+    """Whether a pandas index is the default 0..n-1 in order (what a frame built from an array gets)."""
+    import pandas as pd
+
+    if isinstance(index, pd.RangeIndex):
+        return index.start == 0 and index.step == 1
+    return index.dtype.kind in "iu" and bool((np.asarray(index) == np.arange(len(index))).all())
+
+
+def check_aligned(X: Any, y: Any, x_name: str = "X", y_name: str = "y") -> None:
+    """Refuse pandas ``X`` and ``y`` that hold the same row ids (index) in another order.
+
+    Rows are matched by position, as in scikit-learn, so two frames holding the same ids in another order
+    (``probs`` from ``predict_proba_frame`` and features sorted differently) would train each row on another
+    row's label. Indexes that share no such order (other ids, or one of them the default 0..n-1 of a frame
+    built from an array, also once a cross-validation fold has sliced it) are read by position.
+    """
+    from collections import Counter
+
+    xi, yi = getattr(X, "index", None), getattr(y, "index", None)
+    if not hasattr(X, "iloc") or not hasattr(y, "iloc") or xi is None or yi is None or len(xi) != len(yi):
+        return
+    if xi.equals(yi) or _positional(xi) or _positional(yi) or Counter(xi) != Counter(yi):
+        return
+    unequal = np.asarray(xi, dtype=object) != np.asarray(yi, dtype=object)
+    if not unequal.any():
+        return  # the same ids, only another index dtype
+    differ = int(np.argmax(unequal))
+    raise ModelInputError(
+        f"{x_name} and {y_name} hold the same row ids in a different order: row {differ} is "
+        f"{plain(xi[differ])!r} in {x_name} and {plain(yi[differ])!r} in {y_name}; rows are matched by position, "
+        f"so align them first (e.g. {y_name}.loc[{x_name}.index]) or pass arrays")
+
+
+def warn_abstain_class(classes: np.ndarray, y: np.ndarray, name: str = "y", stacklevel: int = 3) -> None:
+    """Warn when integer labels hold -1 next to 0: weaksup's ABSTAIN (a label model's ``predict`` on a tie)
+    would be learned as one more class.
+
+    Only warns: -1/0/1 can also be real classes (negative / neutral / positive).
+    """
+    import warnings
+
+    from weaksup.errors import WeaksupWarning
+
+    if classes.dtype.kind not in "iu" or not (classes == -1).any() or not (classes == 0).any():
+        return
+    count = int((y == -1).sum())
+    warnings.warn(f"{name} holds -1 in {count} rows next to class 0: -1 is weaksup.ABSTAIN (a label model's "
+                  "predict abstains on ties), and is learned here as a class of its own; drop those rows, or "
+                  "train on predict_proba's soft labels", WeaksupWarning, stacklevel=stacklevel)
+
+
+@contextmanager
+def keep_fit_on_error(estimator: Any) -> Iterator[None]:
+    """Restore ``estimator``'s learned attributes (``name_``) when the block raises.
+
+    A refit that fails its input checks half-way would otherwise leave the new ``classes_`` and
+    ``n_features_in_`` on the old network: predictions named by the wrong classes, or a bare torch error.
+    """
+    def learned() -> list[str]:
+        return [key for key in vars(estimator) if key.endswith("_") and not key.startswith("_")]
+
+    before = {key: vars(estimator)[key] for key in learned()}
+    try:
+        yield
+    except BaseException:
+        for key in learned():
+            delattr(estimator, key)
+        vars(estimator).update(before)
+        raise

@@ -17,8 +17,16 @@ from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
 from weaksup._files import user_path
 from weaksup._validation import check_features, check_sample_weight, check_targets, is_torch_tensor, n_rows
-from weaksup.errors import ModelInputError, NotFittedError
-from weaksup.train._checks import check_device, check_feature_names, check_no_missing, check_targets_frame
+from weaksup.errors import MissingModelError, ModelInputError, NotFittedError
+from weaksup.train._checks import (
+    check_aligned,
+    check_device,
+    check_feature_names,
+    check_targets_frame,
+    keep_fit_on_error,
+    unique_labels,
+    warn_abstain_class,
+)
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 
@@ -182,6 +190,11 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             _check_number(self, name)
         if self.n_threads is not None:
             _check_number(self, "n_threads")
+        rs = self.random_state
+        if not (rs is None or isinstance(rs, np.random.RandomState)
+                or isinstance(rs, (int, np.integer)) and -2**63 <= rs < 2**64):  # what torch.manual_seed takes
+            # scikit-learn's check_random_state would raise a bare ValueError at fit (a Generator, a float)
+            raise ModelInputError(f"random_state must be None, a 64-bit int or a numpy RandomState, got {rs!r}")
         if self.model not in MODELS:
             raise ModelInputError(f"model must be one of {MODELS}, got {self.model!r}")
         if self.optimizer not in OPTIMIZERS:
@@ -227,7 +240,14 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
 
     def _check_X(self, X: Any, reset: bool, name: str = "X") -> Any:
         check_feature_names(self, X, reset, name)
-        X = check_features(X, name=name)
+        try:
+            X = check_features(X, name=name)
+        except ModelInputError:
+            raise
+        except ValueError as exc:  # scikit-learn's check_array: 1-D, empty or non-numeric X
+            hint = ("; X must be numeric features: turn texts into features first (a TfidfVectorizer, or a "
+                    "Pipeline with one)") if "could not convert string" in str(exc) else ""
+            raise ModelInputError(f"{exc}{hint}") from exc
         d = int(X.shape[1])
         if reset:
             self.n_features_in_ = d
@@ -237,17 +257,19 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
             )
         return X
 
-    def _targets_to_probs(self, y: Any, n: int, name: str, reset: bool) -> np.ndarray:
-        probs, labels = check_targets_frame(y, n, name=name)
+    def _targets_to_probs(self, y: Any, n: int, name: str, reset: bool,
+                          split: tuple[np.ndarray | None, np.ndarray | None] | None = None) -> np.ndarray:
+        # split: check_targets_frame(y, n) already computed (its column-vector warning is then given once)
+        probs, labels = split if split is not None else check_targets_frame(y, n, name=name)
         if labels is not None:
-            labels = check_no_missing(labels, name)
+            classes = unique_labels(labels, name)
         if reset:
             if probs is not None:
                 self.classes_ = np.arange(probs.shape[1])
             else:
-                classes = np.unique(labels)
                 if len(classes) < 2:
                     raise ModelInputError(f"{name} holds 1 class ({classes.tolist()}); need at least 2 classes")
+                warn_abstain_class(classes, labels, name, stacklevel=5)
                 self.classes_ = classes
         k = len(self.classes_)
         if probs is not None:
@@ -355,7 +377,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         self._check_params()
-        with _torch_threads(self.n_threads):
+        with keep_fit_on_error(self), _torch_threads(self.n_threads):
             return self._fit(X, y, sample_weight, X_dev, y_dev)
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, X_dev: Any, y_dev: Any):
@@ -366,20 +388,30 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         from weaksup.train.losses import soft_cross_entropy
         from weaksup.train.networks import SoftLabelNet
 
+        check_aligned(X, y)
+        X_frame = X
         X = self._check_X(X, reset=True)
         n = int(X.shape[0])
-        soft = check_targets_frame(y, n)[0] is not None
-        Q = self._targets_to_probs(y, n, "y", reset=True)
+        split = check_targets_frame(y, n)
+        soft = split[0] is not None
+        Q = self._targets_to_probs(y, n, "y", reset=True, split=split)
+        if sample_weight is not None:
+            check_aligned(X_frame, sample_weight, "X", "sample_weight")
+            check_aligned(y, sample_weight, "y", "sample_weight")
         w = check_sample_weight(sample_weight, n)
         has_dev = X_dev is not None or y_dev is not None
         if has_dev:
             if X_dev is None or y_dev is None:
                 raise ModelInputError("pass both X_dev and y_dev for early stopping, or neither")
+            check_aligned(X_dev, y_dev, "X_dev", "y_dev")
             X_dev = self._check_X(X_dev, reset=False, name="X_dev")
             if n_rows(y_dev) != int(X_dev.shape[0]):
                 raise ModelInputError(f"X_dev has {int(X_dev.shape[0])} rows but y_dev has {n_rows(y_dev)}: "
                                       "they must be aligned row for row")
             Q_dev = self._targets_to_probs(y_dev, int(X_dev.shape[0]), "y_dev", reset=False)
+        if has_dev and self.dev_metric == "f1" and len(self.classes_) != 2:  # f1_score would raise mid-training
+            raise ModelInputError(f"dev_metric='f1' is binary (class index 1), but there are {len(self.classes_)} "
+                                  "classes; use dev_metric='f1_macro'")
         cw = self._class_weights(Q, w, soft)
         draw_p = None
         if self.sampling == "bootstrap":  # each class equally likely per draw, by soft mass
@@ -395,8 +427,9 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         hidden = self._hidden()
         net = SoftLabelNet(self.n_features_in_, len(self.classes_), hidden, float(self.dropout), gen).to(device)
         self.module_ = net
-        Q_t = torch.as_tensor(Q, dtype=torch.float32, device=device)
-        w_t = torch.as_tensor(w, dtype=torch.float32, device=device)
+        # np.array copies: a DataFrame's read-only values would make torch warn about non-writable arrays
+        Q_t = torch.as_tensor(np.array(Q, dtype=np.float32), device=device)
+        w_t = torch.as_tensor(np.array(w, dtype=np.float32), device=device)
         cw_t = None if cw is None else torch.as_tensor(cw, dtype=torch.float32, device=device)
         bs = int(self.batch_size)
         optimizer = self._optimizer_name()
@@ -507,6 +540,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.metrics import accuracy_score
 
         self._check_fitted()
+        check_aligned(X, y)
         pred = self.predict(X)
         probs, labels = check_targets(y, len(pred))
         if probs is not None:
@@ -585,6 +619,8 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         from weaksup.train.networks import SoftLabelNet
 
         directory = user_path(directory)
+        if not directory.exists():
+            raise MissingModelError(f"no saved SoftLabelClassifier at {directory}: the path does not exist")
         where = directory / "model.json"
         meta, params, attrs = read_model_json(directory, FORMAT, "a SoftLabelClassifier")
         check_param_names(cls, params, where)

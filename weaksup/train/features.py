@@ -51,19 +51,29 @@ def sentence_embeddings(
     [[0.949, 0.316], [1.0, 0.0]]
     """
     texts = _check_texts(texts)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ModelInputError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     if isinstance(model, (str, os.PathLike)):
-        path = Path(model)
+        path = Path(model).expanduser()
         if not path.is_dir():
             raise ModelInputError(
                 f"sentence-transformers model {str(model)!r} is not a local folder; weaksup never downloads "
                 "models at run time: save one with SentenceTransformer(...).save(folder) and pass the folder")
+        if not any((path / name).is_file() for name in ("modules.json", "config.json")):
+            raise ModelInputError(
+                f"folder {str(path)!r} holds no sentence-transformers model (no modules.json or config.json); "
+                "pass the folder SentenceTransformer(...).save(folder) wrote")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ModelInputError(
                 "sentence_embeddings needs the optional package sentence-transformers "
                 "(pip install sentence-transformers)") from exc
-        model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        try:
+            model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # a damaged or partial model folder
+            raise ModelInputError(f"cannot load a sentence-transformers model from {str(path)!r}: "
+                                  f"{type(exc).__name__}: {str(exc)[:300]}") from exc
     if not hasattr(model, "encode"):
         raise ModelInputError(f"model must be a folder or have an encode() method, got {type(model).__name__}")
     out = model.encode(texts, batch_size=int(batch_size), show_progress_bar=bool(progress),
@@ -86,6 +96,9 @@ def _check_texts(texts: Iterable[str]) -> list[str]:
     if isinstance(texts, (str, bytes)):
         raise ModelInputError("texts must be a list or Series of texts, got one string (it would be embedded "
                               "character by character); wrap it in a list")
+    if getattr(texts, "ndim", 1) != 1:  # iterating a DataFrame gives its column names, a 2-D array its rows
+        raise ModelInputError(f"texts must be 1-D (a list or Series of texts), got {type(texts).__name__} of "
+                              f"shape {getattr(texts, 'shape', '?')}; pass one column, e.g. df['text']")
     index = getattr(texts, "index", None) if hasattr(texts, "iloc") else None
     values = list(texts)
     if not values:

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from weaksup._validation import check_sample_weight, n_rows, take_rows
+from weaksup._validation import check_sample_weight, check_targets, n_rows, take_rows
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import as_label_matrix
+from weaksup.train._checks import check_aligned, keep_fit_on_error
 from weaksup.train.soft_sklearn import fit_soft
 from weaksup.utils import align_labels, check_probs
 
@@ -38,6 +39,9 @@ def confidence_mask(
     >>> confidence_mask(L=[[-1, -1], [1, -1]], threshold=1, criterion="coverage").tolist()
     [False, True]
     """
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
+            or np.isnan(threshold):
+        raise ModelInputError(f"threshold must be a number, got {threshold!r}")
     if criterion == "confidence":
         if probs is None:
             raise ModelInputError("criterion='confidence' needs probs")
@@ -71,7 +75,7 @@ def fit_on_probs(estimator: Any, X: Any, probs: np.ndarray, sample_weight: Any =
     prefix, final = _final_step(estimator)
     weight_param = prefix + "sample_weight"
     if hard:
-        y = np.asarray(probs).argmax(axis=1)
+        y = check_probs(probs, name="probs").argmax(axis=1)  # argmax would read NaN or 1-D labels silently
         kw = {} if sample_weight is None else {weight_param: sample_weight}
         return estimator.fit(X, y, **kw)
     if accepts_probabilistic_labels(final):
@@ -165,6 +169,10 @@ class ConfidenceFilter(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, probs: Any, X_dev: Any, y_dev: Any, L: Any = None, sample_weight: Any = None):
         """Try every threshold on ``(X, probs)``, keep the model with the best score on ``(X_dev, y_dev)``."""
+        with keep_fit_on_error(self):
+            return self._fit(X, probs, X_dev, y_dev, L, sample_weight)
+
+    def _fit(self, X: Any, probs: Any, X_dev: Any, y_dev: Any, L: Any, sample_weight: Any) -> ConfidenceFilter:
         if self.estimator is None:
             from weaksup.train.classifier import SoftLabelClassifier
 
@@ -175,6 +183,8 @@ class ConfidenceFilter(ClassifierMixin, BaseEstimator):
             raise ModelInputError(f"criterion must be one of {CRITERIA}, got {self.criterion!r}")
         if self.metric not in METRICS:
             raise ModelInputError(f"metric must be one of {METRICS}, got {self.metric!r}")
+        check_aligned(X, probs, "X", "probs")
+        check_aligned(X_dev, y_dev, "X_dev", "y_dev")
         n = n_rows(X)
         P = check_probs(probs, name="probs")
         if len(P) != n:
@@ -185,9 +195,15 @@ class ConfidenceFilter(ClassifierMixin, BaseEstimator):
         y_dev = align_labels(y_dev, cardinality=P.shape[1], name="y_dev")
         if n_rows(X_dev) != len(y_dev):
             raise ModelInputError(f"X_dev has {n_rows(X_dev)} rows but y_dev has {len(y_dev)}")
-        thresholds = list(DEFAULT_THRESHOLDS[self.criterion] if self.thresholds is None else self.thresholds)
+        thresholds = DEFAULT_THRESHOLDS[self.criterion] if self.thresholds is None else self.thresholds
+        if isinstance(thresholds, (str, bytes)) or not np.iterable(thresholds):
+            raise ModelInputError(f"thresholds must be a sequence of numbers, e.g. [{thresholds!r}]; got {thresholds!r}")
+        thresholds = list(thresholds)
         if not thresholds:
             raise ModelInputError("thresholds is empty")
+        for t in thresholds:  # each is checked here, before any model is fitted
+            confidence_mask(P[:0] if self.criterion == "confidence" else None,
+                            np.zeros((0, 1), dtype=int) if self.criterion == "coverage" else None, t, self.criterion)
 
         self.scores_, self.n_kept_ = {}, {}
         best, best_t, best_model, best_mask = -np.inf, None, None, None
@@ -223,6 +239,23 @@ class ConfidenceFilter(ClassifierMixin, BaseEstimator):
         """Class probabilities of the model trained at the chosen threshold."""
         self._check_fitted()
         return self.estimator_.predict_proba(X)
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy against hard labels or the argmax of probabilistic labels ``y`` (n x k), as the end models."""
+        from sklearn.metrics import accuracy_score
+
+        check_aligned(X, y)
+        pred = self.predict(X)
+        probs, hard = check_targets(y, len(pred))
+        if probs is None:
+            return float(accuracy_score(hard, pred, sample_weight=sample_weight))
+        classes = np.asarray(self.classes_)
+        if len(classes) != probs.shape[1] and (classes.dtype.kind not in "iu" or classes.max() >= probs.shape[1]):
+            raise ModelInputError(f"y has {probs.shape[1]} class columns; the model has classes {classes.tolist()}")
+        # a model's classes are the column indices 0..k-1 (fit_soft may leave an unseen one out), or, with as
+        # many classes as columns, the names of the columns in order
+        gold = probs.argmax(axis=1) if classes.dtype.kind in "iu" else classes[probs.argmax(axis=1)]
+        return float(accuracy_score(gold, pred, sample_weight=sample_weight))
 
 
 def select_confidence_threshold(

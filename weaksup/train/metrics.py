@@ -47,10 +47,18 @@ def _check_proba(proba: Any, n: int) -> np.ndarray:
         raise ModelInputError(f"predicted probabilities must be an n x k array, got shape {P.shape}")
     if P.shape[0] != n:
         raise ModelInputError(f"y_true has {n} rows but the predictions have {P.shape[0]}")
+    if n == 0:
+        raise ModelInputError("y_true and the predictions are empty: there is nothing to score")
     finite = np.isfinite(P).all(axis=1)
     if not finite.all():  # a NaN would turn every metric into NaN without saying where it came from
         row = int(np.argmin(finite))
         raise ModelInputError(f"predicted probabilities row {row} holds NaN or inf: {P[row].tolist()}")
+    # scores or logits (decision_function) in place of probabilities would give a number that means nothing
+    bad = ((P < -1e-6) | (P > 1 + 1e-6)).any(axis=1) | (np.abs(P.sum(axis=1) - 1.0) > 1e-3)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ModelInputError(f"predicted probabilities row {row} is not a probability distribution "
+                              f"(values in [0, 1] summing to 1): {P[row].tolist()}; pass predict_proba's output")
     return P
 
 
@@ -69,8 +77,12 @@ def soft_accuracy_score(y_true: Any, y_pred: Any, labels: Any = None, expected: 
     """
     probs, hard = check_targets(y_true, None, name="y_true")
     pred = np.asarray(y_pred)
+    if pred.ndim != 1:  # predict_proba's n x k output in place of predict's labels
+        raise ModelInputError(f"y_pred must be 1-D predicted labels (predict's output), got shape {pred.shape}")
     if len(pred) != len(probs if probs is not None else hard):
         raise ModelInputError(f"y_true has {len(probs if probs is not None else hard)} rows but y_pred has {len(pred)}")
+    if not len(pred):
+        raise ModelInputError("y_true and y_pred are empty: there is nothing to score")
     if probs is None:
         return float(np.mean(hard == pred))
     # predictions named by class (labels: the targets' columns in order), or class indices
@@ -214,7 +226,29 @@ class _SoftScorer:
 
     def __call__(self, estimator: Any, X: Any, y_true: Any, **kwargs: Any) -> float:
         classes = getattr(estimator, "classes_", None)
-        return _scorer(self.name, None if classes is None else np.asarray(classes))(estimator, X, y_true, **kwargs)
+        classes = None if classes is None else np.asarray(classes)
+        k = np.shape(y_true)[1] if np.ndim(y_true) == 2 else None
+        if classes is not None and k is not None and len(classes) != k:
+            return self._score_indexed(estimator, X, y_true, classes, k)
+        return _scorer(self.name, classes)(estimator, X, y_true, **kwargs)
+
+    def _score_indexed(self, estimator: Any, X: Any, y_true: Any, classes: np.ndarray, k: int) -> float:
+        """Score against ``k`` soft-target columns an estimator that learned only some of them.
+
+        :func:`~weaksup.train.fit_soft` leaves a class with no mass out of ``classes_`` (``[0, 2]`` of
+        three columns): its classes are then column indices, not names of the columns in order.
+        """
+        if classes.dtype.kind not in "iu" or (classes < 0).any() or (classes >= k).any():
+            raise ModelInputError(f"y_true has {k} class columns but the estimator's classes_ are "
+                                  f"{classes.tolist()[:10]}: neither the same number nor column indices below {k}")
+        if self.name in ("accuracy", "expected_accuracy"):
+            return soft_accuracy_score(y_true, estimator.predict(X), expected=self.name == "expected_accuracy")
+        proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
+        full = np.zeros((len(proba), k))
+        full[:, classes] = proba  # a class the estimator never saw has probability 0
+        func = {"neg_log_loss": soft_log_loss, "neg_brier_score": soft_brier_score,
+                "neg_ece": expected_calibration_error}[self.name]
+        return -func(y_true, full)
 
     def __repr__(self) -> str:
         return f"make_soft_scorer({self.name!r})"

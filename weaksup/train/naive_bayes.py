@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from weaksup._validation import check_probs, check_sample_weight, n_rows
 from weaksup.errors import ModelInputError
 
 TEMPERATURES = np.r_[0.0, np.geomspace(0.02, 2.0, 21)]
@@ -37,11 +38,17 @@ def _presence(X: Any, min_df: int) -> sp.csr_matrix:
             row = int(np.searchsorted(X.indptr, np.flatnonzero(negative)[0], side="right") - 1)
             raise ModelInputError(f"naive Bayes refinement needs non-negative features (counts, TF-IDF); X row {row} "
                                   f"holds {X.data[negative][0]!r}")
+        if not np.isfinite(X.data).all():
+            row = int(np.searchsorted(X.indptr, np.flatnonzero(~np.isfinite(X.data))[0], side="right") - 1)
+            raise ModelInputError(f"X row {row} holds NaN or inf")
         B = X.astype(bool).astype(np.float64)
     else:
         A = np.asarray(X.detach().cpu().numpy() if hasattr(X, "detach") else X, dtype=np.float64)
         if A.ndim != 2:
             raise ModelInputError(f"X must be 2-D, got shape {A.shape}")
+        if not np.isfinite(A).all():  # NaN is neither < 0 nor > 0: it would read as an absent feature
+            row = int(np.argmax(~np.isfinite(A).all(axis=1)))
+            raise ModelInputError(f"X row {row} holds NaN or inf")
         if (A < 0).any():
             row = int(np.argwhere(A < 0)[0, 0])
             raise ModelInputError(f"naive Bayes refinement needs non-negative features (counts, TF-IDF); X row {row} "
@@ -96,7 +103,8 @@ def naive_bayes_refine(X: Any, probs: Any, n_steps: int = 3, min_df: int = 3, sa
     >>> y = rng.integers(0, 2, 400)
     >>> words = rng.random((400, 40)) < np.where(np.arange(40) < 20, 0.3, 0.02)[None, :]
     >>> words[y == 1] = np.roll(words[y == 1], 20, axis=1)  # class 1 uses words 20-39
-    >>> probs = np.full((400, 2), 0.5); probs[:, 0] += np.where(rng.random(400) < 0.7, 0.1, -0.1) * (1 - 2 * y)
+    >>> p0 = 0.5 + np.where(rng.random(400) < 0.7, 0.1, -0.1) * (1 - 2 * y)  # weak, 70% right
+    >>> probs = np.column_stack([p0, 1 - p0])
     >>> refined, t = naive_bayes_refine(sp.csr_matrix(words.astype(float)), probs)
     >>> bool(t > 0), float(np.mean(refined.argmax(1) == y)) > float(np.mean(probs.argmax(1) == y))
     (True, True)
@@ -104,14 +112,15 @@ def naive_bayes_refine(X: Any, probs: Any, n_steps: int = 3, min_df: int = 3, sa
     from scipy.special import log_softmax, softmax
     from sklearn.model_selection import KFold
 
-    P = np.asarray(probs, dtype=np.float64)
+    n_x = n_rows(X)
+    if np.ndim(probs) != 2 or n_rows(probs) != n_x:
+        raise ModelInputError(f"probs must be an n x k matrix for the {n_x} rows of X, got shape {np.shape(probs)}")
+    P = check_probs(probs, name="probs")  # NaN, negative or unnormalised rows would come back as they are
     n = len(P)
-    if P.ndim != 2 or n != (X.shape[0] if hasattr(X, "shape") else len(X)):
-        raise ModelInputError(f"probs must be an n x k matrix for the {getattr(X, 'shape', ('?',))[0]} rows of X, "
-                              f"got shape {P.shape}")
-    if int(n_steps) < 1 or int(min_df) < 1:
-        raise ModelInputError(f"n_steps and min_df must be >= 1, got {n_steps!r} and {min_df!r}")
-    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    for name, value in (("n_steps", n_steps), ("min_df", min_df)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ModelInputError(f"{name} must be an integer >= 1, got {value!r}")
+    w = check_sample_weight(sample_weight, n)
     B = _presence(X, min_df)
     if B.shape[1] == 0 or n < 6:
         return P.copy(), 0.0

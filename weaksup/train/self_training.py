@@ -19,7 +19,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from weaksup._validation import check_sample_weight, check_targets, n_rows, take_rows
 from weaksup.errors import ModelInputError, NotFittedError
-from weaksup.train._checks import check_no_missing, check_targets_frame, class_positions
+from weaksup.train._checks import (
+    check_aligned,
+    check_targets_frame,
+    class_positions,
+    keep_fit_on_error,
+    unique_labels,
+    warn_abstain_class,
+)
 from weaksup.train._weights import soft_class_weight
 from weaksup.train.filtering import fit_on_probs
 from weaksup.train.metrics import probabilistic_report, soft_accuracy_score
@@ -53,7 +60,11 @@ def _stack(a: Any, b: Any) -> Any:
         import torch
 
         return torch.cat([a, torch.as_tensor(b, dtype=a.dtype, device=a.device)])
-    return np.concatenate([np.asarray(a), np.asarray(b)])
+    a, b = np.asarray(a), np.asarray(b)
+    if b.ndim != a.ndim or b.shape[1:] != a.shape[1:]:  # np.concatenate's message names neither
+        what = f"a matrix of the same {a.shape[1]} features as X" if a.ndim == 2 else f"{a.ndim}-D, as X is"
+        raise ModelInputError(f"X_unlabeled must be {what}; got shape {b.shape}")
+    return np.concatenate([a, b])
 
 
 class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
@@ -223,13 +234,20 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        with keep_fit_on_error(self):
+            return self._fit(X, y, X_unlabeled, sample_weight, X_dev, y_dev)
+
+    def _fit(self, X: Any, y: Any, X_unlabeled: Any, sample_weight: Any, X_dev: Any,
+             y_dev: Any) -> SelfTrainingClassifier:
         self._check_params()
         n = n_rows(X)
+        check_aligned(X, y)
         probs, hard = check_targets_frame(y, n)
         if probs is None:
-            classes = np.unique(check_no_missing(hard))
+            classes = unique_labels(hard)
             if len(classes) < 2:
                 raise ModelInputError(f"y holds 1 class ({classes.tolist()}); need at least 2 classes")
+            warn_abstain_class(classes, hard)
             probs = (hard[:, None] == classes[None, :]).astype(np.float64)
             refine = False
             self.unchosen_classes_ = np.array([], dtype=np.int64)
@@ -367,6 +385,7 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
 
     def _check_dev(self, X_dev: Any, y_dev: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Dev targets as ``(probs, None)`` or ``(None, class positions)``, checked before any round is fitted."""
+        check_aligned(X_dev, y_dev, "X_dev", "y_dev")
         if n_rows(y_dev) != n_rows(X_dev):
             raise ModelInputError(f"X_dev has {n_rows(X_dev)} rows but y_dev has {n_rows(y_dev)}: they must be "
                                   "aligned row for row")
@@ -402,6 +421,7 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         """Accuracy against hard labels or the argmax of probabilistic labels."""
         from sklearn.metrics import accuracy_score
 
+        check_aligned(X, y)
         pred = self.predict_proba(X).argmax(axis=1)
         probs, hard = check_targets(y, len(pred))
         if probs is None:  # as scikit-learn's score: a label that is not a class counts as a wrong prediction

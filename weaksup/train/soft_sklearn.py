@@ -8,7 +8,7 @@ import numpy as np
 
 from weaksup._validation import check_sample_weight, n_rows, take_rows
 from weaksup.errors import ModelInputError
-from weaksup.train._checks import frame_hint
+from weaksup.train._checks import check_aligned, frame_hint
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 from weaksup.utils import check_probs
@@ -34,6 +34,10 @@ def expand_soft_labels(
     >>> ye.tolist(), we.tolist(), src.tolist()
     ([0, 1, 0], [0.25, 0.75, 1.0], [0, 0, 1])
     """
+    if isinstance(min_weight, bool) or not isinstance(min_weight, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(min_weight):
+        raise ModelInputError(f"min_weight must be a finite number, got {min_weight!r}")
+    check_aligned(X, probs, "X", "probs")
     n = n_rows(X)
     try:
         P = check_probs(probs, name="probs")
