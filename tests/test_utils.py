@@ -65,3 +65,11 @@ def test_filter_unlabeled_keeps_ids():
     L = np.array([[-1], [0], [1]])
     kept, probs = filter_unlabeled(df, np.array([[0.5, 0.5], [1, 0], [0, 1]]), L)
     assert kept.index.tolist() == ["b", "c"] and probs.tolist() == [[1, 0], [0, 1]]
+
+
+def test_probability_errors_name_the_row_id_and_refuse_text():
+    """A probabilities frame's bad row is named by its id; text is a typed error naming the argument."""
+    with pytest.raises(ModelInputError, match=r"probs row 'y' sums to 1.1"):
+        check_probs(pd.DataFrame([[0.5, 0.5], [0.2, 0.9]], index=["x", "y"]))
+    with pytest.raises(ModelInputError, match=r"pred_probs must be an n x k matrix of probabilities"):
+        check_probs([["a", "b"]], name="pred_probs")

@@ -39,9 +39,19 @@ def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs",
     >>> check_probs([[0.2, 0.8]]).shape
     (1, 2)
     """
+    ids = None
     if isinstance(probs, pd.DataFrame):
+        if not isinstance(probs.index, pd.RangeIndex):  # a frame's rows are named by their ids
+            ids = probs.index
         probs = probs.to_numpy()
-    arr = np.asarray(probs, dtype=np.float64)
+    try:
+        arr = np.asarray(probs, dtype=np.float64)
+    except (TypeError, ValueError) as exc:  # text, ragged rows: NumPy's message names no argument
+        raise ModelInputError(f"{name} must be an n x k matrix of probabilities (numbers): {exc}") from None
+
+    def where(i: int) -> str:
+        return f"row {_plain(ids[i])!r}" if ids is not None else f"row {i}"
+
     if arr.ndim != 2:
         raise ModelInputError(f"{name} must be a 2-D n x k array, got shape {arr.shape}")
     if cardinality is not None and arr.shape[1] != cardinality:
@@ -50,16 +60,16 @@ def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs",
         finite = np.isfinite(arr).all(axis=1)
         if not finite.all():
             row = int(np.argmin(finite))
-            raise ModelInputError(f"{name} row {row} holds a non-finite value: {arr[row].tolist()}")
+            raise ModelInputError(f"{name} {where(row)} holds a non-finite value: {arr[row].tolist()}")
         neg = (arr < -atol).any(axis=1)
         if neg.any():
             row = int(np.argmax(neg))
-            raise ModelInputError(f"{name} row {row} holds a negative probability: {arr[row].tolist()}")
+            raise ModelInputError(f"{name} {where(row)} holds a negative probability: {arr[row].tolist()}")
         sums = arr.sum(axis=1)
         off = np.abs(sums - 1) > atol
         if off.any():
             row = int(np.argmax(off))
-            raise ModelInputError(f"{name} row {row} sums to {sums[row]:.6g}, not 1: {arr[row].tolist()}")
+            raise ModelInputError(f"{name} {where(row)} sums to {sums[row]:.6g}, not 1: {arr[row].tolist()}")
     return arr
 
 

@@ -15,9 +15,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
-from weaksup._files import user_path
 from weaksup._validation import check_features, check_sample_weight, check_targets, is_torch_tensor, n_rows
-from weaksup.errors import MissingModelError, ModelInputError, NotFittedError
+from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.train._checks import (
     check_aligned,
     check_device,
@@ -27,6 +26,7 @@ from weaksup.train._checks import (
     unique_labels,
     warn_abstain_class,
 )
+from weaksup.train._classifier_files import load_classifier, save_classifier
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 
@@ -35,7 +35,6 @@ DEV_METRICS = ("accuracy", "f1", "f1_macro", "loss")
 SAMPLINGS = ("shuffle", "bootstrap")
 OPTIMIZERS = ("auto", "lbfgs", "adam")
 LBFGS_ITERS_PER_EPOCH = 20
-FORMAT = "weaksup.SoftLabelClassifier"
 
 
 class _NotFittedError(NotFittedError, SklearnNotFittedError):
@@ -577,32 +576,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         >>> SoftLabelClassifier.load(path).predict(np.eye(2)).tolist() == clf.predict(np.eye(2)).tolist()
         True
         """
-        self._check_fitted()
-        directory = user_path(directory)
-        params = {k: _jsonable(v) for k, v in self.get_params().items()}
-        classes = np.asarray(self.classes_)
-        if classes.dtype == object:
-            classes = classes.astype(str)  # npz without pickle cannot hold objects
-        meta = {
-            "format": FORMAT,
-            "version": 1,
-            "params": params,
-            "attributes": {
-                "n_features_in_": int(self.n_features_in_),
-                "n_epochs_": int(self.n_epochs_),
-                "best_epoch_": int(self.best_epoch_),
-                "best_dev_score_": self.best_dev_score_,
-                "history_": self.history_,
-            },
-        }
-        if hasattr(self, "feature_names_in_"):
-            meta["attributes"]["feature_names_in_"] = [str(c) for c in self.feature_names_in_]
-        from weaksup._persist import save_json_and_npz  # lazily: importing weaksup.train stays light
-
-        state = {f"weight.{k}": v.detach().cpu().numpy() for k, v in self.module_.state_dict().items()}
-        # temp files renamed into place, model.json holding the weights' checksum: never a half-new pair
-        save_json_and_npz(directory, meta, "weights.npz", {"classes_": classes, **state})
-        return directory
+        return save_classifier(self, directory)
 
     @classmethod
     def load(cls, directory: str | Path, device: str | None = None) -> SoftLabelClassifier:
@@ -613,93 +587,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         would not write (unknown or invalid parameters, attributes, non-numeric or non-finite weights).
         Directories saved before checksums load unchecked, but are validated the same way.
         """
-        import torch
-
-        from weaksup._persist import check_param_names, learned_attribute, load_checked_npz, read_model_json
-        from weaksup.train.networks import SoftLabelNet
-
-        directory = user_path(directory)
-        if not directory.exists():
-            raise MissingModelError(f"no saved SoftLabelClassifier at {directory}: the path does not exist")
-        where = directory / "model.json"
-        meta, params, attrs = read_model_json(directory, FORMAT, "a SoftLabelClassifier")
-        check_param_names(cls, params, where)
-        params = dict(params)
-        if isinstance(params.get("hidden_sizes"), list):
-            params["hidden_sizes"] = tuple(params["hidden_sizes"])
-        if device is not None:
-            params["device"] = device
-        clf = cls(**params)
-        try:  # the checks fit makes: a model.json edited to model="rnn" is refused here, not at predict
-            clf._check_params()
-        except ModelInputError as exc:
-            raise ModelInputError(f"{where} is damaged: {exc}") from None
-        for key, value in attrs.items():
-            key = learned_attribute(cls, key, directory)
-            setattr(clf, key, np.asarray(value, dtype=object) if key == "feature_names_in_" else value)
-        _check_fit_attributes(clf, where)
-        arrays = load_checked_npz(directory, meta, "weights.npz")  # ModelInputError on a torn or tampered pair
-        weights_path = directory / "weights.npz"
-        clf.classes_ = _checked_classes(arrays.get("classes_"), weights_path)
-        state = {}
-        for key, value in arrays.items():
-            if key.startswith("weight."):
-                # torch.from_numpy takes only numbers, and NaN/inf weights would predict NaN for every row
-                if value.dtype.kind not in "fiu" or not np.isfinite(value).all():
-                    raise ModelInputError(f"{weights_path} is damaged: {key} must hold finite numbers; got "
-                                          f"{'dtype ' + str(value.dtype) if value.dtype.kind not in 'fiu' else 'NaN/inf'}")
-                state[key.removeprefix("weight.")] = torch.from_numpy(value)
-        if isinstance(clf.class_weight, dict):  # JSON turned the class keys into strings
-            by_name = {str(c): c.item() if isinstance(c, np.generic) else c for c in clf.classes_}
-            clf.class_weight = {by_name.get(k, k): v for k, v in clf.class_weight.items()}
-        try:
-            hidden = clf._hidden()
-            net = SoftLabelNet(int(clf.n_features_in_), len(clf.classes_), hidden, float(clf.dropout),
-                               torch.Generator())
-            net.load_state_dict(state)
-        except (RuntimeError, TypeError, ValueError) as exc:
-            raise ModelInputError(f"the parameters in {where} do not fit the weights in "
-                                  f"weights.npz (was model.json edited?): {str(exc)[:300]}") from exc
-        clf.module_ = net.to(check_device(clf.device))
-        return clf
-
-
-def _check_fit_attributes(clf: SoftLabelClassifier, where: Path) -> None:
-    """Refuse fit metadata in ``where`` (model.json) that :meth:`SoftLabelClassifier.save` would not write."""
-
-    def fail(message: str) -> None:
-        raise ModelInputError(f"{where} is damaged: {message}")
-
-    def count(name: str, low: int) -> None:
-        value = getattr(clf, name, None)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            fail(f"{name} must be an integer >= {low}; got {value!r}")
-
-    count("n_features_in_", 1)
-    count("n_epochs_", 0)
-    count("best_epoch_", 0)
-    score = getattr(clf, "best_dev_score_", None)
-    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))
-                              or not np.isfinite(score)):
-        fail(f"best_dev_score_ must be a finite number or null; got {score!r}")
-    history = getattr(clf, "history_", None)
-    if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
-        fail(f"history_ must be a list of objects (one per epoch); got {str(history)[:80]}")
-    names = getattr(clf, "feature_names_in_", None)
-    if names is not None and (names.shape != (clf.n_features_in_,) or not all(isinstance(c, str) for c in names)):
-        fail(f"feature_names_in_ must be {clf.n_features_in_} column names; got {str(names.tolist())[:80]}")
-
-
-def _checked_classes(classes: np.ndarray | None, path: Path) -> np.ndarray:
-    """The ``classes_`` array of ``path``: distinct numbers or strings, at least two (what fit learns)."""
-    if classes is None:
-        raise ModelInputError(f"{path} has no classes_; it was not written by save")
-    ok = (classes.ndim == 1 and len(classes) >= 2 and classes.dtype.kind in "biufU"
-          and (classes.dtype.kind != "f" or np.isfinite(classes).all()) and len(np.unique(classes)) == len(classes))
-    if not ok:
-        raise ModelInputError(f"{path} is damaged: classes_ must be 2 or more distinct labels; got "
-                              f"{str(classes.tolist())[:80]} ({classes.dtype})")
-    return classes
+        return load_classifier(cls, directory, device)
 
 
 @contextmanager
@@ -735,17 +623,3 @@ def _check_number(clf: SoftLabelClassifier, name: str) -> None:
 def _logsumexp(a: np.ndarray) -> np.ndarray:
     m = a.max(axis=1, keepdims=True)
     return m + np.log(np.exp(a - m).sum(axis=1, keepdims=True))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise ModelInputError(f"cannot save parameter value {value!r} without pickle")
