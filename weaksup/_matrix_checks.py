@@ -187,8 +187,11 @@ def check_votes(data: np.ndarray, where: Callable[[int], str], allow_zero: bool,
     low = 0 if allow_zero else 1
     if data.min() < low:
         k = int(np.flatnonzero(data < low)[0])
+        hint = ("; for labels with -1 = abstain use LabelMatrix.from_dense, or from_sparse(m, shifted=False)"
+                if data[k] < 0 else "")
         raise LabelMatrixError(
             f"{where(k)} stores vote {data[k]}: stored votes must be label + 1 >= {low} (abstain is an implicit zero)"
+            f"{hint}"
         )
     if kind == "u" and data.dtype.itemsize == 8 and data.max() > MAX_STORED:
         k = int(np.flatnonzero(data > MAX_STORED)[0])
@@ -199,10 +202,14 @@ def check_votes(data: np.ndarray, where: Callable[[int], str], allow_zero: bool,
     return data
 
 
-def canonical_csr(matrix: sp.spmatrix | sp.sparray | np.ndarray, votes: bool = True) -> sp.csr_matrix:
+def canonical_csr(
+    matrix: sp.spmatrix | sp.sparray | np.ndarray, votes: bool = True,
+    name: Callable[[tuple[int, int]], str] | None = None,
+) -> sp.csr_matrix:
     """A checked CSR matrix of integer votes: indices in range, strictly increasing per row, no stored zeros.
 
-    The input is never modified; its arrays are shared only when they need no change.
+    The input is never modified; its arrays are shared only when they need no change. ``name((row, column))``,
+    if given, names a bad vote in messages (by LF name and row id, say).
     Repeated ``(row, column)`` entries raise instead of being summed. With ``votes=False`` only
     the structure is checked (for matrices that store labels themselves, ``-1`` included).
 
@@ -251,6 +258,8 @@ def canonical_csr(matrix: sp.spmatrix | sp.sparray | np.ndarray, votes: bool = T
         return csr
 
     def where(k: int) -> str:
+        if name is not None:
+            return name((entry_row(csr.indptr, k), int(csr.indices[k])))
         return f"row {entry_row(csr.indptr, k)}, column {csr.indices[k]}"
 
     data = check_votes(csr.data, where, allow_zero=True, allow_float=True)
@@ -295,7 +304,9 @@ def int64_labels(arr: np.ndarray, where: Callable[[tuple[int, ...]], str]) -> np
                 f"label matrix must hold integers; {where(pos)} holds {_plain(arr[pos])!r}{_missing_hint(arr[pos])}")
     elif arr.dtype.kind not in "iuO":
         pos = (0,) * arr.ndim
-        raise LabelMatrixError(f"label matrix must hold integers; {where(pos)} holds {_plain(arr[pos])!r}")
+        hint = (" (booleans are not labels: if True / False mean classes 1 / 0, cast them with .astype(int))"
+                if arr.dtype.kind == "b" else "")
+        raise LabelMatrixError(f"label matrix must hold integers; {where(pos)} holds {_plain(arr[pos])!r}{hint}")
     low, high = arr.min(), arr.max()
     if low < ABSTAIN:
         pos = tuple(int(i) for i in np.argwhere(arr < ABSTAIN)[0])
@@ -393,6 +404,8 @@ def row_positions(rows: Any, n_rows: int, index: pd.Index) -> np.ndarray:
         return np.arange(n_rows)[rows]
     mask_ids = rows.index if isinstance(rows, pd.Series) else None
     rows = np.asarray(rows)
+    if rows.size == 0 and rows.ndim == 1:  # L[[]]: no rows (numpy reads an empty list as float64)
+        return np.zeros(0, dtype=np.intp)
     if rows.dtype == bool:
         if rows.shape != (n_rows,):
             raise LabelMatrixError(f"boolean mask has shape {rows.shape}, expected ({n_rows},)")
@@ -403,7 +416,8 @@ def row_positions(rows: Any, n_rows: int, index: pd.Index) -> np.ndarray:
                 "mask.reindex(L.index) to align it by id")
         return np.flatnonzero(rows)
     if rows.dtype.kind not in "iu":
-        raise LabelMatrixError(f"select rows with a boolean mask, integer positions or a slice, not {rows.dtype}")
+        hint = "; to select rows by id use L.loc(ids)" if rows.dtype.kind in "USO" else ""
+        raise LabelMatrixError(f"select rows with a boolean mask, integer positions or a slice, not {rows.dtype}{hint}")
     positions = rows.ravel()
     if positions.size and (positions.min() < -n_rows or positions.max() >= n_rows):
         bad = positions[(positions < -n_rows) | (positions >= n_rows)][0]

@@ -7,7 +7,7 @@ Code written for Snorkel treats the label matrix as a dense array: ``L != ABSTAI
   functions (``np.sum(L)``, ``np.unique(L)``, ``np.where(L)``) compute what they would on the dense array;
 * compare element-wise: ``L == 1``, ``L != -1``, ``L < 0`` ... are boolean ``ndarray`` objects
   (``L == other_label_matrix`` stays whole-matrix equality, a bool);
-* index like NumPy with a tuple: ``L[:, j]`` is column ``j`` as a 1-D array, ``L[i, j]`` a vote,
+* index like NumPy with a tuple: ``L[:, j]`` is column ``j`` as a 1-D array (``L[:, "name"]`` too, by LF name), ``L[i, j]`` a vote,
   ``L[rows, cols]`` a dense sub-array; ``L[L == 1]`` the selected votes; ``L[i]`` row ``i`` as a 1-D array,
   and iterating gives the rows as 1-D arrays (a mask, positions or a slice still select rows as a LabelMatrix);
 * refuse arithmetic (``L + 1``, ``L * w``, ``-L``, ``L @ x``): ``TypeError`` naming ``.to_dense()``, since
@@ -134,6 +134,12 @@ class ArrayInteropMixin:
             return np.asarray(self)[key]
         rows, cols = key
         n_lfs = self.shape[1]  # type: ignore[attr-defined]
+        if isinstance(cols, str) or (isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols)):
+            # L[:, "lf_a"]: a column by its LF name, as in pandas
+            from weaksup._matrix_checks import lf_positions
+
+            picked_names = lf_positions(cols, self.lf_names)  # type: ignore[attr-defined]
+            cols = picked_names[0] if isinstance(cols, str) else picked_names
         col_positions = np.arange(n_lfs)[cols]  # IndexError for a column that is not there, as NumPy
         picked = np.atleast_1d(col_positions)
         if len(picked) == n_lfs and np.array_equal(picked, np.arange(n_lfs)):

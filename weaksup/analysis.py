@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._votes import classes_cast
-from weaksup.errors import ParameterError
+from weaksup.errors import ParameterError, ParameterTypeError
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import align_labels
@@ -24,7 +24,7 @@ class LFAnalysis:
     Parameters
     ----------
     L : LabelMatrix, dense int array or scipy sparse
-    lfs : sequence of LabelingFunction, optional
+    lfs : sequence of LabelingFunction (or of LF names), optional
         If given, their names must match the label matrix's columns.
 
     Examples
@@ -37,10 +37,10 @@ class LFAnalysis:
     0.6666666666666666
     """
 
-    def __init__(self, L: Any, lfs: Sequence[LabelingFunction] | None = None) -> None:
+    def __init__(self, L: Any, lfs: Sequence[LabelingFunction | str] | None = None) -> None:
         self.L = as_label_matrix(L)
         if lfs is not None:
-            names = [lf.name for lf in lfs]
+            names = [_lf_name(lf) for lf in lfs]
             if names != self.L.lf_names:
                 if len(names) != self.L.n_lfs:
                     raise ParameterError(f"got {len(names)} LFs for a label matrix with {self.L.n_lfs} columns")
@@ -69,8 +69,9 @@ class LFAnalysis:
         return out
 
     def _per_lf(self, per_vote: np.ndarray) -> np.ndarray:
-        counts = np.bincount(self._csr.indices, weights=per_vote.astype(np.float64), minlength=self.L.n_lfs)
-        return counts.astype(np.float64)  # bincount of no votes is int
+        # the votes a mask keeps, counted per LF: no float weight per vote
+        counts = np.bincount(self._csr.indices[per_vote], minlength=self.L.n_lfs)
+        return counts.astype(np.float64)
 
     def _lf_counts(self) -> np.ndarray:
         return np.bincount(self._csr.indices, minlength=self.L.n_lfs).astype(np.float64)
@@ -92,7 +93,13 @@ class LFAnalysis:
     def lf_polarities(self) -> list[list[int]]:
         """Sorted distinct labels each LF emits."""
         k = int(self._csr.data.max()) if self._csr.nnz else 1
-        return [np.flatnonzero(row).tolist() for row in classes_cast(self._csr, k)]
+        m = self.L.n_lfs
+        if m * k <= max(1 << 20, 4 * self._csr.nnz):  # an m x k table no larger than the votes: one counting pass
+            return [np.flatnonzero(row).tolist() for row in classes_cast(self._csr, k)]
+        # labels far above the number of votes (ids as labels, 2**40): distinct (LF, label) pairs, not an m x k table
+        pairs = np.unique(np.stack([self._csr.indices.astype(np.int64), self._labels]), axis=1)
+        ends = np.searchsorted(pairs[0], np.arange(m + 1))
+        return [pairs[1, a:b].tolist() for a, b in zip(ends[:-1], ends[1:], strict=True)]
 
     def lf_coverages(self) -> np.ndarray:
         """Share of rows each LF labels."""
@@ -115,7 +122,7 @@ class LFAnalysis:
 
     def lf_correct_incorrect(self, Y: Any) -> tuple[np.ndarray, np.ndarray]:
         """Per LF: number of votes equal to and different from gold ``Y`` (rows with ``Y == -1`` skipped)."""
-        y = align_labels(Y, self.L.index, name="Y", allow_abstain=True)
+        y = align_labels(_gold_column(Y), self.L.index, name="Y", allow_abstain=True)
         gold = y[self._row_of_vote]
         known = gold >= 0
         correct = self._per_lf((self._labels == gold) & known)
@@ -124,9 +131,7 @@ class LFAnalysis:
 
     def lf_empirical_accuracies(self, Y: Any) -> np.ndarray:
         """Per LF: share of its votes that equal gold ``Y`` (NaN for an LF that never votes)."""
-        correct, incorrect = self.lf_correct_incorrect(Y)
-        total = correct + incorrect
-        return np.divide(correct, total, out=np.full(len(total), np.nan), where=total > 0)
+        return _accuracies(*self.lf_correct_incorrect(Y))
 
     def lf_dependencies(self, **params: Any) -> pd.DataFrame:
         """Dependent LF pairs learned from the votes alone: LFs, strength, kind, group, co-votes, agreement.
@@ -149,7 +154,18 @@ class LFAnalysis:
 
     def summary(self, Y: Any = None, est_weights: Any = None) -> pd.DataFrame:
         """One row per LF: j, Polarity, Coverage, Overlaps, Conflicts (+ Correct, Incorrect, Emp. Acc. with Y,
-        + Learned Weight with est_weights)."""
+        + Learned Weight with est_weights).
+
+        ``Y`` is aligned as in :meth:`lf_correct_incorrect` (an ``(n, 1)`` column is taken too);
+        ``est_weights`` holds one number per LF in column order, or is a Series / dict keyed by LF
+        name (aligned by name).
+
+        Examples
+        --------
+        >>> L = LabelMatrix.from_dense([[0, 1], [1, -1]], lf_names=["a", "b"])
+        >>> LFAnalysis(L).summary(est_weights={"b": 0.2, "a": 0.9})["Learned Weight"].tolist()
+        [0.9, 0.2]
+        """
         table = {
             "j": np.arange(self.L.n_lfs),
             "Polarity": self.lf_polarities(),
@@ -161,18 +177,66 @@ class LFAnalysis:
             correct, incorrect = self.lf_correct_incorrect(Y)
             table["Correct"] = correct
             table["Incorrect"] = incorrect
-            table["Emp. Acc."] = self.lf_empirical_accuracies(Y)
+            table["Emp. Acc."] = _accuracies(correct, incorrect)  # from the counts: Y is read once
         if est_weights is not None:
-            w = np.asarray(est_weights, dtype=np.float64)
-            if w.shape != (self.L.n_lfs,):
-                raise ParameterError(f"est_weights must have one value per LF ({self.L.n_lfs}), got shape {w.shape}")
-            table["Learned Weight"] = w
+            table["Learned Weight"] = self._weights(est_weights)
         return pd.DataFrame(table, index=pd.Index(self.L.lf_names, name="lf"))
+
+    def _weights(self, est_weights: Any) -> np.ndarray:
+        """One float per LF, in column order; a Series or dict keyed by LF name is aligned by name."""
+        names = self.L.lf_names
+        if isinstance(est_weights, dict):
+            est_weights = pd.Series(est_weights, dtype=object)
+        if isinstance(est_weights, pd.Series) and _positions(est_weights.index, len(names)):
+            est_weights = est_weights.sort_index()  # keyed by column position
+        if isinstance(est_weights, pd.Series) and not est_weights.index.equals(pd.RangeIndex(len(est_weights))):
+            keys = [str(k) for k in est_weights.index]
+            if sorted(keys) != sorted(names):  # keyed by something else: by position they would be misread
+                raise ParameterError(f"est_weights is keyed by {keys[:5]}, not by this matrix's LF names {names[:5]}; "
+                                     "key it by LF name, or pass one value per LF in column order (a list or array)")
+            est_weights = pd.Series(est_weights.to_numpy(), index=keys).reindex(names)
+        try:
+            w = np.asarray(est_weights, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"est_weights must be numbers, one per LF: {exc}") from exc
+        if w.shape != (self.L.n_lfs,):
+            raise ParameterError(f"est_weights must have one value per LF ({self.L.n_lfs}), got shape {w.shape}")
+        return w
 
     def lf_summary(self, Y: Any = None, est_weights: Any = None) -> pd.DataFrame:
         """:meth:`summary` under Snorkel's name (``LFAnalysis(L, lfs).lf_summary(Y)``), so ported code runs."""
         return self.summary(Y=Y, est_weights=est_weights)
 
 
+def _positions(keys: pd.Index, m: int) -> bool:
+    """Whether ``keys`` are the positions ``0 .. m - 1`` in some order."""
+    return keys.dtype.kind in "iu" and len(keys) == m and keys.sort_values().equals(pd.RangeIndex(m))
+
+
+def _accuracies(correct: np.ndarray, incorrect: np.ndarray) -> np.ndarray:
+    total = correct + incorrect
+    return np.divide(correct, total, out=np.full(len(total), np.nan), where=total > 0)
+
+
+def _lf_name(lf: Any) -> str:
+    """The name of an LF given as a LabelingFunction (or anything with a ``name``) or as its name."""
+    if isinstance(lf, str):
+        return lf
+    name = getattr(lf, "name", None)
+    if not isinstance(name, str):
+        raise ParameterTypeError(f"lfs must be labeling functions or LF names, got {type(lf).__name__} {lf!r}")
+    return name
+
+
+def _gold_column(Y: Any) -> Any:
+    """Gold labels as Snorkel takes them too: an ``(n, 1)`` column, or a one-column DataFrame (keeping its ids)."""
+    if isinstance(Y, pd.DataFrame) and Y.shape[1] == 1:
+        return Y.iloc[:, 0]
+    if not isinstance(Y, pd.Series) and np.ndim(Y) == 2 and np.shape(Y)[1] == 1:
+        return np.asarray(Y).ravel()
+    return Y
+
+
 def _is_default(names: list[str]) -> bool:
-    return names == [f"lf_{j}" for j in range(len(names))]
+    # lf_0, lf_1 ... or 0, 1 ...: the columns of pd.DataFrame(L) for an unnamed array L
+    return names == [f"lf_{j}" for j in range(len(names))] or names == [str(j) for j in range(len(names))]

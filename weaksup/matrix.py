@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from weaksup import _dense_cache as dense_cache
 from weaksup import _matrix_file as mf
-from weaksup._dense_convert import dense_csr, dense_csr_digest
+from weaksup._dense_convert import _wrapped_abstain, dense_csr, dense_csr_digest
 from weaksup._files import atomic_path, user_path
 from weaksup._matrix_checks import (
     MAX_STORED,
@@ -26,7 +26,7 @@ from weaksup._matrix_checks import (
 )
 from weaksup._matrix_interop import ArrayInteropMixin
 from weaksup._votes import ABSTAIN
-from weaksup.errors import LabelMatrixError, MissingFileError
+from weaksup.errors import LabelMatrixError, MissingFileError, _shown
 
 
 def _storage_dtype(max_label: int) -> np.dtype:
@@ -74,8 +74,13 @@ class LabelMatrix(ArrayInteropMixin):
         index: Sequence[Any] | pd.Index | None = None,
         cardinality: int | None = None,
     ) -> None:
+        if not sp.issparse(csr):  # a dense array here would be read as label + 1: every 0 vote an abstain
+            raise LabelMatrixError(
+                f"LabelMatrix(...) takes a scipy sparse matrix of votes stored as label + 1, got {type(csr).__name__}; "
+                "for a dense array, DataFrame or list of rows with -1 = abstain use LabelMatrix.from_dense(L)")
         # the structure is checked before any scipy kernel reads it; repeats raise instead of summing
-        self._setup(canonical_csr(csr), lf_names, index, cardinality)
+        name = None if lf_names is None and index is None else _named_where(lf_names, index)
+        self._setup(canonical_csr(csr, name=name), lf_names, index, cardinality)
 
     @classmethod
     def _trusted(
@@ -106,7 +111,9 @@ class LabelMatrix(ArrayInteropMixin):
         if csr.dtype != dtype:
             csr = csr.astype(dtype)
             csr.has_sorted_indices = True
-        lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [str(s) for s in lf_names]
+        if isinstance(lf_names, str):  # one name, not one LF per letter
+            lf_names = [lf_names]
+        lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [_lf_name(s) for s in lf_names]
         if len(lf_names) != m:
             raise LabelMatrixError(f"got {len(lf_names)} LF names for {m} columns")
         # a set, not a pandas Index: a first string Index costs ~40 ms of pyarrow set-up on a first call
@@ -114,10 +121,7 @@ class LabelMatrix(ArrayInteropMixin):
                                                                       if s in lf_names[:i]))
         if dupes:
             raise LabelMatrixError(f"duplicate LF names: {dupes}")
-        if index is None:
-            index = pd.RangeIndex(n)
-        else:  # an Index is kept as it is (shallow copy): pd.Index() would flatten a MultiIndex into tuples
-            index = index.copy() if isinstance(index, pd.Index) else pd.Index(index)
+        index = pd.RangeIndex(n) if index is None else _row_ids(index)
         if len(index) != n:
             raise LabelMatrixError(f"index has {len(index)} ids for {n} rows")
         if cardinality is not None and max_label >= cardinality:  # name the first such vote: its LF, row, value
@@ -143,8 +147,8 @@ class LabelMatrix(ArrayInteropMixin):
     ) -> LabelMatrix:
         """Build from a dense integer array with ``-1`` for abstain.
 
-        A pandas DataFrame keeps its column names as LF names and its index as row ids,
-        unless ``lf_names`` / ``index`` are given.
+        A pandas DataFrame (or a LabelMatrix) keeps its column names as LF names and its index
+        as row ids, unless ``lf_names`` / ``index`` are given.
 
         Examples
         --------
@@ -154,14 +158,24 @@ class LabelMatrix(ArrayInteropMixin):
         if isinstance(L, pd.DataFrame):  # its ids and names, as as_label_matrix keeps them: not positions
             lf_names = [str(c) for c in L.columns] if lf_names is None else lf_names
             index = L.index if index is None else index
+            L = _frame_votes(L)
+        elif isinstance(L, LabelMatrix):  # np.asarray(L) would keep its votes only
+            lf_names = L.lf_names if lf_names is None else lf_names
+            index = L.index if index is None else index
+            cardinality = L.cardinality if cardinality is None else cardinality
         try:
             arr = np.asarray(L)
         except ValueError as exc:  # rows of different lengths: numpy's "inhomogeneous shape" names no row
             raise LabelMatrixError(f"a label matrix must be 2-D with one vote per LF in every row; {ragged_rows(L)}") from exc
+        if arr.dtype.kind in "US" and not isinstance(L, np.ndarray):
+            arr = np.asarray(L, dtype=object)  # one string among int votes: name it, not a vote numpy made a string
         if arr.ndim != 2:
-            raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}")
+            hint = {1: "; one LF's votes: votes[:, None], or LabelMatrix.from_columns([votes])",
+                    0: f" ({type(L).__name__})" + ("; a mapping of LF name to votes: LabelMatrix.from_columns(mapping)"
+                                                   if isinstance(L, Mapping) else "")}
+            raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}{hint.get(arr.ndim, '')}")
         # one blocked pass to a canonical CSR of the smallest dtype: no need to check its structure again
-        csr = dense_csr(arr, _dense_where)
+        csr = dense_csr(arr, _dense_where if lf_names is None and index is None else _named_where(lf_names, index))
         return cls._trusted(csr, lf_names, index, cardinality)
 
     @classmethod
@@ -201,20 +215,40 @@ class LabelMatrix(ArrayInteropMixin):
     ) -> LabelMatrix:
         """Build from one integer vote vector per LF (``-1`` = abstain), without a dense n x m copy.
 
+        ``columns`` may be a mapping of LF name to votes (its keys are the LF names unless
+        ``lf_names``). pandas Series columns bring their ids as the row ids (unless ``index``);
+        they must all carry the same ids, in the same order: they are never combined by position.
+
         Examples
         --------
         >>> LabelMatrix.from_columns([np.array([0, -1]), np.array([-1, 1])]).to_dense().tolist()
         [[0, -1], [-1, 1]]
+        >>> LabelMatrix.from_columns({"a": [0, -1], "b": [-1, 1]}).lf_names
+        ['a', 'b']
         """
+        if isinstance(columns, Mapping):
+            lf_names = [str(k) for k in columns] if lf_names is None else lf_names
+            columns = columns.values()
+        elif isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
+            raise LabelMatrixError(f"columns must be a sequence of vote vectors, one per LF, got {type(columns).__name__}")
+        columns = [c if isinstance(c, pd.Series) else np.asarray(c) for c in columns]  # a generator: read once
+        for j, col in enumerate(columns):
+            if col.ndim != 1:
+                raise LabelMatrixError(f"column {j} must be 1-D, got shape {col.shape}")
+        index = None if index is None else _row_ids(index)  # a generator of ids: read once
+        ids = _series_ids(columns, index)  # Series columns checked against the ids, or giving them
+        index = ids if index is None else index
         n = len(columns[0]) if len(columns) else (0 if index is None else len(index))
+        where = _named_where(lf_names, index)
         rows, cols, data = [], [], []
         for j, col in enumerate(columns):
             col = np.asarray(col)
             if len(col) != n:
                 raise LabelMatrixError(f"column {j} has {len(col)} rows, expected {n}")
-            if col.ndim != 1:
-                raise LabelMatrixError(f"column {j} must be 1-D, got shape {col.shape}")
-            col = int64_labels(col, lambda pos, j=j: f"row {pos[0]}, column {j}")
+            labels = int64_labels(col, lambda pos, j=j: where((pos[0], j)))
+            if col.dtype.kind == "u" and col.size and col.max() == np.iinfo(col.dtype).max:
+                _wrapped_abstain(col, 0, lambda pos, j=j: where((pos[0], j)))  # as from_dense refuses it
+            col = labels
             (nz,) = np.nonzero(col != ABSTAIN)
             rows.append(nz)
             cols.append(np.full(len(nz), j, dtype=np.int64))
@@ -343,12 +377,16 @@ class LabelMatrix(ArrayInteropMixin):
     def loc(self, ids: Sequence[Any]) -> LabelMatrix:
         """Select rows by row id (requires a unique index)."""
         if not self.index.is_unique:
-            raise LabelMatrixError("selection by id needs unique row ids")
+            repeated = self.index[self.index.duplicated()].unique()[:5].tolist()
+            raise LabelMatrixError(f"selection by id needs unique row ids; repeated ids include {repeated}")
         if isinstance(ids, str) or not pd.api.types.is_list_like(ids):
             ids = [ids]  # one id: pd.Index("r7") would raise a TypeError
-        positions = self.index.get_indexer(pd.Index(ids))
+        elif isinstance(ids, tuple) and _holds(self.index, ids):
+            ids = [ids]  # one tuple id (a MultiIndex row), not a list of ids
+        ids = _row_ids(ids)
+        positions = self.index.get_indexer(ids)
         if (positions < 0).any():
-            missing = pd.Index(ids)[positions < 0][:5].tolist()
+            missing = ids[positions < 0][:5].tolist()
             raise LabelMatrixError(f"row ids not in the label matrix: {missing}")
         return self[positions]
 
@@ -369,10 +407,18 @@ class LabelMatrix(ArrayInteropMixin):
             other = other.to_frame(other.name if other.name is not None else f"lf_{self.n_lfs}")
         if isinstance(other, pd.DataFrame):  # its ids are checked below: never appended by position
             other = LabelMatrix.from_dense(other, lf_names=lf_names)
+        elif sp.issparse(other):  # label + 1, as everywhere a sparse matrix of votes is taken
+            if other.shape[0] != self.n_rows:
+                raise LabelMatrixError(f"cannot add LFs with {other.shape[0]} rows to a matrix with {self.n_rows} rows")
+            if lf_names is None:
+                lf_names = [f"lf_{self.n_lfs + j}" for j in range(other.shape[1])]
+            other = LabelMatrix.from_sparse(other, lf_names=lf_names, index=self.index)
         elif not isinstance(other, LabelMatrix):
             arr = np.asarray(other)
             if arr.ndim == 1:
                 arr = arr[:, None]
+            if arr.ndim == 2 and arr.shape[0] != self.n_rows:  # before from_dense, which would blame the ids
+                raise LabelMatrixError(f"cannot add LFs with {arr.shape[0]} rows to a matrix with {self.n_rows} rows")
             if lf_names is None:
                 lf_names = [f"lf_{self.n_lfs + j}" for j in range(arr.shape[1])]
             other = LabelMatrix.from_dense(arr, lf_names=lf_names, index=self.index)
@@ -387,6 +433,10 @@ class LabelMatrix(ArrayInteropMixin):
 
     def append_rows(self, other: LabelMatrix) -> LabelMatrix:
         """Return a new matrix with the rows of ``other`` (same LFs, same order) appended."""
+        if not isinstance(other, LabelMatrix):  # a bare array has no row ids to append
+            raise LabelMatrixError(
+                f"append_rows takes a LabelMatrix, got {type(other).__name__}; build one with its row ids first: "
+                "LabelMatrix.from_dense(votes, lf_names=L.lf_names, index=ids)")
         if other.lf_names != self.lf_names:
             raise LabelMatrixError(f"cannot append rows with LFs {other.lf_names} to a matrix with LFs {self.lf_names}")
         dtype = np.result_type(self._csr.dtype, other.csr.dtype)
@@ -487,6 +537,71 @@ class LabelMatrix(ArrayInteropMixin):
             raise LabelMatrixError(f"cannot read label matrix from {path}: {type(exc).__name__}: {exc}") from exc
 
 
+def _row_ids(index: Any) -> pd.Index:
+    """Row ids as a pandas Index that holds exactly the ids given, in order.
+
+    An Index is kept as it is (shallow copy): pd.Index() would flatten a MultiIndex into tuples.
+    Tuples become a MultiIndex, as in pandas, unless that would change them: tuples of different
+    lengths, or holding None, would be padded with NaN or get NaN, so they stay tuples.
+
+    Examples
+    --------
+    >>> _row_ids([(1, "a"), (2,)]).tolist()
+    [(1, 'a'), (2,)]
+    """
+    if isinstance(index, pd.Index):
+        return index.copy()
+    if isinstance(index, (set, frozenset, dict)):  # no order of their own: the ids would land on arbitrary rows
+        raise LabelMatrixError(f"row ids must be an ordered sequence (one id per row, in row order), not a {type(index).__name__}")
+    if not hasattr(index, "__len__") and hasattr(index, "__iter__"):
+        index = list(index)  # a generator: read once, kept for the fallbacks below
+    try:
+        ids = pd.Index(index)
+    except UnicodeEncodeError:  # pyarrow strings refuse lone surrogates: keep them as Python strings
+        ids = pd.Index(index, dtype=object)
+    except (TypeError, ValueError) as exc:
+        raise LabelMatrixError(f"row ids must be a 1-D sequence of ids, got {type(index).__name__}: {exc}") from exc
+    if not isinstance(ids, pd.MultiIndex) and ids.dtype != object and ids.hasnans:
+        # pandas reads None among numbers or strings as NaN ([None, 1] -> [nan, 1.0]): keep the ids as given
+        given = index if isinstance(index, (list, tuple)) else None
+        if given is not None and any(v is None for v in given):
+            ids = pd.Index(list(given), dtype=object)
+    if isinstance(ids, pd.MultiIndex) and any((codes == -1).any() for codes in ids.codes):  # a missing part
+        given = list(index)  # read only here: tuples with a missing part are few
+        if len({len(t) for t in given}) > 1 or any(v is None for t in given for v in t):
+            ids = pd.Index(given, dtype=object, tupleize_cols=False)
+    return ids
+
+
+def _frame_votes(df: pd.DataFrame) -> pd.DataFrame | np.ndarray:
+    """A frame of nullable integer columns (``Int8`` ... ``Int64``, e.g. from ``convert_dtypes()``) without missing
+    votes as one int64 array: ``np.asarray`` gives objects, checked one at a time (100x slower). Any other frame
+    is returned as it is."""
+    dtypes = list(df.dtypes)
+    masked = [isinstance(d, pd.api.extensions.ExtensionDtype) and getattr(d, "kind", "") in "iu" for d in dtypes]
+    if not (dtypes and any(masked)):
+        return df
+    plain_int = all(m or (isinstance(d, np.dtype) and d.kind in "iu") for m, d in zip(masked, dtypes, strict=True))
+    if not plain_int or any(d.kind == "u" and d.itemsize == 8 for d in dtypes) or df.isna().to_numpy().any():
+        return df  # floats, uint64 or missing votes: the checked path, which names the entry
+    return df.to_numpy(dtype=np.int64)
+
+
+def _lf_name(lf: Any) -> str:
+    """An LF name as given, or a labeling function's ``name`` (``lf_names=lfs``, as Snorkel users hold them)."""
+    if isinstance(lf, str):
+        return lf
+    name = getattr(lf, "name", None)
+    return name if isinstance(name, str) and callable(lf) else str(lf)
+
+
+def _holds(index: pd.Index, key: Any) -> bool:
+    try:
+        return key in index
+    except (TypeError, ValueError):  # unhashable parts, or a key of another length than the levels
+        return False
+
+
 def _merge_cardinality(a: LabelMatrix, b: LabelMatrix) -> int | None:
     if a.cardinality is None or b.cardinality is None:
         return a.cardinality if b.cardinality is None else b.cardinality
@@ -512,8 +627,8 @@ def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:
         return L
     if sp.issparse(L):
         return LabelMatrix.from_sparse(L, cardinality=cardinality)
-    if isinstance(L, pd.DataFrame):
-        return LabelMatrix.from_dense(L.to_numpy(), lf_names=[str(c) for c in L.columns], index=L.index, cardinality=cardinality)
+    if isinstance(L, pd.DataFrame):  # its column names and ids, as from_dense keeps them
+        return LabelMatrix.from_dense(L, cardinality=cardinality)
     if not dense_cache.cacheable(L):
         return LabelMatrix.from_dense(L, cardinality=cardinality)
     kept = None
@@ -529,3 +644,37 @@ def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:
 
 def _dense_where(pos: tuple[int, ...]) -> str:
     return f"row {pos[0]}, column {pos[1]}"
+
+
+def _named_where(lf_names: Sequence[Any] | None, index: Any) -> Callable[[tuple[int, ...]], str]:
+    """Names an entry by position and, where given, by its LF's name and its row's id (for error messages)."""
+    if isinstance(lf_names, str):
+        lf_names = [lf_names]
+
+    def where(pos: tuple[int, ...]) -> str:
+        named = []
+        try:
+            if lf_names is not None:
+                named.append(f"LF {_lf_name(lf_names[pos[1]])!r}")
+            if index is not None:
+                named.append(f"row id {_shown(index[pos[0]])!r}")
+        except (IndexError, KeyError, TypeError):  # names or ids of the wrong length: refused later, by _setup
+            named = []
+        return _dense_where(pos) + (f" ({', '.join(named)})" if named else "")
+
+    return where
+
+
+def _series_ids(columns: list[Any], index: pd.Index | None) -> pd.Index | None:
+    """The row ids that Series columns carry (None if none is a Series); they must agree with each other and
+    with ``index`` where it is given, except for default positions ``0..n-1``."""
+    ids = index
+    for j, col in enumerate(columns):
+        if not isinstance(col, pd.Series):
+            continue
+        if ids is None:
+            ids = col.index
+        elif not col.index.equals(ids) and not (index is not None and col.index.equals(pd.RangeIndex(len(col)))):
+            raise LabelMatrixError(f"column {j} (a Series) has other row ids than the rows, or than column 0; "
+                                   "align the columns first (e.g. col.reindex(ids)); votes by position: col.to_numpy()")
+    return ids if any(isinstance(c, pd.Series) for c in columns) else None
