@@ -92,6 +92,49 @@ def _unique_rows(csr: sp.csr_matrix, weights: np.ndarray, keys: np.ndarray) -> t
     return csr[first], np.rint(counts).astype(np.int64)
 
 
+def _first_cell(csr: sp.csr_matrix, mask: np.ndarray) -> tuple[int, int]:
+    """(row, column) of the first stored entry where ``mask`` holds."""
+    pos = int(np.argmax(mask))
+    return int(np.searchsorted(csr.indptr, pos, side="right") - 1), int(csr.indices[pos])
+
+
+def _checked_patterns(patterns: Any, names: list[str]) -> sp.csr_matrix:
+    """``patterns`` as a canonical CSR of stored ``label + 1`` votes (whole numbers >= 1; zeros dropped).
+
+    Every statistic indexes one-hot columns by ``j k + vote - 1``: a negative or fractional vote would land in
+    another LF's columns (a negative index even writes outside scipy's arrays), so they are refused here.
+    """
+    csr = sp.csr_matrix(patterns)  # a copy where the input is not CSR already; below only a fresh one is changed
+    if csr.dtype.kind not in "iuf" and csr.dtype.kind != "b":
+        raise ModelInputError(f"patterns must hold numbers (label + 1, 0 = abstain), got dtype {csr.dtype}")
+    data = csr.data
+    if data.dtype.kind == "f":
+        bad = ~np.isfinite(data) | (data != np.rint(data))
+        if bad.any():
+            r, j = _first_cell(csr, bad)
+            raise ModelInputError(f"pattern {r}, LF {names[j]!r} holds {data[bad][0].item()!r}: votes are stored as whole numbers "
+                                  "label + 1 (0 = abstain)")
+    if (data < 0).any():
+        r, j = _first_cell(csr, data < 0)
+        raise ModelInputError(f"pattern {r}, LF {names[j]!r} holds {data[data < 0][0].item()!r}: votes are stored as label + 1 "
+                              "(0 = abstain), so none is negative; a dense -1-abstain matrix goes through "
+                              "PatternCounts.from_label_matrix")
+    if data.dtype.kind in "fb" or not csr.has_canonical_format or (data == 0).any():
+        csr = sp.csr_matrix(csr, copy=True)
+        if csr.dtype.kind in "fb":
+            csr = csr.astype(np.int64)
+        csr.sum_duplicates()
+        csr.eliminate_zeros()  # an explicit 0 is an abstain, not a stored vote
+    return csr
+
+
+def _distinct(patterns: sp.csr_matrix, counts: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Repeated patterns merged and patterns of count 0 dropped."""
+    keys = _keys(patterns.shape[1], int(patterns.data.max()) + 1 if patterns.nnz else 1)
+    pats, merged = _unique_rows(patterns, counts.astype(np.float64), keys)
+    return pats[merged > 0], merged[merged > 0]
+
+
 def _canonical(patterns: sp.csr_matrix, counts: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
     keys = _keys(patterns.shape[1], int(patterns.data.max()) + 1 if patterns.nnz else 1)
     order = np.argsort(_row_hashes(patterns, keys), kind="stable")
@@ -142,20 +185,40 @@ class PatternCounts:
         cardinality: int | None = None,
         lf_names: Sequence[str] | None = None,
     ) -> None:
-        self.patterns = sp.csr_matrix(patterns)
-        self.counts = np.asarray(counts, dtype=np.int64)
-        if self.counts.shape != (self.patterns.shape[0],):
-            raise ModelInputError(f"{len(self.counts)} counts for {self.patterns.shape[0]} patterns")
-        if (self.counts < 0).any():
-            raise ModelInputError("pattern counts must be non-negative")
-        self.cardinality = None if cardinality is None else int(cardinality)
-        m = self.patterns.shape[1]
+        patterns = patterns if sp.issparse(patterns) else sp.csr_matrix(patterns)
+        m = patterns.shape[1]
         self.lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [str(s) for s in lf_names]
         if len(self.lf_names) != m:
             raise ModelInputError(f"{len(self.lf_names)} LF names for statistics over {m} LFs")
         if len(set(self.lf_names)) != m:
             dupes = sorted({n for n in self.lf_names if self.lf_names.count(n) > 1})
             raise ModelInputError(f"LF names must be unique; repeated: {dupes[:6]}")
+        self.patterns = _checked_patterns(patterns, self.lf_names)
+        raw = np.asarray(counts)
+        if raw.dtype.kind not in "iubf":
+            raise ModelInputError(f"pattern counts must be whole numbers of rows, got dtype {raw.dtype}")
+        if raw.dtype.kind == "f":
+            # a float count (1.5, NaN) cast to int64 would silently become another number of rows
+            bad = ~np.isfinite(raw) | (raw != np.rint(raw))
+            if bad.any():
+                i = int(np.argmax(bad.ravel()))
+                raise ModelInputError(f"pattern counts must be whole numbers of rows; count {i} is {raw.ravel()[i].item()!r}")
+        self.counts = raw.astype(np.int64)
+        if self.counts.shape != (self.patterns.shape[0],):
+            raise ModelInputError(f"{self.counts.size} counts for {self.patterns.shape[0]} patterns")
+        if (self.counts < 0).any():
+            i = int(np.argmax(self.counts < 0))
+            raise ModelInputError(f"pattern counts must be non-negative; count {i} is {int(self.counts[i])}")
+        if cardinality is not None:
+            if (isinstance(cardinality, (bool, np.bool_)) or not isinstance(cardinality, (int, float, np.number))
+                    or cardinality != int(cardinality) or cardinality < 2):
+                raise ModelInputError(f"cardinality must be an integer >= 2, got {cardinality!r}")
+            top = int(self.patterns.data.max()) if self.patterns.nnz else 0
+            if top > cardinality:
+                r, j = _first_cell(self.patterns, self.patterns.data == top)
+                raise ModelInputError(f"pattern {r} holds label {top - 1} for LF {self.lf_names[j]!r}, out of range for "
+                                      f"cardinality {cardinality} (labels are 0..{int(cardinality) - 1})")
+        self.cardinality = None if cardinality is None else int(cardinality)
 
     # construction -------------------------------------------------------------------------------
     @classmethod
@@ -230,14 +293,15 @@ class PatternCounts:
 
     def __eq__(self, other: object) -> bool:
         """Same rows behind both (LFs matched by name, as in :meth:`merge`)."""
-        if not isinstance(other, PatternCounts) or other.patterns.shape != self.patterns.shape:
+        if not isinstance(other, PatternCounts) or other.n_lfs != self.n_lfs or other.n_rows != self.n_rows:
             return False
         try:
             theirs = other._columns_as(self.lf_names, "")
         except ModelInputError:  # different LFs
             return False
-        a, b = _canonical(self.patterns, self.counts), _canonical(theirs, other.counts)
-        return bool(np.array_equal(a[1], b[1]) and (a[0] != b[0]).nnz == 0)
+        # statistics built by hand may repeat a pattern or hold a count of 0: the same rows all the same
+        a, b = _canonical(*_distinct(self.patterns, self.counts)), _canonical(*_distinct(theirs, other.counts))
+        return bool(a[0].shape == b[0].shape and np.array_equal(a[1], b[1]) and (a[0] != b[0]).nnz == 0)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -284,7 +348,13 @@ class PatternCounts:
 
     def one_hot(self, cardinality: int | None = None) -> sp.csr_matrix:
         """``p x (m k)`` indicator matrix: column ``j k + c`` is 1 where LF ``j`` voted ``c``."""
-        return one_hot(self.patterns, cardinality or self.infer_cardinality())
+        k = cardinality or self.infer_cardinality()
+        top = int(self.patterns.data.max()) if self.patterns.nnz else 0
+        if top > k:  # label k of LF j would be counted as class 0 of LF j + 1
+            r, j = _first_cell(self.patterns, self.patterns.data == top)
+            raise ModelInputError(f"pattern {r} holds label {top - 1} for LF {self.lf_names[j]!r}, out of range "
+                                  f"for cardinality {k} (labels are 0..{k - 1})")
+        return one_hot(self.patterns, k)
 
     def overlap_matrix(self, cardinality: int | None = None) -> np.ndarray:
         """``(m k) x (m k)`` matrix of ``P(lf_i = a, lf_j = b)`` over all rows (Snorkel's ``O``).

@@ -268,7 +268,9 @@ def check_learned_state(model: Any, where: str) -> None:
             lf = f" (LF {names[j]!r})" if j is not None else ""
             span = ("finite" if low is None and high is None else
                     f"in [{low}, {high}]" if low is not None and high is not None and low > -np.inf else
-                    f"<= {high} (or -inf)" if high is not None else "a number or -inf (not NaN or +inf)")
+                    f"<= {high} (or -inf)" if high is not None else
+                    f">= {low} (not NaN or +inf)" if low is not None and low > -np.inf else
+                    "a number or -inf (not NaN or +inf)")
             fail(f"learned {name}{list(pos)}{lf} is {value[pos]!r}; every entry must be {span}")
         for check in extras:
             problem = None if isinstance(check, str) else check(value)

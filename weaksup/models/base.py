@@ -90,6 +90,7 @@ class BaseLabelModel(BaseEstimator):
 
     # input validation ---------------------------------------------------------------------------
     def _check_L(self, L: Any, fitting: bool) -> LabelMatrix:
+        _refuse_long_table(self, L)
         if fitting:
             L = as_label_matrix(L, cardinality=self.cardinality)
             if L.n_lfs < self.min_lfs:
@@ -209,14 +210,22 @@ class BaseLabelModel(BaseEstimator):
         L = self._check_L(L, fitting=True)
         k = L.infer_cardinality()
         # a refit starts afresh: nothing learned before (a class balance given to an earlier fit, another
-        # number of classes) may survive into this fit, whatever a subclass's _fit sets
-        for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
+        # number of classes) may survive into this fit, whatever a subclass's _fit sets; a fit that fails
+        # (a bad class_balance, bad votes) leaves the previous model as it was
+        before = {a: v for a, v in vars(self).items() if a.endswith("_") and not a.startswith("_")}
+        for attr in before:
             delattr(self, attr)
-        self.cardinality_ = k
-        self.n_lfs_ = L.n_lfs
-        self.lf_names_ = list(L.lf_names)
-        prior = self._resolve_class_balance(k, Y_dev, class_balance)
-        self._fit(L, prior, seed, progress)
+        try:
+            self.cardinality_ = k
+            self.n_lfs_ = L.n_lfs
+            self.lf_names_ = list(L.lf_names)
+            prior = self._resolve_class_balance(k, Y_dev, class_balance)
+            self._fit(L, prior, seed, progress)
+        except BaseException:
+            for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
+                delattr(self, attr)
+            vars(self).update(before)
+            raise
         if not hasattr(self, "class_balance_") or self.class_balance_ is None:
             self.class_balance_ = np.full(k, 1.0 / k) if prior is None else prior
         warn_if_degenerate(self, L.csr)
@@ -292,6 +301,7 @@ class BaseLabelModel(BaseEstimator):
 
     def predict_proba_frame(self, L: Any, class_names: list[str] | None = None) -> pd.DataFrame:
         """``predict_proba`` as a DataFrame indexed by the row ids of ``L``."""
+        _refuse_long_table(self, L)  # converted here, before predict_proba would see it
         L = as_label_matrix(L)
         P = self.predict_proba(L)
         names = [f"prob_{c}" for c in range(P.shape[1])] if class_names is None else list(class_names)
@@ -357,6 +367,7 @@ class BaseLabelModel(BaseEstimator):
         """
         from sklearn import metrics as skm
 
+        _refuse_long_table(self, L)
         L = as_label_matrix(L)
         y = align_labels(Y, L.index, cardinality=self.cardinality_ if hasattr(self, "cardinality_") else None,
                          allow_abstain=True)
@@ -472,6 +483,26 @@ class BaseLabelModel(BaseEstimator):
         if attrs or arrays or not klass._saves_unfitted:  # a model saved unfitted loads unfitted
             model._check_learned_state(source=directory)
         return model
+
+
+_LONG_TABLE_COLUMNS = (("task", "worker"), ("item", "annotator"))
+
+
+def _refuse_long_table(model: BaseLabelModel, L: Any) -> None:
+    """A long table of annotations (crowd-kit's ``task`` / ``worker`` / ``label`` frame) given where a label matrix
+    is due would be read as a matrix of three LFs named after its columns (integer ids as votes): refuse it."""
+    columns = getattr(L, "columns", None)
+    if columns is None or isinstance(L, LabelMatrix):
+        return
+    names = {str(c) for c in columns}
+    pair = next((p for p in _LONG_TABLE_COLUMNS if set(p) <= names), None)
+    if pair is not None:
+        label = "label" if "label" in names else "<label column>"
+        raise ModelInputError(
+            f"{type(model).__name__} takes a label matrix (one row per item, one column per LF or annotator), "
+            f"not a long table of annotations (columns {[str(c) for c in columns][:8]}); build one with "
+            f"LabelMatrix.from_annotations(df, item={pair[0]!r}, annotator={pair[1]!r}, label={label!r})"
+        )
 
 
 def _top_label(L: Any) -> int | None:

@@ -12,7 +12,7 @@ from weaksup.matrix import LabelMatrix
 from weaksup.models._params import LOG_TABLE, NONE, Interval, Mapping
 from weaksup.models._table import LogTableModel, softmax, vote_weights
 from weaksup.models.base import BaseLabelModel, label_model_classes
-from weaksup.models.structure import StructureLearner, _agreement, _components
+from weaksup.models.structure import StructureLearner, _components, _pair_counts
 
 
 class DependencyAwareModel(BaseLabelModel):
@@ -131,16 +131,20 @@ class DependencyAwareModel(BaseLabelModel):
             only = ps.only
             edges = [(a, b) for a, b in self._structure.edges_ if not (only[a] >= 0 and only[b] >= 0 and only[a] != only[b])]
             return _components(L.n_lfs, edges)
+        if isinstance(self.dependencies, str):  # a typo ("learned") would otherwise be read as pairs of letters
+            raise ModelInputError(f"dependencies must be 'learn' or a list of LF pairs; got {self.dependencies!r}")
         try:
-            pairs = [tuple(p) for p in self.dependencies]
+            pairs = [p if isinstance(p, str) else tuple(p) for p in self.dependencies]
         except TypeError as exc:
             raise ModelInputError(f"dependencies must be 'learn' or a list of LF pairs; got {self.dependencies!r}") from exc
         edges = []
         for pair in pairs:
-            if len(pair) != 2:
+            if isinstance(pair, str) or len(pair) != 2:  # "ab" is one LF's name, not the pair ("a", "b")
                 raise ModelInputError(f"dependencies: {pair!r} is not a pair of LFs")
             ends = []
             for lf in pair:
+                if isinstance(lf, (bool, np.bool_)):
+                    raise ModelInputError(f"dependencies: {lf!r} is neither an LF name nor a column in 0..{L.n_lfs - 1}")
                 if isinstance(lf, str):
                     if lf not in L.lf_names:
                         raise ModelInputError(f"dependencies: no LF named {lf!r} in the label matrix")
@@ -232,12 +236,9 @@ class _PairStats:
 
     def __init__(self, L: LabelMatrix, balance: np.ndarray) -> None:
         k = len(balance)
-        csc = L.csr.tocsc()
         self.n = L.n_rows
-        self.agree = _agreement(csc)
-        voted = (csc != 0).astype(np.float64)
-        self.co = (voted.T @ voted).toarray()
-        self.votes = np.diff(csc.indptr).astype(np.float64)
+        _, self.co, self.agree = _pair_counts(L.csr, k)  # one product of the votes, not k + 1
+        self.votes = np.bincount(L.csr.indices, minlength=L.n_lfs).astype(np.float64)
         seen = np.zeros((L.n_lfs, k), dtype=bool)
         seen[L.csr.indices, L.csr.data.astype(np.int64) - 1] = True
         self.only = np.where(seen.sum(axis=1) == 1, seen.argmax(axis=1), -1)

@@ -77,14 +77,24 @@ def diagnose(model: Any, L: Any = None) -> pd.DataFrame:
     k = int(getattr(model, "cardinality_", 2))
     votes = None
     if L is not None:
+        import scipy.sparse as sp
+
         from weaksup.matrix import as_label_matrix
 
-        votes = L if hasattr(L, "tocoo") else as_label_matrix(L).csr
+        if sp.issparse(L):  # label + 1 (what fit passes); csr_array and coo too
+            votes = sp.csr_matrix(L)
+        elif hasattr(model, "cardinality_") and hasattr(model, "_check_L"):
+            # a fitted model's LFs matched by name, as predict_proba does: a frame in another column order
+            # must not report one LF's silence under another's name
+            votes = model._check_L(L, fitting=False).csr
+        else:
+            votes = as_label_matrix(L).csr
     # an LF that casts no vote in L (a typo in a keyword, a column that is empty here) was not fitted at all;
     # said as such, not as an LF "at chance"
     silent = np.zeros(0, bool)
     if votes is not None and not getattr(model, "stateless", False):  # votes-only models learn nothing per LF
-        silent = np.asarray(votes.getnnz(axis=0)) == 0
+        # stored zeros are abstains, not votes
+        silent = np.bincount(votes.indices[votes.data != 0], minlength=votes.shape[1]) == 0
         names = _lf_names(model, len(silent))
         rows.append(("lf never votes", not silent.any(), ", ".join(names[j] for j in np.flatnonzero(silent))))
     if acc is not None:

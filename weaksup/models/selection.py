@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._names import column_order, is_default, mismatch_context
-from weaksup.errors import ModelInputError
+from weaksup.errors import LabelMatrixError, ModelInputError, ParameterTypeError
 from weaksup.matrix import as_label_matrix
 from weaksup.models.base import METRICS, BaseLabelModel
 from weaksup.utils import TIE_BREAKS, align_labels
@@ -87,6 +87,9 @@ def select_label_model(
     """
     from sklearn.base import clone
 
+    if Y_dev is None:
+        raise ModelInputError("select_label_model scores every candidate on the gold labels of the dev rows: pass "
+                              "Y_dev (-1 / missing = unknown); without any, fit the default AgreementModel")
     if metric in ("log_loss", "brier"):
         raise ModelInputError(f"select_label_model maximises its metric; {metric!r} is a loss")
     L_train = as_label_matrix(L_train)
@@ -111,6 +114,13 @@ def select_label_model(
             or not 0 <= pos_label < k):
         raise ModelInputError(f"pos_label must be a class id 0..{k - 1}, got {pos_label!r}")
     cands = list(candidates) if candidates is not None else default_candidates(k)
+    if not cands:
+        raise ModelInputError("candidates is empty: give label models to choose from, or None for the defaults")
+    for i, cand in enumerate(cands):
+        if not isinstance(cand, BaseLabelModel):  # a class (AgreementModel, not AgreementModel()) or another object
+            what = f"the class {cand.__name__}" if isinstance(cand, type) else repr(cand)
+            hint = f"; pass an instance, {cand.__name__}()" if isinstance(cand, type) else ""
+            raise ParameterTypeError(f"candidates[{i}] is {what}, not a label model{hint}")
     modes = [False, True] if dev_class_balance is None else [bool(dev_class_balance)]
     rows, fitted = [], []
     for cand in cands:
@@ -127,6 +137,8 @@ def select_label_model(
             except ModelInputError as exc:  # e.g. too few LFs for this candidate
                 score, model = float("nan"), None
                 params = f"skipped: {exc}"
+            except LabelMatrixError as exc:  # the candidate's own settings (cardinality=2 on 3 classes): say which
+                raise LabelMatrixError(f"candidate {type(cand).__name__}({_set_params(cand)}): {exc}") from exc
             else:
                 params = ", ".join(f"{key}={val}" for key, val in sorted(cand.get_params().items())
                                    if key != "cardinality")
@@ -141,3 +153,12 @@ def select_label_model(
     best = int(np.nanargmax(scores))  # first best wins: candidates are in order of preference
     order = sorted(range(len(rows)), key=lambda i: (-np.nan_to_num(scores[i], nan=-np.inf), i))
     return fitted[best], table.iloc[order].reset_index(drop=True)
+
+
+def _set_params(model: BaseLabelModel) -> str:
+    """The hyper-parameters a user set away from their defaults, ``name=value, ...``."""
+    try:
+        defaults = type(model)().get_params()
+    except Exception:  # a model that needs arguments: show them all
+        defaults = {}
+    return ", ".join(f"{k}={v!r}" for k, v in sorted(model.get_params().items()) if defaults.get(k, v) != v or k not in defaults)

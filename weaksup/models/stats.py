@@ -6,11 +6,12 @@ they are re-exported here for code that imports them from this module.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import LabelMatrix
 from weaksup.models.diagnostics import warn_if_degenerate
 from weaksup.patterns import PatternCounts, one_hot
@@ -42,9 +43,12 @@ class StatsFitMixin:
         self._fit_stats(stats, class_balance, seed, progress)  # type: ignore[attr-defined]
 
     def fit_from_stats(
-        self, stats: PatternCounts, class_balance: Any = None, seed: int | None = None, progress: bool = False
+        self, stats: PatternCounts, class_balance: Any = None, seed: int | None = None, progress: bool = False,
+        *, Y_dev: Any = None,
     ) -> Any:
         """Fit from merged :class:`PatternCounts` instead of the rows themselves.
+
+        A later :meth:`partial_fit` adds its chunk to ``stats``.
 
         Parameters
         ----------
@@ -54,6 +58,8 @@ class StatsFitMixin:
         seed : int, optional
             Deprecated: pass ``random_state`` to the constructor of the models that use randomness.
         progress : bool
+        Y_dev : array-like, optional
+            Gold labels of a dev split, used to estimate the class balance (as in ``fit``).
 
         Returns
         -------
@@ -73,19 +79,22 @@ class StatsFitMixin:
         k = self.cardinality or stats.infer_cardinality()  # type: ignore[attr-defined]
         if stats.patterns.nnz and int(stats.patterns.data.max()) > k:
             raise ModelInputError(f"statistics hold label {int(stats.patterns.data.max()) - 1} but cardinality is {k}")
+        # checked before the old fit is dropped: a bad class balance must not leave a fitted model unusable
+        prior = self._resolve_class_balance(k, Y_dev, class_balance)  # type: ignore[attr-defined]
         for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
             delattr(self, attr)
         self.cardinality_ = k
         self.n_lfs_ = stats.n_lfs
         self.lf_names_ = list(stats.lf_names)
-        prior = self._resolve_class_balance(k, None, class_balance)  # type: ignore[attr-defined]
+        self._stats_acc = stats  # what partial_fit adds to (not saved: private)
         self._fit_stats(stats, prior, seed, progress)  # type: ignore[attr-defined]
         if getattr(self, "class_balance_", None) is None:
             self.class_balance_ = np.full(k, 1.0 / k) if prior is None else prior
         warn_if_degenerate(self, stats.patterns)
         return self
 
-    def partial_fit(self, L_chunk: Any, class_balance: Any = None, seed: int | None = None) -> Any:
+    def partial_fit(self, L_chunk: Any, class_balance: Any = None, seed: int | None = None, *, Y_dev: Any = None,
+                    progress: bool = False) -> Any:
         """Add one chunk of rows to the statistics seen so far and refit on all of them (scikit-learn's rule).
 
         Chunks are merged by LF name (see :class:`PatternCounts`): chunks of the same LFs in another
@@ -98,9 +107,13 @@ class StatsFitMixin:
         card = self.cardinality  # type: ignore[attr-defined]
         chunk = PatternCounts.from_label_matrix(L_chunk, cardinality=card)
         acc = getattr(self, "_stats_acc", None)
+        if acc is None and hasattr(self, "cardinality_"):
+            # fit(L) keeps no statistics (they would hold L's distinct rows): its rows cannot be added to
+            warnings.warn(f"{type(self).__name__}.partial_fit after fit(L): fit keeps no statistics of L, so this "
+                          "fit starts afresh from this chunk; use partial_fit for every chunk, or "
+                          "fit_from_stats(PatternCounts.from_label_matrix(L)) first", WeaksupWarning, stacklevel=2)
         merged = chunk if acc is None else acc.merge(chunk)
-        self.fit_from_stats(merged, class_balance=class_balance, seed=seed)
-        self._stats_acc = merged
+        self.fit_from_stats(merged, class_balance=class_balance, seed=seed, progress=progress, Y_dev=Y_dev)
         return self
 
     def finalize(self) -> Any:

@@ -23,6 +23,7 @@ table (:func:`lf_dependencies`); :class:`~weaksup.models.dependent.DependencyAwa
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
-from weaksup.errors import ModelInputError, NotFittedError
+from weaksup.errors import ModelInputError, NotFittedError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
 from weaksup.patterns import one_hot
 
@@ -95,12 +96,19 @@ class StructureLearner(BaseEstimator):
         self.min_co_votes = min_co_votes
         self.max_iter = max_iter
 
-    def fit(self, L: Any) -> StructureLearner:
-        """Learn the dependency structure of the LFs in ``L`` (a LabelMatrix, dense array or sparse)."""
+    def fit(self, L: Any, y: Any = None) -> StructureLearner:
+        """Learn the dependency structure of the LFs in ``L`` (a LabelMatrix, dense array or sparse).
+
+        ``y`` is ignored (scikit-learn's ``fit(X, y)``, as in a ``Pipeline``): the structure comes from the votes.
+        """
         for name in ("alpha", "min_strength", "max_iter", "min_co_votes"):
             value = getattr(self, name)
-            if not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
-                raise ModelInputError(f"{name} must be a number >= 0, got {value!r}")
+            if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating))
+                    or not np.isfinite(value) or value < 0):
+                raise ModelInputError(f"{name} must be a finite number >= 0, got {value!r}")
+        for name in ("max_iter", "min_co_votes"):  # counts: 0.5 rounds would silently run one
+            if getattr(self, name) != int(getattr(self, name)):
+                raise ModelInputError(f"{name} must be a whole number, got {getattr(self, name)!r}")
         if not 0 < self.alpha < 1:
             raise ModelInputError(f"alpha must lie in (0, 1), got {self.alpha!r}")
         L = as_label_matrix(L, cardinality=self.cardinality)
@@ -114,18 +122,29 @@ class StructureLearner(BaseEstimator):
         strength = same.astype(np.float64)
         score = np.where(same, np.inf, 0.0)
         keep = np.flatnonzero(dup_of == np.arange(m))
+        votes_kept = np.diff(csc.indptr)[keep]
         n = L.n_rows
         threshold, n_tests = np.inf, 0
+        always = [L.lf_names[j] for j in keep[votes_kept == n]] if len(keep) >= 3 else []
+        if always:
+            # their one-hot votes sum to 1 on every row (no abstain): a singular covariance whose partial
+            # correlations are noise, so their dependencies go unseen (exact duplicates are still found)
+            warnings.warn(f"StructureLearner: {len(always)} LF(s) vote on every row ({', '.join(always[:6])}"
+                          f"{', ...' if len(always) > 6 else ''}); dependencies of LFs that never abstain cannot be "
+                          "tested from the votes, so none is reported for them", WeaksupWarning, stacklevel=2)
+        # one product of the one-hot votes gives the co-votes, the agreements and the covariance of the test
+        # (they were k + 4 products of the whole matrix: most of the time at a million rows)
+        gram, co_all, agree = _pair_counts(L.csr, k)
         if len(keep) >= 3:
             X = one_hot(L.csr[:, keep], k)
-            voted = (csc[:, keep] != 0).astype(np.float64)
-            co = (voted.T @ voted).toarray()
+            co = co_all[np.ix_(keep, keep)]
+            idx = (keep[:, None] * k + np.arange(k)[None, :]).ravel()
             from threadpoolctl import threadpool_limits
 
             # small dense problems (p x p, p = LFs x classes): BLAS threads only add synchronisation, which costs
             # 10x on a busy machine
             with threadpool_limits(1, user_api="blas"):
-                resid, z, threshold, n_tests = _residual_strength(X, len(keep), k, float(self.alpha),
+                resid, z, threshold, n_tests = _residual_strength(X, gram[idx][:, idx], len(keep), k, float(self.alpha),
                                                                   float(self.min_strength), int(self.min_co_votes),
                                                                   int(self.max_iter))
             z[co < self.min_co_votes] = 0.0
@@ -148,13 +167,14 @@ class StructureLearner(BaseEstimator):
         self.n_tests_ = int(n_tests)
         self.strength_ = strength
         self.score_ = score
-        iu = np.argwhere(np.triu((score > threshold) & (strength > self.min_strength), 1))
+        # exact duplicates are dependent whatever was tested (with fewer than 3 distinct LFs nothing is: bar inf)
+        iu = np.argwhere(np.triu(((score > threshold) & (strength > self.min_strength)) | same, 1))
         self.edges_ = [(int(a), int(b)) for a, b in iu]
         self.groups_ = _components(m, self.edges_)
         self.duplicates_ = _components(m, [(j, int(r)) for j, r in enumerate(dup_of) if r != j])
         votes = np.diff(csc.indptr)
-        self._co_votes = _co_votes(csc)
-        self._agreement = _agreement(csc)
+        self._co_votes = co_all
+        self._agreement = agree
         self._votes = votes
         return self
 
@@ -208,27 +228,32 @@ def lf_dependencies(L: Any, cardinality: int | None = None, **params: Any) -> pd
     >>> rng = np.random.default_rng(0)
     >>> y = rng.integers(0, 2, 5000)
     >>> L = np.stack([np.where(rng.random(5000) < a, y, 1 - y) for a in (0.9, 0.8, 0.7, 0.75)], axis=1)
+    >>> L = np.where(rng.random(L.shape) < 0.7, L, -1)  # each LF abstains on 30% of rows
     >>> L = np.column_stack([L, L[:, 1]])            # lf_4 duplicates lf_1
     >>> lf_dependencies(L)[["lf_a", "lf_b", "kind"]].values.tolist()
     [['lf_1', 'lf_4', 'duplicate']]
     """
+    unknown = sorted(set(params) - set(StructureLearner._get_param_names()))
+    if unknown:
+        raise ModelInputError(f"lf_dependencies got unknown parameters {unknown}; StructureLearner takes "
+                              f"{sorted(set(StructureLearner._get_param_names()) - {'cardinality'})}")
     return StructureLearner(cardinality=cardinality, **params).fit(L).table()
 
 
 # ------------------------------------------------------------------------------------------------
-def _residual_strength(X: sp.csr_matrix, m: int, k: int, alpha: float, min_strength: float, min_co: int,
-                       max_iter: int) -> tuple[np.ndarray, np.ndarray, float, int]:
+def _residual_strength(X: sp.csr_matrix, gram: sp.csr_matrix, m: int, k: int, alpha: float, min_strength: float,
+                       min_co: int, max_iter: int) -> tuple[np.ndarray, np.ndarray, float, int]:
     """Per LF pair: the largest |residual partial correlation| after removing the rank ``k - 1`` part,
     the pair's test score (normal quantile of its chi-square test), the Bonferroni bound and the pairs tested."""
     from scipy.stats import norm
 
     n = X.shape[0]
-    cnt = np.asarray(X.sum(axis=0)).ravel()
+    cnt = gram.diagonal().astype(np.float64)  # indicators: X^T X holds their counts on the diagonal
     cols = np.flatnonzero((cnt > 0) & (cnt < n))  # constant indicators carry nothing
     lf_of = cols // k
     Xc = X[:, cols].tocsr()
     mu = cnt[cols] / n
-    co = (Xc.T @ Xc).toarray()
+    co = gram[cols][:, cols].toarray().astype(np.float64)
     S = co / n - np.outer(mu, mu)
     sd = np.sqrt(np.clip(np.diag(S), 1e-300, None))
     C = S / np.outer(sd, sd)
@@ -240,7 +265,10 @@ def _residual_strength(X: sp.csr_matrix, m: int, k: int, alpha: float, min_stren
     tested = ~block & (co >= min_co)  # rare co-occurrences: the normal approximation fails
     tests = _PairTests(Xc, mu, sd, K, d, -P, lf_of, tested, m)
     z_bound = float(norm.isf(alpha / (2 * max(tests.n_pairs, 1))))
-    rank = max(1, k - 1)
+    # marginalising y out adds rank (classes voted - 1): a class no LF votes adds none (a spare rank would absorb
+    # real dependencies), and the rank cannot exceed the indicators left (a handful of rows)
+    voted_classes = int((cnt.reshape(m, k).sum(axis=0) > 0).sum())
+    rank = max(1, min(voted_classes - 1, p))
     flagged = np.zeros((m, m), dtype=bool)
     U = None
     rows, cols_ = np.meshgrid(lf_of, lf_of, indexing="ij")
@@ -259,6 +287,26 @@ def _residual_strength(X: sp.csr_matrix, m: int, k: int, alpha: float, min_stren
         if top <= z_bound:
             break
         flagged |= open_ >= max(z_bound, 0.5 * top)
+    if flagged.any():
+        # backward: a round's fit is pulled by the residuals not yet flagged, so it can flag pairs that are only
+        # its own error (a strong copy skews every entry of a rank k - 1 fit); each flagged pair, weakest first,
+        # is put back into the fit and kept flagged only if it still stands out with the others flagged
+        iu, ju = np.nonzero(np.triu(flagged, 1))
+        for a in np.argsort(score[iu, ju], kind="stable"):
+            i, j = int(iu[a]), int(ju[a])
+            flagged[i, j] = flagged[j, i] = False
+            U_try = _low_rank_fit(P, ~block & ~flagged[rows, cols_], rank, U)
+            R_try = np.where(block, 0.0, P - np.clip(U_try @ U_try.T, -1.0, 1.0))
+            inside = (rows == i) & (cols_ == j)
+            if tests.score_of(R_try, i, j) > z_bound and float(np.abs(R_try[inside]).max()) > min_strength:
+                flagged[i, j] = flagged[j, i] = True
+            else:
+                U = U_try
+        U = _low_rank_fit(P, ~block & ~flagged[rows, cols_], rank, U)
+        R = np.where(block, 0.0, P - np.clip(U @ U.T, -1.0, 1.0))
+        pair = np.zeros((m, m))
+        np.maximum.at(pair, (rows, cols_), np.abs(R))
+        score = tests.scores(R)
     return pair, score, z_bound, tests.n_pairs
 
 
@@ -301,16 +349,31 @@ class _PairTests:
 
     def scores(self, R: np.ndarray) -> np.ndarray:
         """``(m, m)`` normal-quantile score of each pair's chi-square statistic (0 where untested)."""
-        from scipy.special import ndtri_exp
-        from scipy.stats import chi2
-
         out = np.zeros((self.m, self.m))
-        for i, j, A, B, inv in self.pairs:
-            x = R[A, B]
-            q = self.n * float(x @ inv @ x)
-            z = -ndtri_exp(chi2.logsf(q, len(x)) - np.log(2.0))
-            out[i, j] = out[j, i] = z if np.isfinite(z) else np.sqrt(q)
+        if not self.pairs:
+            return out
+        i, j = (np.array([p[t] for p in self.pairs], dtype=np.int64) for t in (0, 1))
+        q = np.array([self.n * float(R[A, B] @ inv @ R[A, B]) for _, _, A, B, inv in self.pairs])
+        # one vectorised tail call for all pairs (per pair, scipy's overhead dominated at 50 LFs)
+        out[i, j] = out[j, i] = _z_of_chi2(q, np.array([len(p[2]) for p in self.pairs]))
         return out
+
+    def score_of(self, R: np.ndarray, i: int, j: int) -> float:
+        """The score of pair ``i < j`` alone (0 if untested)."""
+        for a, b, A, B, inv in self.pairs:
+            if (a, b) == (i, j):
+                return float(_z_of_chi2(np.array([self.n * float(R[A, B] @ inv @ R[A, B])]), np.array([len(A)]))[0])
+        return 0.0
+
+
+def _z_of_chi2(q: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Normal quantile of the chi-square tail ``P(chi2_df > q) / 2`` (``sqrt(q)`` past float range)."""
+    from scipy.special import ndtri_exp
+    from scipy.stats import chi2
+
+    with np.errstate(divide="ignore"):
+        z = -ndtri_exp(chi2.logsf(q, df) - np.log(2.0))
+    return np.where(np.isfinite(z), z, np.sqrt(q))
 
 
 def _low_rank_fit(P: np.ndarray, known: np.ndarray, rank: int, start: np.ndarray | None) -> np.ndarray:
@@ -354,20 +417,28 @@ def _duplicate_columns(csc: sp.csc_matrix) -> np.ndarray:
     return out
 
 
-def _co_votes(csc: sp.csc_matrix) -> np.ndarray:
-    voted = (csc != 0).astype(np.float64)
-    return (voted.T @ voted).toarray()
+def _pair_counts(csr: sp.csr_matrix, k: int) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Gram of the one-hot votes (sparse, ``m k x m k``), co-votes and agreement share of every LF pair (``m x m``)."""
+    m = csr.shape[1]
+    clean = sp.csr_matrix(csr)
+    if clean.nnz and not clean.data.all():  # a stored 0 is an abstain
+        clean = clean.copy()
+        clean.eliminate_zeros()
+    X = one_hot(clean, k)
+    gram = (X.T @ X).tocsr()
+    coo = gram.tocoo()
+    a, b = coo.row // k, coo.col // k
+    co = np.bincount(a * m + b, weights=coo.data, minlength=m * m).reshape(m, m)
+    same_class = coo.row % k == coo.col % k
+    same = np.bincount(a[same_class] * m + b[same_class], weights=coo.data[same_class], minlength=m * m).reshape(m, m)
+    co, same = co.astype(np.float64), same.astype(np.float64)  # no votes at all: bincount gives integers
+    return gram, co, np.divide(same, co, out=np.zeros_like(same), where=co > 0)
 
 
-def _agreement(csc: sp.csc_matrix) -> np.ndarray:
-    m = csc.shape[1]
-    k = int(csc.data.max()) if csc.nnz else 1
-    same = np.zeros((m, m))
-    for c in range(1, k + 1):
-        v = (csc == c).astype(np.float64)
-        same += (v.T @ v).toarray()
-    co = _co_votes(csc)
-    return np.divide(same, co, out=np.zeros_like(same), where=co > 0)
+def _agreement(csc: sp.spmatrix) -> np.ndarray:
+    """Share of the co-votes of every LF pair on which the two agree."""
+    csr = sp.csr_matrix(csc)
+    return _pair_counts(csr, int(csr.data.max()) if csr.nnz else 1)[2]
 
 
 def _components(m: int, edges: list[tuple[int, int]]) -> list[list[int]]:
