@@ -42,11 +42,20 @@ def parse_annotations(
 
     if duplicates not in DUPLICATE_POLICIES:
         raise LabelMatrixError(f"duplicates must be one of {DUPLICATE_POLICIES}, got {duplicates!r}")
+    if len({item, annotator, label}) < 3:  # one column read as two roles would pair each value with itself
+        raise LabelMatrixError(f"item, annotator and label must name three different columns; got item={item!r}, "
+                               f"annotator={annotator!r}, label={label!r}")
     df = _as_frame(df)
+    repeated = [c for c in (item, annotator, label) if (df.columns == c).sum() > 1]
+    if repeated:  # df[c] would be a frame, not a column
+        raise LabelMatrixError(f"annotations table has more than one column named {repeated[0]!r}; "
+                               "rename or drop the copies")
     missing = [c for c in (item, annotator, label) if c not in df.columns]
     if missing:
         in_index = [c for c in missing if c in df.index.names]
         hint = f" ({in_index} in the index: pass df.reset_index())" if in_index else ""
+        if not hint and {"task", "worker"} <= set(df.columns) and (item, annotator) == ("item", "annotator"):
+            hint = " (crowd-kit's columns: pass item='task', annotator='worker')"
         raise LabelMatrixError(f"annotations table has no column(s) {missing}; columns are {list(df.columns)}{hint}")
     for col in (item, annotator, label):
         if df[col].isna().any():
@@ -54,19 +63,30 @@ def parse_annotations(
             hint = f"; drop unlabeled rows first (df.dropna(subset=[{label!r}]))" if col == label else ""
             raise LabelMatrixError(f"annotations row {row!r} has a missing {col!r}{hint}")
     values = df[label].to_numpy()
+
+    def where(r: int) -> str:
+        return f"annotations row {_plain(df.index[r])!r} (annotator {_plain(df[annotator].iloc[r])!r})"
+
     if classes is not None:
+        if isinstance(classes, (str, bytes)):  # list("pos") would be three classes 'p', 'o', 's'
+            raise LabelMatrixError(f"classes must be a list of the label values, got the string {classes!r}")
         classes = list(classes)
-        if len(set(classes)) != len(classes):
+        try:
+            lookup = {c: i for i, c in enumerate(classes)}
+        except TypeError:
+            raise LabelMatrixError(f"classes must be hashable values (labels), got {classes}") from None
+        if len(lookup) != len(classes):
             raise LabelMatrixError(f"classes must be unique, got {classes}")
-        lookup = {c: i for i, c in enumerate(classes)}
+        if len(classes) < 2 and cardinality is None:
+            raise LabelMatrixError(f"classes must list at least 2 label values (or pass cardinality=), got {classes}")
+        if isinstance(cardinality, (int, float, np.number)) and len(classes) > cardinality:  # others: refused below
+            raise LabelMatrixError(f"classes lists {len(classes)} values {classes}, more than cardinality={cardinality}")
         codes = np.empty(len(values), dtype=np.int64)
         for r, v in enumerate(values):
-            if v not in lookup:
-                raise LabelMatrixError(
-                    f"annotations row {_plain(df.index[r])!r} (annotator {_plain(df[annotator].iloc[r])!r}) has "
-                    f"label {_plain(v)!r}, not one of classes {classes}"
-                )
-            codes[r] = lookup[v]
+            try:
+                codes[r] = lookup[v]
+            except (KeyError, TypeError):  # TypeError: an unhashable label (a list) is in no class either
+                raise LabelMatrixError(f"{where(r)} has label {_plain(v)!r}, not one of classes {classes}") from None
         if cardinality is None:
             cardinality = len(classes)
     else:
@@ -76,24 +96,35 @@ def parse_annotations(
         if not ok.all():
             r = int(np.argmin(ok))
             raise LabelMatrixError(
-                f"annotations row {_plain(df.index[r])!r} (annotator {_plain(df[annotator].iloc[r])!r}) has label "
-                f"{_plain(values[r])!r}: labels must be integers 0..k-1; pass classes=[...] to map other values"
+                f"{where(r)} has label {_plain(values[r])!r}: labels must be integers 0..k-1; pass classes=[...] to "
+                "map other values"
             )
+        # checked before the cast: 1e20, 2**64 - 1 or a Python int beyond int64 would wrap to another label
+        big = _beyond_int64(values)
+        if big.any():
+            r = int(np.argmax(big))
+            raise LabelMatrixError(f"{where(r)} has label {_plain(values[r])!r}: labels must be integers "
+                                   "0..k-1; pass classes=[...] to map other values")
         codes = values.astype(np.int64)
         if len(codes) and codes.min() < 0:
             r = int(np.argmin(codes))
-            raise LabelMatrixError(
-                f"annotations row {_plain(df.index[r])!r} (annotator {_plain(df[annotator].iloc[r])!r}) has label "
-                f"{codes[r]}: labels must be >= 0 (leave abstains out of the table)"
-            )
+            raise LabelMatrixError(f"{where(r)} has label {codes[r]}: labels must be >= 0 (leave abstains out of the table)")
     item_codes, items = pd.factorize(df[item], sort=False)  # first-appearance order
     ann_codes, annotators = pd.factorize(df[annotator], sort=False)
+    names = [str(a) for a in annotators]
+    if len(set(names)) < len(names):  # 1 and "1" are two annotators with one LF name
+        seen: dict[str, Any] = {}
+        for a, s in zip(annotators, names, strict=True):
+            if s in seen:
+                raise LabelMatrixError(f"annotators {_plain(seen[s])!r} and {_plain(a)!r} would both be named {s!r}; "
+                                       f"rename one, or if they are one annotator make the column one type (df[{annotator!r}].astype(str))")
+            seen[s] = a
     pair = pd.DataFrame({"i": item_codes, "a": ann_codes, "y": codes})
-    pair = _resolve_repeats(pair, duplicates, items, annotators)
+    pair = _resolve_repeats(pair, duplicates, items, annotators, classes)
     csr = sp.csr_matrix(
         (pair.y.to_numpy() + 1, (pair.i.to_numpy(), pair.a.to_numpy())), shape=(len(items), len(annotators))
     )
-    return csr, [str(a) for a in annotators], pd.Index(items, name=item), cardinality
+    return csr, names, pd.Index(items, name=item), cardinality
 
 
 def _plain(value: Any) -> Any:
@@ -112,6 +143,18 @@ def _integer_valued(values: np.ndarray) -> np.ndarray:
                      and not isinstance(v, (bool, np.bool_)) for v in values], dtype=bool)
 
 
+def _beyond_int64(values: np.ndarray) -> np.ndarray:
+    """Per integer-valued label: too large for int64 (where ``astype`` would wrap it around)."""
+    top = np.iinfo(np.int64).max
+    if values.dtype.kind == "i":
+        return np.zeros(len(values), dtype=bool)
+    if values.dtype.kind == "u":
+        return values > top
+    if values.dtype.kind == "f":
+        return np.abs(values) >= 2.0**63
+    return np.array([abs(v) > top for v in values], dtype=bool)
+
+
 def _as_frame(table: Any) -> pd.DataFrame:
     """The annotations as a pandas DataFrame: an Arrow table or a polars DataFrame is converted, others refused."""
     if isinstance(table, pd.DataFrame):
@@ -124,7 +167,8 @@ def _as_frame(table: Any) -> pd.DataFrame:
     )
 
 
-def _resolve_repeats(pair: pd.DataFrame, policy: str, items: pd.Index, annotators: pd.Index) -> pd.DataFrame:
+def _resolve_repeats(pair: pd.DataFrame, policy: str, items: pd.Index, annotators: pd.Index,
+                     classes: list[Any] | None = None) -> pd.DataFrame:
     """One label per (item, annotator): exact repeats collapse; conflicting repeats follow ``policy``.
 
     ``majority``: the label the annotator gave most often for the item, ties to the latest of the tied
@@ -140,6 +184,8 @@ def _resolve_repeats(pair: pd.DataFrame, policy: str, items: pd.Index, annotator
     if len(conflicting):
         i, a = conflicting.index[0]
         labs = sorted(set(pair[(pair.i == i) & (pair.a == a)].y.tolist()))
+        if classes is not None:  # the values as the table holds them, not their codes
+            labs = [_plain(classes[c]) for c in labs]
         if policy == "error":
             raise LabelMatrixError(
                 f"annotator {_plain(annotators[a])!r} gave item {_plain(items[i])!r} different labels {labs}; "

@@ -96,7 +96,7 @@ def test_from_annotations_builds_a_label_matrix_for_label_models():
         LabelMatrix.from_annotations(bad, item="tweet", annotator="worker", label="answer", classes=["neg", "pos"],
                                      duplicates="error")
     with pytest.raises(LabelMatrixError, match="not one of classes"):
-        LabelMatrix.from_annotations(df, item="tweet", annotator="worker", label="answer", classes=["neg"])
+        LabelMatrix.from_annotations(df, item="tweet", annotator="worker", label="answer", classes=["neg", "maybe"])
 
 
 @pytest.mark.parametrize(("policy", "expected"), [("majority", 1), ("first", 1), ("last", 0)])

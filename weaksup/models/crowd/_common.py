@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.models._params import rows_sum_to_one
 from weaksup.models.base import BaseLabelModel
@@ -146,13 +146,19 @@ def annotation_table(L: Any, item: str = "task", annotator: str = "worker", labe
     >>> annotation_table(L).values.tolist()
     [[0, 'ann', 0], [1, 'ann', 1], [1, 'bob', 1]]
     """
+    if len({item, annotator, label}) < 3:  # a dict with a repeated key would drop a column
+        raise ParameterError(f"item, annotator and label must be three different column names; got item={item!r}, "
+                             f"annotator={annotator!r}, label={label!r}")
     L = as_label_matrix(L)
     csr = L.csr
     nv = np.diff(csr.indptr)
     rows = np.repeat(np.arange(L.n_rows), nv)
     names = np.asarray(L.lf_names, dtype=object)
+    # the ids with their dtype (Int64, category, string), so the table builds the same matrix again;
+    # a MultiIndex becomes tuples, one id per cell
+    ids = np.asarray(L.index)[rows] if isinstance(L.index, pd.MultiIndex) else L.index.take(rows).array
     return pd.DataFrame({
-        item: np.asarray(L.index)[rows],
+        item: ids,
         annotator: names[csr.indices],
         label: csr.data.astype(np.int64) - 1,
     })
@@ -178,7 +184,13 @@ def per_class_weights(weights: np.ndarray, k: int) -> np.ndarray:
 
 def weighted_votes(csr: sp.csr_matrix, weights: np.ndarray, k: int) -> np.ndarray:
     """``(n, k)``: for each row and class, the summed weight of the annotators who voted that class."""
-    return np.asarray(one_hot(csr, k) @ per_class_weights(weights, k))
+    # summed per vote, not through the (m k, k) matrix of per_class_weights: that is m k^2 numbers
+    # (1.6 GB for 200 annotators and 1000 classes) for nnz products
+    n = csr.shape[0]
+    rows = np.repeat(np.arange(n), np.diff(csr.indptr))
+    flat = np.bincount(rows * k + (csr.data.astype(np.int64) - 1),
+                       weights=np.asarray(weights, dtype=np.float64)[csr.indices], minlength=n * k)
+    return flat.reshape(n, k)
 
 
 def first_max(S: np.ndarray, rtol: float = 1e-12) -> np.ndarray:
@@ -214,7 +226,12 @@ def fingerprint(csr: sp.csr_matrix) -> str:
     return h.hexdigest()
 
 
-class _TransductiveModel(BaseLabelModel, ABC):
+#: column pairs that mark a long table of annotations (crowd-kit's names, and from_annotations' defaults)
+class _CrowdModel(BaseLabelModel):
+    """Base of the crowd aggregators (a long table of annotations given as ``L`` is refused by the base class)."""
+
+
+class _TransductiveModel(_CrowdModel, ABC):
     """Base of aggregators whose posteriors on the fitted items depend on more than the worker parameters.
 
     GLAD learns a difficulty per item and KOS passes messages along each (item, annotator) edge

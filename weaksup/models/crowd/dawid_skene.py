@@ -15,9 +15,8 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from weaksup.matrix import LabelMatrix
-from weaksup.models._params import Interval
-from weaksup.models.base import BaseLabelModel
-from weaksup.models.crowd._common import EPS, Votes, require_votes
+from weaksup.models._params import SUM_TOLERANCE, Interval
+from weaksup.models.crowd._common import EPS, Votes, _CrowdModel, require_votes
 from weaksup.models.stats import one_hot
 
 
@@ -29,16 +28,28 @@ def _log2_table(errors: np.ndarray) -> np.ndarray:
     return out.reshape(m * k, k)
 
 
+def _answers_sum_to_one(errors: np.ndarray) -> str | None:
+    """A state check of ``errors_`` (m, k, k): each ``[annotator, :, class]`` is a distribution over answers
+    (all 0 for an annotator without votes), or predict_proba would weigh votes by numbers that are not probabilities."""
+    total = errors.sum(axis=1)
+    # one-coin entries are clipped to [EPS, 1 - EPS], which moves a sum by up to k EPS
+    bad = (np.abs(total - 1.0) > SUM_TOLERANCE + errors.shape[1] * EPS) & (total != 0)
+    if bad.any():
+        j, c = (int(i) for i in np.argwhere(bad)[0])
+        return f"[{j}, :, {c}] sums to {total[j, c]!r}: P(answer | true class {c}) must sum to 1 over the answers"
+    return None
+
+
 def _posterior(Z: np.ndarray) -> np.ndarray:
     Z = np.exp2(Z - Z.max(axis=1, keepdims=True))
     return Z / Z.sum(axis=1, keepdims=True)
 
 
-class _CrowdEM(BaseLabelModel, ABC):
+class _CrowdEM(_CrowdModel, ABC):
     """EM loop shared by the two Dawid-Skene variants (subclasses define the M-step)."""
 
     _parameter_rules = {"n_iter": Interval(int, 1), "tol": Interval(float, 0)}
-    _state_rules = {"errors_": (("m", "k", "k"), 0.0, 1.0)}
+    _state_rules = {"errors_": (("m", "k", "k"), 0.0, 1.0, _answers_sum_to_one)}
 
     def __init__(self, cardinality: int | None = None, n_iter: int = 100, tol: float = 1e-5) -> None:
         super().__init__(cardinality=cardinality)

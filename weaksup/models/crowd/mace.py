@@ -7,8 +7,7 @@ from scipy.special import digamma, logsumexp
 
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import NONE, Interval, Options, rows_sum_in_unit_interval
-from weaksup.models.base import BaseLabelModel
-from weaksup.models.crowd._common import Votes, annotator_order, label_order, require_votes
+from weaksup.models.crowd._common import Votes, _CrowdModel, annotator_order, label_order, require_votes
 from weaksup.models.stats import one_hot
 
 
@@ -24,7 +23,7 @@ def _variational_normalize(x: np.ndarray, prior: np.ndarray | float) -> np.ndarr
     return np.divide(np.exp(digamma(x + prior)), total, out=np.zeros_like(x), where=~np.isclose(total, 0.0))
 
 
-class MACE(BaseLabelModel):
+class MACE(_CrowdModel):
     """MACE as crowd-kit's ``MACE``: each annotator is either competent (answers the truth) or spamming.
 
     Annotator ``j`` spams with probability ``spamming_[j, 0]`` and then answers from its own
@@ -124,7 +123,9 @@ class MACE(BaseLabelModel):
         m = thetas.shape[0]
         # a vote l by annotator j under class c has probability spam_j theta_jl + competent_j [c == l]
         f = spamming[:, 0, None, None] * thetas[:, :, None] + spamming[:, 1, None, None] * np.eye(k)[None]
-        return np.asarray(X @ np.log(f).reshape(m * k, k)) - np.log(k)
+        with np.errstate(divide="ignore"):  # a fully competent annotator (spam 0) makes other answers impossible
+            log_f = np.log(f)
+        return np.asarray(X @ log_f.reshape(m * k, k)) - np.log(k)
 
     def _fit(self, L: LabelMatrix, class_balance: np.ndarray | None, seed: int | None, progress: bool) -> None:
         require_votes(L, type(self).__name__)
@@ -158,7 +159,9 @@ class MACE(BaseLabelModel):
             own = np.eye(k, dtype=bool)[lab]  # (nnz, k): class c equals the vote
             # posterior that the vote was spam: sum_c P(y = c | row) spam theta / P(vote | y = c)
             f = spam_theta[:, None] + spamming[col, 1][:, None] * own
-            strategy = (post[row] / f).sum(axis=1) * spam_theta
+            # where f is 0 (a class the vote makes impossible) so is the posterior: that term is 0, as crowd-kit's
+            # pandas sums (which skip the NaN of 0 / 0) take it
+            strategy = np.divide(post[row], f, out=np.zeros_like(f), where=f > 0).sum(axis=1) * spam_theta
             knowing = post[row, lab] * spamming[col, 1] / (spam_theta + spamming[col, 1])
             strategy_counts = np.bincount(col * k + lab, weights=strategy * w, minlength=m * k).reshape(m, k)
             knowing_counts = np.stack([np.bincount(col, weights=strategy * w, minlength=m),

@@ -11,8 +11,7 @@ from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import NONE, Interval
 from weaksup.models._table import softmax
-from weaksup.models.base import BaseLabelModel
-from weaksup.models.crowd._common import Votes, annotator_order, require_votes, weighted_votes
+from weaksup.models.crowd._common import Votes, _CrowdModel, annotator_order, require_votes, weighted_votes
 
 #: largest eigenproblem solved densely; larger ones go to ARPACK (Lanczos) on the sparse matrix
 _DENSE_EIGEN = 300
@@ -78,7 +77,7 @@ def _sign_vector(C: np.ndarray, magnitudes: np.ndarray) -> np.ndarray:
     return out
 
 
-class MMSR(BaseLabelModel):
+class MMSR(_CrowdModel):
     """M-MSR as crowd-kit's ``MMSR``: skills from a robust rank-one completion of the annotators' covariances.
 
     The agreement rate of two annotators on the items both labelled gives a covariance whose
@@ -190,12 +189,17 @@ class MMSR(BaseLabelModel):
         if not (np.isfinite(u).all() and np.isfinite(v).all()):
             names = np.asarray(L.lf_names, dtype=object)[workers]
             zero = names[(u_prev == 0) | (v_prev == 0) | (u == 0) | (v == 0)].tolist()
+            if zero:
+                why = (f"because those of {zero[:8]} reached 0 (an annotator whose agreement with every annotator "
+                       "it shares items with is at chance) and M-MSR divides by them")
+            else:  # no exact zero: some estimates shrank geometrically while others grew until they overflowed
+                small = names[np.argsort(np.minimum(np.abs(u_prev), np.abs(v_prev)), kind="stable")[:1]].tolist()
+                why = (f"growing every round while those of annotators such as {small} shrank toward 0 (the "
+                       "rank-one completion does not converge on these annotations, too few shared items)")
             raise ModelInputError(
                 f"MMSR diverged in round {len(history) + 1}: the skill estimates of {names[~np.isfinite(u * v)].tolist()[:8]} "
-                f"became infinite, because those of {zero[:8]} reached 0 (an annotator whose agreement with "
-                "every annotator it shares items with is at chance) and M-MSR divides by them; crowd-kit's MMSR "
-                "gives NaN skills here. Drop or merge those annotators, or use another aggregator (Wawa, "
-                "OneCoinDawidSkene, LabelModel)"
+                f"became infinite, {why}; crowd-kit's MMSR gives NaN skills or fails here. Drop or merge those "
+                "annotators, or use another aggregator (Wawa, OneCoinDawidSkene, LabelModel)"
             )
         ratio = np.sqrt(np.linalg.norm(u) / np.linalg.norm(v))
         x = _sign_vector(C, u / ratio)

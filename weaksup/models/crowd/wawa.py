@@ -6,20 +6,19 @@ import numpy as np
 
 from weaksup.matrix import LabelMatrix
 from weaksup.models._params import Interval
-from weaksup.models.base import BaseLabelModel
 from weaksup.models.crowd._common import (
     Votes,
+    _CrowdModel,
     first_max,
     label_order,
     normalized_votes,
-    per_class_weights,
     weighted_votes,
 )
 
 
 def _skill_vote(V: Votes, skills: np.ndarray) -> np.ndarray:
     """``(p, k)`` summed skills of the annotators voting each class, per row of ``V``."""
-    return np.asarray(V.X @ per_class_weights(skills, V.k))
+    return V.class_counts(np.asarray(skills, dtype=np.float64)[V.col])  # per vote: no (m k, k) matrix
 
 
 def _agreement(V: Votes, labels: np.ndarray) -> np.ndarray:
@@ -29,7 +28,7 @@ def _agreement(V: Votes, labels: np.ndarray) -> np.ndarray:
     return np.where(n > 0, hit / np.where(n > 0, n, 1.0), 0.0)
 
 
-class _SkillVote(BaseLabelModel):
+class _SkillVote(_CrowdModel):
     """Prediction shared by skill-weighted votes: ``P(c) = summed skills voting c / summed skills``."""
 
     _state_rules = {"skills_": (("m",), 0.0, 1.0)}
