@@ -56,7 +56,7 @@ def export_chunked(
     """Write ``model``'s probabilistic labels for every row of a file to ``out``, chunk by chunk, with row ids.
 
     The table is the one :func:`weaksup.export_labels` writes (``id``, ``prob_<class>``, ``label``, and
-    ``lf.<name>`` votes with ``include_votes``); ``out`` is ``.parquet``, ``.csv`` or ``.jsonl``. Votes come
+    ``lf.<name>`` votes with ``include_votes``); ``out`` is ``.parquet``, ``.csv``, ``.jsonl`` or ``.npz``. Votes come
     from ``L`` (one matrix or its chunks) when given, else the LFs are re-applied to ``path`` chunk by chunk.
     ``out`` keeps what it held until the last chunk is written.
 
@@ -78,6 +78,7 @@ def export_chunked(
         chunks: Any = applier.iter_apply(path, progress=progress, fault_tolerant=fault_tolerant)
     else:
         chunks = [L] if isinstance(L, LabelMatrix) else list(L)
+    written = False
     with LabelWriter(out) as writer:
         for L_chunk in chunks:
             for start in range(0, L_chunk.n_rows, applier.chunk_size):  # bounded probability arrays
@@ -85,7 +86,24 @@ def export_chunked(
                 P = model.predict_proba(part)
                 writer.write(labels_frame(P, L=part if include_votes else None, index=part.index,
                                           class_names=class_names, file_format=writer.suffix))
+                written = True
+        empty = None if written else _empty_labels(model, applier, class_names, include_votes, writer.suffix)
+        if empty is not None:  # no rows (a header-only file): still the columns a labels table has
+            writer.write(empty)
     return user_path(out)
+
+
+def _empty_labels(model: Any, applier: ChunkedApplier, class_names: Sequence[str] | None, include_votes: bool,
+                  file_format: str) -> pd.DataFrame | None:
+    """The labels table of no rows (``id``, ``prob_<class>``, ``label``, votes); None when k is not known."""
+    k = (getattr(model, "cardinality_", None) or getattr(model, "cardinality", None) or applier.cardinality
+         or (len(class_names) if class_names is not None else None))
+    if k is None:
+        return None
+    names = [lf.name for lf in applier.lfs]
+    L = LabelMatrix.from_dense(np.zeros((0, len(names)), dtype=np.int64), lf_names=names) if include_votes else None
+    return labels_frame(np.zeros((0, int(k))), index=pd.Index([], dtype=str), L=L, class_names=class_names,
+                        file_format=file_format)
 
 
 def fit_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, chunk_size: int = 100_000,
@@ -136,6 +154,8 @@ def label_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, ou
     """
     check_not_input(out, path, what="labels file")  # before any work: the data file is read (twice) while writing
     LabelWriter.check_writable(out)
+    fitted_k = None if fit else getattr(model, "cardinality_", None)
+    _check_class_names(class_names, fitted_k or cardinality or getattr(model, "cardinality", None))
     ca = ChunkedApplier(lfs, cardinality, chunk_size, id_column, columns, n_jobs, read_kwargs)
     kept: list[LabelMatrix] | None = None
     if fit:
@@ -144,6 +164,17 @@ def label_file(model: Any, lfs: Sequence[LabelingFunction], path: str | Path, ou
         model.fit_from_stats(stats, class_balance=class_balance)
     return export_chunked(model, ca, path, out, L=kept, class_names=class_names, include_votes=include_votes,
                           progress=progress and kept is None)
+
+
+def _check_class_names(class_names: Sequence[str] | None, k: int | None) -> None:
+    """Refuse class names the export would refuse, before the file is labelled (not after the fit)."""
+    if class_names is None:
+        return
+    names = [str(c) for c in class_names]
+    if k is not None and len(names) != k:
+        raise ParameterError(f"got {len(names)} class names for {k} classes: {names}")
+    if len(set(names)) < len(names):
+        raise ParameterError(f"class_names {names} name a class twice; name each class once")
 
 
 # Dask ---------------------------------------------------------------------------------------------------

@@ -57,12 +57,17 @@ def labels_frame(
             index = L.index
         elif has_ids and not pd.Index(index).equals(L.index):
             raise ModelInputError("index differs from L.index: probabilistic labels would not line up with the votes")
+    own = getattr(probs, "index", None)  # a DataFrame of probabilities carries its own row ids
+    if index is None and isinstance(probs, pd.DataFrame) and not isinstance(own, pd.RangeIndex):
+        index = own
     if index is None:
         raise ModelInputError("pass index= (the row ids) so exported labels stay aligned to their rows")
-    index = pd.Index(index)
+    if isinstance(index, (str, bytes)):  # pd.Index("abc") is a raw TypeError
+        raise ModelInputError(f"index must be a sequence of row ids, one per row; got the string {index!r:.40}")
+    if not isinstance(index, pd.Index):  # pd.Index(a MultiIndex) would flatten it to tuples
+        index = pd.Index(index)
     if len(index) != len(P):
         raise ModelInputError(f"index has {len(index)} ids but probs has {len(P)} rows")
-    own = getattr(probs, "index", None)  # a DataFrame of probabilities carries its own row ids
     if isinstance(own, pd.Index) and not isinstance(own, pd.RangeIndex) and not own.equals(index):
         raise ModelInputError("probs is a DataFrame whose index differs from the row ids (index= or L.index): "
                               "its rows would be written under other rows' ids; reorder it with "
@@ -74,6 +79,7 @@ def labels_frame(
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:  # two prob_ columns of one name: one class's probabilities would be lost
         raise ModelInputError(f"class name {repeated[0]!r} is given twice in class_names {names}; name each class once")
+    P, names = _frame_classes(probs, P, names, class_names is not None)
     id_name, ids = ("id", index.to_numpy()) if file_format is None else encode_ids(index, file_format)
     out = pd.DataFrame({id_name: ids})
     for c, name in enumerate(names):
@@ -84,6 +90,33 @@ def labels_frame(
         for j, name in enumerate(L.lf_names):
             out[f"{VOTE_PREFIX}{name}"] = dense[:, j].astype(np.int64)
     return out
+
+
+def _frame_classes(probs: Any, P: np.ndarray, names: list[str], given: bool) -> tuple[np.ndarray, list[str]]:
+    """Class names from a probabilities DataFrame's columns (``HAM``, or ``prob_HAM`` as load_labels gives).
+
+    Columns name the classes, so they are matched to ``class_names`` by name, never by position: a frame
+    with columns ``[SPAM, HAM]`` and ``class_names=[HAM, SPAM]`` is reordered; names that differ are refused.
+    Columns that are the class ids ``0..k-1`` in some order are put in order (column ``1`` is class 1).
+    """
+    if not isinstance(probs, pd.DataFrame):
+        return P, names
+    columns = [str(c) for c in probs.columns]
+    if all(c.startswith("prob_") for c in columns):
+        columns = [c[len("prob_"):] for c in columns]
+    ids = [str(c) for c in range(P.shape[1])]
+    if columns == ids:  # unnamed (0..k-1, pd.DataFrame(P)): by position
+        return P, names
+    if sorted(columns) == sorted(ids):  # class ids in another order (columns [1, 0]): column "1" is class 1
+        return P[:, [columns.index(c) for c in ids]], names
+    if len(set(columns)) < len(columns):
+        raise ModelInputError(f"probs has columns {list(probs.columns)} naming a class twice; name each once")
+    if not given or columns == names:
+        return P, columns
+    if set(columns) != set(names):
+        raise ModelInputError(f"probs columns {list(probs.columns)} do not match class_names {names}; rename the "
+                              "columns to the class names, or pass probs.to_numpy() to take them by position")
+    return P[:, [columns.index(n) for n in names]], names
 
 
 def export_labels(
@@ -98,7 +131,8 @@ def export_labels(
     Columns: ``id``, ``prob_<class>`` per class, ``label`` (argmax, -1 on ties) and,
     when ``L`` is given, each LF's vote as ``lf.<name>``. The ids are ``index``, else ``L``'s
     (a :class:`~weaksup.LabelMatrix` or DataFrame ``L`` must then have the same ids; a NumPy
-    or sparse ``L``, which has none, takes ``index``'s; ids given twice are written twice, in order).
+    or sparse ``L``, which has none, takes ``index``'s; ids given twice are written twice, in order),
+    else the index of a DataFrame ``probs`` (not a plain ``RangeIndex``, which may be positions only).
     Formats: ``.parquet``
     (needs pyarrow, the ``parquet`` extra), ``.csv``, ``.jsonl``, ``.npz``.
 
@@ -192,7 +226,40 @@ def load_labels(path: str | Path) -> pd.DataFrame:
         frame = _read_jsonl_exact(path)
     else:
         frame = _read_npz(path)
+    numbers = [c for c in frame.columns if isinstance(c, str) and (c.startswith(("prob_", VOTE_PREFIX)) or c == "label")]
+    if frame.empty:  # a CSV header alone reads as text columns: give them the types written rows have
+        frame = frame.astype({c: np.float64 if c.startswith("prob_") else np.int64 for c in numbers})
+    _check_numbers(frame, numbers, path, text=suffix == ".csv")
     return decode_ids(frame, path)
+
+
+def _check_numbers(frame: pd.DataFrame, columns: Sequence[str], path: Path, text: bool) -> None:
+    """Refuse a probability, label or vote that is not a number (an empty CSV cell, a row cut short).
+
+    Such a column would otherwise come back as text, its gap as ``""``, and sum or compare wrongly.
+    ``text``: cells are text (CSV), so ``"0.5"`` is a number; in JSON lines a string is not.
+    """
+    for c in columns:
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
+            continue
+        values = frame[c].to_numpy(dtype=object)
+        bad = [i for i, v in enumerate(values)
+               if isinstance(v, bool) or (isinstance(v, str) and not text) or not _is_number(v)]
+        if bad:
+            i = bad[0]
+            ids = [col for col in frame.columns if col in ID_COLUMNS]
+            which = f" (id {frame[ids[0]].iloc[i]!r})" if ids else ""
+            raise DataFileError(f"{path}: row {i + 1}{which} holds {values[i]!r} in column {c!r}, not a number; "
+                                "the file was cut short or edited (export_labels writes a number in every cell)")
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return value == value  # not NaN
+    try:
+        return float(value) == float(value)
+    except (TypeError, ValueError):
+        return False
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -277,7 +344,7 @@ def _read_jsonl_exact(path: Path) -> pd.DataFrame:
     object with the first line's keys: a key some lines lack or add would be filled in or dropped.
     """
     records: list[dict[str, Any]] = []
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:  # -sig: a byte-order mark (an editor's resave) is not data
         try:
             for line_no, line in enumerate(fh, start=1):
                 if line.strip():
@@ -291,8 +358,8 @@ def _read_jsonl_exact(path: Path) -> pd.DataFrame:
             raise DataFileError(f"cannot read labels from {path}: it is not UTF-8 text ({exc.reason}); "
                                 "export_labels writes UTF-8: was the file saved again in another "
                                 "encoding?") from exc
-    if not records:
-        return pd.DataFrame({"id": []})
+    if not records:  # no line holds the columns; the ids are none, of no type (read as text, as in CSV)
+        return pd.DataFrame({"id": pd.Series([], dtype=object)})
     columns = list(records[0])
     data = {c: [r[c] for r in records] for c in columns}
     return pd.DataFrame({c: pd.Series(v, dtype=object).infer_objects() if c == "id" else v for c, v in data.items()})

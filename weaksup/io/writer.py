@@ -10,18 +10,21 @@ import pandas as pd
 
 from weaksup._deps import require
 from weaksup._files import atomic_path, user_path
-from weaksup.errors import ParameterError
-from weaksup.io.labels import write_jsonl_rows
+from weaksup._ids import ID_COLUMNS
+from weaksup.errors import ModelInputError, ParameterError
+from weaksup.io.labels import _first_line, _write_frame, write_jsonl_rows
 
-WRITABLE = (".parquet", ".csv", ".jsonl")
+WRITABLE = (".parquet", ".csv", ".jsonl", ".npz")
 
 
 class LabelWriter:
-    """Appends labels frames to one ``.parquet`` / ``.csv`` / ``.jsonl`` file, chunk by chunk, atomically.
+    """Appends labels frames to one ``.parquet`` / ``.csv`` / ``.jsonl`` / ``.npz`` file, chunk by chunk, atomically.
 
     Every chunk goes to one temporary file beside ``out``, renamed onto ``out`` by :meth:`close`
     only when the last chunk is written; :meth:`abort` (or leaving the ``with`` block on an
     exception) removes it. So ``out`` is always either the previous complete file or the new one.
+An ``.npz`` archive cannot be appended to: its chunks are kept (the labels table, not the rows) and
+written by :meth:`close`.
 
     Examples
     --------
@@ -41,6 +44,9 @@ class LabelWriter:
         self.tmp: Path = self._stack.enter_context(atomic_path(self.out))
         self._pq: Any = None
         self._schema: Any = None
+        self._columns: list[Any] | None = None
+        self._frames: list[pd.DataFrame] = []  # .npz only
+        self._id_kind: str | None = None
         self._started = False
 
     @staticmethod
@@ -48,10 +54,10 @@ class LabelWriter:
         """The suffix of ``out`` if a labels file can be written there (format known, pyarrow for parquet)."""
         out = user_path(out)
         suffix = out.suffix.lower()
-        if suffix not in WRITABLE:
-            raise ParameterError(f"cannot write labels to {out.name!r}: use one of {', '.join(WRITABLE)}")
         if out.is_dir():  # found before any work, not by the final rename
             raise ParameterError(f"cannot write labels to {str(out)!r}: it is a folder; give a file path")
+        if suffix not in WRITABLE:
+            raise ParameterError(f"cannot write labels to {out.name!r}: use one of {', '.join(WRITABLE)}")
         if suffix == ".parquet":
             require("pyarrow", "writing parquet")
         return suffix
@@ -66,16 +72,23 @@ class LabelWriter:
             self.abort(exc)
 
     def write(self, frame: pd.DataFrame) -> None:
-        """Append one chunk's labels table."""
+        """Append one chunk's labels table (the columns of the first chunk, in any order, and an id column)."""
+        frame = self._aligned(frame)
         if self.suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._schema)
+            try:
+                table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._schema)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:  # e.g. ids that change type between chunks
+                raise ModelInputError(f"cannot append this chunk to {self.out}: its columns do not fit the types "
+                                      f"of the first chunk's ({_first_line(exc)})") from exc
             if self._pq is None:
                 self._schema = table.schema.remove_metadata()
                 self._pq = pq.ParquetWriter(self.tmp, self._schema)
             self._pq.write_table(table)
+        elif self.suffix == ".npz":
+            self._frames.append(frame)
         elif self.suffix == ".csv":
             frame.to_csv(self.tmp, mode="a" if self._started else "w", header=not self._started, index=False)
         else:
@@ -83,12 +96,66 @@ class LabelWriter:
                 write_jsonl_rows(frame, fh)
         self._started = True
 
+    def _aligned(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with the first chunk's columns in their order; a chunk that cannot line up is refused.
+
+        (CSV rows are written by position under the first header: columns in another order would put
+        values under other columns' names, and a frame without an id column would lose its row ids.)
+        """
+        columns = list(frame.columns)
+        if self._columns is None:
+            if not any(c in ID_COLUMNS for c in columns):
+                raise ModelInputError(f"a labels frame needs an id column ('id'), so every row keeps its id; got "
+                                      f"columns {columns[:8]} (write labels_frame(probs, index=ids), or "
+                                      "frame.reset_index(names='id'))")
+            if len(set(columns)) < len(columns):
+                raise ModelInputError(f"a labels frame names a column twice: {columns[:8]}")
+            self._columns = columns
+        else:
+            # CSV ids of one chunk may all look like integers (id:str), another's not (id): one header
+            ids = [c for c in columns if c in ID_COLUMNS]
+            first = next(c for c in self._columns if c in ID_COLUMNS)
+            if len(ids) == 1 and ids[0] != first:
+                if {ids[0], first} != {"id", "id:str"}:  # id:float after id:datetime, ...
+                    raise ModelInputError(f"cannot append this chunk to {self.out}: its row ids are typed "
+                                          f"{ids[0]!r}, but earlier chunks' {first!r}; give every chunk ids of one "
+                                          "type")
+                frame = frame.rename(columns={ids[0]: first})
+                columns = list(frame.columns)
+            if columns != self._columns:
+                if set(columns) != set(self._columns) or len(columns) != len(self._columns):
+                    extra = [c for c in columns if c not in self._columns]
+                    lacking = [c for c in self._columns if c not in columns]
+                    what = (f"has column {extra[0]!r}" if extra else f"lacks column {lacking[0]!r}" if lacking
+                            else "names a column twice")
+                    raise ModelInputError(f"cannot append this chunk to {self.out}: it {what}, unlike the first "
+                                          f"chunk (columns {self._columns[:8]}); every chunk needs the same columns")
+                frame = frame[self._columns]
+        self._check_id_type(frame)
+        return frame
+
+    def _check_id_type(self, frame: pd.DataFrame) -> None:
+        """Refuse ids of another type than earlier chunks' (in CSV, ``5`` after ``"x"`` would come back as ``"5"``)."""
+        column = next((c for c in frame.columns if c in ID_COLUMNS), None)
+        if column is None or not len(frame):
+            return
+        kind = pd.api.types.infer_dtype(frame[column], skipna=False)
+        if self._id_kind is None:
+            self._id_kind = kind
+        elif kind != self._id_kind:
+            raise ModelInputError(f"cannot append this chunk to {self.out}: its row ids are {kind}, but earlier "
+                                  f"chunks' are {self._id_kind}; give every chunk ids of one type")
+
     def close(self) -> None:
         """Finish the file and rename it onto ``out``."""
         try:
             if self._pq is not None:
                 self._pq.close()
                 self._pq = None
+            elif self.suffix == ".npz":
+                frames = self._frames or [pd.DataFrame({"id": pd.Series([], dtype=str)})]
+                _write_frame(pd.concat(frames, ignore_index=True), self.tmp, ".npz")
+                self._frames = []
             elif not self._started:  # no rows at all: still leave a readable, empty file
                 if self.suffix == ".parquet":  # a 0-byte file is not parquet
                     import pyarrow as pa

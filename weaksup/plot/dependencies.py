@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from weaksup.errors import ParameterError
-from weaksup.plot.figures import _new_figure
+from weaksup.plot.figures import _new_figure, _plain
 
 if TYPE_CHECKING:
     from weaksup.models.structure import StructureLearner
@@ -52,8 +52,8 @@ def dependencies(L: Any = None, structure: StructureLearner | None = None, max_l
         if a in pos and b in pos:
             for r, c in ((pos[a], pos[b]), (pos[b], pos[a])):
                 ax.add_patch(_rectangle(c - 0.5, r - 0.5))
-    ax.set_xticks(np.arange(len(shown)), [names[j] for j in shown], rotation=90, fontsize=7)
-    ax.set_yticks(np.arange(len(shown)), [names[j] for j in shown], fontsize=7)
+    ax.set_xticks(np.arange(len(shown)), _plain([names[j] for j in shown]), rotation=90, fontsize=7)
+    ax.set_yticks(np.arange(len(shown)), _plain([names[j] for j in shown]), fontsize=7)
     ax.set_title(f"LF dependencies learned from the votes: {len(structure.edges_)} pair(s) in "
                  f"{len(structure.groups_)} group(s)")
     fig.colorbar(im, ax=ax, label="dependency strength (residual partial correlation; 1 = identical votes)")

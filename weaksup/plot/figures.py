@@ -32,6 +32,12 @@ def _new_figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _plain(names: Sequence[Any]) -> list[str]:
+    """Names as tick labels shown as written: matplotlib reads text between two ``$`` as math
+    (an LF named ``price_$5_$10`` would be drawn as a formula, one named ``$$`` fails to draw)."""
+    return [str(n).replace("$", r"\$") for n in names]
+
+
 def _lf_height(m: int) -> float:
     return min(max(2.5, 0.32 * m + 1.2), 30.0)
 
@@ -54,7 +60,7 @@ def coverage(L: Any) -> Any:
     height = 0.27
     for i, (name, values) in enumerate(stats.items()):
         ax.barh(y + (i - 1) * height, values, height=height, label=name, color=f"C{i}")
-    ax.set_yticks(y, L.lf_names)
+    ax.set_yticks(y, _plain(L.lf_names))
     ax.invert_yaxis()
     ax.set_xlim(0, max(1e-9, max(float(v.max()) if len(v) else 0.0 for v in stats.values())) * 1.1)
     ax.set_xlabel("share of rows")
@@ -90,8 +96,8 @@ def agreement_heatmap(L: Any, annotate: bool | None = None) -> Any:
     except ImportError:  # pragma: no cover - matplotlib < 3.5
         cmap = "RdYlGn"
     image = ax.imshow(masked, vmin=0.0, vmax=1.0, cmap=cmap)
-    ax.set_xticks(np.arange(m), L.lf_names, rotation=60, ha="right")
-    ax.set_yticks(np.arange(m), L.lf_names)
+    ax.set_xticks(np.arange(m), _plain(L.lf_names), rotation=60, ha="right")
+    ax.set_yticks(np.arange(m), _plain(L.lf_names))
     if annotate if annotate is not None else m <= 20:
         for i in range(m):
             for j in range(m):
@@ -124,7 +130,10 @@ def accuracies(
     L = as_label_matrix(L)
     series: dict[str, np.ndarray] = {}
     if learned is not None:
-        series["learned"] = np.asarray(learned, dtype=np.float64)
+        try:
+            series["learned"] = np.asarray(learned, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"learned must hold one accuracy (a number) per LF: {exc}") from None
         if series["learned"].shape != (L.n_lfs,):  # else one value would be broadcast to every LF's bar
             raise ParameterError(f"learned must hold one accuracy per LF ({L.n_lfs}); got shape "
                                  f"{series['learned'].shape}")
@@ -142,7 +151,7 @@ def accuracies(
     for i, (name, values) in enumerate(series.items()):
         offset = (i - (len(series) - 1) / 2) * height
         ax.barh(y + offset, np.nan_to_num(values, nan=0.0), height=height, label=name, color=f"C{i + 3}")
-    ax.set_yticks(y, L.lf_names)
+    ax.set_yticks(y, _plain(L.lf_names))
     ax.invert_yaxis()
     ax.set_xlim(0, 1.05)
     ax.axvline(1.0 / L.infer_cardinality(), color="grey", linestyle=":", label="chance")
@@ -173,6 +182,8 @@ def class_balance(
     series: dict[str, np.ndarray] = {}
     k = None
     if model is not None:
+        if callable(getattr(model, "_check_fitted", None)):
+            model._check_fitted()  # a NotFittedError, not an AttributeError on class_balance_
         series["model prior (class_balance_)"] = np.asarray(model.class_balance_, dtype=np.float64)
         k = len(series["model prior (class_balance_)"])
         if L is not None:
@@ -197,7 +208,7 @@ def class_balance(
     for i, (name, values) in enumerate(series.items()):
         bars = ax.bar(x + (i - (len(series) - 1) / 2) * width, values, width=width, label=name, color=f"C{i}")
         ax.bar_label(bars, fmt="%.2f", fontsize=7)
-    ax.set_xticks(x, names)
+    ax.set_xticks(x, _plain(names))
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("share of rows")
     ax.set_title("Class balance")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._files import atomic_path
+from weaksup._files import atomic_path, user_path
 from weaksup.analysis import LFAnalysis
 from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
@@ -96,8 +96,16 @@ def build_report(
     (4, True)
     """
     L = as_label_matrix(L)
+    title = "weaksup report" if title is None else str(title)
+    if model is not None and callable(getattr(model, "_check_fitted", None)):
+        model._check_fitted()  # a NotFittedError, not an AttributeError from a figure half way through
     if model is not None and getattr(model, "cardinality_", None) is not None and L.cardinality is None:
         L = L.with_cardinality(int(model.cardinality_))
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:  # top=-1 would drop a row
+        raise ParameterError(f"top must be a whole number of rows, 0 or more; got {top!r}")
+    if class_names is not None and len(class_names) < L.infer_cardinality():  # else some votes shown as numbers
+        raise ParameterError(f"class_names has {len(class_names)} names for {L.infer_cardinality()} classes: "
+                             f"{list(class_names)}")
     # gold may be written as class names (as everywhere else) when class_names says which id each is
     y = None if Y is None else align_labels(Y, L.index, name="Y", allow_abstain=True, class_names=class_names)
     L_dev, y_dev = _dev_split(L, L_dev, Y_dev, class_names)
@@ -114,7 +122,8 @@ def build_report(
         facts.append(f"gold labels for {int((y >= 0).sum())} rows")
     if y_dev is not None:
         facts.append(f"dev split: {L_dev.n_rows} rows, gold labels for {int((y_dev >= 0).sum())}")
-    parts.append("<ul>" + "".join(f"<li>{html.escape(f)}</li>" for f in [*facts, *notes]) + "</ul>")
+    notes = [notes] if isinstance(notes, str) else list(notes)  # one string is one note, not one per character
+    parts.append("<ul>" + "".join(f"<li>{html.escape(str(f))}</li>" for f in [*facts, *notes]) + "</ul>")
 
     summary = analysis.summary(Y=y)
     learned = None
@@ -198,6 +207,9 @@ def _disagreements_html(
         if not L.index.isin(data.index).all():
             missing = L.index[~L.index.isin(data.index)][:3].tolist()
             raise ParameterError(f"data lacks rows of the label matrix, e.g. ids {missing}")
+        twice = data.index[data.index.duplicated() & data.index.isin(L.index)]
+        if len(twice):  # which of its rows is the text of that id? (the texts would no longer line up)
+            raise ParameterError(f"data has several rows with the id {twice[0]!r}; give one row per id")
         text_col = _text_column(data, text_column)
     copies = None
     if text_col is None:
@@ -295,7 +307,7 @@ def report(
     >>> p.read_text().count("data:image/png;base64,")
     5
     """
-    path = Path(path)
+    path = user_path(path)  # ~ is the home folder, as where the page is written, so the path returned is real
     if path.is_dir():  # else a raw IsADirectoryError after the whole page was built
         raise ParameterError(f"report path {str(path)!r} is a folder; name the .html file to write, e.g. "
                              f"{str(path / 'report.html')!r}")

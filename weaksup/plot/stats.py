@@ -6,11 +6,12 @@ import inspect
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
-from weaksup.utils import align_labels, probs_to_preds
+from weaksup.utils import align_labels, check_probs, probs_to_preds
 
 
 def agreement_matrix(L: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -132,6 +133,8 @@ def calibration_curve(probs: Any, Y: Any, n_bins: int = 10) -> dict[str, np.ndar
     >>> c["observed"].tolist(), c["count"].tolist()
     ([0.0, 0.5], [1.0, 2.0])
     """
+    # a frame of probabilities names its rows: gold given as a Series is matched to them by id, not position
+    ids = probs.index if isinstance(probs, pd.DataFrame) and not isinstance(probs.index, pd.RangeIndex) else None
     P = np.asarray(probs, dtype=np.float64)
     if P.ndim != 2 or P.shape[1] < 2 or len(P) != len(Y):
         raise ParameterError(f"probs must be n x k (k >= 2) with one gold label per row; got {P.shape} and "
@@ -140,11 +143,12 @@ def calibration_curve(probs: Any, Y: Any, n_bins: int = 10) -> dict[str, np.ndar
         raise ParameterError(f"n_bins must be at least 1; got {n_bins!r}")
     n_bins = int(n_bins)
     # one rule for gold labels (NaN / pd.NA / -1 = unknown, a label >= k is an error naming its row)
-    y = align_labels(Y, cardinality=P.shape[1], name="Y", allow_abstain=True)
+    y = align_labels(Y, ids, cardinality=P.shape[1], name="Y", allow_abstain=True)
     bad = ~np.isfinite(P).all(axis=1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise ParameterError(f"probs must be finite; row {row} holds {P[row].tolist()}")
+    check_probs(probs)  # rows that are not probabilities (negative, not summing to 1) have no calibration
     keep = y >= 0
     P, y = P[keep], y[keep]
     if P.shape[1] == 2:
