@@ -473,7 +473,7 @@ def _fuzz_meta(folder: Path, n: int) -> None:
 FUZZERS = {"bytes": _fuzz_bytes, "structure": _fuzz_structure, "meta": _fuzz_meta}
 
 
-@pytest.mark.parametrize("kind, examples", [("bytes", 300), ("structure", 400), ("meta", 300)])
+@pytest.mark.parametrize("kind, examples", [("bytes", 150), ("structure", 200), ("meta", 150)])
 def test_fuzzed_files_raise_or_load_what_they_mean(tmp_path, kind, examples):
     proc = _run_child("fuzz", kind, str(tmp_path), str(examples), timeout=600)
     assert proc.returncode == 0 and "fuzz ok" in proc.stdout, (
