@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,10 @@ from weaksup._matrix_checks import (
     ragged_rows,
     row_positions,
 )
+from weaksup._matrix_inputs import dense_where, frame_votes, holds, lf_name, named_where, row_ids, series_ids
 from weaksup._matrix_interop import ArrayInteropMixin
 from weaksup._votes import ABSTAIN
-from weaksup.errors import LabelMatrixError, MissingFileError, _shown
+from weaksup.errors import LabelMatrixError, MissingFileError
 
 
 def _storage_dtype(max_label: int) -> np.dtype:
@@ -79,7 +80,7 @@ class LabelMatrix(ArrayInteropMixin):
                 f"LabelMatrix(...) takes a scipy sparse matrix of votes stored as label + 1, got {type(csr).__name__}; "
                 "for a dense array, DataFrame or list of rows with -1 = abstain use LabelMatrix.from_dense(L)")
         # the structure is checked before any scipy kernel reads it; repeats raise instead of summing
-        name = None if lf_names is None and index is None else _named_where(lf_names, index)
+        name = None if lf_names is None and index is None else named_where(lf_names, index)
         self._setup(canonical_csr(csr, name=name), lf_names, index, cardinality)
 
     @classmethod
@@ -113,7 +114,7 @@ class LabelMatrix(ArrayInteropMixin):
             csr.has_sorted_indices = True
         if isinstance(lf_names, str):  # one name, not one LF per letter
             lf_names = [lf_names]
-        lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [_lf_name(s) for s in lf_names]
+        lf_names = [f"lf_{j}" for j in range(m)] if lf_names is None else [lf_name(s) for s in lf_names]
         if len(lf_names) != m:
             raise LabelMatrixError(f"got {len(lf_names)} LF names for {m} columns")
         # a set, not a pandas Index: a first string Index costs ~40 ms of pyarrow set-up on a first call
@@ -121,7 +122,7 @@ class LabelMatrix(ArrayInteropMixin):
                                                                       if s in lf_names[:i]))
         if dupes:
             raise LabelMatrixError(f"duplicate LF names: {dupes}")
-        index = pd.RangeIndex(n) if index is None else _row_ids(index)
+        index = pd.RangeIndex(n) if index is None else row_ids(index)
         if len(index) != n:
             raise LabelMatrixError(f"index has {len(index)} ids for {n} rows")
         if cardinality is not None and max_label >= cardinality:  # name the first such vote: its LF, row, value
@@ -158,7 +159,7 @@ class LabelMatrix(ArrayInteropMixin):
         if isinstance(L, pd.DataFrame):  # its ids and names, as as_label_matrix keeps them: not positions
             lf_names = [str(c) for c in L.columns] if lf_names is None else lf_names
             index = L.index if index is None else index
-            L = _frame_votes(L)
+            L = frame_votes(L)
         elif isinstance(L, LabelMatrix):  # np.asarray(L) would keep its votes only
             lf_names = L.lf_names if lf_names is None else lf_names
             index = L.index if index is None else index
@@ -175,7 +176,7 @@ class LabelMatrix(ArrayInteropMixin):
                                                    if isinstance(L, Mapping) else "")}
             raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}{hint.get(arr.ndim, '')}")
         # one blocked pass to a canonical CSR of the smallest dtype: no need to check its structure again
-        csr = dense_csr(arr, _dense_where if lf_names is None and index is None else _named_where(lf_names, index))
+        csr = dense_csr(arr, dense_where if lf_names is None and index is None else named_where(lf_names, index))
         return cls._trusted(csr, lf_names, index, cardinality)
 
     @classmethod
@@ -235,11 +236,11 @@ class LabelMatrix(ArrayInteropMixin):
         for j, col in enumerate(columns):
             if col.ndim != 1:
                 raise LabelMatrixError(f"column {j} must be 1-D, got shape {col.shape}")
-        index = None if index is None else _row_ids(index)  # a generator of ids: read once
-        ids = _series_ids(columns, index)  # Series columns checked against the ids, or giving them
+        index = None if index is None else row_ids(index)  # a generator of ids: read once
+        ids = series_ids(columns, index)  # Series columns checked against the ids, or giving them
         index = ids if index is None else index
         n = len(columns[0]) if len(columns) else (0 if index is None else len(index))
-        where = _named_where(lf_names, index)
+        where = named_where(lf_names, index)
         rows, cols, data = [], [], []
         for j, col in enumerate(columns):
             col = np.asarray(col)
@@ -381,9 +382,9 @@ class LabelMatrix(ArrayInteropMixin):
             raise LabelMatrixError(f"selection by id needs unique row ids; repeated ids include {repeated}")
         if isinstance(ids, str) or not pd.api.types.is_list_like(ids):
             ids = [ids]  # one id: pd.Index("r7") would raise a TypeError
-        elif isinstance(ids, tuple) and _holds(self.index, ids):
+        elif isinstance(ids, tuple) and holds(self.index, ids):
             ids = [ids]  # one tuple id (a MultiIndex row), not a list of ids
-        ids = _row_ids(ids)
+        ids = row_ids(ids)
         positions = self.index.get_indexer(ids)
         if (positions < 0).any():
             missing = ids[positions < 0][:5].tolist()
@@ -537,71 +538,6 @@ class LabelMatrix(ArrayInteropMixin):
             raise LabelMatrixError(f"cannot read label matrix from {path}: {type(exc).__name__}: {exc}") from exc
 
 
-def _row_ids(index: Any) -> pd.Index:
-    """Row ids as a pandas Index that holds exactly the ids given, in order.
-
-    An Index is kept as it is (shallow copy): pd.Index() would flatten a MultiIndex into tuples.
-    Tuples become a MultiIndex, as in pandas, unless that would change them: tuples of different
-    lengths, or holding None, would be padded with NaN or get NaN, so they stay tuples.
-
-    Examples
-    --------
-    >>> _row_ids([(1, "a"), (2,)]).tolist()
-    [(1, 'a'), (2,)]
-    """
-    if isinstance(index, pd.Index):
-        return index.copy()
-    if isinstance(index, (set, frozenset, dict)):  # no order of their own: the ids would land on arbitrary rows
-        raise LabelMatrixError(f"row ids must be an ordered sequence (one id per row, in row order), not a {type(index).__name__}")
-    if not hasattr(index, "__len__") and hasattr(index, "__iter__"):
-        index = list(index)  # a generator: read once, kept for the fallbacks below
-    try:
-        ids = pd.Index(index)
-    except UnicodeEncodeError:  # pyarrow strings refuse lone surrogates: keep them as Python strings
-        ids = pd.Index(index, dtype=object)
-    except (TypeError, ValueError) as exc:
-        raise LabelMatrixError(f"row ids must be a 1-D sequence of ids, got {type(index).__name__}: {exc}") from exc
-    if not isinstance(ids, pd.MultiIndex) and ids.dtype != object and ids.hasnans:
-        # pandas reads None among numbers or strings as NaN ([None, 1] -> [nan, 1.0]): keep the ids as given
-        given = index if isinstance(index, (list, tuple)) else None
-        if given is not None and any(v is None for v in given):
-            ids = pd.Index(list(given), dtype=object)
-    if isinstance(ids, pd.MultiIndex) and any((codes == -1).any() for codes in ids.codes):  # a missing part
-        given = list(index)  # read only here: tuples with a missing part are few
-        if len({len(t) for t in given}) > 1 or any(v is None for t in given for v in t):
-            ids = pd.Index(given, dtype=object, tupleize_cols=False)
-    return ids
-
-
-def _frame_votes(df: pd.DataFrame) -> pd.DataFrame | np.ndarray:
-    """A frame of nullable integer columns (``Int8`` ... ``Int64``, e.g. from ``convert_dtypes()``) without missing
-    votes as one int64 array: ``np.asarray`` gives objects, checked one at a time (100x slower). Any other frame
-    is returned as it is."""
-    dtypes = list(df.dtypes)
-    masked = [isinstance(d, pd.api.extensions.ExtensionDtype) and getattr(d, "kind", "") in "iu" for d in dtypes]
-    if not (dtypes and any(masked)):
-        return df
-    plain_int = all(m or (isinstance(d, np.dtype) and d.kind in "iu") for m, d in zip(masked, dtypes, strict=True))
-    if not plain_int or any(d.kind == "u" and d.itemsize == 8 for d in dtypes) or df.isna().to_numpy().any():
-        return df  # floats, uint64 or missing votes: the checked path, which names the entry
-    return df.to_numpy(dtype=np.int64)
-
-
-def _lf_name(lf: Any) -> str:
-    """An LF name as given, or a labeling function's ``name`` (``lf_names=lfs``, as Snorkel users hold them)."""
-    if isinstance(lf, str):
-        return lf
-    name = getattr(lf, "name", None)
-    return name if isinstance(name, str) and callable(lf) else str(lf)
-
-
-def _holds(index: pd.Index, key: Any) -> bool:
-    try:
-        return key in index
-    except (TypeError, ValueError):  # unhashable parts, or a key of another length than the levels
-        return False
-
-
 def _merge_cardinality(a: LabelMatrix, b: LabelMatrix) -> int | None:
     if a.cardinality is None or b.cardinality is None:
         return a.cardinality if b.cardinality is None else b.cardinality
@@ -636,45 +572,8 @@ def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:
         fp = dense_cache.fingerprint(L)
         kept = dense_cache.get(L, fp)
     if kept is None:  # convert, fingerprinting each block on the way (one read of the array)
-        csr, fp = dense_csr_digest(np.asarray(L), _dense_where)  # asarray: np.matrix and other subclasses
+        csr, fp = dense_csr_digest(np.asarray(L), dense_where)  # asarray: np.matrix and other subclasses
         kept = LabelMatrix._trusted(csr, None, None, cardinality)
         dense_cache.put(L, dense_cache.fingerprint(L) if fp is None else fp, kept)
     return kept if kept.cardinality == cardinality else kept.with_cardinality(cardinality)
 
-
-def _dense_where(pos: tuple[int, ...]) -> str:
-    return f"row {pos[0]}, column {pos[1]}"
-
-
-def _named_where(lf_names: Sequence[Any] | None, index: Any) -> Callable[[tuple[int, ...]], str]:
-    """Names an entry by position and, where given, by its LF's name and its row's id (for error messages)."""
-    if isinstance(lf_names, str):
-        lf_names = [lf_names]
-
-    def where(pos: tuple[int, ...]) -> str:
-        named = []
-        try:
-            if lf_names is not None:
-                named.append(f"LF {_lf_name(lf_names[pos[1]])!r}")
-            if index is not None:
-                named.append(f"row id {_shown(index[pos[0]])!r}")
-        except (IndexError, KeyError, TypeError):  # names or ids of the wrong length: refused later, by _setup
-            named = []
-        return _dense_where(pos) + (f" ({', '.join(named)})" if named else "")
-
-    return where
-
-
-def _series_ids(columns: list[Any], index: pd.Index | None) -> pd.Index | None:
-    """The row ids that Series columns carry (None if none is a Series); they must agree with each other and
-    with ``index`` where it is given, except for default positions ``0..n-1``."""
-    ids = index
-    for j, col in enumerate(columns):
-        if not isinstance(col, pd.Series):
-            continue
-        if ids is None:
-            ids = col.index
-        elif not col.index.equals(ids) and not (index is not None and col.index.equals(pd.RangeIndex(len(col)))):
-            raise LabelMatrixError(f"column {j} (a Series) has other row ids than the rows, or than column 0; "
-                                   "align the columns first (e.g. col.reindex(ids)); votes by position: col.to_numpy()")
-    return ids if any(isinstance(c, pd.Series) for c in columns) else None
