@@ -258,3 +258,19 @@ def test_no_votes_at_all_gives_no_edges():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert StructureLearner().fit(L).edges_ == []
+
+
+def test_many_lfs_skip_the_backward_pass(monkeypatch):
+    # one refit per flagged pair costs seconds with hundreds of annotators: large sets keep the forward pass
+    import weaksup.models.structure as structure
+
+    calls = []
+    real = structure._low_rank_fit
+    monkeypatch.setattr(structure, "_low_rank_fit", lambda *a, **k: calls.append(1) or real(*a, **k))
+    L, _ = simulate_dependent_lfs(n=3000, m=45, edges=[(0, 1), (2, 3)], seed=0)
+    StructureLearner().fit(L)
+    forward = len(calls)
+    calls.clear()
+    monkeypatch.setattr(structure, "_MAX_BACKWARD_LFS", 100)
+    StructureLearner().fit(L)
+    assert len(calls) > forward

@@ -40,6 +40,9 @@ _U_RIDGE = 1e-3
 _MOMENT_ROWS = 50_000
 
 
+_MAX_BACKWARD = 32  # flagged pairs the backward pass re-tests one refit each (more: forward pass only)
+_MAX_BACKWARD_LFS = 40  # ... on at most this many LFs
+
 class StructureLearner(BaseEstimator):
     """Find dependent LF pairs from the votes alone: sparse + low-rank split of the inverse covariance.
 
@@ -287,10 +290,11 @@ def _residual_strength(X: sp.csr_matrix, gram: sp.csr_matrix, m: int, k: int, al
         if top <= z_bound:
             break
         flagged |= open_ >= max(z_bound, 0.5 * top)
-    if flagged.any():
+    if m <= _MAX_BACKWARD_LFS and 0 < np.triu(flagged, 1).sum() <= _MAX_BACKWARD:
         # backward: a round's fit is pulled by the residuals not yet flagged, so it can flag pairs that are only
         # its own error (a strong copy skews every entry of a rank k - 1 fit); each flagged pair, weakest first,
-        # is put back into the fit and kept flagged only if it still stands out with the others flagged
+        # is put back into the fit and kept flagged only if it still stands out with the others flagged (one refit
+        # per pair, each costlier with more LFs: 3.5 s a refit with 177 annotators, so large sets keep the forward pass)
         iu, ju = np.nonzero(np.triu(flagged, 1))
         for a in np.argsort(score[iu, ju], kind="stable"):
             i, j = int(iu[a]), int(ju[a])
