@@ -41,7 +41,8 @@ FEATURES = ("tfidf", "counts")
 SPAM_LF_SETS = ("snorkel tutorial LFs (spam_lfs)", "held-out LFs", "later LFs", "minimal LFs",
                 "tutorial's own LFs (WRENCH youtube votes)")
 DEVELOPED_ON = SPAM_LF_SETS[0]  # the one LF set the defaults were chosen with; the others are held out
-METHODS = ("label model", "default end model", "self-trained", "gold ceiling", "Snorkel recipe")
+METHODS = ("label model", "default end model", "self-trained", "gold ceiling", "pattern oracle",
+           "pattern oracle, self-trained", "Snorkel recipe")
 
 
 def heldout_spam_lfs() -> list:
@@ -160,6 +161,12 @@ def evaluate(task: dict, seeds: list[int]) -> dict:
             rows = task.get("gold_rows", slice(None))  # the spam recipe: the covered rows it trains on
             gold = ws.SoftLabelClassifier(random_state=seed).fit(X[rows], task["y_tr"][rows])
             out["gold ceiling"].append(wrench_metric(name, y_te, gold.predict(X_te)))
+            # the best soft labels any label model can give: each vote pattern's gold class mix (an oracle)
+            Q = pattern_oracle(L_tr, task["y_tr"], k)[cov]
+            oracle = ws.SoftLabelClassifier(random_state=seed).fit(X[cov], Q)
+            out["pattern oracle"].append(wrench_metric(name, y_te, oracle.predict(X_te)))
+            oracle_st = ws.train.SelfTrainingClassifier(random_state=seed).fit(X[cov], Q, X_unlabeled=X[~cov])
+            out["pattern oracle, self-trained"].append(wrench_metric(name, y_te, oracle_st.predict(X_te)))
         t = time.perf_counter()
         L_dense = L_tr.to_dense().astype(np.int64)
         snorkel_lm = SnorkelLabelModel(cardinality=k, verbose=False)
@@ -172,6 +179,21 @@ def evaluate(task: dict, seeds: list[int]) -> dict:
         out["Snorkel recipe"].append(wrench_metric(name, y_te, lr.predict(X_te)))
     return {"scores": out, "seconds": timing, "coverage": float(cov.mean()), "n": int(cov.size),
             "d": int(X.shape[1])}
+
+
+def pattern_oracle(L, y, k: int) -> np.ndarray:
+    """Each row's soft label = the gold class mix of the train rows with its exact vote pattern.
+
+    These are the best calibrated posteriors a label model can give from the votes alone (it sees only the
+    pattern). Not a bound on the end model (sharper targets can train a better one), but an end model trained
+    on them shows how much of a miss the label model's calibration explains.
+    """
+    dense = L.to_dense()
+    _, inverse = np.unique(dense, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    counts = np.zeros((inverse.max() + 1, k))
+    np.add.at(counts, (inverse, np.asarray(y, dtype=np.int64)), 1.0)
+    return counts[inverse] / counts[inverse].sum(axis=1, keepdims=True)
 
 
 def wrench_tasks(names: list[str]):
@@ -237,14 +259,17 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
         "`LabelModel(cardinality=k).fit(L_train)` (test ties broken as in label_suite: `row index mod #tied`), `SoftLabelClassifier()` on the soft labels of the train "
         "rows with an LF vote, `SelfTrainingClassifier()` on the same plus the rows without a vote as "
         "`X_unlabeled`, and `SoftLabelClassifier()` on every train row's gold label (ceiling; for the spam recipe the "
-        "covered rows' gold labels, the rows the recipe trains on). Snorkel's recipe: "
+        "covered rows' gold labels, the rows the recipe trains on). `pattern oracle`: the best calibrated soft labels a label "
+        "model could give, each vote pattern's gold class mix over the train rows (a row's target = the share of each "
+        "class among the train rows with exactly its votes), with `SoftLabelClassifier()` and, beside it, "
+        "`SelfTrainingClassifier()` on them. Snorkel's recipe: "
         "snorkel `LabelModel` (500 epochs), its hard labels on the covered rows, "
         "`LogisticRegression(C=1e3, solver='liblinear')` (the spam tutorial's; `lbfgs` for more than 2 classes). Features: TF-IDF word 1-2 grams "
         "(sublinear tf, min_df 2) or word 1-5-gram counts, fitted on train text (covered train rows for the spam "
         "recipe, as in Snorkel's tutorial).",
         f"Numbers are test metrics in % (WRENCH's: F1 of class 1 for sms, accuracy otherwise), means over seeds "
-        f"{seeds} with min-max in brackets; the label model alone is fitted once (seed 0) and the gold ceiling "
-        "with seed 0 only.",
+        f"{seeds} with min-max in brackets; the label model alone is fitted once (seed 0), the gold ceiling "
+        "and the pattern oracle with seed 0 only.",
         "",
         "| dataset, features | train rows (with a vote) | " + " | ".join(METHODS) + " | self-trained - LM |",
         "|---|---|" + "---|" * (len(METHODS) + 1),
@@ -265,10 +290,10 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
                 out.append(f"- not a target: the spam data with TF-IDF 1-2-gram features instead of the recipe's "
                            f"counts, {lfs}: default end model {val:.2f}.")
             elif lfs != DEVELOPED_ON:  # the target: LFs the defaults were not chosen with
-                ceiling = s["gold ceiling"][0]
+                ceiling, oracle = s["gold ceiling"][0], s["pattern oracle"][0]
                 out.append(f"- default end model >= 94.4 on the spam tutorial recipe, {lfs} (the target): "
                            f"{val:.2f}: {'met' if val >= 94.4 else 'MISSED'} (gold labels of the same rows: "
-                           f"{ceiling:.2f}).")
+                           f"{ceiling:.2f}; the best calibrated soft labels from these votes, the pattern oracle: {oracle:.2f}).")
             else:  # our own LFs, used while developing the defaults: shown beside it, not the target
                 out.append(f"- not a target, for comparison: the same recipe with {lfs}, which were used while "
                            f"choosing the defaults: {val:.2f} ({'at or above' if val >= 94.4 else 'below'} 94.4).")
@@ -289,6 +314,18 @@ def render(results: list[tuple[dict, dict]], seeds: list[int], seconds: float) -
 
 
 NOTES = """### Notes
+
+- Pattern oracle (2026-12-03): to tell a label model's mistakes from what the votes cannot say, every task also
+  trains the same end models on the best calibrated soft labels a label model could give: each vote pattern's
+  gold class mix over the train rows (columns `pattern oracle`). It is not a bound on the end model: sharper,
+  less calibrated targets can train a better one (trec: 56.6 on the oracle's targets, 65.4 on our label model's),
+  and so can the gold labels of other rows' patterns. On the spam sets it says how much of each miss the label
+  model's calibration explains: on the later and the tutorial's own LF sets the oracle's end model (92.0, 90.8)
+  is no better than ours (92.8, 90.4) and below 94.4, as are the gold labels of the same rows (92.8, 91.6); on
+  the minimal set it is worse than ours (69.6 vs 76.0): a row with only `song` gets P(spam) = 0.2 whether it is
+  a spam or a fan comment, and those rows' spam phrases are what the uncovered spam rows hold. Self-training on
+  the oracle's targets reaches 86.4 there (ours 76.0): the label model's conflict weights (it trusts the `song`
+  and `love` LFs over `http` and `subscribe`, the reverse of their precision) explain part of that gap.
 
 - More spam LF sets (2026-12-02): the 94.4 target had been measured on one held-out LF set only (95.2). Three more
   LF sets the defaults were not chosen with now run beside it: two written after the defaults (`later_spam_lfs`,
