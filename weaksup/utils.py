@@ -92,7 +92,10 @@ def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndar
     """Drop rows on which every LF abstained (their probabilities are only the prior).
 
     Returns the rows of ``data`` (DataFrame, array or list) and ``probs`` that have at
-    least one vote, in order; a DataFrame keeps its index.
+    least one vote, in order; a DataFrame keeps its index. A DataFrame or Series (``data``, or
+    ``probs`` as a frame) indexed by ``L``'s row ids in another order is lined up by id, one
+    indexed by other ids is refused; pandas objects indexed ``0..n-1``, and every input where
+    ``L`` has no row ids (a plain array), are taken in row order.
 
     Examples
     --------
@@ -101,7 +104,8 @@ def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndar
     ([20], [[0.0, 1.0]])
     """
     L = as_label_matrix(L)
-    probs = np.asarray(probs)
+    data = _by_id(data, L.index, "data")
+    probs = np.asarray(_by_id(probs, L.index, "probs"))
     n_data = data.shape[0] if hasattr(data, "shape") else len(data)  # len() of a scipy sparse matrix raises
     if len(probs) != L.n_rows or n_data != L.n_rows:
         raise ModelInputError(f"data ({n_data}), probs ({len(probs)}) and L ({L.n_rows}) must have the same rows")
@@ -113,6 +117,23 @@ def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndar
     else:
         kept = [d for d, m in zip(data, mask, strict=True) if m]
     return kept, probs[mask]
+
+
+def _by_id(values: Any, index: pd.Index, name: str) -> Any:
+    """``values`` in ``index``'s row order when it is a pandas object indexed by those row ids in another order.
+
+    Position would pair a row's features or probabilities with another row's votes, silently.
+    """
+    own = getattr(values, "index", None)
+    if not isinstance(values, (pd.Series, pd.DataFrame)) or isinstance(own, pd.RangeIndex) or own.equals(index):
+        return values
+    if index.equals(pd.RangeIndex(len(index))):
+        return values  # L has no row ids (built from an array): rows in order, as in Snorkel
+    if len(own) != len(index) or not own.is_unique or not index.is_unique or not own.isin(index).all():
+        raise ModelInputError(f"{name} is indexed by row ids that are not L's (e.g. {own[:3].tolist()} vs "
+                              f"{index[:3].tolist()}): its rows would be paired with other rows' votes; pass "
+                              f"{name}.loc[L.index] or {name}.reset_index(drop=True) if the rows are in L's order")
+    return values.loc[index]
 
 
 def vote_counts(L: LabelMatrix, cardinality: int, weights: np.ndarray | None = None) -> np.ndarray:
