@@ -29,6 +29,27 @@ from weaksup.errors import ModelInputError
 UNKNOWN = -1
 
 
+def columns_in_class_order(probs: Any) -> Any:
+    """``probs`` with its columns in class order where it is a DataFrame whose columns are the class ids
+    ``0..k-1`` in another order; anything else unchanged.
+
+    Column ``j`` would otherwise be read as class ``j``, so every class would be another's.
+
+    Examples
+    --------
+    >>> columns_in_class_order(pd.DataFrame([[0.8, 0.2]], columns=[1, 0])).columns.tolist()
+    [0, 1]
+    """
+    cols = getattr(probs, "columns", None)
+    if cols is None or getattr(probs, "ndim", 0) != 2:
+        return probs
+    k = len(cols)
+    if cols.dtype.kind in "iu" and cols.is_unique and set(cols.tolist()) == set(range(k)) \
+            and list(cols) != list(range(k)):
+        return probs[list(range(k))]  # columns named by class id: column 1 is class 1 wherever it stands
+    return probs
+
+
 def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs", atol: float = 1e-4) -> np.ndarray:
     """Validate an ``n x k`` matrix of class probabilities and return it as float64.
 

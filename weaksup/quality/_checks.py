@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup._validation import as_rng
+from weaksup._validation import as_rng, columns_in_class_order
 from weaksup._validation import check_labels_probs as _check_labels_probs
 from weaksup.errors import ModelInputError
 
@@ -37,12 +37,7 @@ def class_ordered(pred_probs: Any, name: str = "pred_probs") -> Any:
             and pred_probs[c].dtype != object]
     if text:
         raise ModelInputError(f"{name} column {text[0]!r} holds {pred_probs[text[0]].dtype} values, not probabilities")
-    cols = pred_probs.columns
-    k = len(cols)
-    if cols.dtype.kind in "iu" and cols.is_unique and set(cols.tolist()) == set(range(k)) \
-            and not cols.equals(pd.RangeIndex(k)):
-        return pred_probs[list(range(k))]  # columns named by class id: column 1 is class 1 wherever it stands
-    return pred_probs
+    return columns_in_class_order(pred_probs)
 
 
 def check_labels_probs(labels: Any, pred_probs: Any, name: str = "labels") -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from weaksup.errors import ModelInputError
+from weaksup.quality._checks import class_ordered
 from weaksup.utils import check_probs
 
 _EPS = 1e-6
@@ -49,8 +50,8 @@ def combine_views(probs: Any, pred_probs: Any) -> tuple[np.ndarray, float]:
     >>> q.shape, bool(0 <= a <= 1), bool(np.allclose(q.sum(1), 1))
     ((4, 2), True, True)
     """
-    P = check_probs(probs, name="probs")
-    f = check_probs(pred_probs, P.shape[1], name="pred_probs")
+    P = check_probs(class_ordered(probs, "probs"), name="probs")  # frames' columns named by class id, in any order
+    f = check_probs(class_ordered(pred_probs), P.shape[1], name="pred_probs")
     if len(P) != len(f):
         raise ModelInputError(f"probs has {len(P)} rows but pred_probs has {len(f)}")
     a = _vote_weight(P, f)

@@ -48,6 +48,8 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
         The out-of-fold probabilities used.
     classes_ : ndarray
         ``0..k-1``.
+    n_features_in_ : int
+        ``estimator_``'s, where it has one.
 
     Examples
     --------
@@ -75,6 +77,14 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
         self.cv_folds = cv_folds
         self.find_issues_kwargs = find_issues_kwargs
         self.seed = seed
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import get_tags
+
+        tags = super().__sklearn_tags__()
+        # X goes to clones of estimator as it is: sparse X works where that estimator takes it
+        tags.input_tags.sparse = self.estimator is not None and get_tags(self.estimator).input_tags.sparse
+        return tags
 
     def fit(self, X: Any, labels: Any, pred_probs: Any = None) -> CleanTrainer:
         """Find label issues, drop them, refit; returns ``self``.
@@ -109,6 +119,8 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
         self.pred_probs_ = check_labels_probs(y, pred_probs)[1]  # as judged: a frame's columns in class order
         self.classes_ = np.arange(k)
         self.n_classes_ = k
+        if hasattr(est, "n_features_in_"):  # scikit-learn's contract: the width X must have at predict
+            self.n_features_in_ = est.n_features_in_
         return self
 
     def _check_fitted(self) -> None:

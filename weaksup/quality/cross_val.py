@@ -10,6 +10,7 @@ import pandas as pd
 
 from weaksup._validation import n_rows, take_rows
 from weaksup.errors import ModelInputError
+from weaksup.quality._checks import class_ordered
 from weaksup.quality._inputs import align_to_rows
 from weaksup.utils import align_labels, check_probs
 
@@ -20,7 +21,8 @@ def split_targets(labels: Any, n: int, cardinality: int | None = None) -> tuple[
     Soft labels are stratified/judged by their argmax.
     """
     if isinstance(labels, pd.DataFrame) or np.ndim(labels) == 2:
-        probs = check_probs(labels, cardinality, name="labels")
+        # a frame's columns named by class id, in another order: column j is not class j
+        probs = check_probs(class_ordered(labels, "labels"), cardinality, name="labels")
         if len(probs) != n:
             raise ModelInputError(f"X has {n} rows but labels has {len(probs)}: they must be aligned row for row")
         return probs.argmax(axis=1), probs, probs.shape[1]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup.errors import ModelInputError
-from weaksup.quality._checks import as_rng
+from weaksup.quality._checks import as_rng, class_ordered
 from weaksup.quality._inputs import plain
 from weaksup.utils import align_labels, check_probs
 
@@ -259,7 +259,8 @@ def class_weights(labels_or_probs: Any, cardinality: int | None = None) -> np.nd
     [0.6666666666666666, 2.0]
     """
     if np.ndim(labels_or_probs) == 2:
-        P = check_probs(labels_or_probs, cardinality, name="labels_or_probs")
+        # a frame's columns named by class id, in another order: weight c must be class c's
+        P = check_probs(class_ordered(labels_or_probs, "labels_or_probs"), cardinality, name="labels_or_probs")
         counts = P.sum(axis=0)
     else:
         y = align_labels(np.asarray(labels_or_probs), cardinality=cardinality, name="labels_or_probs")

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from weaksup._validation import check_targets
+from weaksup._validation import columns_in_class_order as class_ordered
 from weaksup.errors import ModelInputError
 
 
@@ -46,7 +47,9 @@ def frame_hint(y: Any, name: str, exc: ModelInputError) -> ModelInputError:
 
 
 def check_targets_frame(y: Any, n: int | None, name: str = "y") -> tuple[np.ndarray | None, np.ndarray | None]:
-    """:func:`weaksup._validation.check_targets`, with :func:`frame_hint` on its errors."""
+    """:func:`weaksup._validation.check_targets`, with :func:`frame_hint` on its errors; a probability
+    DataFrame whose columns are the class ids is read in class order (:func:`weaksup._validation.columns_in_class_order`)."""
+    y = class_ordered(y)
     try:
         return check_targets(y, n, name=name)
     except ModelInputError as exc:

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from weaksup._validation import check_sample_weight, check_targets, n_rows, take_rows
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import as_label_matrix
-from weaksup.train._checks import check_aligned, keep_fit_on_error
+from weaksup.train._checks import check_aligned, class_ordered, keep_fit_on_error
 from weaksup.train.soft_sklearn import fit_soft
 from weaksup.utils import align_labels, check_probs
 
@@ -45,7 +45,7 @@ def confidence_mask(
     if criterion == "confidence":
         if probs is None:
             raise ModelInputError("criterion='confidence' needs probs")
-        return check_probs(probs).max(axis=1) >= threshold - 1e-12
+        return check_probs(class_ordered(probs)).max(axis=1) >= threshold - 1e-12
     if criterion == "coverage":
         if L is None:
             raise ModelInputError("criterion='coverage' needs the label matrix L")
@@ -75,7 +75,8 @@ def fit_on_probs(estimator: Any, X: Any, probs: np.ndarray, sample_weight: Any =
     prefix, final = _final_step(estimator)
     weight_param = prefix + "sample_weight"
     if hard:
-        y = check_probs(probs, name="probs").argmax(axis=1)  # argmax would read NaN or 1-D labels silently
+        # argmax would read NaN or 1-D labels silently
+        y = check_probs(class_ordered(probs), name="probs").argmax(axis=1)
         kw = {} if sample_weight is None else {weight_param: sample_weight}
         return estimator.fit(X, y, **kw)
     if accepts_probabilistic_labels(final):
@@ -186,7 +187,7 @@ class ConfidenceFilter(ClassifierMixin, BaseEstimator):
         check_aligned(X, probs, "X", "probs")
         check_aligned(X_dev, y_dev, "X_dev", "y_dev")
         n = n_rows(X)
-        P = check_probs(probs, name="probs")
+        P = check_probs(class_ordered(probs), name="probs")
         if len(P) != n:
             raise ModelInputError(f"X has {n} rows but probs has {len(P)}: they must be aligned row for row")
         if L is not None and as_label_matrix(L).n_rows != n:

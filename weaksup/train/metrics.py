@@ -16,13 +16,14 @@ import numpy as np
 
 from weaksup._validation import check_targets
 from weaksup.errors import ModelInputError
+from weaksup.train._checks import class_ordered as _class_ordered
 from weaksup.train._checks import class_positions as _class_positions
 from weaksup.train._checks import plain as _plain
 
 
 def _as_probs(y_true: Any, k: int | None, labels: Any = None) -> np.ndarray:
     """Targets as an ``n x k`` matrix (one-hot for hard labels)."""
-    probs, hard = check_targets(y_true, None, name="y_true")
+    probs, hard = check_targets(_class_ordered(y_true), None, name="y_true")
     if probs is not None:
         if k is not None and probs.shape[1] != k:
             raise ModelInputError(f"y_true has {probs.shape[1]} class columns; the predictions have {k}")
@@ -75,7 +76,7 @@ def soft_accuracy_score(y_true: Any, y_pred: Any, labels: Any = None, expected: 
     >>> round(soft_accuracy_score([[0.9, 0.1], [0.4, 0.6]], [0, 0], expected=True), 2)
     0.65
     """
-    probs, hard = check_targets(y_true, None, name="y_true")
+    probs, hard = check_targets(_class_ordered(y_true), None, name="y_true")
     pred = np.asarray(y_pred)
     if pred.ndim != 1:  # predict_proba's n x k output in place of predict's labels
         raise ModelInputError(f"y_pred must be 1-D predicted labels (predict's output), got shape {pred.shape}")

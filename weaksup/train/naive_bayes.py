@@ -25,6 +25,7 @@ import scipy.sparse as sp
 
 from weaksup._validation import check_probs, check_sample_weight, n_rows
 from weaksup.errors import ModelInputError
+from weaksup.train._checks import class_ordered
 
 TEMPERATURES = np.r_[0.0, np.geomspace(0.02, 2.0, 21)]
 
@@ -115,7 +116,7 @@ def naive_bayes_refine(X: Any, probs: Any, n_steps: int = 3, min_df: int = 3, sa
     n_x = n_rows(X)
     if np.ndim(probs) != 2 or n_rows(probs) != n_x:
         raise ModelInputError(f"probs must be an n x k matrix for the {n_x} rows of X, got shape {np.shape(probs)}")
-    P = check_probs(probs, name="probs")  # NaN, negative or unnormalised rows would come back as they are
+    P = check_probs(class_ordered(probs), name="probs")  # NaN, negative or unnormalised rows would come back as they are
     n = len(P)
     for name, value in (("n_steps", n_steps), ("min_df", min_df)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:

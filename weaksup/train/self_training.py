@@ -193,6 +193,14 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         self.refine = refine
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        from sklearn.utils import get_tags
+
+        tags = super().__sklearn_tags__()
+        # X goes to the wrapped estimator as it is: sparse X works where that estimator takes it
+        tags.input_tags.sparse = self.estimator is None or get_tags(self.estimator).input_tags.sparse
+        return tags
+
     def _base(self) -> Any:
         if self.estimator is not None:
             return clone(self.estimator)

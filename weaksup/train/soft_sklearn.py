@@ -8,7 +8,7 @@ import numpy as np
 
 from weaksup._validation import check_sample_weight, n_rows, take_rows
 from weaksup.errors import ModelInputError
-from weaksup.train._checks import check_aligned, frame_hint
+from weaksup.train._checks import check_aligned, class_ordered, frame_hint
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 from weaksup.utils import check_probs
@@ -38,6 +38,7 @@ def expand_soft_labels(
             or not np.isfinite(min_weight):
         raise ModelInputError(f"min_weight must be a finite number, got {min_weight!r}")
     check_aligned(X, probs, "X", "probs")
+    probs = class_ordered(probs)
     n = n_rows(X)
     try:
         P = check_probs(probs, name="probs")
@@ -107,6 +108,7 @@ def fit_soft(
         )
     if class_weight is not None and class_weight not in WEIGHT_MODES:
         raise ModelInputError(f"class_weight must be one of {WEIGHT_MODES} or None, got {class_weight!r}")
+    probs = class_ordered(probs)  # the class weights below must read the columns as expand_soft_labels does
     Xe, ye, we, _ = expand_soft_labels(X, probs, sample_weight)
     own = {key: value for key, value in estimator.get_params(deep=True).items()
            if key.split("__")[-1] == "class_weight"}

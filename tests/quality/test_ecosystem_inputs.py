@@ -1,0 +1,61 @@
+"""Data-quality tools given pandas inputs the way scikit-learn and cleanlab users pass them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from weaksup.quality import CleanTrainer, class_weights, combine_views, cross_val_predict_proba
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    P = np.column_stack([0.9 - 0.8 * y, 0.1 + 0.8 * y])
+    shuffled = pd.DataFrame(P[:, ::-1], columns=[1, 0])  # column "1" holds class 1's probabilities
+    return X, y, P, shuffled
+
+
+def test_cross_val_predict_proba_reads_soft_label_frame_columns_by_class_id(data):
+    X, y, P, shuffled = data
+    expected = cross_val_predict_proba(LogisticRegression(), X, P, n_folds=3)
+    np.testing.assert_allclose(cross_val_predict_proba(LogisticRegression(), X, shuffled, n_folds=3), expected)
+
+
+def test_clean_trainer_reads_soft_label_frame_columns_by_class_id(data):
+    X, y, P, shuffled = data
+    expected = CleanTrainer(LogisticRegression(), cv_folds=3).fit(X, P).predict_proba(X)
+    np.testing.assert_allclose(CleanTrainer(LogisticRegression(), cv_folds=3).fit(X, shuffled).predict_proba(X),
+                               expected)
+
+
+def test_class_weights_reads_probability_frame_columns_by_class_id():
+    P = np.array([[0.7, 0.2, 0.1], [0.6, 0.3, 0.1]])
+    frame = pd.DataFrame(P[:, [2, 0, 1]], columns=[2, 0, 1])
+    np.testing.assert_allclose(class_weights(frame), class_weights(P))
+
+
+def test_combine_views_reads_probability_frame_columns_by_class_id(data):
+    X, y, P, shuffled = data
+    other = np.column_stack([0.8 - 0.6 * y, 0.2 + 0.6 * y])
+    expected, w = combine_views(P, other)
+    got, w2 = combine_views(shuffled, pd.DataFrame(other[:, ::-1], columns=[1, 0]))
+    np.testing.assert_allclose(got, expected)
+    assert w2 == pytest.approx(w)
+
+
+def test_clean_trainer_sparse_tag_matches_what_fit_accepts():
+    from sklearn.utils.estimator_checks import check_estimator_sparse_tag
+
+    clf = CleanTrainer(LogisticRegression())
+    check_estimator_sparse_tag(type(clf).__name__, clf)  # fitted on sparse X, but was tagged dense-only
+
+
+def test_clean_trainer_sets_n_features_in(data):
+    from sklearn.utils.estimator_checks import check_n_features_in_after_fitting
+
+    X, y, P, shuffled = data
+    assert CleanTrainer(LogisticRegression(), cv_folds=3).fit(X, y).n_features_in_ == 3
+    check_n_features_in_after_fitting("CleanTrainer", CleanTrainer(LogisticRegression()))
