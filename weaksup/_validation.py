@@ -162,6 +162,9 @@ def check_int_labels(values: Any, name: str = "Y", cardinality: int | None = Non
                         else f"; map class names to ids 0..k-1 first, e.g. {name}.map({{{_plain(v)!r}: <its id>, ...}})")
                 raise ModelInputError(f"{name} must hold integer class ids; {where(i)} holds {_plain(v)!r}{hint}"
                                       ) from None
+            except OverflowError:  # inf (round) or beyond int64 (the store): no class id, never a wrapped one
+                raise ModelInputError(f"{name} label {_plain(v)!r} at {where(i)} is not a class id (out of range)"
+                                      ) from None
         y = out
     y = y.astype(np.int64)
     low = UNKNOWN if allow_abstain else 0

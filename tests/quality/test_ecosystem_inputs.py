@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from weaksup.quality import CleanTrainer, class_weights, combine_views, cross_val_predict_proba
+from weaksup.errors import ModelInputError
+from weaksup.quality import (
+    CleanTrainer,
+    class_weights,
+    combine_views,
+    cross_val_predict_proba,
+    find_label_issues,
+)
 
 
 @pytest.fixture
@@ -59,3 +66,11 @@ def test_clean_trainer_sets_n_features_in(data):
     X, y, P, shuffled = data
     assert CleanTrainer(LogisticRegression(), cv_folds=3).fit(X, y).n_features_in_ == 3
     check_n_features_in_after_fitting("CleanTrainer", CleanTrainer(LogisticRegression()))
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, 1e30])
+def test_labels_beyond_any_class_id_are_a_typed_error(bad):
+    labels = np.array([0.0, 1.0, bad, 1.0, 0.0, 1.0])
+    probs = np.tile([[0.4, 0.6]], (6, 1))
+    with pytest.raises(ModelInputError, match="row 2"):
+        find_label_issues(labels, probs)
