@@ -25,3 +25,17 @@ def run_tutorial_script(name: str) -> str:
 def run_tutorial() -> Callable[[str], str]:
     """``run_tutorial("01_spam.py")`` runs a tutorial end to end and returns what it printed."""
     return run_tutorial_script
+
+
+@pytest.fixture
+def class_id_frame():
+    """``(X, y, P, shuffled)``: soft labels ``P`` and the same as a frame whose columns are class ids in reverse."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    P = np.column_stack([0.9 - 0.8 * y, 0.1 + 0.8 * y])
+    shuffled = pd.DataFrame(P[:, ::-1], columns=[1, 0])  # column "1" holds class 1's probabilities
+    return X, y, P, shuffled

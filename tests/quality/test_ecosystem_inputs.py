@@ -15,24 +15,14 @@ from weaksup.quality import (
 )
 
 
-@pytest.fixture
-def data():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 3))
-    y = (X[:, 0] > 0).astype(int)
-    P = np.column_stack([0.9 - 0.8 * y, 0.1 + 0.8 * y])
-    shuffled = pd.DataFrame(P[:, ::-1], columns=[1, 0])  # column "1" holds class 1's probabilities
-    return X, y, P, shuffled
-
-
-def test_cross_val_predict_proba_reads_soft_label_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_cross_val_predict_proba_reads_soft_label_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     expected = cross_val_predict_proba(LogisticRegression(), X, P, n_folds=3)
     np.testing.assert_allclose(cross_val_predict_proba(LogisticRegression(), X, shuffled, n_folds=3), expected)
 
 
-def test_clean_trainer_reads_soft_label_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_clean_trainer_reads_soft_label_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     expected = CleanTrainer(LogisticRegression(), cv_folds=3).fit(X, P).predict_proba(X)
     np.testing.assert_allclose(CleanTrainer(LogisticRegression(), cv_folds=3).fit(X, shuffled).predict_proba(X),
                                expected)
@@ -44,8 +34,8 @@ def test_class_weights_reads_probability_frame_columns_by_class_id():
     np.testing.assert_allclose(class_weights(frame), class_weights(P))
 
 
-def test_combine_views_reads_probability_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_combine_views_reads_probability_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     other = np.column_stack([0.8 - 0.6 * y, 0.2 + 0.6 * y])
     expected, w = combine_views(P, other)
     got, w2 = combine_views(shuffled, pd.DataFrame(other[:, ::-1], columns=[1, 0]))
@@ -60,10 +50,10 @@ def test_clean_trainer_sparse_tag_matches_what_fit_accepts():
     check_estimator_sparse_tag(type(clf).__name__, clf)  # fitted on sparse X, but was tagged dense-only
 
 
-def test_clean_trainer_sets_n_features_in(data):
+def test_clean_trainer_sets_n_features_in(class_id_frame):
     from sklearn.utils.estimator_checks import check_n_features_in_after_fitting
 
-    X, y, P, shuffled = data
+    X, y, P, shuffled = class_id_frame
     assert CleanTrainer(LogisticRegression(), cv_folds=3).fit(X, y).n_features_in_ == 3
     check_n_features_in_after_fitting("CleanTrainer", CleanTrainer(LogisticRegression()))
 

@@ -18,43 +18,33 @@ from weaksup.train import (
 )
 
 
-@pytest.fixture
-def data():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 3))
-    y = (X[:, 0] > 0).astype(int)
-    P = np.column_stack([0.9 - 0.8 * y, 0.1 + 0.8 * y])
-    shuffled = pd.DataFrame(P[:, ::-1], columns=[1, 0])  # column "1" holds class 1's probabilities
-    return X, y, P, shuffled
-
-
-def test_fit_soft_reads_probability_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_fit_soft_reads_probability_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     expected = fit_soft(LogisticRegression(), X, P).predict_proba(X)
     np.testing.assert_allclose(fit_soft(LogisticRegression(), X, shuffled).predict_proba(X), expected)
 
 
-def test_soft_label_classifier_reads_probability_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_soft_label_classifier_reads_probability_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     expected = SoftLabelClassifier(max_epochs=5).fit(X, P).predict_proba(X)
     np.testing.assert_allclose(SoftLabelClassifier(max_epochs=5).fit(X, shuffled).predict_proba(X), expected)
 
 
-def test_self_training_reads_probability_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_self_training_reads_probability_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     expected = SelfTrainingClassifier(LogisticRegression()).fit(X, P).predict(X)
     np.testing.assert_array_equal(SelfTrainingClassifier(LogisticRegression()).fit(X, shuffled).predict(X), expected)
 
 
-def test_soft_metrics_read_target_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_soft_metrics_read_target_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     assert soft_accuracy_score(shuffled, y) == soft_accuracy_score(P, y) == 1.0
     assert soft_log_loss(shuffled, P) == pytest.approx(soft_log_loss(P, P))
     assert soft_brier_score(shuffled, P) == pytest.approx(soft_brier_score(P, P))
 
 
-def test_confidence_tools_read_probability_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_confidence_tools_read_probability_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     P3 = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
     frame3 = pd.DataFrame(P3[:, [2, 0, 1]], columns=[2, 0, 1])
     np.testing.assert_array_equal(confidence_mask(frame3, threshold=0.75), confidence_mask(P3, threshold=0.75))
@@ -66,8 +56,8 @@ def test_confidence_tools_read_probability_frame_columns_by_class_id(data):
     np.testing.assert_allclose(b, a)
 
 
-def test_naive_bayes_refine_reads_probability_frame_columns_by_class_id(data):
-    X, y, P, shuffled = data
+def test_naive_bayes_refine_reads_probability_frame_columns_by_class_id(class_id_frame):
+    X, y, P, shuffled = class_id_frame
     counts = (np.abs(X) > 0.5).astype(float)
     refined, t = naive_bayes_refine(counts, P, min_df=1)
     refined_frame, t_frame = naive_bayes_refine(counts, shuffled, min_df=1)
