@@ -279,7 +279,13 @@ def is_torch_tensor(x: Any) -> bool:
 def n_rows(X: Any) -> int:
     """Number of rows of an array, sparse matrix, tensor, DataFrame or list."""
     shape = getattr(X, "shape", None)
-    return int(shape[0]) if shape is not None else len(X)
+    if shape is not None:
+        return int(shape[0])
+    if hasattr(X, "__len__"):
+        return len(X)
+    if hasattr(X, "__array__"):  # an array-like with neither shape nor len (NumPy's protocol only)
+        return int(np.asarray(X).shape[0]) if np.ndim(X) else 0
+    raise ModelInputError(f"X must be an array, sparse matrix, DataFrame or list of rows, got {type(X).__name__}")
 
 
 def _sparse_bad_row(X: sp.csr_matrix | sp.csr_array) -> int | None:
@@ -422,4 +428,6 @@ def take_rows(X: Any, rows: np.ndarray) -> Any:
         return X.tocsr()[rows] if X.format not in ("csr", "csc") else X[rows]
     if isinstance(X, np.ndarray):
         return X[rows]
+    if not hasattr(X, "__getitem__") and hasattr(X, "__array__"):  # NumPy's array protocol only
+        return np.asarray(X)[rows]
     return [X[int(i)] for i in rows]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from weaksup.errors import ModelInputError
 from weaksup.train import (
     ConfidenceFilter,
     SelfTrainingClassifier,
@@ -71,3 +72,19 @@ def test_self_training_sparse_tag_matches_what_fit_accepts(estimator):
 
     clf = SelfTrainingClassifier(estimator)
     check_estimator_sparse_tag(type(clf).__name__, clf)  # fitted on sparse X, but was tagged dense-only
+
+
+def test_array_likes_without_len_fit_and_other_objects_are_a_typed_error(class_id_frame):
+    X, y, P, _ = class_id_frame
+
+    class OnlyArray:  # NumPy's array protocol and nothing else, as scikit-learn's _NotAnArray
+        def __init__(self, a):
+            self.a = a
+
+        def __array__(self, dtype=None, copy=None):
+            return self.a
+
+    clf = SelfTrainingClassifier(random_state=0).fit(OnlyArray(X), P)
+    assert clf.predict(X).shape == (60,)
+    with pytest.raises(ModelInputError, match="got object"):
+        SelfTrainingClassifier().fit(object(), P)
