@@ -185,6 +185,36 @@ def _plain_positions(index: pd.Index) -> bool:
     return index.equals(pd.RangeIndex(len(index)))
 
 
+def in_row_order(values: Any, index: pd.Index, name: str = "values", strict: bool = True,
+                 error: type[Exception] = ModelInputError, owner: str = "L") -> Any:
+    """``values`` in ``index``'s row order when it is a pandas object indexed by those row ids in another order.
+
+    Position would pair one row's features, probabilities or predictions with another row's votes, silently.
+    Arrays, pandas objects indexed ``0..n-1`` (a ``RangeIndex``: no ids), and everything when ``index`` is
+    ``0..n-1`` (rows without ids, as in Snorkel) are taken in row order. A pandas object indexed by other ids
+    raises ``error`` when ``strict``, and is otherwise taken by position (its length is checked later).
+
+    Examples
+    --------
+    >>> in_row_order(pd.Series([1, 2], index=["b", "a"]), pd.Index(["a", "b"])).tolist()
+    [2, 1]
+    >>> in_row_order(pd.Series([1, 2], index=[7, 3]), pd.RangeIndex(2)).tolist()  # rows without ids
+    [1, 2]
+    """
+    own = getattr(values, "index", None)
+    if not isinstance(values, (pd.Series, pd.DataFrame)) or isinstance(own, pd.RangeIndex) or own.equals(index):
+        return values
+    if _plain_positions(index):
+        return values
+    if len(own) != len(index) or not own.is_unique or not index.is_unique or not own.isin(index).all():
+        if not strict:
+            return values
+        raise error(f"{name} is indexed by row ids that are not {owner}'s (e.g. {own[:3].tolist()} vs "
+                    f"{index[:3].tolist()}): its rows would be paired with other rows'; pass "
+                    f"{name}.loc[{owner}.index] or {name}.reset_index(drop=True) if the rows are in {owner}'s order")
+    return values.loc[index]
+
+
 def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None = None, name: str = "Y",
                  allow_abstain: bool = False, class_names: Sequence[Any] | None = None,
                  names_hint: str | None = None) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import align_labels, check_probs  # noqa: F401  (re-exported: their home is _validation)
+from weaksup._validation import align_labels, check_probs, in_row_order  # noqa: F401  (align_labels, check_probs: re-exported)
 from weaksup.errors import ModelInputError
 from weaksup.matrix import ABSTAIN, LabelMatrix, as_label_matrix
 
@@ -104,8 +104,8 @@ def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndar
     ([20], [[0.0, 1.0]])
     """
     L = as_label_matrix(L)
-    data = _by_id(data, L.index, "data")
-    probs = np.asarray(_by_id(probs, L.index, "probs"))
+    data = in_row_order(data, L.index, "data")
+    probs = np.asarray(in_row_order(probs, L.index, "probs"))
     n_data = data.shape[0] if hasattr(data, "shape") else len(data)  # len() of a scipy sparse matrix raises
     if len(probs) != L.n_rows or n_data != L.n_rows:
         raise ModelInputError(f"data ({n_data}), probs ({len(probs)}) and L ({L.n_rows}) must have the same rows")
@@ -117,23 +117,6 @@ def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndar
     else:
         kept = [d for d, m in zip(data, mask, strict=True) if m]
     return kept, probs[mask]
-
-
-def _by_id(values: Any, index: pd.Index, name: str) -> Any:
-    """``values`` in ``index``'s row order when it is a pandas object indexed by those row ids in another order.
-
-    Position would pair a row's features or probabilities with another row's votes, silently.
-    """
-    own = getattr(values, "index", None)
-    if not isinstance(values, (pd.Series, pd.DataFrame)) or isinstance(own, pd.RangeIndex) or own.equals(index):
-        return values
-    if index.equals(pd.RangeIndex(len(index))):
-        return values  # L has no row ids (built from an array): rows in order, as in Snorkel
-    if len(own) != len(index) or not own.is_unique or not index.is_unique or not own.isin(index).all():
-        raise ModelInputError(f"{name} is indexed by row ids that are not L's (e.g. {own[:3].tolist()} vs "
-                              f"{index[:3].tolist()}): its rows would be paired with other rows' votes; pass "
-                              f"{name}.loc[L.index] or {name}.reset_index(drop=True) if the rows are in L's order")
-    return values.loc[index]
 
 
 def vote_counts(L: LabelMatrix, cardinality: int, weights: np.ndarray | None = None) -> np.ndarray:

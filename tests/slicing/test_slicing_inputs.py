@@ -115,7 +115,7 @@ def test_preds_and_probs_with_row_ids_are_lined_up_by_id_never_by_position():
     probs = pd.DataFrame(np.eye(2)[preds.to_numpy()], index=ids)
     pd.testing.assert_frame_equal(score_slices(S, golds, probs=probs.iloc[::-1]), expected)
     pd.testing.assert_frame_equal(slice_report(S, golds, preds.iloc[::-1]), slice_report(S, golds, preds.to_numpy()))
-    with pytest.raises(SliceError, match="not the slice matrix's"):
+    with pytest.raises(SliceError, match="not S's"):
         score_slices(S, golds, preds.set_axis(list("wxyz")))
     with pytest.raises(SliceError, match="golds hold class 2 but probs has 2 classes"):
         score_slices(S, [2, 0, 1, 0], probs=probs.to_numpy(), metrics=["log_loss"])

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup._validation import n_rows
+from weaksup._validation import in_row_order, n_rows
 from weaksup.errors import ModelInputError
 
 
@@ -41,7 +41,7 @@ def row_positions(values: Any, index: pd.Index, name: str) -> np.ndarray:
     if isinstance(values, (set, frozenset)):
         values = list(values)
     if isinstance(values, pd.Series) and values.dtype == bool:
-        values = align_to_rows(values, index)  # a mask indexed by the row ids, in another order
+        values = in_row_order(values, index, strict=False)  # a mask indexed by the row ids, in another order
     by_id = isinstance(values, pd.Index) and not index.equals(pd.RangeIndex(n))
     arr = values.to_numpy() if isinstance(values, (pd.Index, pd.Series)) else np.asarray(values)
     arr = arr.ravel() if arr.ndim > 1 and arr.size == max(arr.shape) else arr
@@ -75,22 +75,6 @@ def row_positions(values: Any, index: pd.Index, name: str) -> np.ndarray:
         hint = "; they are row ids of L: pass them as a pandas Index, pd.Index(ids)" if ids else ""
         raise ModelInputError(f"{name} positions must be in 0..{n - 1}, got {bad}{hint}")
     return pos
-
-
-def align_to_rows(obj: Any, index: pd.Index) -> Any:
-    """A DataFrame or Series whose index holds the same ids as ``index`` in another order, put in row order.
-
-    Anything else (arrays, frames indexed otherwise) is positional and comes back as it is; so is everything
-    when ``index`` is ``0..n-1``, the rows of a label matrix without ids (a dense array): a frame shuffled
-    without ``reset_index`` then holds a permutation of those numbers that are not ids of ``L``'s rows.
-    """
-    if not isinstance(obj, (pd.DataFrame, pd.Series)) or obj.index.equals(index) or len(obj) != len(index):
-        return obj
-    if index.equals(pd.RangeIndex(len(index))):
-        return obj
-    if not (obj.index.is_unique and index.is_unique) or not obj.index.isin(index).all():
-        return obj
-    return obj.loc[index]
 
 
 def check_n_rows(X: Any, n: int, name: str = "X") -> None:

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from weaksup._validation import in_row_order
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
 from weaksup.quality._checks import as_rng, class_ordered
-from weaksup.quality._inputs import align_to_rows
 from weaksup.utils import check_probs, vote_counts
 
 STRATEGIES = ("entropy", "margin", "lf_disagreement", "committee", "random")
@@ -71,7 +71,7 @@ def _exclusion_mask(exclude: Any, index: pd.Index) -> np.ndarray:
     if isinstance(exclude, (set, frozenset)):  # ids already labeled, as a set: order does not matter
         exclude = list(exclude)
     if isinstance(exclude, pd.Series) and exclude.dtype == bool:
-        exclude = align_to_rows(exclude, index)  # a mask indexed by the row ids, in another order
+        exclude = in_row_order(exclude, index, strict=False)  # a mask indexed by the row ids, in another order
     arr = np.asarray(exclude)
     if arr.dtype == bool:
         if arr.shape != (n,):
@@ -201,8 +201,8 @@ def suggest_labels(
         Lm = as_label_matrix(L)
         index = Lm.index
         # frames indexed by L's row ids in another order line up by id (tiebreak_probs, X and texts below too)
-        probs, tiebreak_probs, X, texts = (align_to_rows(v, index) for v in (probs, tiebreak_probs, X, texts))
-        committee_probs = [align_to_rows(v, index) for v in committee_probs or []]
+        probs, tiebreak_probs, X, texts = (in_row_order(v, index, strict=False) for v in (probs, tiebreak_probs, X, texts))
+        committee_probs = [in_row_order(v, index, strict=False) for v in committee_probs or []]
         P = check_probs(probs, name="probs")
         if Lm.n_rows != len(P):
             raise ModelInputError(f"probs has {len(P)} rows but L has {Lm.n_rows}")

@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import n_rows, take_rows
+from weaksup._validation import in_row_order, n_rows, take_rows
 from weaksup.errors import ModelInputError
 from weaksup.quality._checks import class_ordered
-from weaksup.quality._inputs import align_to_rows
 from weaksup.utils import align_labels, check_probs
 
 
@@ -43,7 +42,7 @@ def align_to_features(labels: Any, X: Any) -> Any:
     of embeddings, has no ids to match: a labels column shuffled without ``reset_index`` is still in order).
     """
     if isinstance(X, (pd.DataFrame, pd.Series)) and isinstance(labels, (pd.DataFrame, pd.Series)):
-        return align_to_rows(labels, X.index)
+        return in_row_order(labels, X.index, strict=False)
     return labels
 
 

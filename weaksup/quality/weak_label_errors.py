@@ -32,12 +32,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import take_rows
+from weaksup._validation import in_row_order, take_rows
 from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
 from weaksup.quality._checks import class_ordered
 from weaksup.quality._inputs import (
-    align_to_rows,
     check_n_rows,
     check_numeric_features,
     check_votes_fit,
@@ -221,7 +220,7 @@ def find_weak_label_issues(
     if method != "weak" and method not in METHODS:
         raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
     L = as_label_matrix(L)
-    P = check_probs(align_to_rows(class_ordered(probs, "probs"), L.index), name="probs")
+    P = check_probs(in_row_order(class_ordered(probs, "probs"), L.index, strict=False), name="probs")
     n, k = L.n_rows, P.shape[1]
     if len(P) != n:
         raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
@@ -234,14 +233,14 @@ def find_weak_label_issues(
     counts = np.bincount(weak, minlength=k)
     stats: dict[str, Any] = {"n_judged": len(rows), "majority_share": float(counts.max() / len(rows))}
     if pred_probs is not None:
-        full = np.asarray(align_to_rows(class_ordered(pred_probs), L.index), dtype=np.float64)
+        full = np.asarray(in_row_order(class_ordered(pred_probs), L.index, strict=False), dtype=np.float64)
         if full.ndim != 2 or len(full) != n:
             raise ModelInputError(f"pred_probs has shape {full.shape} but L has {n} rows")
         cv = check_probs(full[rows], k, name="pred_probs (judged rows)")  # NaN rows elsewhere are fine
     else:
         if X is None:
             raise ModelInputError("give the features X of the rows (or precomputed pred_probs)")
-        X = align_to_rows(X, L.index)
+        X = in_row_order(X, L.index, strict=False)
         check_n_rows(X, n)
         if (counts > 0).sum() < 2:
             c = int(counts.argmax())
@@ -422,7 +421,7 @@ def lf_error_contributions(
     ([2, 1, 0], ['lf_0', 'lf_1', 'lf_2'])
     """
     L = as_label_matrix(L)
-    P = check_probs(align_to_rows(class_ordered(probs, "probs"), L.index), name="probs")
+    P = check_probs(in_row_order(class_ordered(probs, "probs"), L.index, strict=False), name="probs")
     n = L.n_rows
     if len(P) != n:
         raise ModelInputError(f"probs has {len(P)} rows but L has {n}")
@@ -442,7 +441,7 @@ def lf_error_contributions(
     else:
         pos = row_positions(issues, L.index, "issues")
     if suggested is None and pred_probs is not None:
-        pred_probs = np.asarray(align_to_rows(class_ordered(pred_probs), L.index), dtype=np.float64)
+        pred_probs = np.asarray(in_row_order(class_ordered(pred_probs), L.index, strict=False), dtype=np.float64)
         suggested = np.nan_to_num(check_probs(np.nan_to_num(pred_probs, nan=1.0 / P.shape[1]), P.shape[1],
                                               name="pred_probs"))[pos].argmax(axis=1)
     V = L.csr[pos].toarray().astype(np.int64) - 1  # flagged rows only: small

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import align_labels
+from weaksup._validation import align_labels, in_row_order
 from weaksup.slicing.matrix import SliceMatrix, as_slice_matrix
 from weaksup.slicing.sf import SliceError
 
@@ -59,7 +59,8 @@ def _inputs(S: Any, golds: Any, preds: Any, probs: Any) -> tuple[Any, np.ndarray
     # Series lined up by row id with a slice matrix that has ids (Snorkel's record arrays have none)
     if isinstance(S, (SliceMatrix, pd.DataFrame)):  # rows with ids: preds and probs with ids line up by them too
         S = as_slice_matrix(S)
-        preds, probs = _by_id(preds, S.index, "preds"), _by_id(probs, S.index, "probs")
+        preds, probs = (in_row_order(v, S.index, name, error=SliceError, owner="S")
+                        for v, name in ((preds, "preds"), (probs, "probs")))
     if isinstance(golds, pd.Series) and isinstance(S, SliceMatrix):
         golds = align_labels(golds, S.index, name="golds", allow_abstain=True)
     elif np.ndim(golds) == 1:
@@ -81,20 +82,6 @@ def _inputs(S: Any, golds: Any, preds: Any, probs: Any) -> tuple[Any, np.ndarray
     if preds.shape != golds.shape:
         raise SliceError(f"preds ({preds.shape}) and golds ({golds.shape}) differ in shape")
     return as_slice_matrix(S, n_rows=len(golds)), golds.astype(np.int64), preds.astype(np.int64), probs
-
-
-def _by_id(values: Any, index: pd.Index, name: str) -> Any:
-    """A Series / DataFrame of predictions in ``index``'s row order, matched by row id (never by position when its
-    ids are others'); arrays, and pandas objects indexed ``0..n-1``, are taken in row order."""
-    own = getattr(values, "index", None)
-    if not isinstance(values, (pd.Series, pd.DataFrame)) or isinstance(own, pd.RangeIndex) or own.equals(index):
-        return values
-    if index.equals(pd.RangeIndex(len(index))) and len(own) == len(index):
-        return values  # rows without ids (Snorkel's record arrays): in row order, as golds are
-    if len(own) != len(index) or not own.is_unique or not index.is_unique or not own.isin(index).all():
-        raise SliceError(f"{name} is indexed by row ids that are not the slice matrix's: its rows would be scored "
-                         f"as other rows'; pass {name}.loc[S.index] or an array in row order")
-    return values.loc[index]
 
 
 def score_slices(
