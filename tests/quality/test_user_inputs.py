@@ -109,6 +109,19 @@ def test_probs_frame_in_another_row_order_is_aligned_by_id():
     assert blame.equals(lf_error_contributions(L, ref, probs))
 
 
+def test_probs_frame_built_from_an_array_is_read_in_row_order_when_the_ids_are_shuffled_numbers():
+    """L from a frame shuffled without reset_index has ids 0..n-1 in another order; a probs frame built from the
+    label model's array (a RangeIndex: no ids) is in L's row order. Reading it by id paired rows with others'."""
+    L, probs, X, _, _ = problem()
+    rng = np.random.default_rng(3)
+    L = LabelMatrix.from_dense(np.asarray(L.csr.toarray(), dtype=int) - 1, lf_names=L.lf_names,
+                               index=pd.Index(rng.permutation(L.n_rows)))
+    ref = find_weak_label_issues(L, probs, X, seed=0)
+    got = find_weak_label_issues(L, pd.DataFrame(probs), pd.DataFrame(X), seed=0)
+    assert got.index.tolist() == ref.index.tolist()
+    np.testing.assert_allclose(got.error_probability, ref.error_probability)
+
+
 def test_votes_outside_the_probability_classes_name_the_lf_and_row():
     L, probs, X, _, _ = problem()
     dense = np.asarray(L.csr.toarray(), dtype=int) - 1
