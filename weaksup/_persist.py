@@ -55,6 +55,9 @@ def _check_target(directory: Path, npz_name: str, fmt_new: Any) -> None:
     if directory.exists() and not directory.is_dir():
         raise UnsafeOutputError(f"refusing to save a model to {str(directory)!r}: it is a file, and a model is saved "
                                 "as a folder (model.json + arrays); choose a folder path")
+    above = next((p for p in directory.parents if p.exists()), None)  # the folders below it are created
+    if above is not None and not above.is_dir():
+        raise UnsafeOutputError(f"cannot save a model to {str(directory)!r}: {str(above)!r} is a file, not a folder")
     for name in ("model.json", npz_name):
         if (directory / name).is_dir():
             raise UnsafeOutputError(f"refusing to save a model to {str(directory)!r}: {name} there is a folder")
@@ -154,6 +157,11 @@ def to_json(value: Any) -> Any:
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
+    if type(value).__module__.startswith("pandas") and type(value).__name__ == "Series":  # by name: no pandas import
+        # a parameter given as a Series (weights): by position (an integer index) or by name
+        if value.index.dtype.kind in "iu":
+            return to_json(value.sort_index().tolist())
+        return to_json(dict(zip(value.index, value.tolist(), strict=True)))
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     if isinstance(value, dict):

@@ -7,7 +7,7 @@ matrix (annotators are the LFs); this module never imports the matrix.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -70,7 +70,7 @@ def parse_annotations(
     if classes is not None:
         if isinstance(classes, (str, bytes)):  # list("pos") would be three classes 'p', 'o', 's'
             raise LabelMatrixError(f"classes must be a list of the label values, got the string {classes!r}")
-        classes = list(classes)
+        classes = _ordered_classes(classes)
         try:
             lookup = {c: i for i, c in enumerate(classes)}
         except TypeError:
@@ -125,6 +125,24 @@ def parse_annotations(
         (pair.y.to_numpy() + 1, (pair.i.to_numpy(), pair.a.to_numpy())), shape=(len(items), len(annotators))
     )
     return csr, names, pd.Index(items, name=item), cardinality
+
+
+def _ordered_classes(classes: Any) -> list[Any]:
+    """``classes`` as a list in class-id order: a sequence by position, a ``{value: id}`` mapping by its ids.
+
+    A set has no order (a set of strings iterates differently in each process), so it is refused.
+    """
+    if isinstance(classes, (set, frozenset)):
+        raise LabelMatrixError(f"classes must be ordered (a list: class i is classes[i], or a {{value: id}} dict), "
+                               f"not a set {sorted(classes, key=repr)}"[:300])
+    if not isinstance(classes, Mapping):
+        return list(classes)
+    ids = list(classes.values())
+    integers = all(isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)) for i in ids)
+    if not integers or sorted(int(i) for i in ids) != list(range(len(ids))):
+        raise LabelMatrixError(f"classes given as a mapping must map each label value to its id, the ids being "
+                               f"0..{len(ids) - 1} once each; got {dict(classes)!r}"[:300])
+    return sorted(classes, key=classes.__getitem__)
 
 
 def _plain(value: Any) -> Any:

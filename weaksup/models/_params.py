@@ -282,6 +282,10 @@ def _as_float_array(value: Any) -> np.ndarray | None:
     if value is None:
         return None
     try:
-        return np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
+        # complex (the imaginary part would be dropped with a mere warning), datetime, structured: no real numbers
+        if raw.dtype.kind not in "biufO":
+            return None
+        return raw.astype(np.float64)
     except (TypeError, ValueError):  # ragged lists, strings: not a numeric array
         return None

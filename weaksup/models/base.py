@@ -140,7 +140,11 @@ class BaseLabelModel(BaseEstimator):
 
     def _resolve_class_balance(self, k: int, Y_dev: Any, class_balance: Any) -> np.ndarray | None:
         if class_balance is not None:
-            p = np.asarray(class_balance, dtype=np.float64)
+            try:  # a dict, a string, a ragged list or complex numbers are no prior (numpy's error names neither)
+                p = np.asarray(class_balance, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ModelInputError(f"class_balance must be {k} non-negative numbers summing to 1 (a list or "
+                                      f"array, in class order), got {class_balance!r}"[:300]) from None
             if p.shape != (k,) or not np.isfinite(p).all() or (p < 0).any() or abs(p.sum() - 1) > 1e-6:
                 hint = (f" (k = {k} was inferred from the votes; pass cardinality={p.size} to the constructor)"
                         if self.cardinality is None and p.ndim == 1 and p.size > k else "")
@@ -243,11 +247,12 @@ class BaseLabelModel(BaseEstimator):
         return 0 if rs is None else int(rs)
 
     def fit_from_stats(self, stats: PatternCounts, class_balance: Any = None, seed: int | None = None,
-                       progress: bool = False) -> BaseLabelModel:
+                       progress: bool = False, *, Y_dev: Any = None) -> BaseLabelModel:
         """Fit from sufficient statistics (:class:`~weaksup.patterns.PatternCounts`) instead of the rows.
 
         This default expands the distinct patterns back to one row per count and calls :meth:`fit`,
         so every model takes statistics; models that learn from the counts themselves override it.
+        ``class_balance`` and ``Y_dev`` (gold labels of a dev split) set the prior as in :meth:`fit`.
 
         Examples
         --------
@@ -260,7 +265,7 @@ class BaseLabelModel(BaseEstimator):
             raise ModelInputError(f"fit_from_stats takes PatternCounts, not {type(stats).__name__}")
         L = stats.to_label_matrix()
         rows = np.repeat(np.arange(L.n_rows), np.asarray(stats.counts, dtype=np.int64))
-        return self.fit(L[rows], class_balance=class_balance, seed=seed, progress=progress)
+        return self.fit(L[rows], Y_dev=Y_dev, class_balance=class_balance, seed=seed, progress=progress)
 
     def diagnose(self, L: Any = None) -> pd.DataFrame:
         """Health checks of the fit (LFs at chance or at accuracy 1, classes never favoured, convergence).
@@ -304,6 +309,8 @@ class BaseLabelModel(BaseEstimator):
         _refuse_long_table(self, L)  # converted here, before predict_proba would see it
         L = as_label_matrix(L)
         P = self.predict_proba(L)
+        if isinstance(class_names, (str, bytes)):  # list("ab") would be the names 'a' and 'b'
+            raise ModelInputError(f"class_names must be a list of {P.shape[1]} names, got the string {class_names!r}")
         names = [f"prob_{c}" for c in range(P.shape[1])] if class_names is None else list(class_names)
         if len(names) != P.shape[1]:
             raise ModelInputError(f"class_names has {len(names)} names {names} for the model's {P.shape[1]} classes")
@@ -346,14 +353,14 @@ class BaseLabelModel(BaseEstimator):
         self,
         L: Any,
         Y: Any,
-        metrics: str | tuple[str, ...] | list[str] = ("accuracy",),
+        metrics: str | tuple[str, ...] | list[str] | None = ("accuracy",),
         tie_break: str = "random",
         seed: int | None = 0,
         pos_label: int = 1,
     ) -> dict[str, float]:
         """Score predictions against gold labels ``Y``: a dict of metrics.
 
-        Metrics (a list of names, or one name): accuracy, f1 (binary, ``pos_label``), f1_macro, f1_micro, precision,
+        Metrics (a list of names, or one name; None: accuracy): accuracy, f1 (binary, ``pos_label``), f1_macro, f1_micro, precision,
         recall, coverage (share of rows with a vote), log_loss, brier, roc_auc (binary).
         Predictions that abstain count as wrong. Rows whose gold label is ``-1`` (unknown)
         are left out; a Series of gold labels is aligned by row id.
@@ -371,6 +378,8 @@ class BaseLabelModel(BaseEstimator):
         L = as_label_matrix(L)
         y = align_labels(Y, L.index, cardinality=self.cardinality_ if hasattr(self, "cardinality_") else None,
                          allow_abstain=True)
+        if metrics is None:  # None: the default, as score(metrics=None) is
+            metrics = ("accuracy",)
         if isinstance(metrics, str):  # metrics="f1": one metric, not the letters of its name
             metrics = (metrics,)
         unknown_metrics = [m for m in metrics if m not in METRICS]

@@ -43,7 +43,7 @@ class MajorityVoter(BaseLabelModel):
         self.class_balance_ = class_balance
 
     def fit_from_stats(self, stats: PatternCounts, class_balance: Any = None, seed: int | None = None,
-                       progress: bool = False) -> MajorityVoter:
+                       progress: bool = False, *, Y_dev: Any = None) -> MajorityVoter:
         """Fit from :class:`~weaksup.patterns.PatternCounts`: only the LFs and classes matter, so the distinct
         patterns are enough (no expansion back to one row per count, as the base class does).
 
@@ -55,7 +55,8 @@ class MajorityVoter(BaseLabelModel):
         """
         if not isinstance(stats, PatternCounts):
             raise ModelInputError(f"fit_from_stats takes PatternCounts, not {type(stats).__name__}")
-        return self.fit(stats.to_label_matrix(), class_balance=class_balance, seed=seed, progress=progress)
+        return self.fit(stats.to_label_matrix(), Y_dev=Y_dev, class_balance=class_balance, seed=seed,
+                        progress=progress)
 
     def _predict_proba(self, L: LabelMatrix, weights: Any = None) -> np.ndarray:
         counts = vote_counts(L, self.cardinality_, weights)

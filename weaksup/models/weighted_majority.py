@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.models._table import LogTableModel
@@ -26,7 +27,8 @@ class WeightedMajorityVoter(LogTableModel):
     cardinality : int, optional
         Number of classes.
     weights : array-like (m,), optional
-        One non-negative weight per LF; estimated if omitted.
+        One non-negative weight per LF, in column order, or keyed by LF name (a dict, or a Series whose
+        index holds the LF names); estimated if omitted.
 
     Examples
     --------
@@ -51,12 +53,12 @@ class WeightedMajorityVoter(LogTableModel):
         k, m = self.cardinality_, stats.n_lfs
         if self.weights is not None:
             try:
-                w = np.asarray(self.weights, dtype=np.float64)
+                w = np.asarray(_by_lf_name(self.weights, stats.lf_names), dtype=np.float64)
             except (TypeError, ValueError):
                 w = None
             if w is None or w.shape != (m,) or not np.isfinite(w).all():
-                raise ModelInputError(f"WeightedMajorityVoter parameter weights must be {m} finite numbers (one per LF); "
-                                      f"got {str(self.weights)[:200]}")
+                raise ModelInputError(f"WeightedMajorityVoter parameter weights must be {m} finite numbers (one per LF, "
+                                      f"or keyed by the LF names {stats.lf_names[:8]}); got {str(self.weights)[:200]}")
             prior = class_balance if class_balance is not None else np.full(k, 1.0 / k)
         else:
             from weaksup.models.generative import GenerativeModel
@@ -79,3 +81,22 @@ class WeightedMajorityVoter(LogTableModel):
         table[:, 1:, :] = w[:, None, None] * np.eye(k)[None, :, :]
         self.log_table_ = table
         self.class_balance_ = np.asarray(prior, dtype=np.float64)
+
+
+def _by_lf_name(weights: Any, lf_names: list[str]) -> Any:
+    """``weights`` in column order: a dict or a Series keyed by the LF names is taken by name, not by position.
+
+    A Series with an integer index is keyed by column (0..m-1); other keys raise ``ValueError`` (refused).
+    """
+    if isinstance(weights, pd.Series) and pd.api.types.is_integer_dtype(weights.index.dtype):
+        if sorted(weights.index.tolist()) != list(range(len(lf_names))):
+            raise ValueError("weights keyed by other columns than 0..m-1")
+        return weights.sort_index().to_numpy()
+    if isinstance(weights, (dict, pd.Series)):
+        keys = [str(key) for key in weights.keys()]
+        if sorted(keys) != sorted(lf_names):
+            raise ValueError("weights keyed by other names than the LFs'")
+        by_name = dict(zip(keys, list(weights.values()) if isinstance(weights, dict) else weights.tolist(),
+                           strict=True))
+        return [by_name[name] for name in lf_names]
+    return weights
