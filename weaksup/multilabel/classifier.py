@@ -79,6 +79,10 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
 
         if self.model not in ("logreg", "mlp"):
             raise ModelInputError(f"model must be 'logreg' or 'mlp', got {self.model!r}")
+        for name, low in (("hidden_size", 1), ("batch_size", 1), ("max_epochs", 0)):  # else range() or torch fails
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < low:
+                raise ModelInputError(f"MultiLabelSoftClassifier parameter {name} must be an integer >= {low}; got {v!r}")
         X = _features(X)
         T = np.asarray(Q, dtype=np.float64)
         if T.ndim != 2 or T.shape[0] != X.shape[0]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,10 @@ def export_multilabel(path: str | Path, probs: Any, index: Sequence[Any] | pd.In
         raise ParameterError(f"cannot export to {str(path)!r}: it is a folder; give a file path")
     check_threshold(threshold)
     check_not_input(path, *inputs, what="multi-label output")
+    for what, given in (("label_names", label_names), ("index", index)):
+        if isinstance(given, str) or not isinstance(given, Iterable):  # a string: one name or id per character
+            raise ParameterError(f"{what} must be a list (one per {'column' if what == 'label_names' else 'row'}), "
+                                 f"got {'the string ' if isinstance(given, str) else ''}{given!r:.60}")
     names = [str(s) for s in label_names]
     dupes = sorted({s for s in names if names.count(s) > 1})
     if dupes:  # prob_<label> columns would overwrite each other

@@ -48,6 +48,9 @@ class MultiLabelMatrix:
         csr = sp.csr_matrix(csr)
         csr.eliminate_zeros()
         csr.sort_indices()
+        for what, names in (("lf_names", lf_names), ("label_names", label_names)):
+            if isinstance(names, str):  # else each character would be a name
+                raise LabelMatrixError(f"{what} must be a list of names, got the string {names!r}")
         lf_names, label_names = [str(s) for s in lf_names], [str(s) for s in label_names]
         m, K = len(lf_names), len(label_names)
         if csr.shape[1] != m * K:
@@ -110,7 +113,7 @@ class MultiLabelMatrix:
         col = {name: c for c, name in enumerate(label_names)}
         rows = list(votes)
         for r, row in enumerate(rows):
-            if isinstance(row, (set, frozenset, Mapping, str)) or row is None:
+            if isinstance(row, (set, frozenset, Mapping, str)) or not isinstance(row, Iterable):
                 raise LabelMatrixError(f"row {r} is {row!r}: from_sets takes one list per row with one entry per LF, "
                                        f"e.g. [[{{'a'}}, None], [{{'a', 'b'}}, {{'b'}}]] for two LFs")
         m = len(rows[0]) if rows else len(lf_names or [])
@@ -171,6 +174,8 @@ class MultiLabelMatrix:
     def select_rows(self, rows: Any) -> MultiLabelMatrix:
         """The rows at positions ``rows`` (ids kept)."""
         rows = np.asarray(rows)
+        if rows.ndim == 0:  # one position: that row, as a one-row matrix
+            rows = rows.reshape(1)
         if rows.dtype == bool:
             if rows.shape != (self.n_rows,):
                 raise LabelMatrixError(f"a boolean mask over the rows needs {self.n_rows} values, got shape {rows.shape}")

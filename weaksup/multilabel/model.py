@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from weaksup._files import user_path
-from weaksup._persist import load_checked_npz, save_json_and_npz
+from weaksup._persist import load_checked_npz, save_json_and_npz, to_json
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.matrix import LabelMatrix
 from weaksup.models.base import label_model_classes
@@ -312,7 +312,7 @@ class MultiLabelModel(_MultiLabelBase):
         """Write ``model.json`` (parameters, names) and ``arrays.npz`` (tables, bias, coupling); no pickle."""
         self._check_fitted()
         directory = user_path(directory)
-        meta = {"format": "weaksup.MultiLabelModel", "version": 1, "params": self.get_params(),
+        meta = {"format": "weaksup.MultiLabelModel", "version": 1, "params": {k: to_json(v) for k, v in self.get_params().items()},
                 "lf_names": self.lf_names_, "label_names": self.label_names_, "n_iter": int(self.n_iter_)}
         save_json_and_npz(directory, meta, "arrays.npz",
                           {"log_table_": self.log_table_, "bias_": self.bias_, "coupling_": self.coupling_})

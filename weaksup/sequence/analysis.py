@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup.sequence.matrix import SpanLabelMatrix
-from weaksup.sequence.metrics import entity_scores
+from weaksup.sequence.metrics import entity_scores, in_doc_order
 from weaksup.sequence.spans import Span, SpanError
 
 
@@ -61,6 +61,7 @@ class SpanLFAnalysis:
         }
         df = pd.DataFrame(out, index=self.votes.lf_names)
         if gold is not None:
+            gold = in_doc_order(gold, self.votes.doc_ids)  # a Series by document id, in any order
             if len(gold) != self.votes.n_docs:
                 raise SpanError(f"{len(gold)} gold documents for {self.votes.n_docs} documents")
             # gold may hold types no LF tagged (SpanApplier's default types are the ones the LFs produced);

@@ -6,21 +6,31 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from weaksup._files import atomic_path, check_not_input, user_path
 from weaksup.errors import MissingFileError, WeaksupWarning
+from weaksup.sequence.matrix import plain_ids
+from weaksup.sequence.metrics import in_doc_order
 from weaksup.sequence.spans import Span, SpanError, check_spans, spans_to_tags, tag_names, tags_to_spans
 
 
 def _checked(tokens: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]], ids: Sequence[Any] | None):
     if len(tokens) != len(spans):
         raise SpanError(f"{len(tokens)} token lists but {len(spans)} span lists")
-    ids = list(range(len(tokens))) if ids is None else list(ids)
+    for d, toks in enumerate(tokens):  # a string would be written one character per token
+        if isinstance(toks, (str, bytes)) or not isinstance(toks, Iterable):
+            raise SpanError(f"document {d}: expected a list of tokens, got {toks!r:.60}; split a text into tokens "
+                            "first (e.g. weaksup.sequence.tokenize(text)[0])")
+    if isinstance(tokens, pd.Series):  # as SpanApplier.apply: its index is the document ids
+        spans = in_doc_order(spans, tokens.index, owner="tokens")
+        ids = tokens.index if ids is None else ids
+    ids = list(range(len(tokens))) if ids is None else plain_ids(ids)
     if len(ids) != len(tokens):
         raise SpanError(f"{len(ids)} ids for {len(tokens)} documents")
     out = [check_spans(s, len(t), None, who="export", doc=i) for t, s, i in zip(tokens, spans, ids, strict=False)]
@@ -66,8 +76,14 @@ def to_conll(
     _, spans = _checked(tokens, spans, None)
     types = _types(spans)
     names = tag_names(types, scheme)
+    spaced = [t for t in types if any(c.isspace() for c in t)]  # 'B-MY TYPE' would read back as the type 'TYPE'
+    if spaced:
+        raise SpanError(f"entity type {spaced[0]!r} contains whitespace; CoNLL cannot hold it (use to_jsonl, or "
+                        "rename it, e.g. with '_')")
     for d, toks in enumerate(tokens):  # checked before anything is written
         for k, tok in enumerate(toks):
+            if not isinstance(tok, str):
+                raise SpanError(f"document {d}, token {k}: {tok!r} ({type(tok).__name__}) is not a string")
             if not tok or any(c.isspace() for c in tok):
                 what = "is an empty token" if not tok else "contains whitespace"
                 raise SpanError(f"document {d}, token {k}: {tok!r} {what}; CoNLL cannot hold it (use to_jsonl)")
@@ -212,8 +228,11 @@ def to_docbin(
     _, spans = _checked(tokens, spans, None)
     vocab = spacy.blank("xx").vocab
     db = DocBin(store_user_data=False)
-    for toks, sp in zip(tokens, spans, strict=False):
-        doc = Doc(vocab, words=list(toks))
+    for d, (toks, sp) in enumerate(zip(tokens, spans, strict=False)):
+        try:
+            doc = Doc(vocab, words=list(toks))
+        except (TypeError, ValueError) as exc:  # an empty or non-string token: spaCy's error names no document
+            raise SpanError(f"document {d}: spaCy cannot hold its tokens: {exc}") from None
         ents = [SpacySpan(doc, s, e, label=t) for s, e, t in sp]
         doc.ents = ents
         if span_key:

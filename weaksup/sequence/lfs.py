@@ -103,7 +103,7 @@ class RegexSpanLF(SpanLabelingFunction):
         super().__init__(name)
         try:
             self.regex = re.compile(pattern, flags)
-        except (re.error, TypeError) as exc:
+        except (re.error, TypeError, ValueError) as exc:  # ValueError: flags with a compiled pattern
             raise SpanError(f"{name!r}: invalid regular expression {pattern!r}: {exc}") from exc
         self.label, self.group = label, group
 
@@ -157,7 +157,11 @@ class GazetteerSpanLF(SpanLabelingFunction):
                 raise SpanError(f"{name!r}: the entries of type {label!r} must be a list, got the string "
                                 f"{items!r}; write [{items!r}]")
             for item in items:
-                toks = item.split() if isinstance(item, str) else list(item)
+                toks = item.split() if isinstance(item, str) else (
+                    list(item) if isinstance(item, Iterable) and not isinstance(item, bytes) else None)
+                if toks is None or not all(isinstance(t, str) for t in toks):  # NaN from a pandas column, 5, None
+                    raise SpanError(f"{name!r}: entry {item!r:.60} of type {label!r} is not a string or a list of "
+                                    "token strings (a missing value? drop it first, e.g. df[col].dropna())")
                 if not toks:
                     continue
                 loose = case == "insensitive" or (case == "smart" and all(t == t.lower() for t in toks))
@@ -189,7 +193,7 @@ class GazetteerSpanLF(SpanLabelingFunction):
 
 def _shortest_first(spans: list[Span]) -> list[Span]:
     taken, end = [], -1
-    for s, e, t in sorted(set(spans), key=lambda x: (x[0], x[1])):
+    for s, e, t in sorted(set(spans)):  # fully sorted: a tie never depends on set (hash) order
         if s >= end:
             taken.append((s, e, t))
             end = e
@@ -228,7 +232,10 @@ class TokenPatternLF(SpanLabelingFunction):
                 raise SpanError(f"{name!r}: unknown pattern keys {sorted(bad)}; allowed: {sorted(self._KEYS)}")
             if el.get("op", "1") not in ("1", "?", "+", "*"):
                 raise SpanError(f"{name!r}: op must be '?', '+' or '*', got {el['op']!r}")
-        self.pattern = [dict(el, regex=re.compile(el["regex"])) if "regex" in el else dict(el) for el in pattern]
+        try:
+            self.pattern = [dict(el, regex=re.compile(el["regex"])) if "regex" in el else dict(el) for el in pattern]
+        except (re.error, TypeError) as exc:
+            raise SpanError(f"{name!r}: invalid regular expression in the pattern: {exc}") from exc
         self.label = label
 
     @staticmethod

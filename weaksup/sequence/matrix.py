@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from weaksup.errors import ParameterTypeError
 from weaksup.sequence.lfs import SpanLabelingFunction
 from weaksup.sequence.spans import (
     SCHEMES,
@@ -58,8 +59,11 @@ class SpanLabelMatrix:
     ) -> None:
         if scheme not in SCHEMES:
             raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
-        if isinstance(lf_names, str):  # else each character would be an LF
-            raise SpanError(f"lf_names must be a list of LF names, got the string {lf_names!r}")
+        if isinstance(lf_names, str) or not isinstance(lf_names, Iterable):  # a string: each character an LF
+            got = f"the string {lf_names!r}" if isinstance(lf_names, str) else f"{lf_names!r:.60}"
+            raise SpanError(f"lf_names must be a list of LF names, got {got}")
+        if doc_ids is not None and (isinstance(doc_ids, (str, bytes)) or not isinstance(doc_ids, Iterable)):
+            raise SpanError(f"doc_ids must be a list of one id per document, got {doc_ids!r:.60}")
         self.lf_names, self.types, self.scheme = [str(x) for x in lf_names], check_types(types), scheme
         if len(set(self.lf_names)) != len(self.lf_names):
             raise SpanError(f"duplicate LF names: {self.lf_names}")
@@ -69,6 +73,10 @@ class SpanLabelMatrix:
         if len(spans) != n or len(self.doc_ids) != n:
             raise SpanError(f"{len(spans)} span lists and {len(self.doc_ids)} ids for {n} documents")
         if tokens is not None:
+            text = next((d for d, t in enumerate(tokens) if isinstance(t, str)), None)
+            if text is not None:  # list() would make each character a token
+                raise SpanError(f"document {self.doc_ids[text]!r}: tokens must be a list of token strings, got the "
+                                f"string {tokens[text]!r:.60}")
             tokens = [list(t) for t in tokens]
             for d, t in enumerate(tokens):
                 if len(t) != self.lengths[d]:
@@ -174,7 +182,8 @@ class SpanLabelMatrix:
         return SpanLabelMatrix(self.spans, self.lengths, self.lf_names, self.types, self.doc_ids, self.tokens, scheme)
 
     def doc_tags(self, d: int) -> np.ndarray:
-        """Dense ``len x m`` tags of document position ``d``."""
+        """Dense ``len x m`` tags of document position ``d`` (negative counts from the end, as in select_docs)."""
+        d = self._positions([d])[0]
         return self.csr[int(self.doc_offsets[d]) : int(self.doc_offsets[d + 1])].toarray()
 
     # selection -------------------------------------------------------------------------------
@@ -299,6 +308,12 @@ class SpanApplier:
         self, lfs: Sequence[SpanLabelingFunction], types: Sequence[str] | None = None, tokenizer: str = "auto",
         n_jobs: int = 1, chunk_size: int = 256, scheme: str = "BIO",
     ) -> None:
+        lfs = list(lfs)  # a generator would be spent on the checks below, leaving no LFs
+        not_lf = [lf for lf in lfs if not isinstance(lf, SpanLabelingFunction)]
+        if not_lf:  # else AttributeError: 'function' object has no attribute 'name'
+            raise ParameterTypeError(f"SpanApplier takes SpanLabelingFunction objects, got {not_lf[0]!r:.60} "
+                                     f"({type(not_lf[0]).__name__}); wrap a function as SpanLabelingFunction(name, f) "
+                                     "or with @span_labeling_function()")
         names = [lf.name for lf in lfs]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
@@ -313,7 +328,8 @@ class SpanApplier:
     def apply(self, docs: Sequence[Any], doc_ids: Sequence[Any] | None = None) -> SpanLabelMatrix:
         """Label every document (strings, token lists, spaCy Docs or Documents).
 
-        A pandas Series's index gives the document ids unless ``doc_ids`` is given (default ``0..n-1``).
+        A pandas Series's index (a dict's keys) gives the document ids unless ``doc_ids`` is given (default
+        ``0..n-1``).
         """
         if isinstance(docs, pd.DataFrame):
             raise SpanError(f"SpanApplier.apply takes one document per item; got a DataFrame with columns "
@@ -322,6 +338,8 @@ class SpanApplier:
         if isinstance(docs, pd.Series):
             ids_default: list[Any] = docs.index.tolist()
             docs = docs.tolist()
+        elif isinstance(docs, Mapping):  # {id: document}, as a Series (list() would label the ids as the texts)
+            ids_default, docs = list(docs.keys()), list(docs.values())
         else:
             docs = list(docs)  # a generator, a tuple, an array of strings
             ids_default = list(range(len(docs)))

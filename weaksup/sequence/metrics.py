@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
-from weaksup.sequence.spans import Span, SpanError
+from weaksup._validation import in_row_order
+from weaksup.sequence.spans import Span, SpanError, _is_int
 
 
 def _prf(correct: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     p = correct / n_pred if n_pred else 0.0
     r = correct / n_gold if n_gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def in_doc_order(gold: Any, doc_ids: Sequence[Any] | pd.Index, owner: str = "votes") -> Any:
+    """``gold`` (one span list per document) in the order of ``doc_ids``: a pandas Series indexed by the document
+    ids in another order is matched by id, as gold labels are (by position it would score each document against
+    another's gold); anything else is taken in order.
+
+    Examples
+    --------
+    >>> in_doc_order(pd.Series([[], [(0, 1, "A")]], index=["b", "a"]), ["a", "b"]).tolist()
+    [[(0, 1, 'A')], []]
+    """
+    if isinstance(gold, pd.Series):
+        return in_row_order(gold, pd.Index(list(doc_ids), tupleize_cols=False), name="gold", error=SpanError,
+                            owner=owner)
+    return gold
 
 
 def _span_set(spans: Sequence[Span], side: str, d: int) -> set[Span]:
@@ -24,7 +42,9 @@ def _span_set(spans: Sequence[Span], side: str, d: int) -> set[Span]:
         if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != 3:
             raise SpanError(f"{side} document {d}: {x!r:.60} is not a (start, end, type) span (give every document "
                             "a list of spans, [[(0, 2, 'PER')], []])")
-        out.add(tuple(x))
+        if not (_is_int(x[0]) and _is_int(x[1])):  # ('0', '1', 'A') from a CSV would never match
+            raise SpanError(f"{side} document {d}: span {tuple(x)!r} needs integer token bounds")
+        out.add((int(x[0]), int(x[1]), x[2]))
     return out
 
 
@@ -39,6 +59,8 @@ def entity_scores(pred: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]
     """
     if len(pred) != len(gold):
         raise SpanError(f"{len(pred)} predicted documents but {len(gold)} gold documents")
+    if isinstance(pred, pd.Series):  # two Series: matched by document id
+        gold = in_doc_order(gold, pred.index, owner="pred")
     correct = n_pred = n_gold = 0
     for d, (p, g) in enumerate(zip(pred, gold, strict=False)):
         ps, gs = _span_set(p, "predicted", d), _span_set(g, "gold", d)

@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator
 from weaksup.errors import ModelInputError, NotFittedError, WeaksupWarning
 from weaksup.sequence._hmm import batches, bio_allowed, forward_backward, viterbi
 from weaksup.sequence.matrix import SpanLabelMatrix
-from weaksup.sequence.metrics import entity_scores
+from weaksup.sequence.metrics import entity_scores, in_doc_order
 from weaksup.sequence.spans import Span, tag_names, tags_to_spans
 
 
@@ -66,8 +66,9 @@ class BaseSequenceModel(BaseEstimator, ABC):
         """Per sentence, the predicted ``(start, end, type)`` spans (end exclusive)."""
 
     def score(self, votes: SpanLabelMatrix, gold: Sequence[Sequence[Span]]) -> dict[str, float]:
-        """Entity precision / recall / F1 of :meth:`predict_spans` against ``gold`` (exact span and type)."""
-        return entity_scores(self.predict_spans(votes), gold)
+        """Entity precision / recall / F1 of :meth:`predict_spans` against ``gold`` (exact span and type); a Series
+        of gold spans indexed by document id is matched to ``votes.doc_ids``."""
+        return entity_scores(self.predict_spans(votes), in_doc_order(gold, votes.doc_ids))
 
 
 def _check_number(name: str, value: object, integer: bool = False, low: float = 0) -> None:

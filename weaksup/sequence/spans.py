@@ -56,7 +56,13 @@ def spans_to_tags(spans: Iterable[Span], n_tokens: int, types: Sequence[str], sc
         raise SpanError(f"unknown tag scheme {scheme!r}; use one of {SCHEMES}")
     index = {t: i for i, t in enumerate(types)}
     tags = np.zeros(n_tokens, dtype=np.int16)
-    for s, e, t in spans:
+    for sp in spans:
+        try:
+            s, e, t = sp
+        except (TypeError, ValueError):
+            raise SpanError(f"{sp!r} is not a (start, end, type) span") from None
+        if not (_is_int(s) and _is_int(e)):  # 0.0 would be a bare numpy IndexError
+            raise SpanError(f"span {sp!r} needs integer token bounds")
         k = index.get(t)
         if k is None:
             raise SpanError(f"span {(s, e, t)!r} has type {t!r}, not one of {list(types)}")
@@ -107,6 +113,11 @@ def tags_to_spans(tags: Sequence[int] | np.ndarray, types: Sequence[str], scheme
     return out
 
 
+def _is_int(x: Any) -> bool:
+    """An integer token bound (a bool is not one)."""
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
 def check_spans(
     spans: Any, n_tokens: int, types: Sequence[str] | None, *, who: str, doc: Any, allow_overlap: bool = False
 ) -> list[Span]:
@@ -134,9 +145,7 @@ def check_spans(
             s, e, t = sp
         except (TypeError, ValueError):
             raise SpanError(f"{who!r} on document {doc!r}: {sp!r} is not a (start, end, type) span") from None
-        if isinstance(s, bool) or isinstance(e, bool) or not isinstance(s, (int, np.integer)) or not isinstance(
-            e, (int, np.integer)
-        ):
+        if not (_is_int(s) and _is_int(e)):
             raise SpanError(f"{who!r} on document {doc!r}: span {sp!r} needs integer token bounds")
         if not 0 <= s < e <= n_tokens:
             raise SpanError(
@@ -185,7 +194,9 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     """
     taken: list[Span] = []
     used: set[int] = set()
-    for s, e, t in sorted(set(spans), key=lambda x: (x[0] - x[1], x[0])):
+    # sorted first: ties (same bounds, other types) then go to the first type by name, not to set order,
+    # which changes with the process's hash seed
+    for s, e, t in sorted(sorted(set(spans)), key=lambda x: (x[0] - x[1], x[0])):
         if not used.intersection(range(s, e)):
             taken.append((s, e, t))
             used.update(range(s, e))
@@ -278,8 +289,8 @@ def as_document(x: Any, doc_id: Any = None, tokenizer: str = "auto") -> Document
     """
     if isinstance(x, Document):
         return x if x.doc_id is not None or doc_id is None else Document(x.tokens, x.text, x.offsets, doc_id, x.spacy_doc)
-    if isinstance(x, str):
-        return Document.from_text(x, doc_id, tokenizer)
+    if isinstance(x, str):  # str(): a NumPy string (an array of texts) would be refused by spaCy's tokenizer
+        return Document.from_text(str(x), doc_id, tokenizer)
     if _is_spacy(x):
         return Document.from_spacy(x, doc_id)
     if isinstance(x, np.ndarray) and x.ndim == 1:
@@ -316,6 +327,9 @@ def tokenize(text: str, tokenizer: str = "auto") -> tuple[list[str], list[tuple[
     ['Dr', '.', "Smith's", 'cat-flap', '!']
     """
     global _SPACY_NLP
+    if not isinstance(text, str):
+        raise SpanError(f"tokenize takes a string, got {type(text).__name__} {text!r:.60}")
+    text = str(text)
     if tokenizer not in ("auto", "spacy", "plain"):
         raise SpanError(f"unknown tokenizer {tokenizer!r}; use 'auto', 'spacy' or 'plain'")
     if tokenizer != "plain":
