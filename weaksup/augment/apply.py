@@ -91,10 +91,10 @@ class TFApplier:
         TransformationFunctionError
             A TF raised (names the TF and the row id).
         AugmentationError
-            A vectorized TF returned rows that are not in its batch, or the policy names a TF
-            the applier does not hold.
+            A vectorized TF returned rows that are not in its batch, the policy names a TF
+            the applier does not hold, or ``index="unique"`` is asked of rows whose ids repeat.
         """
-        frame = _as_frame(data)
+        frame = self._frame(data)
         seqs = self._sequences(len(frame))
         with tqdm(total=len(frame) * max(self.policy.n_per_original, 1), disable=not progress,
                   desc="Applying TFs", unit="rows") as bar:
@@ -120,7 +120,7 @@ class TFApplier:
         """
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise AugmentationError(f"batch_size must be a positive int, got {batch_size!r}")
-        frame = _as_frame(data)
+        frame = self._frame(data)
         seqs = self._sequences(len(frame))
         for start in range(0, len(frame), int(batch_size)):
             out, self.provenance_ = self._augment(frame.iloc[start:start + batch_size],
@@ -131,6 +131,15 @@ class TFApplier:
         return f"TFApplier(tfs={self.tf_names}, policy={self.policy!r})"
 
     # internals ----------------------------------------------------------------------------------
+    def _frame(self, data: Any) -> pd.DataFrame:
+        frame = _as_frame(data)
+        if self.index == "unique" and frame.index.has_duplicates:  # (id, copy) would repeat too
+            dup = frame.index[frame.index.duplicated()][0]
+            dup = dup.item() if isinstance(dup, np.generic) else dup
+            raise AugmentationError(f"index='unique' needs unique row ids, but id {_short(dup)} repeats; give the rows "
+                                    "unique ids (e.g. reset_index()) or use index='source'")
+        return frame
+
     def _sequences(self, n_rows: int) -> np.ndarray:
         seqs = np.asarray(self.policy.sequences(n_rows))
         if seqs.size and (seqs.min() < 0 or seqs.max() >= len(self.tfs)):

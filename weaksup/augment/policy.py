@@ -74,12 +74,21 @@ class Policy:
 
     def generate_for_example(self) -> list[list[int]]:
         """Every sequence for one row; an empty one first when ``keep_original``."""
-        seqs = self.sequences(1)[0].tolist()
+        if is_custom(self):  # a Snorkel-style subclass: its generate() may vary in length, as Snorkel allows
+            seqs = [list(self.generate()) for _ in range(self.n_per_original)]
+        else:
+            seqs = self.sequences(1)[0].tolist()
         return ([[]] if self.keep_original else []) + seqs
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(n_tfs={self.n}, n_per_original={self.n_per_original}, " \
                f"keep_original={self.keep_original})"
+
+
+def is_custom(policy: Policy) -> bool:
+    """Whether ``policy`` draws through Snorkel's hooks (``generate`` or ``generate_for_example``), not ``sequences``."""
+    cls = type(policy)
+    return cls.sequences is Policy.sequences or cls.generate_for_example is not Policy.generate_for_example
 
 
 class ApplyAllPolicy(Policy):

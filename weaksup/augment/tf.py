@@ -88,6 +88,8 @@ class TransformationFunction(UserFunction):
         before = set(_fields(x))
         for p in self.pre:
             x = p(x)
+        if getattr(self.pre[-1], "memoize", False) and isinstance(x, (Row, dict)):
+            x = fresh_copy(x)  # a memoized (Snorkel) mapper's cached output: this TF's changes must not reach it
         # fields the preprocessors add (a spaCy doc ...) are the TF's inputs, not part of the transformed row:
         # kept, they would go stale (the parse of the text before the change) and become columns of the output
         added = {k: _field(x, k) for k in _fields(x) if k not in before}

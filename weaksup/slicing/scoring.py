@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import align_labels, in_row_order
+from weaksup._validation import align_labels, check_int_labels, in_row_order
 from weaksup.slicing.matrix import SliceMatrix, as_slice_matrix
 from weaksup.slicing.sf import SliceError
 
@@ -81,6 +81,8 @@ def _inputs(S: Any, golds: Any, preds: Any, probs: Any) -> tuple[Any, np.ndarray
     preds = np.asarray(preds)
     if preds.shape != golds.shape:
         raise SliceError(f"preds ({preds.shape}) and golds ({golds.shape}) differ in shape")
+    # class ids or -1 (abstain); a score such as probs[:, 1] must not be truncated to class 0
+    preds = check_int_labels(preds, name="preds", allow_abstain=True)
     return as_slice_matrix(S, n_rows=len(golds)), golds.astype(np.int64), preds.astype(np.int64), probs
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from weaksup.labeling.preprocessor import fresh_copy
 from weaksup.labeling.row import Row
 from weaksup.snorkel.map.core import get_hashable
 
@@ -30,6 +31,17 @@ def _copy_point(x: Any) -> Any:
             return Row.copy(x)
         return type(x)(copy.deepcopy(list(x._Row__values)), copy.deepcopy(extra))
     return copy.deepcopy(x)
+
+
+def own_copy(x: Any, pre: list[Any]) -> Any:
+    """``x``, or a copy when it is the output of a memoized mapper (the last of ``pre``).
+
+    A memoized mapper returns the same object for every point with the same content; a TF that changed it
+    would change the cache, and so every later row's copy (and outputs already made from it).
+    """
+    if not pre or not getattr(pre[-1], "memoize", False):
+        return x
+    return fresh_copy(x) if isinstance(x, (Row, dict)) else copy.copy(x)
 
 
 class BaseMapper:
@@ -63,7 +75,7 @@ class BaseMapper:
         x_mapped = _copy_point(x)
         for mapper in self._pre:
             x_mapped = mapper(x_mapped)
-        x_mapped = self._generate_mapped_data_point(x_mapped)
+        x_mapped = self._generate_mapped_data_point(own_copy(x_mapped, self._pre))
         if self.memoize:
             self._cache[key] = x_mapped
         return x_mapped

@@ -12,7 +12,8 @@ from __future__ import annotations
 import copy
 import inspect
 import pickle
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup.labeling.preprocessor import Preprocessor
-from weaksup.labeling.row import Row
+from weaksup.labeling.row import Row, _journal
 
 
 def get_parameters(f: Callable[..., Any], allow_args: bool = False, allow_kwargs: bool = False) -> list[str]:
@@ -76,6 +77,21 @@ def get_hashable(obj: Any) -> Hashable:
     raise ValueError(f"object {obj!r} of type {type(obj).__name__} has no hashable proxy; pass memoize_key=")
 
 
+@contextmanager
+def _unjournaled() -> Iterator[None]:
+    """Changes to rows made in this block are not undone by an enclosing ``rows_restored`` (the LF applier's).
+
+    A mapper changes its own copy of the point; restoring that copy afterwards would strip the fields it
+    set from the memoized output the next call returns.
+    """
+    outer = _journal.log
+    _journal.log = None
+    try:
+        yield
+    finally:
+        _journal.log = outer
+
+
 def _deep_copy(x: Any) -> Any:
     """A copy of ``x`` whose changes (nested ones too) never reach ``x``."""
     if isinstance(x, Row):  # per-schema classes do not pickle: copy the values, keep the class
@@ -129,10 +145,11 @@ class BaseMapper(Preprocessor):
             key = (type(x), self._memoize_key(x))
             if key in self._cache:  # not .get(): a cached None is a result too
                 return self._cache[key]
-        x_mapped = _deep_copy(x)
-        for mapper in self._pre:
-            x_mapped = mapper(x_mapped)
-        x_mapped = self._generate_mapped_data_point(x_mapped)
+        with _unjournaled():
+            x_mapped = _deep_copy(x)
+            for mapper in self._pre:
+                x_mapped = mapper(x_mapped)
+            x_mapped = self._generate_mapped_data_point(x_mapped)
         if self.memoize:
             self._cache[key] = x_mapped
         return x_mapped

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from weaksup.augment.policy import Policy
+from weaksup.augment.policy import Policy, is_custom
 from weaksup.augment.tf import AugmentationError, check_tfs
 
 
@@ -28,15 +28,22 @@ class BaseTFApplier:
 
         A policy on NumPy's global generator draws row by row, between the TF calls, as Snorkel's does: TFs
         that draw from it too (``np.random.choice`` in Snorkel's tutorials) then see Snorkel's stream, so
-        ``np.random.seed(s)`` gives Snorkel's output. Any other policy draws once, up front.
+        ``np.random.seed(s)`` gives Snorkel's output. A user's ``Policy`` subclass (``generate`` or
+        ``generate_for_example``, sequences of any length) is asked row by row, as Snorkel asks it. Any
+        other policy draws once, up front.
         """
-        per_row = getattr(self._policy, "random_state", False) is None
+        custom = is_custom(self._policy)  # a user's subclass: Snorkel's generate_for_example(), row by row
+        per_row = custom or getattr(self._policy, "random_state", False) is None
         seqs = None if per_row else self._check_draws(self._policy.sequences(len(data_points))).tolist()
         head: list[list[int]] = [[]] if self._policy.keep_original else []
         for i, x in enumerate(data_points):
-            x_seqs = self._check_draws(self._policy.sequences(1))[0].tolist() if seqs is None else seqs[i]
+            if custom:
+                x_seqs = [list(seq) for seq in self._policy.generate_for_example()]
+                self._check_draws([max(seq, default=-1) for seq in x_seqs])
+            else:
+                x_seqs = head + (self._check_draws(self._policy.sequences(1))[0].tolist() if seqs is None else seqs[i])
             out = []
-            for seq in head + x_seqs:
+            for seq in x_seqs:
                 x_t, applied = x, len(seq) == 0  # the empty sequence is the original
                 for t in seq:
                     x_new = self._tfs[t](x_t)

@@ -27,6 +27,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from weaksup.augment.apply import TFApplier as _NativeTFApplier
+from weaksup.augment.policy import is_custom
 from weaksup.augment.tf import AugmentationError, TransformationFunctionError
 from weaksup.snorkel.augmentation.apply.core import BaseTFApplier
 
@@ -79,6 +80,8 @@ class PandasTFApplier(BaseTFApplier):
 
     def _augment(self, df: pd.DataFrame, progress: bool) -> pd.DataFrame:
         """Snorkel's augmentation of ``df``: the native applier, or Snorkel's row-by-row draws when TFs use np.random."""
+        if is_custom(self._policy):  # a user's Policy subclass: asked row by row, as Snorkel asks it
+            return self._row_by_row(df, progress)
         # replaying the policy's draws (below) must not advance a generator the user gave it
         replayable = not isinstance(getattr(self._policy, "random_state", None), np.random.RandomState)
         start = np.random.get_state() if replayable else None
@@ -93,6 +96,10 @@ class PandasTFApplier(BaseTFApplier):
             return self._snorkel_frame(out, df)
         # the TFs drew from the global generator too: rewind and interleave the draws as Snorkel does
         np.random.set_state(start)
+        return self._row_by_row(df, progress)
+
+    def _row_by_row(self, df: pd.DataFrame, progress: bool) -> pd.DataFrame:
+        """Snorkel's own loop: one Series per row, the policy's draws between the TF calls."""
         rows = [x for _, x in df.iterrows()]  # Snorkel's data points: one Series per row
         labels, records = [], []
         outs = tqdm(self._augment_points(rows), total=len(df), disable=not progress)
