@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, ParameterTypeError
 
 UNKNOWN = -1
 
@@ -213,6 +213,25 @@ def in_row_order(values: Any, index: pd.Index, name: str = "values", strict: boo
                     f"{index[:3].tolist()}): its rows would be paired with other rows'; pass "
                     f"{name}.loc[{owner}.index] or {name}.reset_index(drop=True) if the rows are in {owner}'s order")
     return values.loc[index]
+
+
+def check_function_list(functions: Any, cls: type, applier: str, wrap_hint: str,
+                        duplicate_error: type[Exception] = ModelInputError) -> list[Any]:
+    """``functions`` as a list of ``cls`` objects with unique ``name``s, for an applier's constructor.
+
+    A generator is listed once (the checks would otherwise spend it, leaving no functions); a plain
+    function names the decorator to wrap it with instead of an ``AttributeError`` on ``.name``.
+    """
+    functions = list(functions)
+    wrong = next((f for f in functions if not isinstance(f, cls)), None)
+    if wrong is not None:
+        raise ParameterTypeError(f"{applier} takes {cls.__name__} objects, got {wrong!r:.60} "
+                                 f"({type(wrong).__name__}); {wrap_hint}")
+    names = [f.name for f in functions]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise duplicate_error(f"{applier}: the {cls.__name__} names must be unique; repeated: {repeated}")
+    return functions
 
 
 def align_labels(Y: Any, index: pd.Index | None = None, cardinality: int | None = None, name: str = "Y",

@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup.errors import ApplyInputError, LabelingFunctionError, ParameterError, ParameterTypeError
+from weaksup._validation import check_function_list
+from weaksup.errors import ApplyInputError, LabelingFunctionError, ParameterError
 from weaksup.multilabel.matrix import MultiLabelMatrix, _parse_vote
 
 
@@ -78,16 +79,8 @@ class MultiLabelApplier:
     """
 
     def __init__(self, lfs: Sequence[MultiLabelLF], label_names: Sequence[str]) -> None:
-        lfs = list(lfs)  # a generator would be spent on the checks below, leaving no LFs
-        not_lf = [lf for lf in lfs if not isinstance(lf, MultiLabelLF)]
-        if not_lf:  # else AttributeError: 'function' object has no attribute 'name'
-            raise ParameterTypeError(f"MultiLabelApplier takes MultiLabelLF objects, got {not_lf[0]!r:.60} "
-                                     f"({type(not_lf[0]).__name__}); wrap a function as MultiLabelLF(name, f) or "
-                                     "with @multilabel_lf()")
-        names = [lf.name for lf in lfs]
-        dupes = sorted({s for s in names if names.count(s) > 1})
-        if dupes:
-            raise ApplyInputError(f"duplicate multi-label LF names: {dupes}")
+        lfs = check_function_list(lfs, MultiLabelLF, "MultiLabelApplier",
+                                  "wrap a function as MultiLabelLF(name, f) or with @multilabel_lf()", ApplyInputError)
         if isinstance(label_names, str):  # else each character would be a label
             raise ParameterError(f"label_names must be a list of labels, got the string {label_names!r}")
         self.lfs = list(lfs)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup.errors import ParameterTypeError
+from weaksup._validation import check_function_list
 from weaksup.sequence.lfs import SpanLabelingFunction
 from weaksup.sequence.spans import (
     SCHEMES,
@@ -308,16 +308,8 @@ class SpanApplier:
         self, lfs: Sequence[SpanLabelingFunction], types: Sequence[str] | None = None, tokenizer: str = "auto",
         n_jobs: int = 1, chunk_size: int = 256, scheme: str = "BIO",
     ) -> None:
-        lfs = list(lfs)  # a generator would be spent on the checks below, leaving no LFs
-        not_lf = [lf for lf in lfs if not isinstance(lf, SpanLabelingFunction)]
-        if not_lf:  # else AttributeError: 'function' object has no attribute 'name'
-            raise ParameterTypeError(f"SpanApplier takes SpanLabelingFunction objects, got {not_lf[0]!r:.60} "
-                                     f"({type(not_lf[0]).__name__}); wrap a function as SpanLabelingFunction(name, f) "
-                                     "or with @span_labeling_function()")
-        names = [lf.name for lf in lfs]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise SpanError(f"span LF names must be unique; repeated: {dup}")
+        lfs = check_function_list(lfs, SpanLabelingFunction, "SpanApplier", "wrap a function as "
+                                  "SpanLabelingFunction(name, f) or with @span_labeling_function()", SpanError)
         if types is not None:
             check_types(types)
         if scheme not in SCHEMES:  # now, not after every LF has run
