@@ -29,9 +29,9 @@ from weaksup.errors import ModelInputError, ParameterTypeError
 UNKNOWN = -1
 
 
-def columns_in_class_order(probs: Any) -> Any:
+def columns_in_class_order(probs: Any, class_names: Sequence[Any] | None = None) -> Any:
     """``probs`` with its columns in class order where it is a DataFrame whose columns are the class ids
-    ``0..k-1`` in another order; anything else unchanged.
+    ``0..k-1`` (or, given ``class_names``, the class names) in another order; anything else unchanged.
 
     Column ``j`` would otherwise be read as class ``j``, so every class would be another's.
 
@@ -39,15 +39,47 @@ def columns_in_class_order(probs: Any) -> Any:
     --------
     >>> columns_in_class_order(pd.DataFrame([[0.8, 0.2]], columns=[1, 0])).columns.tolist()
     [0, 1]
+    >>> columns_in_class_order(pd.DataFrame([[0.8, 0.2]], columns=["spam", "ham"]), ["ham", "spam"]).columns.tolist()
+    ['ham', 'spam']
     """
     cols = getattr(probs, "columns", None)
-    if cols is None or getattr(probs, "ndim", 0) != 2:
+    if cols is None or getattr(probs, "ndim", 0) != 2 or not cols.is_unique:
         return probs
     k = len(cols)
-    if cols.dtype.kind in "iu" and cols.is_unique and set(cols.tolist()) == set(range(k)) \
-            and list(cols) != list(range(k)):
+    if cols.dtype.kind in "iu" and set(cols.tolist()) == set(range(k)) and list(cols) != list(range(k)):
         return probs[list(range(k))]  # columns named by class id: column 1 is class 1 wherever it stands
+    if class_names is not None:
+        names, given = [str(c) for c in class_names], [str(c) for c in cols]
+        if given != names and sorted(given) == sorted(names) and len(set(given)) == k:
+            return probs[[cols[given.index(n)] for n in names]]  # columns named by class: taken by name
     return probs
+
+
+def names_list(class_names: Any, error: type[Exception] = ParameterTypeError) -> list[Any] | None:
+    """``class_names`` as a list (``None`` stays ``None``); one string is refused: ``"hs"`` would be ``h`` and ``s``.
+
+    Examples
+    --------
+    >>> names_list(("ham", "spam"))
+    ['ham', 'spam']
+    """
+    if class_names is None:
+        return None
+    if isinstance(class_names, str):
+        raise error(f"class_names must be a list of class names, got the string {class_names!r}; for one class "
+                    f"write [{class_names!r}]")
+    return list(class_names)
+
+
+def is_whole_number(value: Any, minimum: int = 0) -> bool:
+    """Whether ``value`` is an integer (Python or NumPy, not a bool) of at least ``minimum``.
+
+    Examples
+    --------
+    >>> is_whole_number(3, 1), is_whole_number(2.5), is_whole_number(True), is_whole_number(-1)
+    (True, False, False, False)
+    """
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, np.integer)) and value >= minimum
 
 
 def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs", atol: float = 1e-4) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,10 @@ class LFAnalysis:
     def __init__(self, L: Any, lfs: Sequence[LabelingFunction | str] | None = None) -> None:
         self.L = as_label_matrix(L)
         if lfs is not None:
+            if isinstance(lfs, str) or not isinstance(lfs, Iterable):  # one LF (or name): not a list of them
+                one = getattr(lfs, "name", lfs)
+                raise ParameterTypeError(f"lfs must be a list of labeling functions (or LF names), got "
+                                         f"{type(lfs).__name__} {one!r}; pass lfs=[{one if lfs is not one else repr(one)}]")
             names = [_lf_name(lf) for lf in lfs]
             if names != self.L.lf_names:
                 if len(names) != self.L.n_lfs:

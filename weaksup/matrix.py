@@ -27,7 +27,7 @@ from weaksup._matrix_checks import (
 from weaksup._matrix_inputs import dense_where, frame_votes, holds, lf_name, named_where, row_ids, series_ids
 from weaksup._matrix_interop import ArrayInteropMixin
 from weaksup._votes import ABSTAIN
-from weaksup.errors import LabelMatrixError, MissingFileError
+from weaksup.errors import LabelMatrixError, MissingFileError, ParameterError
 
 
 def _storage_dtype(max_label: int) -> np.dtype:
@@ -474,8 +474,13 @@ class LabelMatrix(ArrayInteropMixin):
         True
         """
         path = user_path(path)
+        if path.is_dir():  # else a raw IsADirectoryError, or (no suffix) a file beside the folder named "<folder>.npz"
+            raise ParameterError(f"cannot save the label matrix to {str(path)!r}: it is a folder; name the .npz "
+                                 f"file to write, e.g. {str(path / 'L.npz')!r}")
         if path.suffix.lower() != ".npz":  # "L.NPZ" is an npz file already: not "L.NPZ.npz"
             path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
+            if path.is_dir():
+                raise ParameterError(f"cannot save the label matrix to {str(path)!r}: it is a folder")
         index_spec, index_arrays = mf.encode_index(self.index)  # may refuse: before anything is written
         meta = {
             "format": "weaksup.LabelMatrix",

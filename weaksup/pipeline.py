@@ -14,13 +14,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from weaksup._files import check_not_input, user_path
+from weaksup._validation import names_list
 from weaksup.apply.chunked import ChunkedApplier, apply_file
 from weaksup.errors import ParameterError, ParameterTypeError
 from weaksup.io import LabelWriter, labels_frame
 from weaksup.labeling.lf import LabelingFunction
-from weaksup.matrix import LabelMatrix
+from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.patterns import PatternCounts
 
 
@@ -72,12 +74,15 @@ def export_chunked(
     [1.0, 0.5]
     """
     check_not_input(out, path, what="labels file")
+    _check_class_names(class_names, None)
     if L is None:
         if path is None:
             raise ParameterError("give the data file (path) or its label matrix (L)")
         chunks: Any = applier.iter_apply(path, progress=progress, fault_tolerant=fault_tolerant)
     else:
-        chunks = [L] if isinstance(L, LabelMatrix) else list(L)
+        # one matrix (a LabelMatrix, or Snorkel's dense / sparse array: list() of an array would be its rows) or chunks
+        one = isinstance(L, (LabelMatrix, np.ndarray, pd.DataFrame)) or sp.issparse(L)
+        chunks = [as_label_matrix(c) for c in ([L] if one else list(L))]
     written = False
     with LabelWriter(out) as writer:
         for L_chunk in chunks:
@@ -170,7 +175,7 @@ def _check_class_names(class_names: Sequence[str] | None, k: int | None) -> None
     """Refuse class names the export would refuse, before the file is labelled (not after the fit)."""
     if class_names is None:
         return
-    names = [str(c) for c in class_names]
+    names = [str(c) for c in names_list(class_names, ParameterError)]  # "hs" would be the classes "h" and "s"
     if k is not None and len(names) != k:
         raise ParameterError(f"got {len(names)} class names for {k} classes: {names}")
     if len(set(names)) < len(names):

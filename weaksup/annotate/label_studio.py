@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._files import atomic_path, check_not_input, user_path
+from weaksup._validation import columns_in_class_order, names_list
 from weaksup.errors import DataFileError, ModelInputError, ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import check_probs
@@ -49,10 +50,7 @@ def _check_name(value: str, what: str) -> str:
 
 
 def _check_classes(class_names: Sequence[Any]) -> list[str]:
-    if isinstance(class_names, str):  # list("SPAM") would be the classes S, P, A, M
-        raise ParameterError(f"class_names must be a list of class names, got the string {class_names!r}; "
-                             f"for one class write [{class_names!r}]")
-    names = list(class_names)
+    names = names_list(class_names, ParameterError)  # list("SPAM") would be the classes S, P, A, M
     if not names or any(not isinstance(c, str) or not c for c in names) or len(set(names)) != len(names):
         raise ParameterError(f"class_names must be distinct non-empty strings, got {names!r}")
     return names
@@ -233,6 +231,13 @@ def export_label_studio(
     reserved = [c for c in keep if str(c).startswith("weaksup_")]
     if reserved:
         raise ParameterError(f"columns {reserved} would clash with the fields weaksup adds (weaksup_*)")
+    # JSON-MIN and CSV exports put the data fields and the annotation's fields in one record: a data column
+    # named like the Choices tag would read back as a person's label (on tasks nobody labeled, it is the label)
+    clash = [c for c in keep if c in (from_name, "annotator", "annotation_id")]
+    if clash:
+        raise ParameterError(f"column(s) {clash} would clash with the fields of Label Studio's JSON-MIN / CSV "
+                             f"export (the choice of tag {from_name!r}, 'annotator', 'annotation_id'): their "
+                             "values would read back as annotations; rename them, e.g. data.rename(columns=...)")
     index = data.index
     if not index.is_unique:
         dup = index[index.duplicated()][0]
@@ -245,7 +250,8 @@ def export_label_studio(
                 raise ModelInputError("probs is a DataFrame whose index is not data's row ids: its rows would be "
                                       "exported as other rows' predictions; pass probs.loc[data.index] or an array")
             probs = probs.loc[index]  # the same ids in another order: lined up by id
-        P = check_probs(probs, name="probs")
+        # columns named by class id (1, 0) or by class name, in another order: column j is not class j
+        P = check_probs(columns_in_class_order(probs, names), name="probs")
         if len(P) != len(data):
             raise ModelInputError(f"probs has {len(P)} rows but data has {len(data)}")
         if P.shape[1] != len(names):
@@ -296,6 +302,8 @@ def _priority_rows(priority: Any, index: pd.Index) -> tuple[list[int], np.ndarra
     """Positions of the rows to export (best first) and their suggestion scores (NaN where unknown)."""
     if priority is None:
         return list(range(len(index))), None
+    if isinstance(priority, str) or not pd.api.types.is_list_like(getattr(priority, "ids", priority)):
+        priority = [priority]  # one row id: list("r12") would be the ids "r", "1", "2"
     ids = list(getattr(priority, "ids", priority))
     raw = getattr(priority, "scores", None)
     scores = np.full(len(ids), np.nan) if raw is None else np.asarray(raw, dtype=float)

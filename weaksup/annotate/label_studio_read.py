@@ -126,12 +126,13 @@ def read_label_studio(
 
 def _gold(path: Path, tasks: list[Any], annotations: list[tuple[Any, str, str | None]], names: list[str],
           multiple: str) -> pd.Series:
-    latest: dict[Any, dict[str, str | None]] = {t: {} for t in tasks}
+    # keyed by (type, id) as the tasks are told apart: 1, 1.0 and True are equal keys of a dict, not one row
+    latest: dict[Any, dict[str, str | None]] = {(type(t).__name__, t): {} for t in tasks}
     for row_id, who, label in annotations:
-        latest[row_id][who] = label  # in file order: a later annotation by the same person wins
+        latest[(type(row_id).__name__, row_id)][who] = label  # in order: a later annotation by the same person wins
     gold = []
     for row_id in tasks:
-        labels = [lab for lab in latest[row_id].values() if lab is not None]
+        labels = [lab for lab in latest[(type(row_id).__name__, row_id)].values() if lab is not None]
         counts = pd.Series(labels, dtype=object).value_counts()
         if counts.empty:
             gold.append(-1)
@@ -246,8 +247,26 @@ def _read_flat(path: Path, records: list[dict[str, Any]], names: list[str], from
                 pass
         who = record.get("annotator")
         annotations.append((row_id, "" if who is None else str(who), _choice(where, value, names)))
+    # Label Studio writes a task's annotations newest first here (the JSON export: oldest first); "later"
+    # is the higher annotation_id, so a person's re-annotation replaces their earlier one, not the reverse
+    order = [_annotation_number(r.get("annotation_id")) for r in records]
+    if all(o is not None for o in order):  # ids that are not numbers: the file's order
+        first = {(type(t).__name__, t): i for i, t in enumerate(tasks)}  # tasks stay in the file's order
+        keys = [(first[(type(a[0]).__name__, a[0])], o) for a, o in zip(annotations, order, strict=True)]
+        annotations = [a for _, a in sorted(zip(keys, annotations, strict=True), key=lambda pair: pair[0])]
     annotated = any(r.get("annotation_id") not in (None, "") for r in records)
     if annotated and not any(from_name in r for r in records):
         raise LabelStudioFileError(f"{path}: annotations but no field {from_name!r} (the Choices tag's name); its "
                                    f"fields are {sorted({k for r in records for k in r})[:30]}; pass from_name=")
     return tasks, annotations
+
+
+def _annotation_number(value: Any) -> float | None:
+    """An annotation_id as a number to order by (-1 where absent: a task nobody annotated; None: not a number)."""
+    if value is None or value == "":
+        return -1.0
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if np.isfinite(number) and not isinstance(value, bool) else None

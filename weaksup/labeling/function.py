@@ -8,11 +8,11 @@ binding and decorator are written once here.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
-from weaksup.errors import ParameterError, ParameterTypeError
-from weaksup.labeling.preprocessor import Preprocessor
+from weaksup.errors import ParameterTypeError
+from weaksup.labeling.preprocessor import Preprocessor, check_function_args, default_name
 
 F = TypeVar("F", bound="UserFunction")
 
@@ -55,14 +55,7 @@ class UserFunction:
         pre: Sequence[Preprocessor] | None = None,
         vectorized: bool = False,
     ) -> None:
-        if not isinstance(name, str) or not name:
-            raise ParameterError(f"a {self.kind} needs a non-empty string name, got {name!r}")
-        if not callable(f):
-            raise ParameterTypeError(f"{self.kind} {name!r}: f must be callable, got {type(f).__name__}")
-        if resources is not None and not isinstance(resources, Mapping):
-            raise ParameterTypeError(
-                f"{self.kind} {name!r}: resources must be a dict of keyword arguments for f, got {type(resources).__name__}"
-            )
+        check_function_args(self.kind, name, f, resources)
         if isinstance(pre, Preprocessor):
             raise ParameterTypeError(f"{self.kind} {name!r}: pre must be a list of preprocessors; pass pre=[{pre.name}]")
         self.name = name
@@ -77,9 +70,13 @@ class UserFunction:
                 kind = "vectorized" if self.vectorized else "row-wise"
                 raise ParameterTypeError(f"{self.kind} {name!r} is {kind} but preprocessor {p.name!r} is not")
 
-    @functools.cached_property
+    @property
     def bound(self) -> Callable[[Any], Any]:
-        """``f`` with its resources bound, so an applier calls it with the row alone."""
+        """``f`` with its resources bound, so an applier calls it with the row alone.
+
+        Built on each access (appliers take it once per batch), so a changed ``resources`` or ``f`` is what
+        runs, as the fingerprint says.
+        """
         return functools.partial(self.f, **self.resources) if self.resources else self.f
 
     def __repr__(self) -> str:
@@ -108,6 +105,6 @@ def decorator(cls: type[F], name: Any, resources: dict[str, Any] | None, pre: Se
         raise ParameterTypeError(f"use @{decorator_name}() with parentheses")
 
     def wrap(f: Callable[..., Any]) -> F:
-        return cls(name or f.__name__, f, resources=resources, pre=pre, vectorized=vectorized)
+        return cls(default_name(f, name, decorator_name), f, resources=resources, pre=pre, vectorized=vectorized)
 
     return wrap

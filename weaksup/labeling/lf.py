@@ -20,7 +20,7 @@ import pandas as pd
 
 from weaksup.labeling.function import UserFunction, decorator
 from weaksup.labeling.preprocessor import Preprocessor
-from weaksup.labeling.row import _NO_ID, make_row_type
+from weaksup.labeling.row import as_row
 
 
 class LabelingFunction(UserFunction):
@@ -62,10 +62,8 @@ class LabelingFunction(UserFunction):
 
         A dict or pandas Series is turned into a :class:`Row`, as the applier would.
         """
-        if not self.vectorized and isinstance(x, (dict, pd.Series)):
-            row_id = x.name if isinstance(x, pd.Series) else _NO_ID  # a Series row keeps its id as x.name
-            x = make_row_type(tuple(str(k) for k in x.keys()))(tuple(x.values() if isinstance(x, dict) else x.tolist()),
-                                                               None, row_id)
+        if not self.vectorized:
+            x = as_row(x)
         for p in self.pre:
             x = p(x)
         return self.bound(x)

@@ -16,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from weaksup.errors import ParameterTypeError, WeaksupError, WeaksupWarning
+from weaksup._validation import is_whole_number
+from weaksup.errors import ParameterError, ParameterTypeError, WeaksupError, WeaksupWarning
 from weaksup.labeling.lf import LabelingFunction
-from weaksup.labeling.preprocessor import Preprocessor
+from weaksup.labeling.preprocessor import Preprocessor, default_name
 from weaksup.labeling.row import Row
 
 _PIPELINES: dict[tuple[str, tuple[str, ...], bool], Any] = {}  # one pipeline per process and configuration
@@ -125,6 +126,8 @@ class SpacyPreprocessor(Preprocessor):
         self.doc_field = doc_field
         self.language = language
         self.disable = list(disable or ())
+        if not is_whole_number(cache_size, 0):
+            raise ParameterError(f"SpacyPreprocessor: cache_size must be a whole number of parses >= 0, got {cache_size!r}")
         self.cache_size = int(cache_size)
         self.gpu = gpu
         self._nlp: Any = None
@@ -166,6 +169,8 @@ class SpacyPreprocessor(Preprocessor):
         return docs
 
     def _remember(self, text: str, doc: Any) -> None:
+        if self.cache_size == 0:  # nothing kept (popping the oldest of no parses raised StopIteration)
+            return
         if len(self._docs) >= self.cache_size:  # dicts keep insertion order: drop the oldest parse
             self._docs.pop(next(iter(self._docs)))
         self._docs[text] = doc
@@ -255,7 +260,7 @@ def nlp_labeling_function(
 
     def wrap(f: Callable[..., Any]) -> LabelingFunction:
         spacy_pre = shared_spacy_preprocessor(text_field, doc_field, language, disable, memoize, vectorized)
-        return LabelingFunction(name or f.__name__, f, resources=resources, pre=[*(pre or []), spacy_pre],
-                                vectorized=vectorized)
+        return LabelingFunction(default_name(f, name, "nlp_labeling_function"), f, resources=resources,
+                                pre=[*(pre or []), spacy_pre], vectorized=vectorized)
 
     return wrap

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import ParameterError
-from weaksup.labeling.row import Row
+from weaksup.errors import ParameterError, ParameterTypeError
+from weaksup.labeling.row import Row, as_row
 
 
 class Preprocessor:
@@ -44,6 +44,7 @@ class Preprocessor:
         vectorized: bool = False,
         resources: dict[str, Any] | None = None,
     ) -> None:
+        check_function_args("preprocessor", name, f, resources)
         self.name = name
         self.f = f
         self.memoize = memoize
@@ -53,6 +54,9 @@ class Preprocessor:
     _standard_call = True  # __call__ is f on a copy: appliers call f directly (see overrides_call)
 
     def __call__(self, x: Any) -> Any:
+        """Run on one row (a dict or pandas Series is turned into a :class:`Row`, as the applier would) or batch."""
+        if not self.vectorized:
+            x = as_row(x)
         out = self.f(fresh_copy(x), **self.resources)
         if out is None:
             raise ParameterError(f"preprocessor {self.name!r} returned None; return the (augmented) row")
@@ -60,6 +64,43 @@ class Preprocessor:
 
     def __repr__(self) -> str:
         return f"Preprocessor({self.name!r}, memoize={self.memoize}, vectorized={self.vectorized})"
+
+
+def check_function_args(kind: str, name: Any, f: Any, resources: Any) -> None:
+    """The checks every named user function shares (LFs, TFs, SFs, preprocessors): a name, a callable, a dict.
+
+    Examples
+    --------
+    >>> check_function_args("preprocessor", "", str.upper, None)
+    Traceback (most recent call last):
+    ...
+    weaksup.errors.ParameterError: a preprocessor needs a non-empty string name, got ''
+    """
+    if not isinstance(name, str) or not name:
+        raise ParameterError(f"a {kind} needs a non-empty string name, got {name!r}")
+    if not callable(f):
+        raise ParameterTypeError(f"{kind} {name!r}: f must be callable, got {type(f).__name__}")
+    if resources is not None and not isinstance(resources, Mapping):
+        raise ParameterTypeError(
+            f"{kind} {name!r}: resources must be a dict of keyword arguments for f, got {type(resources).__name__}"
+        )
+
+
+def default_name(f: Any, name: Any, decorator_name: str) -> Any:
+    """``name``, or the name of ``f`` for a decorator given none: a partial or a callable object has none.
+
+    Examples
+    --------
+    >>> default_name(str.upper, None, "preprocessor")
+    'upper'
+    """
+    if name:
+        return name
+    own = getattr(f, "__name__", None)
+    if not isinstance(own, str) or not own:
+        raise ParameterError(f"@{decorator_name}() cannot name a {type(f).__name__} (it has no __name__); "
+                             f"pass one: @{decorator_name}(name=...)")
+    return own
 
 
 def overrides_call(obj: Any) -> bool:
@@ -159,8 +200,11 @@ def preprocessor(
     >>> lower.memoize
     True
     """
+    if callable(name):  # @preprocessor without parentheses: f would be taken as the name
+        raise ParameterTypeError("use @preprocessor() with parentheses")
 
     def wrap(f: Callable[..., Any]) -> Preprocessor:
-        return Preprocessor(name or f.__name__, f, memoize=memoize, vectorized=vectorized, resources=resources)
+        return Preprocessor(default_name(f, name, "preprocessor"), f, memoize=memoize, vectorized=vectorized,
+                            resources=resources)
 
     return wrap

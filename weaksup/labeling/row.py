@@ -383,3 +383,22 @@ def make_row_type(fields: tuple[str, ...]) -> type[Row]:
                 lambda self, _i=i: self._Row__values[_i], lambda self, v, _n=name: self.__setitem__(_n, v)
             )
     return type("Row", (Row,), namespace)
+
+
+def as_row(x: Any) -> Any:
+    """A dict or pandas Series as the :class:`Row` an applier would build from it; anything else as it is.
+
+    A Series keeps its id as ``x.name``, as a row of ``df.iterrows()`` does.
+
+    Examples
+    --------
+    >>> as_row({"text": "hi"}).text
+    'hi'
+    """
+    if isinstance(x, dict):
+        return make_row_type(tuple(str(k) for k in x))(tuple(x.values()))
+    import pandas as pd
+
+    if isinstance(x, pd.Series):
+        return make_row_type(tuple(str(k) for k in x.keys()))(tuple(x.tolist()), None, x.name)
+    return x

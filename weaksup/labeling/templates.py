@@ -150,6 +150,10 @@ def keyword_lf(
     >>> LFApplier([lf]).apply(df, progress=False).to_dense().ravel().tolist()
     [1, -1, 1]
     """
+    if not isinstance(keywords, str) and not isinstance(keywords, Iterable):  # keyword_lf(5, ...): name it
+        raise ParameterTypeError(f"keyword_lf{'' if name is None else ' ' + repr(name)}: keywords must be a string or "
+                                 f"a list of strings, got "
+                                 f"{type(keywords).__name__} {keywords!r}")
     words = [keywords] if isinstance(keywords, str) else list(keywords)
     if isinstance(keywords, (set, frozenset)):  # a set's order changes from process to process; the name must not
         words = _stable(words)
@@ -207,6 +211,10 @@ def regex_lf(
     >>> LFApplier([lf]).apply(pd.DataFrame({"text": ["Check it OUT", "out"]}), progress=False).to_dense().ravel().tolist()
     [1, -1]
     """
+    if isinstance(flags, (bool, np.bool_)) or not isinstance(flags, (int, np.integer)):
+        raise ParameterTypeError(f"regex_lf: flags must be re flags (an int such as re.IGNORECASE | re.MULTILINE), "
+                                 f"got {type(flags).__name__} {flags!r}")
+    flags = int(flags)
     if isinstance(pattern, re.Pattern):
         flags |= pattern.flags & ~re.UNICODE
         pattern = pattern.pattern
@@ -215,7 +223,7 @@ def regex_lf(
         raise ParameterError(f"regex_lf {name!r}: pattern must be a non-empty string, got {pattern!r}")
     try:
         re.compile(pattern, flags)
-    except re.error as exc:
+    except (re.error, ValueError) as exc:  # ValueError: flags a str pattern cannot take (re.LOCALE)
         raise ParameterError(f"regex_lf {name!r}: invalid regular expression {pattern!r}: {exc}") from exc
     label = _check_label(label, f"regex_lf {name!r}")
     _check_field(field, f"regex_lf {name!r}")
@@ -246,6 +254,9 @@ def length_lf(
     if unit not in ("words", "chars"):
         raise ParameterError(f"length_lf: unit must be 'words' or 'chars', got {unit!r}")
     _check_field(field, "length_lf")
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating))
+            or not np.isfinite(value)):  # "5" or NaN would fail only once the LF runs, on every batch
+        raise ParameterError(f"length_lf: value must be a finite number of {unit}, got {value!r}")
     name = name or f"{_slug(str(field))}_{unit}_{_OP_NAMES[op]}_{_slug(str(value))}"
     label = _check_label(label, f"length_lf {name!r}")
     return LabelingFunction(name, _count_votes, resources={"unit": unit, "op": op, "value": value, "label": label},
@@ -302,6 +313,8 @@ def lookup_lf(
             raise ParameterError(f"lookup_lf {name!r}: a set of values needs label= (the class they vote)")
         # a set's order changes from process to process: sorted, the LF's fingerprint (and cache) is stable
         values = _stable(list(mapping_or_set)) if isinstance(mapping_or_set, (set, frozenset)) else mapping_or_set
+        if isinstance(values, str):  # one value, as keyword_lf takes one keyword: not its characters
+            values = [values]
         items = [(v, label) for v in values]
     labels_by_key: dict[Any, int] = {}
     for key, lab in items:
@@ -345,6 +358,9 @@ def threshold_lf(field: str, op: str, value: Any, label: int, name: str | None =
     if op not in _OPS:
         raise ParameterError(f"threshold_lf: op must be one of {list(_OPS)}, got {op!r}")
     _check_field(field, "threshold_lf")
+    if np.ndim(value) != 0:  # a list would be compared element by element, with the batch's rows by position
+        raise ParameterTypeError(f"threshold_lf: value must be one value (a number, text, date), got "
+                                 f"{type(value).__name__} {value!r}")
     name = name or f"{_slug(str(field))}_{_OP_NAMES[op]}_{_slug(str(value))}"
     label = _check_label(label, f"threshold_lf {name!r}")
     return LabelingFunction(name, _threshold_votes, resources={"field": field, "op": op, "value": value, "label": label},
@@ -394,11 +410,15 @@ def model_lf(
     if featurizer is not None and not callable(featurizer):
         raise ParameterTypeError("model_lf: featurizer must be callable")
     name = name or f"model_{_slug(type(model).__name__ if hasattr(model, 'predict_proba') else getattr(model, '__name__', 'fn'))}"
+    if isinstance(label_map, str) or not isinstance(label_map, (Mapping, Iterable)):
+        raise ParameterTypeError(f"model_lf {name!r}: label_map must map model classes to labels (a dict, or a list "
+                                 f"by column position), got {type(label_map).__name__} {label_map!r}")
     mapping = dict(label_map) if isinstance(label_map, Mapping) else dict(enumerate(label_map))
     for cls, lab in mapping.items():
         if lab != ABSTAIN:
             _check_label(lab, f"model_lf {name!r} (class {cls!r})")
-    if not 0.0 <= float(threshold) <= 1.0:
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
+            or not 0.0 <= float(threshold) <= 1.0:
         raise ParameterError(f"model_lf {name!r}: threshold must be in [0, 1], got {threshold}")
     return LabelingFunction(
         name, _model_votes,

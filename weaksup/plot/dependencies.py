@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from weaksup._validation import is_whole_number
 from weaksup.errors import ParameterError
 from weaksup.plot.figures import _new_figure, _plain
 
@@ -30,6 +31,8 @@ def dependencies(L: Any = None, structure: StructureLearner | None = None, max_l
     >>> fig.axes[0].get_title()
     'LF dependencies learned from the votes: 1 pair(s) in 1 group(s)'
     """
+    if not is_whole_number(max_lfs, 1):
+        raise ParameterError(f"max_lfs must be a whole number of LFs, at least 1; got {max_lfs!r}")  # [:-1] drops one
     if structure is None:
         if L is None:
             raise ParameterError("give the votes L or a fitted StructureLearner")

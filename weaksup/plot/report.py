@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._files import atomic_path, user_path
+from weaksup._validation import names_list
 from weaksup.analysis import LFAnalysis
 from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
@@ -61,7 +62,7 @@ def _img(fig: Any, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{_png(fig)}">'
 
 
-def _text_column(data: pd.DataFrame, text_column: str | None) -> str | None:
+def _text_column(data: pd.DataFrame, text_column: Any) -> Any:
     if text_column is not None:
         if text_column not in data.columns:
             raise ParameterError(f"data has no column {text_column!r}; its columns are {list(data.columns)}")
@@ -70,7 +71,7 @@ def _text_column(data: pd.DataFrame, text_column: str | None) -> str | None:
         return "text"
     for col in data.columns:
         if col != "id" and (data[col].dtype == object or pd.api.types.is_string_dtype(data[col])):
-            return str(col)
+            return col  # as named: str(0) is no column of a frame whose columns are 0, 1 ...
     return None
 
 
@@ -103,6 +104,7 @@ def build_report(
         L = L.with_cardinality(int(model.cardinality_))
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:  # top=-1 would drop a row
         raise ParameterError(f"top must be a whole number of rows, 0 or more; got {top!r}")
+    class_names = names_list(class_names, ParameterError)  # "HS" would be the classes "H" and "S"
     if class_names is not None and len(class_names) < L.infer_cardinality():  # else some votes shown as numbers
         raise ParameterError(f"class_names has {len(class_names)} names for {L.infer_cardinality()} classes: "
                              f"{list(class_names)}")
@@ -229,14 +231,15 @@ def _disagreements_html(
 
     sub = L[order]
     dense = sub.to_dense()
-    header = ["id"] + ([text_col, "rows with this text"] if text_col else []) + ["votes"]
+    shown = text_col is not None  # a column named 0 is a text column too
+    header = ["id"] + ([str(text_col), "rows with this text"] if shown else []) + ["votes"]
     header += (["model label", "confidence"] if probs is not None else []) + (["gold"] if y is not None else [])
     rows = []
     for r, pos in enumerate(order):
         row_id = L.index[pos]
         votes = ", ".join(f"{L.lf_names[j]}={name(int(v))}" for j, v in enumerate(dense[r]) if v >= 0)
         cells = [html.escape(str(row_id))]
-        if text_col:
+        if shown:
             text = str(data.loc[row_id, text_col])
             cells.append(f'<span title="{html.escape(text)}">{html.escape(text[:300])}</span>')
             cells.append(str(int(copies[r])))
@@ -247,7 +250,7 @@ def _disagreements_html(
         if y is not None:
             cells.append("-" if y[pos] < 0 else html.escape(name(int(y[pos]))))
         rows.append("<tr>" + "".join(
-            f'<td class="text">{c}</td>' if text_col and i == 1 else f"<td>{c}</td>" for i, c in enumerate(cells)
+            f'<td class="text">{c}</td>' if shown and i == 1 else f"<td>{c}</td>" for i, c in enumerate(cells)
         ) + "</tr>")
     note = "" if data is not None else '<p class="note">Pass the data (--data) to see each row\'s text.</p>'
     head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>"

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from weaksup._validation import columns_in_class_order, is_whole_number
 from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import align_labels, check_probs, probs_to_preds
@@ -135,12 +136,17 @@ def calibration_curve(probs: Any, Y: Any, n_bins: int = 10) -> dict[str, np.ndar
     """
     # a frame of probabilities names its rows: gold given as a Series is matched to them by id, not position
     ids = probs.index if isinstance(probs, pd.DataFrame) and not isinstance(probs.index, pd.RangeIndex) else None
-    P = np.asarray(probs, dtype=np.float64)
-    if P.ndim != 2 or P.shape[1] < 2 or len(P) != len(Y):
+    probs = columns_in_class_order(probs)  # columns named by class id in another order: column j is not class j
+    try:
+        P = np.asarray(probs, dtype=np.float64)
+    except (TypeError, ValueError) as exc:  # text or ragged rows: NumPy's message names no argument
+        raise ParameterError(f"probs must be an n x k matrix of probabilities (numbers): {exc}") from None
+    n_gold = len(Y) if hasattr(Y, "__len__") and np.ndim(Y) >= 1 else None
+    if P.ndim != 2 or P.shape[1] < 2 or len(P) != n_gold:
         raise ParameterError(f"probs must be n x k (k >= 2) with one gold label per row; got {P.shape} and "
-                             f"{len(Y)} labels")
-    if int(n_bins) < 1:
-        raise ParameterError(f"n_bins must be at least 1; got {n_bins!r}")
+                             f"{'no list of' if n_gold is None else n_gold} labels")
+    if not is_whole_number(n_bins, 1):
+        raise ParameterError(f"n_bins must be a whole number of bins, at least 1; got {n_bins!r}")
     n_bins = int(n_bins)
     # one rule for gold labels (NaN / pd.NA / -1 = unknown, a label >= k is an error naming its row)
     y = align_labels(Y, ids, cardinality=P.shape[1], name="Y", allow_abstain=True)
@@ -178,6 +184,8 @@ def disagreement_ranking(L: Any, top: int = 20) -> np.ndarray:
     >>> disagreement_ranking(np.array([[0, 0, 1], [0, 1, -1], [1, 1, 1]])).tolist()
     [1, 0]
     """
+    if not is_whole_number(top, 0):
+        raise ParameterError(f"top must be a whole number of rows, 0 or more; got {top!r}")  # [:-1] drops a row
     L = as_label_matrix(L)
     csr = L.csr
     k = int(csr.data.max()) if csr.nnz else 1

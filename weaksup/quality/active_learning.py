@@ -14,6 +14,7 @@ from weaksup._validation import in_row_order
 from weaksup.errors import ModelInputError
 from weaksup.matrix import as_label_matrix
 from weaksup.quality._checks import as_rng, class_ordered
+from weaksup.quality.sampling import _check_n
 from weaksup.utils import check_probs, vote_counts
 
 STRATEGIES = ("entropy", "margin", "lf_disagreement", "committee", "random")
@@ -72,12 +73,15 @@ def _exclusion_mask(exclude: Any, index: pd.Index) -> np.ndarray:
         exclude = list(exclude)
     if isinstance(exclude, pd.Series) and exclude.dtype == bool:
         exclude = in_row_order(exclude, index, strict=False)  # a mask indexed by the row ids, in another order
-    arr = np.asarray(exclude)
+    if isinstance(index, pd.MultiIndex) and isinstance(exclude, (list, tuple)) and exclude \
+            and all(isinstance(v, tuple) for v in exclude):
+        exclude = pd.MultiIndex.from_tuples(exclude)  # np.asarray would make the tuple ids a 2-D array of text
+    arr = exclude if isinstance(exclude, pd.MultiIndex) else np.asarray(exclude)
     if arr.dtype == bool:
         if arr.shape != (n,):
             raise ModelInputError(f"exclude mask has shape {arr.shape}, expected ({n},)")
         return arr.copy()
-    ids = pd.Index(np.atleast_1d(arr))
+    ids = arr if isinstance(arr, pd.MultiIndex) else pd.Index(np.atleast_1d(arr))
     if not index.is_unique:
         raise ModelInputError("exclude by row id needs unique row ids in L.index")
     pos = index.get_indexer(ids)
@@ -184,8 +188,7 @@ def suggest_labels(
         raise ModelInputError(f"power must be > 0, got {power}")
     if not 0 < similarity <= 1:
         raise ModelInputError(f"similarity must be in (0, 1], got {similarity}")
-    if not isinstance(n, (int, float, np.number)) or isinstance(n, (bool, np.bool_)) or int(n) != n or n < 0:
-        raise ModelInputError(f"n must be a non-negative integer, got {n!r}")
+    n = _check_n(n)  # nan and inf too: int(nan) is a bare ValueError, int(inf) an OverflowError
     if isinstance(committee_probs, (np.ndarray, pd.DataFrame)) and np.ndim(committee_probs) == 2:
         committee_probs = [committee_probs]  # one other model's probabilities, not a list of them
     probs = class_ordered(probs, "probs")  # a frame's columns named by class id, in another order
@@ -237,7 +240,7 @@ def suggest_labels(
             members.append(Q)
         votes = np.stack([M.argmax(axis=1) for M in members], axis=1)
         vote_share = np.stack([(votes == c).mean(axis=1) for c in range(k)], axis=1)
-        consensus = _entropy(np.mean(members, axis=0)) / np.log(k)
+        consensus = _entropy(np.mean(members, axis=0)) / np.log(max(k, 2))  # one class: log(1) = 0
         score = _entropy(vote_share) + 1e-3 * consensus
     else:
         score = rng.random(len(P))

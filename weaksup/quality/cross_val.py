@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import in_row_order, n_rows, take_rows
+from weaksup._validation import in_row_order, is_whole_number, n_rows, take_rows
 from weaksup.errors import ModelInputError
 from weaksup.quality._checks import class_ordered
 from weaksup.utils import align_labels, check_probs
@@ -124,7 +124,7 @@ def cross_val_predict_proba(
                               f"probabilities (e.g. LogisticRegression, or CalibratedClassifierCV around it)")
     n = n_rows(X)
     y, probs, k = split_targets(align_to_features(labels, X), n, cardinality)
-    if isinstance(n_folds, (bool, np.bool_)) or not isinstance(n_folds, (int, np.integer)) or n_folds < 2:
+    if not is_whole_number(n_folds, 2):
         raise ModelInputError(f"n_folds must be an integer >= 2, got {n_folds!r}")
     counts = np.bincount(y, minlength=k)
     if counts.max() < n_folds:

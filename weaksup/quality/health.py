@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import align_labels
+from weaksup._validation import align_labels, columns_in_class_order, names_list
 from weaksup.errors import ModelInputError
 from weaksup.quality._checks import check_labels_probs
 from weaksup.quality.confident_learning import estimate_noise_matrix, find_label_issues
@@ -94,10 +94,13 @@ def health_summary(labels: Any, pred_probs: Any, class_names: list[str] | None =
     >>> health_summary(["ham", "ham", "ham", "spam", "spam", "spam"], P, class_names=["ham", "spam"]).n_issues
     1
     """
+    class_names = names_list(class_names, ModelInputError)  # "hs" would be the classes "h" and "s"
     if class_names is not None:
         k = np.shape(pred_probs)[1] if np.ndim(pred_probs) == 2 else None
         if k is not None and len(class_names) != k:
             raise ModelInputError(f"class_names has {len(class_names)} names for k = {k} classes")
+        # columns named by class ("spam", "ham"), in another order: column j is not class j; taken by name
+        pred_probs = columns_in_class_order(pred_probs, class_names)
         # labels may be the class names themselves (a "spam" / "ham" column); map them to ids by those names
         index = pred_probs.index if isinstance(pred_probs, pd.DataFrame) else None
         labels = align_labels(labels, index=index, cardinality=k, name="labels", class_names=class_names)

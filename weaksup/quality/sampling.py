@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weaksup._validation import in_row_order
 from weaksup.errors import ModelInputError
 from weaksup.quality._checks import as_rng, class_ordered
 from weaksup.quality._inputs import plain
@@ -196,6 +197,8 @@ def importance_sample(
     if target is None:
         p = np.full(len(q), 1.0 / len(q))
     else:
+        if isinstance(proposal, pd.Series):  # the same row ids in another order: lined up by id, not by position
+            target = in_row_order(target, proposal.index, name="target", strict=False, owner="proposal")
         p = _numbers(target, "target")
         if p.shape != q.shape or not np.isfinite(p).all() or (p < 0).any() or not (p > 0).any():
             raise ModelInputError(f"target must be finite and non-negative with shape {q.shape}")
