@@ -168,7 +168,8 @@ def test_nothing_flagged_is_explained_with_numbers():
 def test_exclude_and_result_keeps_its_attributes(youtube):
     s, X, probs, issues = youtube
     top = issues["position"].to_numpy()[:10]
-    again = find_weak_label_issues(s.L, probs, pred_probs=issues.pred_probs, exclude=top)
+    again = find_weak_label_issues(s.L, probs, pred_probs=issues.pred_probs, refined_pred_probs=issues.refined_pred_probs,
+                                   exclude=top)
     assert not np.isin(top, again["position"]).any() and len(again) >= len(issues) - 10
     rest = issues["position"].to_numpy()[10:]  # the same ranking without the excluded rows
     assert np.array_equal(again["position"].to_numpy()[: len(rest) // 2], rest[: len(rest) // 2])

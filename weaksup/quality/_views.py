@@ -108,3 +108,93 @@ def _recall_floor(err_sorted: np.ndarray, n_errors: float, cap: int) -> int:
         return 0
     i = int(np.searchsorted(np.cumsum(err_sorted), n_errors * (1.0 - 1e-12)))
     return min(i + 1, len(err_sorted), cap)
+
+
+class RefinedTargetsClassifier:
+    """``estimator`` fitted on its soft targets refined by naive Bayes (:func:`~weaksup.train.naive_bayes_refine`).
+
+    Cross-validated, the refinement runs inside each fold on the training rows only, so a held-out row's
+    prediction never saw its own features in its targets. Used as the second feature view of
+    :func:`~weaksup.quality.find_weak_label_issues`.
+    """
+
+    _accepts_probabilistic_labels = True  # cross_val_predict_proba hands it the soft targets as they are
+
+    def __init__(self, estimator: Any, random_state: int | None = 0) -> None:
+        self.estimator = estimator
+        self.random_state = random_state
+
+    def get_params(self, deep: bool = False) -> dict[str, Any]:
+        return {"estimator": self.estimator, "random_state": self.random_state}
+
+    def set_params(self, **params: Any) -> RefinedTargetsClassifier:
+        for key, value in params.items():
+            setattr(self, key, value)
+        return self
+
+    def fit(self, X: Any, probs: np.ndarray) -> RefinedTargetsClassifier:
+        from sklearn.base import clone
+
+        from weaksup.quality.cross_val import fit_on_targets
+        from weaksup.train import naive_bayes_refine
+
+        refined, self.temperature_ = naive_bayes_refine(X, probs, random_state=self.random_state)
+        self.n_classes_ = refined.shape[1]
+        self.classes_ = np.arange(self.n_classes_)
+        self.estimator_ = fit_on_targets(clone(self.estimator), X, refined.argmax(axis=1), refined)
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        from weaksup.quality.cross_val import proba_in_class_order
+
+        return proba_in_class_order(self.estimator_, X, self.n_classes_)
+
+
+def feature_view(weak: np.ndarray, unanimous: np.ndarray, plain: np.ndarray,
+                 refined: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The end-model view to rank with: ``plain``, or its geometric mean with ``refined`` where that is no worse.
+
+    ``plain`` and ``refined`` are out-of-fold probabilities of the end model on the soft labels and on their
+    naive-Bayes refinement. The geometric mean ranks wrong weak labels better on most label matrices, but the
+    refinement can also pull the end model away from the classes the LFs agree on. The check needs no gold:
+    on the ``unanimous`` rows (at least two LFs voted, all of them the weak label: the weak labels most likely
+    right), the mean view's argmax must agree with the weak label at least as often as ``plain``'s.
+    Returns ``(view, whether it is the mean)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> weak, unanimous = np.array([0, 0, 1, 1]), np.array([True, True, True, False])
+    >>> plain = np.array([[0.7, 0.3], [0.6, 0.4], [0.2, 0.8], [0.4, 0.6]])
+    >>> feature_view(weak, unanimous, plain, plain[:, ::-1])[1]  # the refined view contradicts the unanimous rows
+    False
+    >>> feature_view(weak, unanimous, plain, plain)[1]
+    True
+    """
+    if not unanimous.any():
+        return plain, False
+    mean = np.sqrt(np.clip(plain, 0.0, 1.0) * np.clip(refined, 0.0, 1.0))
+    total = mean.sum(axis=1, keepdims=True)
+    mean = np.where(total > 0, mean / np.where(total > 0, total, 1.0), plain)  # disjoint supports: plain
+    agree_plain = (plain[unanimous].argmax(axis=1) == weak[unanimous]).mean()
+    agree_mean = (mean[unanimous].argmax(axis=1) == weak[unanimous]).mean()
+    return (mean, True) if agree_mean >= agree_plain else (plain, False)
+
+
+def unanimous_rows(csr: Any, weak: np.ndarray) -> np.ndarray:
+    """Rows of a CSR vote matrix (stored as label + 1) where at least two LFs voted and every vote is ``weak``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> unanimous_rows(sp.csr_matrix(np.array([[1, 1], [1, 2], [2, 0], [2, 2]])), np.array([0, 0, 1, 0])).tolist()
+    [True, False, False, False]
+    """
+    n_votes = np.diff(csr.indptr)
+    lo, hi = np.full(len(n_votes), -1), np.full(len(n_votes), -2)
+    has = n_votes > 0
+    if has.any():
+        data = np.asarray(csr.data, dtype=np.int64)
+        starts = csr.indptr[:-1][has]
+        lo[has], hi[has] = np.minimum.reduceat(data, starts), np.maximum.reduceat(data, starts)
+    return (n_votes >= 2) & (lo == hi) & (lo - 1 == weak)

@@ -4,7 +4,10 @@ The default detector combines two views of every LF-covered row:
 
 * the **votes**: the label model's posterior ``probs`` (LF agreement, conflicts, how many LFs voted);
 * the **features**: an end model cross-validated on the soft labels (10 folds), so each row is judged by
-  a model that never saw that row's votes.
+  a model that never saw that row's votes. On sparse non-negative features (counts, TF-IDF) the same end
+  model is also cross-validated on the soft labels refined by naive Bayes inside each fold, and the geometric
+  mean of the two ranks the rows, unless a gold-free check says the refinement pulls the end model away from
+  the rows whose LFs agree (see ``refine``).
 
 Label-model posteriors are often over- or under-confident, so before combining them the posterior is
 *tempered* (``probs ** a``, ``0 <= a <= 1``) with the ``a`` that best predicts the feature view
@@ -43,10 +46,13 @@ from weaksup.quality._inputs import (
     row_positions,
 )
 from weaksup.quality._views import (
+    RefinedTargetsClassifier,
     _precision_prefix,
     _recall_floor,
     calibrate_error_probability,
     combine_views,
+    feature_view,
+    unanimous_rows,
 )
 from weaksup.quality.confident_learning import METHODS, _scores, find_label_issues
 from weaksup.quality.cross_val import cross_val_predict_proba
@@ -59,6 +65,7 @@ _MAX_PRECISION = 0.9
 _MIN_RECALL = 0.3
 # 10 folds: each out-of-fold model sees 90 % of the rows, closer to the model fitted on all of them
 _N_FOLDS = 10
+_REFINE = ("auto", "naive_bayes", "none")
 
 
 class WeakLabelIssues(pd.DataFrame):
@@ -81,7 +88,9 @@ class WeakLabelIssues(pd.DataFrame):
         (the larger of the two), ``expected_precision`` (mean error probability of the
         flagged rows), ``cv_agreement`` (share of rows where the end model's argmax is the weak
         label), ``majority_share`` (share of the most common weak label) and ``vote_weight``
-        (the tempering exponent ``a`` of the label model's posterior), ``cv_kappa`` (the end
+        (the tempering exponent ``a`` of the label model's posterior), ``refined_view`` (``True`` where the ranking
+        used the naive-Bayes-refined end model beside the plain one; see ``refine``),
+        ``cv_kappa`` (the end
         model's agreement with the weak labels beyond chance; at 0.05 or below nothing is flagged).
     error_probability : ndarray (n,)
         ``P(weak label wrong)`` for every row of ``L`` (NaN where not judged), calibrated to sum to the
@@ -91,8 +100,12 @@ class WeakLabelIssues(pd.DataFrame):
     posterior : ndarray (n, k)
         The combined posterior ``q`` (NaN rows where not judged).
     pred_probs : ndarray (n, k)
-        The out-of-fold end-model probabilities (NaN rows where not judged); also in
-        ``attrs["pred_probs"]``.
+        The out-of-fold probabilities of the end model on the soft labels (NaN rows where not judged); also
+        in ``attrs["pred_probs"]``.
+    refined_pred_probs : ndarray (n, k) or None
+        The out-of-fold probabilities of the end model on the naive-Bayes-refined soft labels (``refine``;
+        ``None`` where not computed). Pass both back (``pred_probs=``, ``refined_pred_probs=``) to rank again
+        without refitting.
 
     Examples
     --------
@@ -104,7 +117,8 @@ class WeakLabelIssues(pd.DataFrame):
     ('WeakLabelIssues', 0, 'model_agrees')
     """
 
-    _metadata = ["explanation", "reason", "stats", "error_probability", "posterior", "pred_probs"]
+    _metadata = ["explanation", "reason", "stats", "error_probability", "posterior", "pred_probs",
+                 "refined_pred_probs"]
 
     @property
     def _constructor(self) -> type:
@@ -151,6 +165,8 @@ def find_weak_label_issues(
     pred_probs: Any = None,
     warn: bool = True,
     exclude: Any = None,
+    refine: str = "auto",
+    refined_pred_probs: Any = None,
 ) -> WeakLabelIssues:
     """Rank training rows whose label-model label is likely wrong, and flag the likely-wrong ones.
 
@@ -182,6 +198,19 @@ def find_weak_label_issues(
     exclude : boolean mask (n,), positions or row ids, optional
         Rows never to flag (e.g. hand-checked gold added to ``probs``); they still train the end model.
         Non-integer values (and a pandas Index) are read as row ids of ``L``, integers as positions.
+    refine : {"auto", "naive_bayes", "none"}
+        A second feature view for ``method="weak"``: the same estimator cross-validated (same folds) on the
+        soft labels refined by naive Bayes inside each fold (:func:`~weaksup.train.naive_bayes_refine`, as
+        :class:`~weaksup.train.SelfTrainingClassifier` does). Rows are then ranked with the geometric mean of
+        the two views' probabilities, unless it agrees less often than the plain end model with the weak labels
+        of the rows where two or more LFs voted and all voted the weak label (a gold-free check). The
+        estimated error count stays the plain end model's disagreements. ``"auto"``: when ``X`` is a sparse
+        non-negative matrix (counts, TF-IDF); ``"naive_bayes"``: also dense non-negative features;
+        ``"none"``: the plain end model only (earlier versions). With ``pred_probs`` nothing is refitted: the
+        refined view is ``refined_pred_probs`` when given.
+    refined_pred_probs : array (n, k), optional
+        With ``pred_probs``: precomputed probabilities of the refined view (an earlier result's
+        ``refined_pred_probs``).
 
     Returns
     -------
@@ -217,6 +246,8 @@ def find_weak_label_issues(
     >>> st["n_recall_floor"]  # 30 % of the 4 estimated errors: the top 2 rows already hold them
     2
     """
+    if refine not in _REFINE:
+        raise ModelInputError(f"refine must be one of {_REFINE}, got {refine!r}")
     if method != "weak" and method not in METHODS:
         raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
     L = as_label_matrix(L)
@@ -230,6 +261,7 @@ def find_weak_label_issues(
     if not len(rows):
         raise ModelInputError("no row has an LF vote; nothing to judge")
     weak = P[rows].argmax(axis=1)
+    refined_cv = None
     counts = np.bincount(weak, minlength=k)
     stats: dict[str, Any] = {"n_judged": len(rows), "majority_share": float(counts.max() / len(rows))}
     if pred_probs is not None:
@@ -237,6 +269,11 @@ def find_weak_label_issues(
         if full.ndim != 2 or len(full) != n:
             raise ModelInputError(f"pred_probs has shape {full.shape} but L has {n} rows")
         cv = check_probs(full[rows], k, name="pred_probs (judged rows)")  # NaN rows elsewhere are fine
+        if refined_pred_probs is not None and method == "weak" and refine != "none":
+            full = np.asarray(in_row_order(class_ordered(refined_pred_probs), L.index, strict=False), dtype=np.float64)
+            if full.shape != (n, k):
+                raise ModelInputError(f"refined_pred_probs has shape {full.shape}, expected {(n, k)}")
+            refined_cv = check_probs(full[rows], k, name="refined_pred_probs (judged rows)")
     else:
         if X is None:
             raise ModelInputError("give the features X of the rows (or precomputed pred_probs)")
@@ -256,6 +293,14 @@ def find_weak_label_issues(
             check_numeric_features(Xr, L.index[rows])
         est = _default_estimator() if estimator is None else estimator
         cv = cross_val_predict_proba(est, Xr, P[rows], n_folds=n_folds, seed=seed, cardinality=k)
+        if method == "weak" and _refines(refine, Xr):
+            refined_cv = cross_val_predict_proba(RefinedTargetsClassifier(est, random_state=seed), Xr, P[rows],
+                                                 n_folds=n_folds, seed=seed, cardinality=k)
+    if method == "weak" and refined_cv is not None:
+        view, used = feature_view(weak, unanimous_rows(L.csr[rows], weak), cv, refined_cv)
+        stats["refined_view"] = used
+    else:
+        view, stats["refined_view"] = cv, False
     r = np.arange(len(rows))
     skip = skip_all[rows]
     pred = cv.argmax(axis=1)
@@ -269,7 +314,7 @@ def find_weak_label_issues(
         stats["n_disagree"] = 0
         disagree[:] = False
     if method == "weak":
-        q, a = combine_views(P[rows], cv)
+        q, a = combine_views(P[rows], view)
         # the estimated error count is the rows the end model disagrees with (all judged rows, excluded or not)
         n_est = int((pred != weak).sum())
         err = calibrate_error_probability(1.0 - q[r, weak], n_est)
@@ -308,7 +353,7 @@ def find_weak_label_issues(
         },
         index=L.index[pos],
     )
-    _attach(out, n, k, rows, stats, err, q, cv)
+    _attach(out, n, k, rows, stats, err, q, cv, refined_cv)
     if not len(out):
         if stats["cv_kappa"] <= _MIN_KAPPA:
             reason, why = "features_too_weak", (
@@ -345,6 +390,20 @@ def _best_other(Q: np.ndarray, label: np.ndarray) -> np.ndarray:
     return other.argmax(axis=1)
 
 
+def _refines(refine: str, X: Any) -> bool:
+    """Whether to add the naive-Bayes-refined view: ``"auto"`` on sparse non-negative features."""
+    import scipy.sparse as sp
+
+    if refine == "none":
+        return False
+    if refine == "naive_bayes":
+        return True
+    if not sp.issparse(X):
+        return False
+    data = X.data if hasattr(X, "data") else sp.csr_matrix(X).data
+    return bool(np.isfinite(data).all() and (data >= 0).all())
+
+
 def _exclude_mask(exclude: Any, index: pd.Index) -> np.ndarray:
     mask = np.zeros(len(index), bool)
     mask[row_positions(exclude, index, "exclude")] = True
@@ -352,7 +411,7 @@ def _exclude_mask(exclude: Any, index: pd.Index) -> np.ndarray:
 
 
 def _attach(out: WeakLabelIssues, n: int, k: int, rows: np.ndarray, stats: dict, err: np.ndarray | None,
-            q: np.ndarray | None, cv: np.ndarray | None) -> None:
+            q: np.ndarray | None, cv: np.ndarray | None, refined_cv: np.ndarray | None = None) -> None:
     out.stats = stats
     out.explanation = out.reason = None
     out.error_probability = np.full(n, np.nan)
@@ -362,6 +421,10 @@ def _attach(out: WeakLabelIssues, n: int, k: int, rows: np.ndarray, stats: dict,
         out.error_probability[rows] = err
         out.posterior[rows] = q
         out.pred_probs[rows] = cv
+    out.refined_pred_probs = None
+    if refined_cv is not None:
+        out.refined_pred_probs = np.full((n, k), np.nan)
+        out.refined_pred_probs[rows] = refined_cv
     out.attrs["pred_probs"] = out.pred_probs
 
 
