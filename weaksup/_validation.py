@@ -348,7 +348,13 @@ def as_rng(seed: Any) -> np.random.Generator:
     >>> as_rng(0).integers(10) == as_rng(0).integers(10)
     np.True_
     """
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError) as exc:  # "a", 1.5, -1: NumPy's message names no argument
+        raise ParameterTypeError(f"seed must be None, a non-negative integer or a numpy Generator, got "
+                                 f"{type(seed).__name__} {seed!r}") from exc
 
 
 # end-model inputs: features, targets, weights, rows ---------------------------------------------------

@@ -253,3 +253,13 @@ def test_dependency_heatmap_max_lfs_must_be_a_whole_number(max_lfs):
     L = np.array([[0, 1, -1], [1, 1, 0], [-1, 0, 0], [0, 0, 1]] * 5)
     with pytest.raises(ParameterError, match="max_lfs"):
         dependency_heatmap(L, max_lfs=max_lfs)
+
+
+@pytest.mark.parametrize("seed", ["a", 1.5, -1])
+def test_a_seed_numpy_cannot_take_is_a_typed_error(seed):
+    """``suggest_labels(..., seed="a")`` (or 1.5, -1) raised NumPy's bare TypeError / ValueError."""
+    from weaksup.errors import ParameterTypeError
+
+    probs = np.array([[0.6, 0.4], [0.5, 0.5], [0.9, 0.1]])
+    with pytest.raises(ParameterTypeError, match="seed"):
+        suggest_labels(np.array([[0], [1], [-1]]), probs, n=1, strategy="random", seed=seed)
