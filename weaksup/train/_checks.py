@@ -200,6 +200,14 @@ def check_aligned(X: Any, y: Any, x_name: str = "X", y_name: str = "y") -> None:
         f"so align them first (e.g. {y_name}.loc[{x_name}.index]) or pass arrays")
 
 
+def check_weights_aligned(X: Any, y: Any, sample_weight: Any, y_name: str = "y") -> None:
+    """:func:`check_aligned` of ``sample_weight`` against ``X`` and ``y`` (``None``: nothing to check): a weight
+    Series in another row order would weigh each row by another row's weight."""
+    if sample_weight is not None:
+        check_aligned(X, sample_weight, "X", "sample_weight")
+        check_aligned(y, sample_weight, y_name, "sample_weight")
+
+
 def warn_abstain_class(classes: np.ndarray, y: np.ndarray, name: str = "y", stacklevel: int = 3) -> None:
     """Warn when integer labels hold -1 next to 0: weaksup's ABSTAIN (a label model's ``predict`` on a tie)
     would be learned as one more class.

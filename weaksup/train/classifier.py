@@ -22,6 +22,7 @@ from weaksup.train._checks import (
     check_device,
     check_feature_names,
     check_targets_frame,
+    check_weights_aligned,
     keep_fit_on_error,
     unique_labels,
     warn_abstain_class,
@@ -394,9 +395,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
         split = check_targets_frame(y, n)
         soft = split[0] is not None
         Q = self._targets_to_probs(y, n, "y", reset=True, split=split)
-        if sample_weight is not None:
-            check_aligned(X_frame, sample_weight, "X", "sample_weight")
-            check_aligned(y, sample_weight, "y", "sample_weight")
+        check_weights_aligned(X_frame, y, sample_weight)
         w = check_sample_weight(sample_weight, n)
         has_dev = X_dev is not None or y_dev is not None
         if has_dev:
@@ -540,6 +539,7 @@ class SoftLabelClassifier(ClassifierMixin, BaseEstimator):
 
         self._check_fitted()
         check_aligned(X, y)
+        check_weights_aligned(X, y, sample_weight)
         pred = self.predict(X)
         probs, labels = check_targets(y, len(pred))
         if probs is not None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from weaksup._validation import check_targets
 from weaksup.errors import ModelInputError
+from weaksup.train._checks import check_aligned as _check_aligned
 from weaksup.train._checks import class_ordered as _class_ordered
 from weaksup.train._checks import class_positions as _class_positions
 from weaksup.train._checks import plain as _plain
@@ -226,6 +227,9 @@ class _SoftScorer:
         self.name = name
 
     def __call__(self, estimator: Any, X: Any, y_true: Any, **kwargs: Any) -> float:
+        _check_aligned(X, y_true, "X", "y_true")  # as the estimators' own fit and score: never another row's target
+        if kwargs.get("sample_weight") is not None:
+            _check_aligned(X, kwargs["sample_weight"], "X", "sample_weight")
         classes = getattr(estimator, "classes_", None)
         classes = None if classes is None else np.asarray(classes)
         k = np.shape(y_true)[1] if np.ndim(y_true) == 2 else None

@@ -22,6 +22,7 @@ from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.train._checks import (
     check_aligned,
     check_targets_frame,
+    check_weights_aligned,
     class_positions,
     keep_fit_on_error,
     unique_labels,
@@ -250,6 +251,7 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         n = n_rows(X)
         check_aligned(X, y)
+        check_weights_aligned(X, y, sample_weight)
         probs, hard = check_targets_frame(y, n)
         if probs is None:
             classes = unique_labels(hard)
@@ -430,6 +432,7 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.metrics import accuracy_score
 
         check_aligned(X, y)
+        check_weights_aligned(X, y, sample_weight)
         pred = self.predict_proba(X).argmax(axis=1)
         probs, hard = check_targets(y, len(pred))
         if probs is None:  # as scikit-learn's score: a label that is not a class counts as a wrong prediction

@@ -8,7 +8,7 @@ import numpy as np
 
 from weaksup._validation import check_sample_weight, n_rows, take_rows
 from weaksup.errors import ModelInputError
-from weaksup.train._checks import check_aligned, class_ordered, frame_hint
+from weaksup.train._checks import check_aligned, check_weights_aligned, class_ordered, frame_hint
 from weaksup.train._weights import MODES as WEIGHT_MODES
 from weaksup.train._weights import soft_class_weight
 from weaksup.utils import check_probs
@@ -38,6 +38,7 @@ def expand_soft_labels(
             or not np.isfinite(min_weight):
         raise ModelInputError(f"min_weight must be a finite number, got {min_weight!r}")
     check_aligned(X, probs, "X", "probs")
+    check_weights_aligned(X, probs, sample_weight, "probs")
     probs = class_ordered(probs)
     n = n_rows(X)
     try:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from weaksup.errors import ModelInputError
 from weaksup.utils import preds_to_probs as _preds_to_probs
 from weaksup.utils import probs_to_preds as _probs_to_preds
 
@@ -36,6 +37,12 @@ def probs_to_preds(probs: np.ndarray, tie_break_policy: str = "random", tol: flo
     P = np.asarray(probs, dtype=np.float64)
     if P.ndim != 2 or P.shape[1] <= 1:
         raise ValueError(f"probs must have probabilities for at least 2 classes, got shape {P.shape}")
+    # NumPy's argmax would silently call a NaN (or +inf) the row's class; -inf (a log-probability of 0) is
+    # never the top class, as in Snorkel, unless the whole row is -inf
+    bad = np.isnan(P).any(axis=1) | np.isposinf(P).any(axis=1) | ~np.isfinite(P).any(axis=1)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise ModelInputError(f"probs row {row} holds NaN or inf where a number is needed: {P[row].tolist()}")
     diffs = np.abs(P - P.max(axis=1, keepdims=True))
     tied = diffs < tol
     preds = _probs_to_preds(P, tie_break="abstain", tol=tol)  # the argmax where one class wins

@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from weaksup._validation import in_row_order
 from weaksup.errors import ModelInputError
+from weaksup.matrix import as_label_matrix
 from weaksup.models.base import BaseLabelModel
 from weaksup.snorkel.analysis.scorer import Scorer
 from weaksup.snorkel.utils.core import probs_to_preds
@@ -52,9 +54,13 @@ class BaseLabeler:
     def score(self, L: Any, Y: Any, metrics: Sequence[str] | None = ("accuracy",),
               tie_break_policy: str = "abstain") -> dict[str, float]:
         """Metrics of the predictions against gold ``Y``, as Snorkel scores them: rows whose prediction
-        (or gold label) is -1 are left out of every metric but ``coverage``."""
+        (or gold label) is -1 are left out of every metric but ``coverage``.
+
+        ``Y`` is read by position, as Snorkel reads it, unless ``L`` is a :class:`~weaksup.LabelMatrix` with row
+        ids and ``Y`` a pandas Series indexed by those ids: then it is lined up by id (as in ``LFAnalysis``)."""
+        L = as_label_matrix(L)
         preds, probs = self.predict(L, return_probs=True, tie_break_policy=tie_break_policy)
-        golds = np.asarray(Y)
+        golds = np.asarray(in_row_order(Y, L.index, "Y"))
         if golds.ndim == 2 and golds.shape[1] == 1:  # a (n, 1) column (df[["label"]].values), as Snorkel reads it
             golds = golds.ravel()
         if golds.ndim != 1 or len(golds) != len(preds):

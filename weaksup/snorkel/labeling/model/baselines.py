@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.models.base import BaseLabelModel
 from weaksup.models.majority import MajorityVoter
@@ -60,6 +61,11 @@ class MajorityClassVoter(BaseLabeler, BaseLabelModel):
         p = np.asarray(balance, dtype=np.float64).ravel()
         if p.ndim != 1 or len(p) < 2 or not np.isfinite(p).all() or (p < 0).any() or not p.sum() > 0:
             raise ValueError(f"balance must be one non-negative share per class, got {balance!r}")
+        if self.cardinality is not None and len(p) != self.cardinality:
+            # Snorkel's predict_proba then gives `cardinality` columns (or an IndexError), never len(balance)
+            raise ModelInputError(f"balance has {len(p)} shares ({p.tolist()}) but the model has cardinality="
+                                  f"{self.cardinality}: give one share per class, or MajorityClassVoter("
+                                  f"cardinality={len(p)})")
         self.cardinality_ = len(p)
         self.class_balance_ = p / p.sum()  # shares (counts work too): only the largest matters
         self.n_lfs_, self.lf_names_ = 0, []  # it reads no votes; with these it saves and loads like the others
