@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup.errors import LabelingFunctionError
+from weaksup.errors import LabelingFunctionError, _shown
 from weaksup.labeling.preprocessor import Preprocessor, fresh_copy, overrides_call
 
 # An LF calling sys.exit() would end the interpreter (or kill a worker) with no word of which LF
@@ -126,7 +126,8 @@ def _rows_changed(before: Any, out: Any, n: int) -> str | None:
         got, index = out.index, before.index
         if not got.equals(index) and got.isin(index).all() and index.isin(got).all():
             pos = next((i for i, (a, b) in enumerate(zip(got, index, strict=True)) if not same_id(a, b)), 0)
-            return f"reordered the rows (at position {pos} row {got[pos]!r} where the batch has {index[pos]!r})"
+            return (f"reordered the rows (at position {pos} row {_shown(got[pos])!r} where the batch has "
+                    f"{_shown(index[pos])!r})")
     return None
 
 

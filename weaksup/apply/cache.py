@@ -45,11 +45,32 @@ def data_key(data: Any) -> str:
             h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
         except TypeError:  # unhashable cells (lists, dicts): hash their text form
             h.update(pd.util.hash_pandas_object(frame.astype(str), index=True).to_numpy().tobytes())
+        for _, column in frame.items():
+            h.update(_cell_types(column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column))
     else:
         h.update(f"{frame.dtype}{frame.shape}".encode())
         h.update(np.ascontiguousarray(frame).tobytes() if frame.dtype != object else repr(frame.tolist()).encode())
     h.update(pd.util.hash_pandas_object(pd.Index(index)).to_numpy().tobytes())
+    h.update(_cell_types(pd.Index(index)))
     return h.hexdigest()[:32]
+
+
+def _cell_types(values: pd.Series | pd.Index) -> bytes:
+    """The types of an object column's (or index's) cells; empty for other dtypes, whose type is the dtype.
+
+    ``hash_pandas_object`` hashes an object cell by its text, so ``1`` and ``"1"``, ``None`` and ``NaN``,
+    ``True`` and ``"True"`` hash alike; without their types two data sets an LF tells apart would share
+    cached votes.
+    """
+    if isinstance(values, pd.MultiIndex):
+        return b"".join(_cell_types(values.get_level_values(i)) for i in range(values.nlevels))
+    if values.dtype != object:
+        return b""
+    types = list(map(type, values))
+    kinds = set(types)
+    if len(kinds) <= 1:  # one type throughout (text, say): the type once
+        return "".join(f"{t.__module__}.{t.__qualname__}" for t in kinds).encode() + b"\x00"
+    return "\x1f".join(f"{t.__module__}.{t.__qualname__}" for t in types).encode() + b"\x00"
 
 
 class IncrementalApplier(BaseApplier):

@@ -19,6 +19,7 @@ from weaksup.errors import (
     InvalidLabelError,
     LabelingFunctionError,
     ParameterTypeError,
+    _shown,
 )
 from weaksup.labeling.lf import LabelingFunction
 from weaksup.labeling.preprocessor import isolated_frame, overrides_call
@@ -271,7 +272,8 @@ def _check_series_index(got: pd.Index, lf: LabelingFunction, index: pd.Index) ->
         where, row = f"{len(got)} labels for a batch of {len(index)} rows", index[0] if len(index) else None
     else:
         pos = next((i for i, (a, b) in enumerate(zip(got, index, strict=True)) if not _same_id(a, b)), 0)
-        where, row = f"at position {pos} it is {got[pos]!r}, the batch's row id is {index[pos]!r}", index[pos]
+        where = f"at position {pos} it is {_shown(got[pos])!r}, the batch's row id is {_shown(index[pos])!r}"
+        row = index[pos]
     raise LabelingFunctionError(
         lf.name, row,
         f"returned a pandas Series whose index differs from the batch's ({where}); votes are not realigned "
@@ -388,12 +390,13 @@ def apply_lf_to_batch(
                 pos = len(out)
                 if not fault_tolerant:
                     raise LabelingFunctionError(lf.name, batch.index[pos],
-                                                f"{type(exc).__name__}: {exc}{_empty_fields_hint(rows[pos], exc)}",
+                                                f"{type(exc).__name__}: {exc}{_empty_fields_hint(rows[pos], exc)}"
+                                                f"{_not_a_row_hint(pre, rows[pos], exc)}",
                                                 exc) from exc
                 if type(exc) is PreprocessorFailure:  # the row's place-holder: keep no frames alive through it
                     exc.__traceback__, message = None, str(exc)
                 else:
-                    message = f"{type(exc).__name__}: {exc}"
+                    message = f"{type(exc).__name__}: {exc}{_not_a_row_hint(pre, rows[pos], exc)}"
                 if record is None:
                     record = LFErrorRecord(0, batch.index[pos], message)
                 record.count += 1
@@ -414,6 +417,15 @@ def _empty_fields_hint(row: Any, exc: BaseException) -> str:
         return ""
     names = ", ".join(repr(k) for k in empty[:5])
     return f" (field{'s' if len(empty) > 1 else ''} {names} {'are' if len(empty) > 1 else 'is'} empty in this row)"
+
+
+def _not_a_row_hint(pre: Sequence[Any], row: Any, exc: BaseException) -> str:
+    """`` (preprocessor 'p' returned a dict, not a row: ...)`` when an LF read ``x.field`` off a dict its last
+    preprocessor returned in place of the row (Snorkel passes the dict on too, so ``x["field"]`` works)."""
+    if not pre or not isinstance(exc, AttributeError) or not isinstance(row, dict):
+        return ""
+    return (f" (preprocessor {pre[-1].name!r} returned a dict, not a row: set the new fields on the row it is "
+            "given and return that row, or read the dict's fields as x['field'])")
 
 
 def _isolated(x: Any) -> Any:

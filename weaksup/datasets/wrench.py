@@ -76,6 +76,12 @@ def load_wrench(folder: str | Path, splits: str | tuple[str, ...] = SPLITS) -> W
         index = pd.Index(ids, name="id")
         data = pd.DataFrame([r.get("data", {}) for r in records], index=index)
         k = len(class_names) if class_names else max(2, int(max(votes.max(initial=0), y.max(initial=0)) + 1))
+        outside = (y < -1) | (y >= k)
+        if outside.any():  # label.json names k classes: a gold label beyond them is no class (-1: unlabelled)
+            i = int(np.argmax(outside))
+            where = f"{label_file.name} names {k} classes" if class_names else "labels are class ids"
+            raise DataFileError(f"{path}: row {ids[i]!r} has label {int(y[i])}, but {where} (0..{k - 1}; "
+                                "-1 for no label)")
         try:
             L = LabelMatrix.from_dense(votes, lf_names=[f"lf_{j}" for j in range(n_lfs)], index=index,
                                        cardinality=k)
@@ -102,6 +108,12 @@ def _votes_and_labels(path: Path, ids: list[str], records: list) -> tuple[np.nda
         elif len(r["weak_labels"]) != n_lfs:
             raise DataFileError(f"{path}: row {i!r} has {len(r['weak_labels'])} weak labels, the first row {n_lfs}")
     n_lfs = n_lfs or 0
+    for i, r in zip(ids, records, strict=True):  # numpy would take True as 1 and cut 1.5 down to 1, silently
+        bad = [v for v in (r["label"], *r["weak_labels"])
+               if isinstance(v, (bool, np.bool_)) or (isinstance(v, float) and not v.is_integer())]
+        if bad:
+            raise DataFileError(f"{path}: row {i!r} holds a label or weak label that is not an integer: "
+                                f"{bad[0]!r} (label {r['label']!r}, weak_labels {r['weak_labels']!r:.200})")
     try:
         votes = np.asarray([r["weak_labels"] for r in records], dtype=np.int64).reshape(len(records), n_lfs)
         y = np.asarray([r["label"] for r in records], dtype=np.int64)

@@ -240,7 +240,8 @@ def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
     With ``same_types``, a column that reads as numbers in some chunks and as text in others is read
     as text in every chunk, as one whole-file read gives it: pandas infers types chunk by chunk, so a
     zip code ``01234`` would otherwise be the number 1234 in a chunk without a text value and
-    ``"01234"`` in one with (an LF's vote would depend on ``chunk_size``). That costs a first pass over
+    ``"01234"`` in one with (an LF's vote would depend on ``chunk_size``). Likewise a column of integers
+    with an empty cell in some chunk is read as floats in every chunk. That costs a first pass over
     files longer than one chunk.
     """
     # each read is wrapped on its own: a warnings filter must not stay changed while the caller holds a chunk
@@ -251,13 +252,13 @@ def _csv_frames(path: Path, chunk_size: int | None, cols: list[str] | None,
         yield frame
         return
     if same_types:
-        first, text = _text_in_some_chunks(path, chunk_size, cols, kwargs, sep)
+        first, types = _text_in_some_chunks(path, chunk_size, cols, kwargs, sep)
         if first is not None:  # one chunk: nothing to make consistent, and no second read
             yield first
             return
-        if text:
+        if types:
             given = kwargs.get("dtype")
-            kwargs = {**kwargs, "dtype": {**(given if isinstance(given, dict) else {}), **{c: str for c in text}}}
+            kwargs = {**kwargs, "dtype": {**(given if isinstance(given, dict) else {}), **types}}
     yield from _csv_reader(path, chunk_size, cols, kwargs, sep)
 
 
@@ -275,12 +276,15 @@ def _csv_reader(path: Path, chunk_size: int, cols: list[str] | None, kwargs: dic
 
 
 def _text_in_some_chunks(path: Path, chunk_size: int, cols: list[str] | None, kwargs: dict[str, Any],
-                         sep: str | None) -> tuple[pd.DataFrame | None, list[Any]]:
-    """``(the only chunk, [])`` for a file of one chunk, else ``(None, columns read as numbers in some chunks
-    and as text in others)``; columns the caller typed are left out."""
+                         sep: str | None) -> tuple[pd.DataFrame | None, dict[Any, type]]:
+    """``(the only chunk, {})`` for a file of one chunk, else ``(None, {column: type})`` for the columns whose
+    type pandas infers differently from chunk to chunk: ``str`` for those read as numbers in some chunks and as
+    text in others, ``float`` for those read as integers in some and as floats in others (a chunk with an empty
+    cell: ``7`` there, ``7.0`` in a whole-file read). Columns the caller typed are left out."""
     given = kwargs.get("dtype")
     fixed = set(given) if isinstance(given, dict) else set()
-    numeric: set[Any] = set()
+    integer: set[Any] = set()
+    floating: set[Any] = set()
     textual: set[Any] = set()
     first, n = None, 0
     for frame in _csv_reader(path, chunk_size, cols, kwargs, sep):
@@ -288,13 +292,17 @@ def _text_in_some_chunks(path: Path, chunk_size: int, cols: list[str] | None, kw
         first = frame if n == 1 else None
         for c in frame.columns:
             kind = frame[c].dtype.kind
-            if kind in "iuf":
-                numeric.add(c)
+            if kind in "iu":
+                integer.add(c)
+            elif kind == "f":
+                floating.add(c)
             elif kind == "O" and frame[c].map(lambda v: isinstance(v, str)).any():
                 textual.add(c)
     if n <= 1:
-        return first, []
-    return None, [c for c in numeric & textual if c not in fixed]
+        return first, {}
+    types: dict[Any, type] = {c: float for c in integer & floating if c not in textual}
+    types.update({c: str for c in (integer | floating) & textual})
+    return None, {c: t for c, t in types.items() if c not in fixed}
 
 
 @contextmanager
