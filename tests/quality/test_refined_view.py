@@ -101,3 +101,21 @@ def test_refined_view_that_contradicts_the_unanimous_rows_is_not_used():
     agreeing = find_weak_label_issues(votes, probs, pred_probs=alone.pred_probs, refined_pred_probs=alone.pred_probs,
                                       warn=False)
     assert agreeing.stats["refined_view"] is True
+
+
+def test_forced_refinement_on_texts_or_signed_features_is_a_typed_error():
+    """``refine="naive_bayes"`` with raw texts (and a Pipeline as the estimator) raised NumPy's bare
+    ValueError "could not convert string to float"; ``"auto"`` leaves such inputs to the end model alone."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    words, votes, probs = _toy(2)
+    texts = [" ".join(f"w{j}" for j in np.flatnonzero(row)) or "empty" for row in words]
+    est = make_pipeline(CountVectorizer(), LogisticRegression())
+    auto = find_weak_label_issues(votes, probs, texts, estimator=est, warn=False)
+    assert auto.refined_pred_probs is None
+    with pytest.raises(ModelInputError, match="naive_bayes.*non-negative numeric"):
+        find_weak_label_issues(votes, probs, texts, estimator=est, refine="naive_bayes", warn=False)
+    with pytest.raises(ModelInputError, match="naive_bayes.*non-negative numeric"):
+        find_weak_label_issues(votes, probs, words - 0.5, refine="naive_bayes", warn=False)

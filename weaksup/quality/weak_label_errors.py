@@ -391,17 +391,28 @@ def _best_other(Q: np.ndarray, label: np.ndarray) -> np.ndarray:
 
 
 def _refines(refine: str, X: Any) -> bool:
-    """Whether to add the naive-Bayes-refined view: ``"auto"`` on sparse non-negative features."""
+    """Whether to add the naive-Bayes-refined view: ``"auto"`` on sparse non-negative features; forced with
+    ``"naive_bayes"``, whose features must then be non-negative numbers (dense too)."""
     import scipy.sparse as sp
 
     if refine == "none":
         return False
-    if refine == "naive_bayes":
-        return True
-    if not sp.issparse(X):
+    if sp.issparse(X):
+        data = sp.csr_matrix(X).data
+        usable = bool(data.dtype.kind in "iufb" and np.isfinite(data).all() and (data >= 0).all())
+    elif refine == "naive_bayes":
+        try:
+            values = np.asarray(X.detach().cpu().numpy() if hasattr(X, "detach") else X)
+        except (TypeError, ValueError):
+            values = np.asarray([], dtype=object)
+        usable = bool(values.ndim == 2 and values.dtype.kind in "iufb" and np.isfinite(values).all()
+                      and (values >= 0).all())
+    else:
         return False
-    data = X.data if hasattr(X, "data") else sp.csr_matrix(X).data
-    return bool(np.isfinite(data).all() and (data >= 0).all())
+    if not usable and refine == "naive_bayes":
+        raise ModelInputError("refine='naive_bayes' needs non-negative numeric features (counts, TF-IDF) in X, "
+                              f"got {type(X).__name__}; vectorize texts first, or pass refine='none'")
+    return usable
 
 
 def _exclude_mask(exclude: Any, index: pd.Index) -> np.ndarray:
