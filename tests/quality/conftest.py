@@ -31,3 +31,25 @@ def noisy_problem():
 def make_gaussian_problem():
     """The generator above, for tests that need other sizes or noise levels."""
     return gaussian_problem
+
+
+def wrench_train_tfidf(name):
+    """A bundled WRENCH set's train split and its TF-IDF features (word 1-2-grams, as the benchmarks);
+    skips the test where the data is not bundled."""
+    from pathlib import Path
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from weaksup.datasets import load_wrench
+
+    folder = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "wrench" / name
+    if not folder.is_dir():
+        pytest.skip("WRENCH data not bundled")
+    s = load_wrench(folder, splits=("train",))["train"]
+    return s, TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(s.data["text"])
+
+
+@pytest.fixture(scope="package")
+def wrench_tfidf():
+    """``wrench_tfidf("trec")`` -> ``(train split, TF-IDF features)`` (the function above)."""
+    return wrench_train_tfidf

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -11,23 +9,15 @@ import scipy.sparse as sp
 from weaksup.errors import ModelInputError
 from weaksup.quality import find_weak_label_issues
 
-WRENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "wrench"
-
 
 @pytest.fixture(scope="module")
-def trec():
+def trec(wrench_tfidf):
     """WRENCH trec train with the default label model's weak labels: where the refined view matters most."""
     import warnings
 
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     import weaksup as ws
-    from weaksup.datasets import load_wrench
 
-    if not (WRENCH / "trec").is_dir():
-        pytest.skip("WRENCH data not bundled")
-    s = load_wrench(WRENCH / "trec", splits=("train",))["train"]
-    X = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(s.data["text"])
+    s, X = wrench_tfidf("trec")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         probs = ws.LabelModel(cardinality=6).fit(s.L).predict_proba(s.L)

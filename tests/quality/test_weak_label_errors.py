@@ -2,7 +2,6 @@
 LF blame against gold accuracy, relabel / prune / add-gold fixes."""
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,20 +18,11 @@ from weaksup.quality import (
     lf_error_contributions,
 )
 
-WRENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "wrench"
-
 
 @pytest.fixture(scope="module")
-def youtube():
+def youtube(wrench_tfidf):
     """WRENCH youtube train: majority-vote weak labels (independent of the default label model's numbers)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from weaksup.datasets import load_wrench
-
-    if not (WRENCH / "youtube").is_dir():
-        pytest.skip("WRENCH data not bundled")
-    s = load_wrench(WRENCH / "youtube", splits=("train",))["train"]
-    X = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit_transform(s.data["text"])
+    s, X = wrench_tfidf("youtube")
     probs = MajorityVoter(cardinality=2).predict_proba(s.L)
     with warnings.catch_warnings():
         warnings.simplefilter("error", WeaksupWarning)  # flagging something must not warn
