@@ -82,6 +82,23 @@ def is_whole_number(value: Any, minimum: int = 0) -> bool:
     return not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, np.integer)) and value >= minimum
 
 
+def as_float_matrix(values: Any, name: str = "probs", error: type[Exception] = ModelInputError) -> np.ndarray:
+    """``values`` as a float64 array (a nullable frame's gaps as NaN), with a typed error naming ``name`` where
+    they are not numbers (text, ragged rows) instead of NumPy's bare ``ValueError``.
+
+    Examples
+    --------
+    >>> as_float_matrix(pd.DataFrame({"a": pd.array([0.5, None], dtype="Float64")})).ravel().tolist()
+    [0.5, nan]
+    """
+    if isinstance(values, pd.DataFrame) and all(pd.api.types.is_numeric_dtype(d) for d in values.dtypes):
+        values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise error(f"{name} must be an n x k matrix of probabilities (numbers): {exc}") from None
+
+
 def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs", atol: float = 1e-4) -> np.ndarray:
     """Validate an ``n x k`` matrix of class probabilities and return it as float64.
 

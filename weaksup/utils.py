@@ -7,7 +7,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import align_labels, check_probs, in_row_order  # noqa: F401  (align_labels, check_probs: re-exported)
+from weaksup._validation import (  # noqa: F401  (align_labels, check_probs: re-exported)
+    align_labels,
+    as_float_matrix,
+    as_rng,
+    check_int_labels,
+    check_probs,
+    columns_in_class_order,
+    in_row_order,
+    is_whole_number,
+)
 from weaksup.errors import ModelInputError
 from weaksup.matrix import ABSTAIN, LabelMatrix, as_label_matrix
 
@@ -44,9 +53,18 @@ def probs_to_preds(
     """
     if tie_break not in TIE_BREAKS:
         raise ModelInputError(f"tie_break must be one of {TIE_BREAKS}, got {tie_break!r}")
-    P = np.asarray(probs, dtype=np.float64)
+    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (int, float, np.number)) or not tol >= 0:
+        raise ModelInputError(f"tol must be a non-negative number, got {tol!r}")
+    ids = probs.index if isinstance(probs, pd.DataFrame) and not isinstance(probs.index, pd.RangeIndex) else None
+    probs = columns_in_class_order(probs)  # a frame's columns named by class id, in another order: by id
+    P = as_float_matrix(probs, "probs")  # text, ragged rows: a typed error, not NumPy's
     if P.ndim != 2:
         raise ModelInputError(f"probs must be 2-D, got shape {P.shape}")
+    nan = np.isnan(P).any(axis=1)
+    if nan.any():  # argmax would silently call the NaN (or the class after it) the row's label
+        row = int(np.argmax(nan))
+        where = f"row {ids[row]!r}" if ids is not None else f"row {row}"
+        raise ModelInputError(f"probs {where} holds NaN, which has no most likely class: {P[row].tolist()}")
     preds = P.argmax(axis=1)
     tied = np.abs(P - P.max(axis=1, keepdims=True)) <= tol
     is_tie = tied.sum(axis=1) > 1
@@ -56,10 +74,15 @@ def probs_to_preds(
     if tie_break == "abstain":
         preds[rows] = ABSTAIN
     elif tie_break == "prior":
-        p = np.full(P.shape[1], 1.0 / P.shape[1]) if prior is None else np.asarray(prior, dtype=np.float64)
+        try:
+            p = np.full(P.shape[1], 1.0 / P.shape[1]) if prior is None else np.asarray(prior, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ModelInputError(f"prior must be k = {P.shape[1]} numbers (one per class), got {prior!r:.80}") from None
+        if p.shape != (P.shape[1],):
+            raise ModelInputError(f"prior has shape {p.shape}, expected ({P.shape[1]},): one number per class")
         preds[rows] = np.where(tied[rows], p[None, :], -np.inf).argmax(axis=1)
     elif tie_break == "random":
-        rng = np.random.default_rng(seed)
+        rng = as_rng(seed)  # a seed NumPy cannot take is a ParameterTypeError naming it
         noise = rng.random((len(rows), P.shape[1]))
         preds[rows] = np.where(tied[rows], noise, -1.0).argmax(axis=1)
     else:  # index
@@ -77,12 +100,11 @@ def preds_to_probs(preds: Any, cardinality: int) -> np.ndarray:
     >>> preds_to_probs([0, 1], 2).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
-    y = np.asarray(preds)
-    if y.ndim != 1:
-        raise ModelInputError(f"preds must be 1-D, got shape {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= cardinality):
-        row = int(np.argmax((y < 0) | (y >= cardinality)))
-        raise ModelInputError(f"label {y[row]} at row {row} is out of range 0..{cardinality - 1}")
+    if not is_whole_number(cardinality, 1):
+        raise ModelInputError(f"cardinality must be a positive integer (the number of classes), got {cardinality!r}")
+    # class ids as the one label check reads them: 1.0 and "1" are class 1; 1.5, NaN and text are typed errors
+    # (1.5 was silently class 1, NaN an IndexError)
+    y = check_int_labels(np.asarray(preds), name="preds", cardinality=cardinality)
     out = np.zeros((len(y), cardinality))
     out[np.arange(len(y)), y.astype(np.int64)] = 1.0
     return out
@@ -105,7 +127,10 @@ def filter_unlabeled(data: Any, probs: np.ndarray, L: Any) -> tuple[Any, np.ndar
     """
     L = as_label_matrix(L)
     data = in_row_order(data, L.index, "data")
-    probs = np.asarray(in_row_order(probs, L.index, "probs"))
+    try:
+        probs = np.asarray(in_row_order(probs, L.index, "probs"))
+    except (TypeError, ValueError) as exc:  # ragged rows: NumPy's message names no argument
+        raise ModelInputError(f"probs must be an n x k matrix, one row per row of L: {exc}") from None
     n_data = data.shape[0] if hasattr(data, "shape") else len(data)  # len() of a scipy sparse matrix raises
     if len(probs) != L.n_rows or n_data != L.n_rows:
         raise ModelInputError(f"data ({n_data}), probs ({len(probs)}) and L ({L.n_rows}) must have the same rows")

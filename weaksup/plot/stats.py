@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from weaksup._validation import columns_in_class_order, is_whole_number
+from weaksup._validation import as_float_matrix, columns_in_class_order, is_whole_number
 from weaksup.errors import ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import align_labels, check_probs, probs_to_preds
@@ -137,10 +137,7 @@ def calibration_curve(probs: Any, Y: Any, n_bins: int = 10) -> dict[str, np.ndar
     # a frame of probabilities names its rows: gold given as a Series is matched to them by id, not position
     ids = probs.index if isinstance(probs, pd.DataFrame) and not isinstance(probs.index, pd.RangeIndex) else None
     probs = columns_in_class_order(probs)  # columns named by class id in another order: column j is not class j
-    try:
-        P = np.asarray(probs, dtype=np.float64)
-    except (TypeError, ValueError) as exc:  # text or ragged rows: NumPy's message names no argument
-        raise ParameterError(f"probs must be an n x k matrix of probabilities (numbers): {exc}") from None
+    P = as_float_matrix(probs, "probs", ParameterError)  # text or ragged rows: a typed error, not NumPy's
     n_gold = len(Y) if hasattr(Y, "__len__") and np.ndim(Y) >= 1 else None
     if P.ndim != 2 or P.shape[1] < 2 or len(P) != n_gold:
         raise ParameterError(f"probs must be n x k (k >= 2) with one gold label per row; got {P.shape} and "

@@ -37,6 +37,12 @@ def class_ordered(pred_probs: Any, name: str = "pred_probs") -> Any:
             and pred_probs[c].dtype != object]
     if text:
         raise ModelInputError(f"{name} column {text[0]!r} holds {pred_probs[text[0]].dtype} values, not probabilities")
+    if any(pd.api.types.is_extension_array_dtype(d) for d in pred_probs.dtypes) \
+            and all(pd.api.types.is_numeric_dtype(d) for d in pred_probs.dtypes):
+        # nullable columns (Float64, Int64): a gap is pd.NA, which NumPy cannot read as a number; as NaN the
+        # probability check names its row
+        pred_probs = pd.DataFrame(pred_probs.to_numpy(dtype=np.float64, na_value=np.nan), index=pred_probs.index,
+                                  columns=pred_probs.columns)
     return columns_in_class_order(pred_probs)
 
 

@@ -40,10 +40,14 @@ def row_positions(values: Any, index: pd.Index, name: str) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if isinstance(values, (set, frozenset)):
         values = list(values)
-    if isinstance(values, pd.Series) and values.dtype == bool:
-        values = in_row_order(values, index, strict=False)  # a mask indexed by the row ids, in another order
+    if isinstance(values, pd.Series) and pd.api.types.is_bool_dtype(values.dtype):
+        if values.hasnans:  # a nullable "boolean" mask with a gap: read as ids, it named none of the rows
+            at = values.index[values.isna().to_numpy()][0]
+            raise ModelInputError(f"{name} mask has no value (NA) at row {plain(at)!r}; fill the gaps first, e.g. "
+                                  f"{name}.fillna(False)")
+        values = in_row_order(values.astype(bool), index, strict=False)  # a mask indexed by the row ids, in another order
     by_id = isinstance(values, pd.Index) and not index.equals(pd.RangeIndex(n))
-    arr = values.to_numpy() if isinstance(values, (pd.Index, pd.Series)) else np.asarray(values)
+    arr = values.to_numpy() if isinstance(values, (pd.Index, pd.Series)) else _ids_array(values)
     arr = arr.ravel() if arr.ndim > 1 and arr.size == max(arr.shape) else arr
     if arr.ndim != 1:
         raise ModelInputError(f"{name} must be a 1-D mask, positions or row ids, got shape {arr.shape}")
@@ -75,6 +79,19 @@ def row_positions(values: Any, index: pd.Index, name: str) -> np.ndarray:
         hint = "; they are row ids of L: pass them as a pandas Index, pd.Index(ids)" if ids else ""
         raise ModelInputError(f"{name} positions must be in 0..{n - 1}, got {bad}{hint}")
     return pos
+
+
+def _ids_array(values: Any) -> np.ndarray:
+    """``values`` as a 1-D array, keeping row ids as given: NumPy would turn ``[0, "a"]`` into ``["0", "a"]``
+    (ids no row has) and a list of MultiIndex tuples into a 2-D array of their parts."""
+    if isinstance(values, (list, tuple)) and len(values) and (
+            any(isinstance(v, tuple) for v in values)
+            or (any(isinstance(v, str) for v in values) and not all(isinstance(v, str) for v in values))):
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            out[i] = v
+        return out
+    return np.asarray(values)
 
 
 def check_n_rows(X: Any, n: int, name: str = "X") -> None:

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from weaksup.errors import ModelInputError, NotFittedError
+from weaksup._validation import check_sample_weight
+from weaksup.errors import ModelInputError, NotFittedError, ParameterTypeError
 from weaksup.quality._checks import check_labels_probs
 from weaksup.quality.confident_learning import find_label_issues
 from weaksup.quality.cross_val import (
@@ -86,14 +87,30 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = self.estimator is not None and get_tags(self.estimator).input_tags.sparse
         return tags
 
-    def fit(self, X: Any, labels: Any, pred_probs: Any = None) -> CleanTrainer:
+    def fit(self, X: Any, labels: Any, pred_probs: Any = None, sample_weight: Any = None) -> CleanTrainer:
         """Find label issues, drop them, refit; returns ``self``.
 
         ``pred_probs`` (n x k), when given, are used as the out-of-sample probabilities and
         the cross-validation is skipped. With a DataFrame ``X`` indexed by row ids, a ``labels`` Series
-        and a ``pred_probs`` DataFrame indexed by the same ids in another order are matched by id.
+        and a ``pred_probs`` DataFrame (and a ``sample_weight`` Series) indexed by the same ids in another
+        order are matched by id. ``sample_weight`` (one per row) weighs the kept rows in the final fit, as
+        cleanlab's ``CleanLearning.fit`` does (the cross-validation that finds the issues is unweighted).
         """
+        import inspect
+
+        known = set(inspect.signature(find_label_issues).parameters) - {"labels", "pred_probs"}
+        try:
+            kwargs = dict(self.find_issues_kwargs or {})
+        except (TypeError, ValueError):
+            raise ParameterTypeError(f"find_issues_kwargs must be a dict of find_label_issues arguments, got "
+                                     f"{type(self.find_issues_kwargs).__name__}") from None
+        unknown = sorted(set(kwargs) - known, key=str)
+        if unknown:  # checked before the cross-validation, not after it as find_label_issues' TypeError
+            raise ParameterTypeError(f"find_issues_kwargs has {unknown}, which find_label_issues does not take; it "
+                                     f"takes {sorted(known)}")
         n = n_rows(X)
+        if sample_weight is not None:  # checked before any model is fitted
+            sample_weight = check_sample_weight(align_to_features(sample_weight, X), n)
         labels = align_to_features(labels, X)  # a Series by the ids of a DataFrame X, in its row order
         y, probs, k = split_targets(labels, n)
         present = np.flatnonzero(np.bincount(y, minlength=k))
@@ -108,12 +125,12 @@ class CleanTrainer(ClassifierMixin, BaseEstimator):
                 self.estimator, X, labels if probs is None else probs, n_folds=self.cv_folds, seed=self.seed,
                 cardinality=k,
             )
-        kwargs = dict(self.find_issues_kwargs or {})
         kwargs.pop("return_indices_ranked_by", None)  # we need the mask
         issues = find_label_issues(y, pred_probs, **kwargs)
         keep = np.flatnonzero(~np.asarray(issues))
         est = clone(self.estimator)
-        fit_on_targets(est, take_rows(X, keep), y[keep], None if probs is None else probs[keep])
+        fit_on_targets(est, take_rows(X, keep), y[keep], None if probs is None else probs[keep],
+                       None if sample_weight is None else sample_weight[keep])
         self.estimator_ = est
         self.label_issues_ = np.asarray(issues)
         self.pred_probs_ = check_labels_probs(y, pred_probs)[1]  # as judged: a frame's columns in class order

@@ -366,8 +366,9 @@ def find_label_issues(
     """
     if method not in METHODS:
         raise ModelInputError(f"method must be one of {METHODS}, got {method!r}")
-    if not 0.0 < frac_noise <= 1.0:
-        raise ModelInputError(f"frac_noise must be in (0, 1], got {frac_noise}")
+    if isinstance(frac_noise, (bool, np.bool_)) or not isinstance(frac_noise, (int, float, np.number)) \
+            or not 0.0 < frac_noise <= 1.0:  # a text or None was a bare TypeError from the comparison
+        raise ModelInputError(f"frac_noise must be a number in (0, 1], got {frac_noise!r}")
     if issue_count not in ("off_diagonal", "calibrated"):
         raise ModelInputError(f"issue_count must be 'off_diagonal' or 'calibrated', got {issue_count!r}")
     if return_indices_ranked_by is not None and return_indices_ranked_by not in SCORE_METHODS:

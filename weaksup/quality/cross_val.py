@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from weaksup._validation import in_row_order, is_whole_number, n_rows, take_rows
-from weaksup.errors import ModelInputError
+from weaksup.errors import ModelInputError, ParameterTypeError
 from weaksup.quality._checks import class_ordered
 from weaksup.utils import align_labels, check_probs
 
@@ -34,6 +34,15 @@ def split_targets(labels: Any, n: int, cardinality: int | None = None) -> tuple[
     return y, None, k
 
 
+def check_seed(seed: Any) -> None:
+    """What scikit-learn's fold split takes as ``random_state``: ``None``, a non-negative integer or a
+    ``numpy.random.RandomState``; anything else (``"a"``, a NumPy ``Generator``) was scikit-learn's bare ValueError."""
+    if seed is None or isinstance(seed, np.random.RandomState) or (is_whole_number(seed) and seed < 2**32):
+        return
+    raise ParameterTypeError(f"seed must be None, an integer in 0..2**32 - 1 or a numpy RandomState (the fold "
+                             f"split's random_state), got {type(seed).__name__} {seed!r}")
+
+
 def align_to_features(labels: Any, X: Any) -> Any:
     """Labels (a Series, or soft labels as a DataFrame) put in the row order of a DataFrame ``X`` with row ids.
 
@@ -46,20 +55,24 @@ def align_to_features(labels: Any, X: Any) -> Any:
     return labels
 
 
-def fit_on_targets(estimator: Any, X: Any, y: np.ndarray, probs: np.ndarray | None) -> Any:
-    """Fit on hard labels, or on soft labels natively (SoftLabelClassifier) or via ``fit_soft``."""
-    if probs is None:
-        return estimator.fit(X, y)
-    if getattr(estimator, "_accepts_probabilistic_labels", False):
-        return estimator.fit(X, probs)
+def fit_on_targets(estimator: Any, X: Any, y: np.ndarray, probs: np.ndarray | None,
+                   sample_weight: np.ndarray | None = None) -> Any:
+    """Fit on hard labels, or on soft labels natively (SoftLabelClassifier) or via ``fit_soft``.
+
+    ``sample_weight`` (one per row, or ``None``) goes to the fit as ``sample_weight`` (a Pipeline's final step's).
+    """
     from sklearn.pipeline import Pipeline
 
+    last = estimator.steps[-1] if isinstance(estimator, Pipeline) else None
+    # a Pipeline's fit routes weights only by step name: give them to its final classifier
+    param = f"{last[0]}__sample_weight" if last is not None and last[1] not in (None, "passthrough") else "sample_weight"
+    if probs is None:
+        return estimator.fit(X, y) if sample_weight is None else estimator.fit(X, y, **{param: sample_weight})
+    if getattr(estimator, "_accepts_probabilistic_labels", False):
+        return estimator.fit(X, probs) if sample_weight is None else estimator.fit(X, probs, sample_weight=sample_weight)
     from weaksup.train import fit_soft  # later stage of the pipeline is fine here: quality comes after train
 
-    if isinstance(estimator, Pipeline) and estimator.steps[-1][1] not in (None, "passthrough"):
-        # a Pipeline's fit routes weights only by step name: give them to its final classifier
-        return fit_soft(estimator, X, probs, weight_param=f"{estimator.steps[-1][0]}__sample_weight")
-    return fit_soft(estimator, X, probs)
+    return fit_soft(estimator, X, probs, sample_weight=sample_weight, weight_param=param)
 
 
 def proba_in_class_order(estimator: Any, X: Any, k: int) -> np.ndarray:
@@ -122,6 +135,9 @@ def cross_val_predict_proba(
     if not hasattr(estimator, "predict_proba"):
         raise ModelInputError(f"{type(estimator).__name__} has no predict_proba: give a classifier that predicts "
                               f"probabilities (e.g. LogisticRegression, or CalibratedClassifierCV around it)")
+    if cardinality is not None and not is_whole_number(cardinality, 2):
+        raise ModelInputError(f"cardinality must be None or an integer >= 2 (the number of classes), got {cardinality!r}")
+    check_seed(seed)
     n = n_rows(X)
     y, probs, k = split_targets(align_to_features(labels, X), n, cardinality)
     if not is_whole_number(n_folds, 2):

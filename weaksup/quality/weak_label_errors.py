@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._validation import in_row_order, take_rows
+from weaksup._validation import as_float_matrix, check_int_labels, in_row_order, is_whole_number, take_rows
 from weaksup.errors import ModelInputError, WeaksupWarning
 from weaksup.matrix import as_label_matrix
 from weaksup.quality._checks import class_ordered
@@ -55,7 +55,7 @@ from weaksup.quality._views import (
     unanimous_rows,
 )
 from weaksup.quality.confident_learning import METHODS, _scores, find_label_issues
-from weaksup.quality.cross_val import cross_val_predict_proba
+from weaksup.quality.cross_val import check_seed, cross_val_predict_proba
 from weaksup.utils import check_probs
 
 _MIN_KAPPA = 0.05  # "no better than chance", not a tuned value
@@ -250,6 +250,9 @@ def find_weak_label_issues(
         raise ModelInputError(f"refine must be one of {_REFINE}, got {refine!r}")
     if method != "weak" and method not in METHODS:
         raise ModelInputError(f"method must be 'weak' or one of {METHODS}, got {method!r}")
+    if not is_whole_number(n_folds, 2):  # checked before it is compared with the class counts ("3" was a bare error)
+        raise ModelInputError(f"n_folds must be an integer >= 2, got {n_folds!r}")
+    check_seed(seed)
     L = as_label_matrix(L)
     P = check_probs(in_row_order(class_ordered(probs, "probs"), L.index, strict=False), name="probs")
     n, k = L.n_rows, P.shape[1]
@@ -265,12 +268,13 @@ def find_weak_label_issues(
     counts = np.bincount(weak, minlength=k)
     stats: dict[str, Any] = {"n_judged": len(rows), "majority_share": float(counts.max() / len(rows))}
     if pred_probs is not None:
-        full = np.asarray(in_row_order(class_ordered(pred_probs), L.index, strict=False), dtype=np.float64)
+        full = as_float_matrix(in_row_order(class_ordered(pred_probs), L.index, strict=False), "pred_probs")
         if full.ndim != 2 or len(full) != n:
-            raise ModelInputError(f"pred_probs has shape {full.shape} but L has {n} rows")
+            raise ModelInputError(f"pred_probs has shape {full.shape}, expected ({n}, {k}): one row per row of L")
         cv = check_probs(full[rows], k, name="pred_probs (judged rows)")  # NaN rows elsewhere are fine
         if refined_pred_probs is not None and method == "weak" and refine != "none":
-            full = np.asarray(in_row_order(class_ordered(refined_pred_probs), L.index, strict=False), dtype=np.float64)
+            full = as_float_matrix(in_row_order(class_ordered(refined_pred_probs, "refined_pred_probs"), L.index,
+                                                strict=False), "refined_pred_probs")
             if full.shape != (n, k):
                 raise ModelInputError(f"refined_pred_probs has shape {full.shape}, expected {(n, k)}")
             refined_cv = check_probs(full[rows], k, name="refined_pred_probs (judged rows)")
@@ -510,12 +514,13 @@ def lf_error_contributions(
         if "position" not in issues:
             raise ModelInputError("issues DataFrame needs a 'position' column (from find_weak_label_issues)")
         pos = row_positions(issues["position"].to_numpy(), pd.RangeIndex(n), "issues")
-        if "suggested_label" in issues:
-            suggested = issues["suggested_label"].to_numpy(dtype=np.int64)
+        if "suggested_label" in issues:  # a class of probs (5 of 2 classes was silently no LF's vote)
+            suggested = check_int_labels(issues["suggested_label"].to_numpy(), name="suggested_label",
+                                         cardinality=P.shape[1], ids=issues.index)
     else:
         pos = row_positions(issues, L.index, "issues")
     if suggested is None and pred_probs is not None:
-        pred_probs = np.asarray(in_row_order(class_ordered(pred_probs), L.index, strict=False), dtype=np.float64)
+        pred_probs = as_float_matrix(in_row_order(class_ordered(pred_probs), L.index, strict=False), "pred_probs")
         suggested = np.nan_to_num(check_probs(np.nan_to_num(pred_probs, nan=1.0 / P.shape[1]), P.shape[1],
                                               name="pred_probs"))[pos].argmax(axis=1)
     V = L.csr[pos].toarray().astype(np.int64) - 1  # flagged rows only: small
@@ -534,7 +539,8 @@ def lf_error_contributions(
         "frac_of_lf_votes": n_backed / np.maximum(total_votes, 1),
     }
     if posterior is not None:
-        Q = np.asarray(posterior, dtype=np.float64)
+        # a frame by L's row ids (in any order) and its columns by class id, as probs and pred_probs are read
+        Q = as_float_matrix(in_row_order(class_ordered(posterior, "posterior"), L.index, strict=False), "posterior")
         if Q.shape != P.shape:
             raise ModelInputError(f"posterior has shape {Q.shape}, expected {P.shape}")
         judged = ~np.isnan(Q).any(axis=1)

@@ -88,13 +88,22 @@ def fix_weak_labels(
     """
     if policy not in POLICIES:
         raise ModelInputError(f"policy must be one of {POLICIES}, got {policy!r}")
-    if not 0.0 < min_confidence <= 1.0:
-        raise ModelInputError(f"min_confidence must be in (0, 1], got {min_confidence}")
+    if isinstance(min_confidence, (bool, np.bool_)) or not isinstance(min_confidence, (int, float, np.number)) \
+            or not 0.0 < min_confidence <= 1.0:  # a text or None was a bare TypeError from the comparison
+        raise ModelInputError(f"min_confidence must be a number in (0, 1], got {min_confidence!r}")
     P = check_probs(class_ordered(probs, "probs"), name="probs").copy()
     n, k = P.shape
     if not isinstance(issues, pd.DataFrame) or not {"position", "suggested_label"} <= set(issues.columns):
         raise ModelInputError("issues must be the result of find_weak_label_issues (position, suggested_label)")
-    pos = issues["position"].to_numpy(dtype=np.int64)
+    pos = issues["position"].to_numpy()
+    if len(pos) and not (pos.dtype.kind in "iu" or (pos.dtype.kind == "f" and np.isfinite(pos).all()
+                                                    and (pos == np.round(pos)).all())):
+        # to_numpy(dtype=int64) truncated a position 1.5 to row 1
+        at = next(i for i, v in enumerate(pos) if not (isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                                                      and np.isfinite(v) and float(v).is_integer()))
+        raise ModelInputError(f"issues position {plain(pos[at])!r} at row {plain(issues.index[at])!r} is not a row "
+                              f"number; pass the result of find_weak_label_issues")
+    pos = pos.astype(np.int64)
     if len(pos) and (pos.min() < 0 or pos.max() >= n):
         raise ModelInputError(f"issue positions must be in 0..{n - 1}; were the issues found on these probs?")
     sug = check_int_labels(issues["suggested_label"].to_numpy(), name="suggested_label", cardinality=k,
@@ -102,7 +111,7 @@ def fix_weak_labels(
     at = _rows_of(probs, issues, pos)  # where each flagged row is in probs (by id for a frame in another order)
     Q = getattr(issues, "posterior", None)
     if Q is None or np.shape(Q) != (n, k):
-        if soft or policy == "auto":
+        if policy != "prune" and (soft or policy == "auto"):  # pruning drops the rows: it needs no posterior
             raise ModelInputError("issues carry no combined posterior of shape (n, k); use soft=False, policy='relabel'"
                                   " or 'prune', or pass issues from find_weak_label_issues(method='weak')")
         Q = None
@@ -114,7 +123,8 @@ def fix_weak_labels(
     else:  # a confident *change* of label; a flagged row whose suggestion is its own label stays unsure
         relabel = (conf >= min_confidence) & (sug != P[at].argmax(axis=1))
     fixed = at[relabel]
-    P[fixed] = Q[pos[relabel]] if soft else np.eye(k)[sug[relabel]]
+    if len(fixed):  # pruning only: there may be no posterior to relabel from
+        P[fixed] = Q[pos[relabel]] if soft else np.eye(k)[sug[relabel]]
     keep = np.ones(n, bool)
     keep[at[~relabel]] = False
     return LabelFix(P, keep, fixed, at[~relabel])
