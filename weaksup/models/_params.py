@@ -149,6 +149,15 @@ def responses_sum_to_one(table: np.ndarray) -> str | None:
     return None
 
 
+def whole_numbers(value: np.ndarray) -> str | None:
+    """A state check: every entry is a whole number (ids, counts), not a fraction that would be truncated."""
+    frac = value != np.round(value)
+    if frac.any():
+        pos = tuple(int(i) for i in np.argwhere(frac)[0])
+        return f"{list(pos)} is {value[pos]!r}; every entry must be a whole number"
+    return None
+
+
 #: a log response table (m, k + 1, k): log-odds weights, so any number; -inf is a response never seen
 LOG_TABLE = (("m", "k+1", "k"), -np.inf, None, responses_sum_to_one)
 #: a table of log-probabilities: at most log 1 = 0 (a little slack for rounding), each column summing to 1

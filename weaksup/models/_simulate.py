@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from weaksup._validation import is_whole_number
+from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
 
 
@@ -40,9 +42,17 @@ def simulate_dependent_lfs(
     >>> bool(((L.to_dense()[:, 0] == L.to_dense()[:, 1]) | (L.to_dense()[:, 0] == -1)).all())
     True
     """
-    rng = np.random.default_rng(seed)
     k = cardinality
+    if not is_whole_number(k, 2):
+        raise ModelInputError(f"cardinality must be an integer >= 2, got {k!r}")
     p = np.full(k, 1.0 / k) if balance is None else np.asarray(balance, dtype=np.float64)
+    if p.shape != (k,) or not np.isfinite(p).all() or (p < 0).any() or abs(p.sum() - 1) > 1e-6:
+        raise ModelInputError(f"balance must be {k} non-negative numbers summing to 1, got {np.asarray(balance).tolist()}")
+    for edge in edges:
+        # a negative column would silently plant the edge on an LF counted from the end
+        if len(edge) != 2 or not all(is_whole_number(e) and e < m for e in edge) or edge[0] == edge[1]:
+            raise ModelInputError(f"edges: {tuple(edge)!r} is not a pair of two distinct LF columns in 0..{m - 1}")
+    rng = np.random.default_rng(seed)
     y = rng.choice(k, size=n, p=p)
     acc = rng.uniform(*accuracy, m)
     cov = rng.uniform(*coverage, m)

@@ -9,10 +9,11 @@ import scipy.sparse as sp
 
 from weaksup.errors import ModelInputError
 from weaksup.matrix import LabelMatrix
-from weaksup.models._params import LOG_TABLE, NONE, Interval, Mapping
+from weaksup.models._params import LOG_TABLE, NONE, Interval, Mapping, whole_numbers
 from weaksup.models._table import LogTableModel, softmax, vote_weights
 from weaksup.models.base import BaseLabelModel, label_model_classes
 from weaksup.models.structure import StructureLearner, _components, _pair_counts
+from weaksup.models.weighted_majority import _by_lf_name
 
 
 class DependencyAwareModel(BaseLabelModel):
@@ -91,7 +92,7 @@ class DependencyAwareModel(BaseLabelModel):
     _parameter_rules = {"cardinality": (NONE, Interval(int, 2)), "max_iter": Interval(int, 0),
                         "prior_votes": Interval(float, 0), "base_params": (NONE, Mapping()),
                         "structure_params": (NONE, Mapping()), "random_state": (NONE, Interval(int, 0))}
-    _state_rules = {"log_table_": LOG_TABLE, "lf_group_": (("m",), -1, None), "lf_copy_rate_": (("m",), 0, 1),
+    _state_rules = {"log_table_": LOG_TABLE, "lf_group_": (("m",), -1, None, whole_numbers), "lf_copy_rate_": (("m",), 0, 1),
                     "lf_accuracy_": (("m",), 0, 1)}
 
     def __init__(self, cardinality: int | None = None, base: str = "AgreementModel",
@@ -107,7 +108,8 @@ class DependencyAwareModel(BaseLabelModel):
         self.dependencies = dependencies
         self.structure_params = structure_params
 
-    def _make_base(self) -> LogTableModel:
+    def _make_base(self, L: LabelMatrix | None = None, cols: list[int] | None = None) -> LogTableModel:
+        """The base model; fitted on the LFs ``cols`` of ``L``, a per-LF ``weights`` parameter is cut to them."""
         klass = label_model_classes().get(self.base) if isinstance(self.base, str) else None
         if klass is None or not issubclass(klass, LogTableModel):
             tables = sorted(n for n, c in label_model_classes().items() if issubclass(c, LogTableModel))
@@ -117,6 +119,18 @@ class DependencyAwareModel(BaseLabelModel):
         _check_keywords("base_params", params, klass)
         if "random_state" in klass().get_params() and "random_state" not in params:
             params["random_state"] = self.random_state
+        if L is not None and cols is not None and params.get("weights") is not None:
+            # one weight per LF of L (in column order or keyed by name): each base fit sees only some of the LFs
+            try:
+                full = np.asarray(_by_lf_name(params["weights"], L.lf_names), dtype=np.float64)
+            except (TypeError, ValueError):
+                full = None
+            if full is None or full.shape != (L.n_lfs,) or not np.isfinite(full).all():
+                # checked against all the LFs: a list that happens to fit one base fit's subset is still wrong
+                raise ModelInputError(f"DependencyAwareModel parameter base_params['weights'] must be {L.n_lfs} "
+                                      f"finite numbers (one per LF, or keyed by the LF names {L.lf_names[:8]}); got "
+                                      f"{str(params['weights'])[:200]}")
+            params["weights"] = {L.lf_names[j]: float(full[j]) for j in cols}
         return klass(cardinality=self.cardinality_, **params)
 
     def _groups(self, L: LabelMatrix) -> list[list[int]]:
@@ -167,7 +181,15 @@ class DependencyAwareModel(BaseLabelModel):
         core = [j for j in range(m) if group_of[j] < 0] + reps
         core.sort()
         table = np.zeros((m, k + 1, k))
-        base = self._make_base().fit(L.select_lfs(core), class_balance=class_balance, progress=progress)
+        base = self._make_base(L, core)
+        if groups and len(core) < base.min_lfs:
+            # the base sees the independent LFs plus one per group, not all the LFs the user passed
+            raise ModelInputError(
+                f"DependencyAwareModel: with the dependent LFs {self._named(L, groups)} each fitted against the "
+                f"others, its base {type(base).__name__} sees {len(core)} of the {m} LFs (the independent ones plus "
+                f"one per group) and needs at least {base.min_lfs}; use base='AgreementModel', add LFs, or pass "
+                "dependencies=[] to fit all LFs as independent")
+        base = base.fit(L.select_lfs(core), class_balance=class_balance, progress=progress)
         table[core] = base.log_table_
         accuracy = np.zeros(m)
         accuracy[core] = base.accuracies_
@@ -177,7 +199,7 @@ class DependencyAwareModel(BaseLabelModel):
                 if j == reps[g]:
                     continue
                 cols = sorted([c for c in core if c != reps[g]] + [j])
-                fitted = self._make_base().fit(L.select_lfs(cols), class_balance=self.class_balance_)
+                fitted = self._make_base(L, cols).fit(L.select_lfs(cols), class_balance=self.class_balance_)
                 table[j] = fitted.log_table_[cols.index(j)]
                 accuracy[j] = fitted.accuracies_[cols.index(j)]
         copy_rate = np.zeros(m)
@@ -195,7 +217,11 @@ class DependencyAwareModel(BaseLabelModel):
         self.lf_group_ = group_of.astype(np.int64)
         self.lf_copy_rate_ = copy_rate
         self.lf_accuracy_ = accuracy
-        self.dependency_groups_ = [[L.lf_names[j] for j in members] for members in groups]
+        self.dependency_groups_ = self._named(L, groups)
+
+    @staticmethod
+    def _named(L: LabelMatrix, groups: list[list[int]]) -> list[list[str]]:
+        return [[L.lf_names[j] for j in members] for members in groups]
 
     def _predict_proba(self, L: LabelMatrix) -> np.ndarray:
         k = self.cardinality_
@@ -209,6 +235,20 @@ class DependencyAwareModel(BaseLabelModel):
         X = sp.csr_matrix((weight, lf * k + csr.data.astype(np.int64) - 1, csr.indptr), shape=(csr.shape[0], D.shape[0]))
         log_prior = np.log(np.clip(np.asarray(self.class_balance_, dtype=np.float64), 1e-300, None))
         return softmax(np.asarray(X @ D) + (baseline + log_prior)[None, :])
+
+    def _check_learned_state(self, source: Any = None) -> None:
+        """The base checks, and that ``dependency_groups_`` names the groups ``lf_group_`` holds (a saved model's
+        two records of the groups must agree: one is what predicts, the other what the user reads)."""
+        super()._check_learned_state(source)
+        groups = getattr(self, "dependency_groups_", None)
+        group = np.asarray(self.lf_group_).astype(np.int64)
+        names = self.lf_names_
+        expected = [[names[j] for j in np.flatnonzero(group == g)] for g in np.unique(group[group >= 0])]
+        if groups != expected:
+            where = type(self).__name__ if source is None else f"model in {source}"
+            raise ModelInputError(f"{where}: learned dependency_groups_ must be the LF groups of lf_group_, "
+                                  f"{expected}; got {groups!r}"[:400] + " (modified or corrupted after fitting, or a "
+                                  "failed fit; fit it again)")
 
     @property
     def structure_(self) -> StructureLearner | None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from weaksup._votes import classes_favoured
+from weaksup._votes import classes_cast, classes_favoured
 from weaksup.errors import WeaksupWarning
 
 #: an accuracy this close to chance (1/k) or to 1 is "at a bound"
@@ -46,7 +46,16 @@ def _favoured_classes(model: Any, cast_votes: Any) -> np.ndarray | None:
     rivals = np.eye(k, dtype=bool)[None] | ruled_out[None, None, :]
     others = np.where(rivals, -np.inf, votes).max(axis=2)  # best other class
     # only whether each class is raised by some LF that votes it: the scan stops once every class is settled
-    return classes_favoured(cast_votes, k, own > others + 1e-9) | ruled_out
+    favoured = classes_favoured(cast_votes, k, own > others + 1e-9) | ruled_out
+    if not favoured.all():
+        # a class no LF votes is never favoured (reported), but it is no rival either: its table column holds no
+        # votes' evidence (DawidSkene's is its smoothing, under which a vote moves that class least), so against
+        # it every voted class would be reported too. One full pass over the votes, only when a class failed.
+        unvoted = ~classes_cast(cast_votes, k).any(axis=0)
+        if unvoted.any():
+            others = np.where(rivals | unvoted[None, None, :], -np.inf, votes).max(axis=2)
+            favoured = classes_favoured(cast_votes, k, own > others + 1e-9) | ruled_out
+    return favoured
 
 
 def diagnose(model: Any, L: Any = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 from weaksup._names import column_order, is_default, mismatch_context
 from weaksup.errors import LabelMatrixError, ModelInputError, ParameterTypeError
 from weaksup.matrix import as_label_matrix
+from weaksup.models._params import Interval
 from weaksup.models.base import METRICS, BaseLabelModel
 from weaksup.utils import TIE_BREAKS, align_labels
 
@@ -113,6 +114,12 @@ def select_label_model(
     if (not isinstance(pos_label, (int, np.integer)) or isinstance(pos_label, (bool, np.bool_))
             or not 0 <= pos_label < k):
         raise ModelInputError(f"pos_label must be a class id 0..{k - 1}, got {pos_label!r}")
+    if isinstance(candidates, (BaseLabelModel, str, type)):
+        # one model (or a name, or a class) is not a list of them: iterating it failed or read a name letter by letter
+        what = (f"one {type(candidates).__name__}" if isinstance(candidates, BaseLabelModel) else
+                f"the string {candidates!r}" if isinstance(candidates, str) else f"the class {candidates.__name__}")
+        raise ParameterTypeError(f"candidates must be a list of label models (instances, e.g. [MajorityVoter(), "
+                                 f"AgreementModel()]) or None for the defaults; got {what}")
     cands = list(candidates) if candidates is not None else default_candidates(k)
     if not cands:
         raise ModelInputError("candidates is empty: give label models to choose from, or None for the defaults")
@@ -121,6 +128,13 @@ def select_label_model(
             what = f"the class {cand.__name__}" if isinstance(cand, type) else repr(cand)
             hint = f"; pass an instance, {cand.__name__}()" if isinstance(cand, type) else ""
             raise ParameterTypeError(f"candidates[{i}] is {what}, not a label model{hint}")
+    # a string ("no", "False") is truthy: read as a bool it would silently fit every candidate on the dev balance
+    if dev_class_balance is not None and not isinstance(dev_class_balance, (bool, np.bool_)):
+        raise ParameterTypeError(f"dev_class_balance must be True, False or None (try both), got {dev_class_balance!r}")
+    # a seed no candidate takes (-1, 1.5) would skip every candidate with a random_state as "failed to fit"
+    if seed is not None and not Interval(int, 0).accepts(seed):
+        raise ModelInputError(f"seed must be None or {Interval(int, 0).describe()}, got {seed!r} "
+                              f"({type(seed).__name__})")
     modes = [False, True] if dev_class_balance is None else [bool(dev_class_balance)]
     rows, fitted = [], []
     for cand in cands:

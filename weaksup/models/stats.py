@@ -65,8 +65,8 @@ class StatsFitMixin:
         -------
         self
         """
+        self._validate_params()  # type: ignore[attr-defined]  # first: the seed below reads random_state
         seed = self._fit_seed(seed)  # type: ignore[attr-defined]
-        self._validate_params()  # type: ignore[attr-defined]
         if not isinstance(stats, PatternCounts):
             raise ModelInputError(f"fit_from_stats takes PatternCounts, not {type(stats).__name__}")
         min_lfs = getattr(self, "min_lfs", 1)
@@ -78,7 +78,11 @@ class StatsFitMixin:
             raise ModelInputError("cannot fit a label model on empty statistics")
         k = self.cardinality or stats.infer_cardinality()  # type: ignore[attr-defined]
         if stats.patterns.nnz and int(stats.patterns.data.max()) > k:
-            raise ModelInputError(f"statistics hold label {int(stats.patterns.data.max()) - 1} but cardinality is {k}")
+            pats = stats.patterns.tocsr()
+            at = int(np.argmax(pats.data > k))  # the first vote out of range: its LF and pattern
+            pattern = int(np.searchsorted(pats.indptr, at, side="right") - 1)
+            raise ModelInputError(f"statistics hold label {int(pats.data[at]) - 1} from LF {stats.lf_names[pats.indices[at]]!r} "
+                                  f"(vote pattern {pattern}) but cardinality is {k} (labels 0..{k - 1})")
         # checked before the old fit is dropped: a bad class balance must not leave a fitted model unusable
         prior = self._resolve_class_balance(k, Y_dev, class_balance)  # type: ignore[attr-defined]
         for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:

@@ -347,8 +347,16 @@ class _PairTests:
                 psi -= (r[A, B] / 2) * (E2[:, A] + E2[:, B])
                 psi -= psi.mean(axis=0)
                 cov = psi.T @ psi / len(psi)
-                cov += 1e-9 * np.trace(cov) / len(A) * np.eye(len(A))  # nearly collinear entries of one pair
-                self.pairs.append((i, j, A, B, np.linalg.inv(cov)))
+                spread = float(np.trace(cov))
+                if not np.isfinite(spread) or spread <= 1e-12:
+                    # no row-to-row variation (a handful of rows, min_co_votes lowered): the pair cannot be tested
+                    continue
+                cov += 1e-9 * spread / len(A) * np.eye(len(A))  # nearly collinear entries of one pair
+                try:
+                    inv = np.linalg.inv(cov)
+                except np.linalg.LinAlgError:
+                    inv = np.linalg.pinv(cov)
+                self.pairs.append((i, j, A, B, inv))
         self.n_pairs = len(self.pairs)
 
     def scores(self, R: np.ndarray) -> np.ndarray:
