@@ -299,3 +299,21 @@ def test_none_among_row_ids_stays_none():
     assert L.index.tolist() == [None, 1, 2]
     L = LabelMatrix.from_dense(np.array([[0], [1]]), index=["a", None])
     assert L.index.tolist() == ["a", None]
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
+def test_a_float_sparse_matrix_with_stored_zeros_is_left_as_the_user_gave_it(fmt):
+    """A float CSR holding stored zeros (abstains, e.g. built from COO triplets) was scrambled in place by
+    ``as_label_matrix``: its indices and indptr were compacted while its data stayed, so every later fit or
+    predict on the user's matrix read other votes."""
+    from weaksup.matrix import as_label_matrix
+
+    rng = np.random.default_rng(0)
+    dense = rng.integers(-1, 2, size=(30, 4))
+    rows, cols = np.indices(dense.shape)
+    user = sp.csr_matrix(((dense + 1).ravel().astype(float), (rows.ravel(), cols.ravel())), shape=dense.shape)
+    user = user.asformat(fmt)
+    before = user.toarray().copy()
+    L = as_label_matrix(user)
+    assert np.array_equal(user.toarray(), before)  # the caller's matrix is untouched
+    assert np.array_equal(L.to_dense(), dense)

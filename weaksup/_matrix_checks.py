@@ -264,8 +264,9 @@ def canonical_csr(
 
     data = check_votes(csr.data, where, allow_zero=True, allow_float=True)
     if data is not csr.data:
+        # new data, but indices and indptr may still be the caller's: not owned, so eliminate_zeros below
+        # works on a copy (it compacts them in place, which scrambled the caller's matrix)
         csr = sp.csr_matrix((data, csr.indices, csr.indptr), shape=csr.shape)
-        owned = True
     if data.size and not data.all():  # stored zeros are abstains: drop them
         if not owned:
             csr = csr.copy()

@@ -171,3 +171,17 @@ def test_select_label_model_refuses_one_candidate_that_is_not_a_list(copied, can
     df, y = copied
     with pytest.raises(ParameterTypeError, match=f"candidates must be a list of label models.*{says}"):
         select_label_model(df[:2000], df[2000:], y[2000:], candidates=candidates)
+
+
+def test_class_balance_series_indexed_by_class_id_is_read_by_class():
+    """``class_balance=y.value_counts(normalize=True)`` (a Series indexed by class id, most common first) was
+    read by position: ``pd.Series([0.7, 0.3], index=[1, 0])`` gave class 0 the prior 0.7."""
+    import pandas as pd
+
+    from weaksup.models import MajorityVoter
+
+    L = np.array([[0, -1], [1, 1], [-1, -1], [1, 0]])
+    by_id = MajorityVoter(cardinality=2).fit(L, class_balance=pd.Series([0.7, 0.3], index=[1, 0]))
+    in_order = MajorityVoter(cardinality=2).fit(L, class_balance=[0.3, 0.7])
+    assert np.allclose(by_id.class_balance_, [0.3, 0.7])
+    assert np.allclose(by_id.predict_proba(L), in_order.predict_proba(L))

@@ -140,6 +140,10 @@ class BaseLabelModel(BaseEstimator):
 
     def _resolve_class_balance(self, k: int, Y_dev: Any, class_balance: Any) -> np.ndarray | None:
         if class_balance is not None:
+            index = getattr(class_balance, "index", None)
+            if isinstance(class_balance, pd.Series) and index.dtype.kind in "iu" and index.is_unique \
+                    and set(index.tolist()) == set(range(len(index))):
+                class_balance = class_balance.sort_index()  # a Series by class id (value_counts()): class c at c
             try:  # a dict, a string, a ragged list or complex numbers are no prior (numpy's error names neither)
                 p = np.asarray(class_balance, dtype=np.float64)
             except (TypeError, ValueError):
