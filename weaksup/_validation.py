@@ -82,7 +82,8 @@ def is_whole_number(value: Any, minimum: int = 0) -> bool:
     return not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, np.integer)) and value >= minimum
 
 
-def as_float_matrix(values: Any, name: str = "probs", error: type[Exception] = ModelInputError) -> np.ndarray:
+def as_float_matrix(values: Any, name: str = "probs", error: type[Exception] = ModelInputError,
+                    what: str = "an n x k matrix of probabilities") -> np.ndarray:
     """``values`` as a float64 array (a nullable frame's gaps as NaN), with a typed error naming ``name`` where
     they are not numbers (text, ragged rows) instead of NumPy's bare ``ValueError``.
 
@@ -96,7 +97,7 @@ def as_float_matrix(values: Any, name: str = "probs", error: type[Exception] = M
     try:
         return np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise error(f"{name} must be an n x k matrix of probabilities (numbers): {exc}") from None
+        raise error(f"{name} must be {what} (numbers): {exc}") from None
 
 
 def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs", atol: float = 1e-4) -> np.ndarray:
@@ -113,11 +114,7 @@ def check_probs(probs: Any, cardinality: int | None = None, name: str = "probs",
     if isinstance(probs, pd.DataFrame):
         if not isinstance(probs.index, pd.RangeIndex):  # a frame's rows are named by their ids
             ids = probs.index
-        probs = probs.to_numpy()
-    try:
-        arr = np.asarray(probs, dtype=np.float64)
-    except (TypeError, ValueError) as exc:  # text, ragged rows: NumPy's message names no argument
-        raise ModelInputError(f"{name} must be an n x k matrix of probabilities (numbers): {exc}") from None
+    arr = as_float_matrix(probs, name)  # text, ragged rows: NumPy's message names no argument
 
     def where(i: int) -> str:
         return f"row {_plain(ids[i])!r}" if ids is not None else f"row {i}"
@@ -506,7 +503,7 @@ def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray:
     """
     if sample_weight is None:
         return np.ones(n)
-    w = np.asarray(sample_weight, dtype=np.float64)
+    w = as_float_matrix(sample_weight, "sample_weight", what="one weight per row")  # text: a typed error
     if w.ndim == 0:
         w = np.full(n, float(w))
     if w.shape != (n,):

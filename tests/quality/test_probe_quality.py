@@ -194,3 +194,12 @@ def test_clean_trainer_unknown_find_issues_kwargs_are_named_before_cross_validat
         CleanTrainer(LogisticRegression(), find_issues_kwargs={"methd": "both"}).fit(X, y)
     ct = CleanTrainer(LogisticRegression(), find_issues_kwargs=[("method", "both")]).fit(X, y)  # pairs still work
     assert ct.label_issues_.shape == (20,)
+
+
+def test_sample_weight_as_text_is_a_typed_error():
+    """``CleanTrainer().fit(X, y, sample_weight=["a", ...])`` (every weight check) raised NumPy's bare
+    ValueError "could not convert string to float"."""
+    from weaksup._validation import check_sample_weight
+
+    with pytest.raises(ModelInputError, match="sample_weight must be one weight per row"):
+        check_sample_weight(["a", "b"], 2)
