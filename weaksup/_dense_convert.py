@@ -239,3 +239,26 @@ def _wrapped_abstain(blk: np.ndarray, start: int, where: Callable[[tuple[int, ..
         f"label {top} at {where((int(pos[0]) + start, *map(int, pos[1:])))} is the largest {blk.dtype.name}: "
         f"-1 (abstain) cast to an unsigned type wraps round to it; keep the votes in a signed dtype "
         f"(e.g. L.astype(np.int8) before the cast)")
+
+
+def unmasked(arr: np.ndarray, where: Callable[[tuple[int, ...]], str]) -> np.ndarray:
+    """A NumPy masked array's plain data when no entry is masked; a masked entry (a missing vote) is refused.
+
+    ``np.asarray`` drops the mask, so a masked entry would be read as whatever value lies under it: a vote
+    the user never cast. Anything that is not a masked array is returned as it is.
+
+    Examples
+    --------
+    >>> unmasked(np.ma.masked_array([[0, 1]], mask=[[False, True]]), str)
+    Traceback (most recent call last):
+    ...
+    weaksup.errors.LabelMatrixError: label matrix must hold integers; (0, 1) is masked (a missing vote: ...
+    """
+    if not isinstance(arr, np.ma.MaskedArray):
+        return arr
+    mask = np.ma.getmaskarray(arr)
+    if mask.any():
+        pos = tuple(int(i) for i in np.unravel_index(int(np.argmax(mask.reshape(-1))), mask.shape))
+        raise LabelMatrixError(f"label matrix must hold integers; {where(pos)} is masked (a missing vote: abstain "
+                               "is -1, e.g. votes.filled(-1))")
+    return np.ma.getdata(arr)

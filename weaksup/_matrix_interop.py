@@ -130,16 +130,18 @@ class ArrayInteropMixin:
 
     def _dense_item(self, key: tuple[Any, ...]) -> Any:
         """NumPy's ``dense[key]``, densifying only the selected columns when the key allows it."""
+        if len(key) == 2 and _names_lfs(key[1]):
+            # L[:, "lf_a"], L[:, ["lf_a", "lf_b"]] (or a tuple, array or pandas Index of names, e.g. the index of
+            # an LF summary table): columns by LF name, as in pandas; then NumPy's rules, as for their positions
+            from weaksup._matrix_checks import lf_positions
+
+            names = key[1]
+            picked_names = lf_positions(names if isinstance(names, str) else list(names), self.lf_names)  # type: ignore[attr-defined]
+            key = (key[0], picked_names[0] if isinstance(names, str) else picked_names)
         if len(key) != 2 or any(k is None or k is Ellipsis for k in key) or (_is_fancy(key[0]) and _is_fancy(key[1])):
             return np.asarray(self)[key]
         rows, cols = key
         n_lfs = self.shape[1]  # type: ignore[attr-defined]
-        if isinstance(cols, str) or (isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols)):
-            # L[:, "lf_a"]: a column by its LF name, as in pandas
-            from weaksup._matrix_checks import lf_positions
-
-            picked_names = lf_positions(cols, self.lf_names)  # type: ignore[attr-defined]
-            cols = picked_names[0] if isinstance(cols, str) else picked_names
         col_positions = np.arange(n_lfs)[cols]  # IndexError for a column that is not there, as NumPy
         picked = np.atleast_1d(col_positions)
         if len(picked) == n_lfs and np.array_equal(picked, np.arange(n_lfs)):
@@ -170,6 +172,16 @@ class ArrayInteropMixin:
         if name in _NDARRAY_NAMES:
             raise AttributeError(f"a LabelMatrix has no ndarray attribute {name!r}: {_HINT}")
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def _names_lfs(cols: Any) -> bool:
+    """Whether a column key names LFs: a string, or a 1-D sequence (list, tuple, array, pandas Index) holding one."""
+    if isinstance(cols, str):
+        return True
+    if isinstance(cols, (list, tuple)):
+        return any(isinstance(c, str) for c in cols)
+    kind = getattr(getattr(cols, "dtype", None), "kind", "")
+    return kind in ("U", "S", "O") and np.ndim(cols) == 1 and any(isinstance(c, (str, bytes)) for c in cols)
 
 
 def _is_fancy(k: Any) -> bool:

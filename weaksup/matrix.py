@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from weaksup import _dense_cache as dense_cache
 from weaksup import _matrix_file as mf
-from weaksup._dense_convert import _wrapped_abstain, dense_csr, dense_csr_digest
+from weaksup._dense_convert import _wrapped_abstain, dense_csr, dense_csr_digest, unmasked
 from weaksup._files import atomic_path, user_path
 from weaksup._matrix_checks import (
     MAX_STORED,
@@ -66,7 +66,7 @@ class LabelMatrix(ArrayInteropMixin):
     [[0, -1], [1, 1]]
     """
 
-    __slots__ = ("_csr", "lf_names", "index", "cardinality")
+    __slots__ = ("_csr", "_lf_names", "_index", "_cardinality")
 
     def __init__(
         self,
@@ -133,9 +133,37 @@ class LabelMatrix(ArrayInteropMixin):
                 f"out of range for cardinality {cardinality} (labels are 0..{cardinality - 1}; -1 = abstain)"
             )
         self._csr = csr
-        self.lf_names = lf_names
-        self.index = index
-        self.cardinality = cardinality
+        self._lf_names = lf_names
+        self._index = index
+        self._cardinality = cardinality
+
+    # the metadata: set as one would set a DataFrame's index or columns, checked as the constructor checks it
+    @property
+    def lf_names(self) -> list[str]:
+        """The LF names, one per column; ``L.lf_names = [...]`` renames them (one unique name per column)."""
+        return self._lf_names
+
+    @lf_names.setter
+    def lf_names(self, names: Sequence[str] | None) -> None:
+        self._setup(self._csr, names, self._index, self._cardinality)  # checked whole: nothing changes on error
+
+    @property
+    def index(self) -> pd.Index:
+        """The row ids; ``L.index = ids`` sets them (one per row, kept exactly as given; None: positions)."""
+        return self._index
+
+    @index.setter
+    def index(self, ids: Sequence[Any] | pd.Index | None) -> None:
+        self._setup(self._csr, self._lf_names, ids, self._cardinality)
+
+    @property
+    def cardinality(self) -> int | None:
+        """The number of classes, when known; setting it checks the votes, as :meth:`with_cardinality` does."""
+        return self._cardinality
+
+    @cardinality.setter
+    def cardinality(self, cardinality: int | None) -> None:
+        self._setup(self._csr, self._lf_names, self._index, cardinality)
 
     # construction -------------------------------------------------------------------------------
     @classmethod
@@ -164,6 +192,8 @@ class LabelMatrix(ArrayInteropMixin):
             lf_names = L.lf_names if lf_names is None else lf_names
             index = L.index if index is None else index
             cardinality = L.cardinality if cardinality is None else cardinality
+        where = dense_where if lf_names is None and index is None else named_where(lf_names, index)
+        L = unmasked(L, where)  # np.asarray drops a mask: a masked (missing) vote would read as the value under it
         try:
             arr = np.asarray(L)
         except ValueError as exc:  # rows of different lengths: numpy's "inhomogeneous shape" names no row
@@ -176,7 +206,7 @@ class LabelMatrix(ArrayInteropMixin):
                                                    if isinstance(L, Mapping) else "")}
             raise LabelMatrixError(f"a label matrix must be 2-D, got shape {arr.shape}{hint.get(arr.ndim, '')}")
         # one blocked pass to a canonical CSR of the smallest dtype: no need to check its structure again
-        csr = dense_csr(arr, dense_where if lf_names is None and index is None else named_where(lf_names, index))
+        csr = dense_csr(arr, where)
         return cls._trusted(csr, lf_names, index, cardinality)
 
     @classmethod
@@ -232,7 +262,8 @@ class LabelMatrix(ArrayInteropMixin):
             columns = columns.values()
         elif isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
             raise LabelMatrixError(f"columns must be a sequence of vote vectors, one per LF, got {type(columns).__name__}")
-        columns = [c if isinstance(c, pd.Series) else np.asarray(c) for c in columns]  # a generator: read once
+        # a generator: read once; a masked array keeps its mask until its masked votes are refused below
+        columns = [c if isinstance(c, (pd.Series, np.ma.MaskedArray)) else np.asarray(c) for c in columns]
         for j, col in enumerate(columns):
             if col.ndim != 1:
                 raise LabelMatrixError(f"column {j} must be 1-D, got shape {col.shape}")
@@ -243,7 +274,7 @@ class LabelMatrix(ArrayInteropMixin):
         where = named_where(lf_names, index)
         rows, cols, data = [], [], []
         for j, col in enumerate(columns):
-            col = np.asarray(col)
+            col = np.asarray(unmasked(col, lambda pos, j=j: where((pos[0], j))))
             if len(col) != n:
                 raise LabelMatrixError(f"column {j} has {len(col)} rows, expected {n}")
             labels = int64_labels(col, lambda pos, j=j: where((pos[0], j)))
@@ -367,6 +398,10 @@ class LabelMatrix(ArrayInteropMixin):
     # selection and combination ------------------------------------------------------------------
     def __getitem__(self, rows: Any) -> LabelMatrix:
         """Select rows by boolean mask, positions or slice; LF columns are kept."""
+        if isinstance(rows, slice) and not all(b is None or hasattr(b, "__index__")
+                                               for b in (rows.start, rows.stop, rows.step)):  # L["r1":"r5"]: ids
+            raise LabelMatrixError(f"a slice of rows takes integer positions, got {rows!r}; to select rows by id use "
+                                   "L.loc(ids)")
         positions = row_positions(rows, self.n_rows, self.index)
         # rows of a canonical CSR, in any order or repeated, form a canonical CSR
         return LabelMatrix._trusted(self._csr[positions], self.lf_names, self.index[positions], self.cardinality)
@@ -538,9 +573,33 @@ class LabelMatrix(ArrayInteropMixin):
                     index = mf.decode_index(meta.get("index"), z.member, shape[0])
             return cls._trusted(csr, lf_names, index, cardinality)
         except LabelMatrixError as exc:
-            raise LabelMatrixError(f"cannot read label matrix from {path}: {exc}") from exc
+            raise LabelMatrixError(f"cannot read label matrix from {path}: {exc}{_foreign_npz(path)}") from exc
         except Exception as exc:  # the bytes are untrusted: any failure to parse them means a bad file
             raise LabelMatrixError(f"cannot read label matrix from {path}: {type(exc).__name__}: {exc}") from exc
+
+
+def _foreign_npz(path: Path) -> str:
+    """What an ``.npz`` file without a label matrix's meta holds instead, for the error: the probabilistic labels
+    that ``weaksup predict`` / ``run`` and ``export_labels`` write, a ``scipy.sparse.save_npz`` matrix, or other
+    arrays. Only the member names are read (no array, no pickle); "" for a file that has the meta or is no zip."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = {name.removesuffix(".npy") for name in z.namelist()}
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return ""
+    if "meta" in members:
+        return ""
+    made = "a label matrix is what 'weaksup apply' (or 'weaksup run --save-matrix') and LabelMatrix.save write"
+    if "__columns__" in members or any(name.startswith("prob_") for name in members):
+        return f" (it holds probabilistic labels, as 'weaksup predict' / 'weaksup run' write them, not votes; {made})"
+    if {"format", "shape", "indptr", "indices", "data"} <= members:
+        return (" (it is a scipy sparse matrix from scipy.sparse.save_npz: LabelMatrix.from_sparse(scipy.sparse."
+                "load_npz(path)) reads one of votes stored as label + 1, then .save() it)")
+    shown = ", ".join(sorted(members)[:6]) + (", ..." if len(members) > 6 else "")
+    return (f" (it holds the arrays {shown}, not a label matrix; {made}; for a dense array of votes, "
+            "LabelMatrix.from_dense(np.load(path)[name]).save(...))")
 
 
 def _merge_cardinality(a: LabelMatrix, b: LabelMatrix) -> int | None:
@@ -568,7 +627,7 @@ def as_label_matrix(L: Any, cardinality: int | None = None) -> LabelMatrix:
         return L
     if sp.issparse(L):
         return LabelMatrix.from_sparse(L, cardinality=cardinality)
-    if isinstance(L, pd.DataFrame):  # its column names and ids, as from_dense keeps them
+    if isinstance(L, (pd.DataFrame, np.ma.MaskedArray)):  # names and ids kept; masked votes refused, not cached
         return LabelMatrix.from_dense(L, cardinality=cardinality)
     if not dense_cache.cacheable(L):
         return LabelMatrix.from_dense(L, cardinality=cardinality)

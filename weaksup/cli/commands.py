@@ -248,6 +248,15 @@ def _check_class_counts(args: argparse.Namespace, k: int, hint: str = "") -> Non
         raise UsageError(f"got {len(names)} class names for a {k}-class model{hint}")
 
 
+def _check_gold_range(spec: str, y: Any, index: Any, k: int, hint: str = "") -> None:
+    """Gold labels of ``DATA:COLUMN`` (``-1`` = unknown) against a ``k``-class model: one beyond it is named by the
+    file and its row id (checked here, before rows are dropped or positions renumbered by a later check)."""
+    if len(y) and y.max() >= k:
+        i = int((y >= k).argmax())
+        raise CLIError(f"{spec}: row {_shown(index[i])!r} has label {y[i]}, out of range for a {k}-class model "
+                       f"(0..{k - 1}; -1 = unknown){hint}")
+
+
 def _fit(model: Any, L: Any, args: argparse.Namespace, Y_dev: Any = None) -> Any:
     return model.fit(L, Y_dev=Y_dev, class_balance=args.class_balance, progress=_progress(args))
 
@@ -297,8 +306,6 @@ def cmd_fit(args: argparse.Namespace) -> None:
         raise UsageError("fit needs L.npz and -o MODEL_DIR (or --list-models)")
     if (args.dev is None) != (args.dev_labels is None):
         raise UsageError("--dev and --dev-labels go together")
-    import numpy as np
-
     from weaksup.cli.files import load_label_matrix
 
     _refuse_overwrites([("model (-o)", _model_files(args.output))],
@@ -313,10 +320,7 @@ def cmd_fit(args: argparse.Namespace) -> None:
     Y_dev = None
     if args.dev:
         L_dev, y = _dev_split(args, L)
-        if len(y) and y.max() >= k:  # checked here, before -1s are dropped, to name the row by its id
-            i = int(np.argmax(y >= k))
-            raise CLIError(f"{args.dev_labels}: row {_shown(L_dev.index[i])!r} has label {y[i]}, out of range for "
-                           f"a {k}-class model (0..{k - 1}; -1 = unknown){hint}")
+        _check_gold_range(args.dev_labels, y, L_dev.index, k, hint)  # before -1s are dropped: named by row id
         Y_dev = y[y >= 0]
         if len(Y_dev) == 0:
             raise CLIError(f"{args.dev_labels} has no known labels (all missing or -1)")
@@ -422,6 +426,11 @@ def cmd_report(args: argparse.Namespace) -> None:
         model.fit(L)
         notes.append(f"No --model given: {type(model).__name__} was fitted on this label matrix for the report.")
     Y = _gold(args, args.gold, L.index) if args.gold else None
+    k = int(model.cardinality_)
+    if Y is not None:
+        _check_gold_range(args.gold, Y, L.index, k)
+    if Y_dev is not None:
+        _check_gold_range(args.dev_labels, Y_dev, L_dev.index, k)
     data = None
     if args.data:
         data = read_data(args.data, id_column=args.id_column, like=L.index, **_read_options(args))

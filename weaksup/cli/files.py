@@ -163,6 +163,10 @@ def read_data(path: str | Path, id_column: str | None = None, like: pd.Index | N
     elif data_format(path) is None:
         raise CLIError(f"cannot read data file {path.name!r}: use one of {', '.join(DATA_FORMATS)} "
                        "(or a folder of .parquet files; .csv, .tsv and .jsonl may be compressed: .csv.gz ...)")
+    if not path.is_dir() and data_format(path) in (".jsonl", ".json"):
+        # --sep is the field separator of CSV files: as for parquet, it has no meaning for JSON lines (the one
+        # --sep of a command reads DATA, --gold and --dev-labels, which may be of different formats)
+        read_kwargs = {key: value for key, value in read_kwargs.items() if key != "sep"}
     try:
         return read_table(path, id_column=id_column, like=like, **read_kwargs)
     except (WeaksupError, ImportError):
