@@ -115,6 +115,10 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
     'done'
     """
     target = user_path(target)
+    above = next((p for p in target.parents if p.exists()), None)  # the folders below it are created
+    if above is not None and not above.is_dir():  # else a raw FileExistsError naming the user's file
+        raise UnsafeOutputError(f"cannot write {str(target)!r}: {str(above)!r} is a file, not a folder; "
+                                "choose a path in a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     # hidden, marked .tmp, but ending in the target's suffix for writers that dispatch on it
     fd, name = tempfile.mkstemp(

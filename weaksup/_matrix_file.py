@@ -306,6 +306,8 @@ def _check_codes(codes: np.ndarray, size: int, what: str) -> None:
 
 
 # reading ----------------------------------------------------------------------------------------
+_DEFLATE_MAX_RATIO = 1100  # DEFLATE's largest expansion is about 1032:1 (258 bytes from 2 bits)
+_NPY_HEADER_MAX = 1 << 16  # slack for small members (a header alone compresses well)
 class NpzReader:
     """Members of an ``.npz`` file, each checked before it is read: present, pickle-free, not truncated.
 
@@ -325,6 +327,10 @@ class NpzReader:
 
     def __enter__(self) -> NpzReader:
         return self
+
+    def files(self) -> list[str]:
+        """The names of the arrays stored (``np.load(path).files``: the members ending in ``.npy``, without it)."""
+        return [name[: -len(".npy")] for name in self._zip.namelist() if name.endswith(".npy")]
 
     def __exit__(self, *exc: object) -> None:
         self._zip.close()
@@ -349,6 +355,14 @@ class NpzReader:
             raise LabelMatrixError(
                 f"the member {name!r} is truncated: its header declares {declared} bytes, "
                 f"the file holds {info.file_size}"
+            )
+        # NumPy allocates the declared size before reading: a tampered size field in the zip must not make a
+        # few bytes ask for terabytes (MemoryError). Stored members hold their bytes; deflate expands at most 1032x.
+        most = {zipfile.ZIP_STORED: 1, zipfile.ZIP_DEFLATED: _DEFLATE_MAX_RATIO}.get(info.compress_type)
+        if most is not None and info.file_size > most * info.compress_size + _NPY_HEADER_MAX:
+            raise LabelMatrixError(
+                f"the member {name!r} is damaged: the zip says it holds {info.file_size} bytes, but "
+                f"{info.compress_size} compressed bytes cannot hold that many"
             )
         with self._zip.open(info) as fh:
             return np.lib.format.read_array(fh, allow_pickle=False)

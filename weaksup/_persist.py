@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from weaksup._files import atomic_path, file_sha256, user_path
+from weaksup._matrix_file import NpzReader
 from weaksup.errors import ModelInputError, UnsafeOutputError
 
 
@@ -23,9 +25,13 @@ def save_json_and_npz(directory: Path, meta: dict[str, Any], npz_name: str, arra
     """Save ``meta`` as ``directory/model.json`` and ``arrays`` as ``directory/npz_name``, as one consistent pair.
 
     The arrays are written first to a temporary file, then ``model.json`` (recording the arrays'
-    SHA-256 under ``"<npz_name>_sha256"``) to another; only then are they renamed, arrays first.
-    A failure before the renames leaves the previous pair untouched; one between them leaves a
-    pair whose checksum does not match, which :func:`load_checked_npz` refuses.
+    SHA-256 under ``"<npz_name>_sha256"``) to another; only then are they renamed. A failure before
+    the renames leaves the previous pair untouched; one between them leaves a pair that
+    :func:`load_checked_npz` refuses and that a later save may overwrite. So the arrays are renamed
+    first only over a ``model.json`` that records their checksum (the new arrays then do not match
+    it); otherwise (a first save, or over a save from before checksums, which would load the new
+    arrays unchecked with the old parameters) ``model.json`` goes first: the new checksum does not
+    match the old arrays, or there are none, and a new save may overwrite the folder.
 
     Examples
     --------
@@ -38,12 +44,25 @@ def save_json_and_npz(directory: Path, meta: dict[str, Any], npz_name: str, arra
     """
     directory = user_path(directory)  # "~/model" is the user's home, as everywhere
     _check_target(directory, npz_name, meta.get("format"))
-    with atomic_path(directory / "model.json") as json_tmp:
-        with atomic_path(directory / npz_name) as npz_tmp:
-            with npz_tmp.open("wb") as fh:
-                np.savez(fh, **arrays)
-            meta = {**meta, f"{npz_name}_sha256": file_sha256(npz_tmp)}
-            json_tmp.write_text(json.dumps(meta, indent=2))
+    key = f"{npz_name}_sha256"
+    arrays_first = key in _old_meta(directory / "model.json")
+    first, second = (npz_name, "model.json") if arrays_first else ("model.json", npz_name)
+    # the inner block's file is renamed first
+    with atomic_path(directory / second) as second_tmp, atomic_path(directory / first) as first_tmp:
+        json_tmp, npz_tmp = (second_tmp, first_tmp) if arrays_first else (first_tmp, second_tmp)
+        with npz_tmp.open("wb") as fh:
+            np.savez(fh, **arrays)
+        meta = {**meta, key: file_sha256(npz_tmp)}
+        json_tmp.write_text(json.dumps(meta, indent=2))
+
+
+def _old_meta(path: Path) -> dict[str, Any]:
+    """The JSON object in ``path`` (an earlier save's model.json), or ``{}`` when there is none or it is unreadable."""
+    try:
+        meta = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def _check_target(directory: Path, npz_name: str, fmt_new: Any) -> None:
@@ -106,9 +125,10 @@ def load_checked_npz(directory: Path, meta: dict[str, Any], npz_name: str) -> di
                 f"{path} is not the file saved with {directory / 'model.json'} (checksum mismatch: a torn save "
                 "or a modified file); save the model again"
             )
-        with np.load(path, allow_pickle=False) as z:
-            return {key: z[key] for key in z.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        # each member checked before NumPy reads it: no pickle, and no allocation the file cannot back
+        with NpzReader(path) as z:
+            return {key: z.member(key) for key in z.files()}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
         if isinstance(exc, ModelInputError):
             raise
         raise ModelInputError(f"cannot read {path}: {type(exc).__name__}: {exc}") from exc

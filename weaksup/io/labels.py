@@ -15,12 +15,14 @@ import pandas as pd
 from weaksup._deps import require
 from weaksup._files import atomic_path, user_path
 from weaksup._ids import ID_COLUMNS, decode_ids, encode_ids
+from weaksup._matrix_file import NpzReader
 from weaksup.errors import DataFileError, MissingFileError, ModelInputError, ParameterError
 from weaksup.matrix import LabelMatrix, as_label_matrix
 from weaksup.utils import check_probs, probs_to_preds
 
 FORMATS = (".parquet", ".csv", ".jsonl", ".npz")
 VOTE_PREFIX = "lf."
+_ATOL = 1e-4  # check_probs' tolerance: how far a probability export_labels writes may lie outside 0..1
 
 
 def labels_frame(
@@ -167,12 +169,28 @@ def _write_frame(frame: pd.DataFrame, path: Path, suffix: str) -> None:
         with path.open("w", encoding="utf-8") as fh:
             write_jsonl_rows(frame, fh)
     else:
-        arrays = {col: frame[col].to_numpy() for col in frame.columns}
-        if arrays["id"].dtype == object:
-            arrays["id"] = np.asarray([str(v) for v in arrays["id"]], dtype=str)
+        arrays = {col: _npz_column(frame[col], col) for col in frame.columns}
         arrays["__columns__"] = np.frombuffer(json.dumps(list(frame.columns)).encode(), dtype=np.uint8)
         with path.open("wb") as fh:  # a file object: numpy would append .npz to a name without it
             np.savez_compressed(fh, **arrays)
+
+
+def _npz_column(column: pd.Series, name: Any) -> np.ndarray:
+    """``column`` as an array ``.npz`` stores without pickle: text as a unicode array, never Python objects.
+
+    (NumPy pickles an object array into the file, which :func:`load_labels` then refuses to read; any
+    id column, typed ``id:str`` ... included, and any text column a :class:`~weaksup.LabelWriter` chunk
+    holds, is text.)
+    """
+    values = column.to_numpy()
+    if values.dtype != object:
+        return values
+    bad = next((v for v in values if not isinstance(v, str)), None)
+    if bad is not None:
+        raise ModelInputError(f"cannot write column {name!r} to .npz: it holds {bad!r} ({type(bad).__name__}), and "
+                              ".npz stores only numbers and text without pickle; convert the column, e.g. "
+                              "astype(str), or write .parquet")
+    return np.asarray(values.tolist(), dtype=str)
 
 
 def write_jsonl_rows(frame: pd.DataFrame, fh: Any) -> None:
@@ -230,7 +248,41 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     if frame.empty:  # a CSV header alone reads as text columns: give them the types written rows have
         frame = frame.astype({c: np.float64 if c.startswith("prob_") else np.int64 for c in numbers})
     _check_numbers(frame, numbers, path, text=suffix == ".csv")
-    return decode_ids(frame, path)
+    frame = decode_ids(frame, path)
+    _check_values(frame, path)
+    return frame
+
+
+def _check_values(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse what export_labels never writes: a probability that is infinite, negative or above 1, a label
+    that is not an integer in ``-1..k-1``, a vote that is not an integer ``>= -1``.
+
+    Such a file was edited by hand or by another tool; loaded, it would train or score on numbers that mean
+    nothing. (The cells are numbers already, and not NaN: :func:`_check_numbers`. Rows are not required to
+    sum to 1: a :class:`~weaksup.LabelWriter` chunk may hold some classes' columns only.)
+    """
+    probs = [c for c in frame.columns if isinstance(c, str) and c.startswith("prob_")]
+    k = len(probs)
+    for c in frame.columns:
+        if not isinstance(c, str) or not (c in probs or c == "label" or c.startswith(VOTE_PREFIX)):
+            continue
+        values = frame[c].to_numpy(dtype=np.float64)
+        if c in probs:
+            # the slack export_labels' own check (check_probs, atol=1e-4) lets through; NaN is refused earlier
+            bad = ~((values >= -_ATOL) & (values <= 1 + max(k, 1) * _ATOL))
+            what = "a probability (0 to 1)"
+        else:
+            high = k - 1 if c == "label" and k >= 2 else np.inf
+            bad = ~np.isfinite(values) | (values != np.round(values)) | (values < -1) | (values > high)
+            what = f"a label in -1..{k - 1}" if np.isfinite(high) else "an integer >= -1 (-1 abstains)"
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ModelInputError(f"{path}: row id {_plain_id(frame.index[i])!r} holds {float(values[i])!r} in "
+                                  f"column {c!r}, not {what}; the file was edited after export_labels wrote it")
+
+
+def _plain_id(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _check_numbers(frame: pd.DataFrame, columns: Sequence[str], path: Path, text: bool) -> None:
@@ -294,7 +346,7 @@ def _read_npz(path: Path) -> pd.DataFrame:
     if not isinstance(archive, np.lib.npyio.NpzFile):  # a bare .npy array saved under an .npz name
         raise ModelInputError(f"{path} holds one array, not the columns of a labels table; it was not written "
                               "by export_labels")
-    with archive as z:
+    with archive as z, NpzReader(path) as reader:
         members = set(z.files)
         if "__columns__" not in members:
             what = (" (it looks like a label matrix, written by weaksup apply or LabelMatrix.save: "
@@ -302,7 +354,7 @@ def _read_npz(path: Path) -> pd.DataFrame:
             raise ModelInputError(f"{path} has no '__columns__' member, so it was not written by "
                                   f"export_labels{what}")
         try:
-            columns = json.loads(bytes(_member(z, "__columns__", path)).decode())
+            columns = json.loads(bytes(_member(reader, "__columns__", path)).decode())
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ModelInputError(f"{path}: its '__columns__' member is not a JSON list of column names "
                                   f"({exc}); the file was not written by export_labels or is damaged") from exc
@@ -313,7 +365,7 @@ def _read_npz(path: Path) -> pd.DataFrame:
         if lacking:
             raise ModelInputError(f"{path}: column {lacking[0]!r} is named in '__columns__' but is not in the "
                                   "file; it was not written by export_labels or is damaged")
-        arrays = {c: _member(z, c, path) for c in columns}
+        arrays = {c: _member(reader, c, path) for c in columns}
     for c, values in arrays.items():  # one value per row in every column, else rows would be misaligned
         if values.ndim != 1:
             raise ModelInputError(f"{path}: column {c!r} has shape {values.shape}, not one value per row")
@@ -323,11 +375,12 @@ def _read_npz(path: Path) -> pd.DataFrame:
     return pd.DataFrame(arrays, columns=columns)
 
 
-def _member(z: Any, name: str, path: Path) -> np.ndarray:
-    """One array of an open npz archive; a damaged member (bad CRC, pickled objects) is a typed error."""
+def _member(reader: NpzReader, name: str, path: Path) -> np.ndarray:
+    """One array of an open npz archive; a damaged member (bad CRC, pickled objects, a header or zip entry
+    declaring more bytes than the file holds, which NumPy would allocate first) is a typed error."""
     try:
-        return z[name]
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        return reader.member(name)  # checks the member's header before NumPy allocates what it declares
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
         raise DataFileError(f"cannot read column {name!r} of {path}: {type(exc).__name__}: "
                             f"{_first_line(exc)}") from exc
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from weaksup._deps import require
 from weaksup._files import atomic_path, user_path
-from weaksup._ids import ID_COLUMNS
+from weaksup._ids import ID, ID_COLUMNS, encode_ids
 from weaksup.errors import ModelInputError, ParameterError
 from weaksup.io.labels import _first_line, _write_frame, write_jsonl_rows
 
@@ -48,6 +48,7 @@ written by :meth:`close`.
         self._frames: list[pd.DataFrame] = []  # .npz only
         self._id_kind: str | None = None
         self._started = False
+        self._done = False  # closed or aborted: the temporary file is renamed or removed
 
     @staticmethod
     def check_writable(out: str | Path) -> str:
@@ -73,7 +74,10 @@ written by :meth:`close`.
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append one chunk's labels table (the columns of the first chunk, in any order, and an id column)."""
-        frame = self._aligned(frame)
+        if self._done:  # the temporary file is gone or renamed: the chunk would be lost, or left beside out
+            raise ParameterError(f"cannot write to {self.out}: this LabelWriter was already closed (or aborted); "
+                                 "write every chunk before close()")
+        frame = self._aligned(self._encoded_ids(frame))
         if self.suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -95,6 +99,22 @@ written by :meth:`close`.
             with self.tmp.open("a" if self._started else "w", encoding="utf-8") as fh:
                 write_jsonl_rows(frame, fh)
         self._started = True
+
+    def _encoded_ids(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with a plain ``id`` column typed for this file, as :func:`~weaksup.export_labels` types it.
+
+        A chunk of raw ids (``labels_frame(..., file_format=None)`` or a frame of one's own) would otherwise
+        lose their type (float, bool, ``"1"`` in CSV come back as text or integers) or fail to write
+        (datetimes in JSON lines); ids that cannot come back (missing, mixed types) are refused here, by
+        :func:`weaksup._ids.encode_ids`. A column already typed (``id:str`` ...) is kept as it is.
+        """
+        columns = list(frame.columns)
+        if columns.count(ID) != 1 or any(c in ID_COLUMNS and c != ID for c in columns):
+            return frame  # no id column, several (refused by _aligned), or already typed
+        name, values = encode_ids(pd.Index(frame[ID]), self.suffix)
+        out = frame.copy(deep=False)
+        out[ID] = values
+        return out.rename(columns={ID: name}) if name != ID else out
 
     def _aligned(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with the first chunk's columns in their order; a chunk that cannot line up is refused.
@@ -147,7 +167,10 @@ written by :meth:`close`.
                                   f"chunks' are {self._id_kind}; give every chunk ids of one type")
 
     def close(self) -> None:
-        """Finish the file and rename it onto ``out``."""
+        """Finish the file and rename it onto ``out`` (once: closing again does nothing)."""
+        if self._done:  # e.g. close() inside the with block, then the block's own close
+            return
+        self._done = True
         try:
             if self._pq is not None:
                 self._pq.close()
@@ -171,6 +194,7 @@ written by :meth:`close`.
 
     def abort(self, exc: BaseException | None = None) -> None:
         """Drop the temporary file; ``out`` keeps what it held before (or stays absent)."""
+        self._done = True
         if self._pq is not None:
             try:
                 self._pq.close()
