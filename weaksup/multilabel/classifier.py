@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from weaksup._validation import in_row_order
 from weaksup.errors import ModelInputError, NotFittedError
 from weaksup.multilabel.matrix import check_threshold
 
@@ -83,6 +85,8 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
             v = getattr(self, name)
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < low:
                 raise ModelInputError(f"MultiLabelSoftClassifier parameter {name} must be an integer >= {low}; got {v!r}")
+        labels = _label_columns(Q)
+        Q = _by_row_id(Q, X, "Q")
         X = _features(X)
         T = np.asarray(Q, dtype=np.float64)
         if T.ndim != 2 or T.shape[0] != X.shape[0]:
@@ -106,6 +110,7 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
             torch.set_num_threads(old_threads)
         self.n_features_in_ = d
         self.n_labels_ = K
+        self.label_names_ = labels  # a frame's columns (None for an array): score lines y up by them
         return self
 
     def _train(self, torch: Any, X: Any, T: np.ndarray) -> Any:
@@ -170,11 +175,39 @@ class MultiLabelSoftClassifier(ClassifierMixin, BaseEstimator):
         """Micro F1 of the 0/1 predictions against 0/1 labels ``y``."""
         from sklearn.metrics import f1_score
 
-        Y = np.asarray(y)
+        y = _by_row_id(y, X, "y")
+        names = getattr(self, "label_names_", None)
+        given = _label_columns(y)
+        if names is not None and given is not None and given != names:  # by position: labels scored as others
+            if sorted(given) != sorted(names):
+                raise ModelInputError(f"y's columns {given[:10]} are not the labels the model was fitted on "
+                                      f"{names[:10]}")
+            y = y.iloc[:, [given.index(c) for c in names]]
+        try:
+            Y = np.asarray(y)
+        except ValueError:  # a list of label-name lists is ragged
+            Y = np.asarray(y, dtype=object)
         if Y.ndim != 2 or Y.shape[1] != getattr(self, "n_labels_", Y.shape[-1]) or not np.isin(Y, (0, 1)).all():
             raise ModelInputError(f"y must be n x {getattr(self, 'n_labels_', 'K')} 0/1 labels (round soft targets "
                                   f"first, e.g. (Q > 0.5).astype(int)); got shape {Y.shape}")
         return float(f1_score(Y, self.predict(X), average="micro", zero_division=0))
+
+
+def _label_columns(Q: Any) -> list[str] | None:
+    """The label names of a frame of targets (``prob_<label>`` columns read as ``<label>``), else None."""
+    if not isinstance(Q, pd.DataFrame) or isinstance(Q.columns, pd.RangeIndex):
+        return None
+    cols = [str(c) for c in Q.columns]
+    if cols and all(c.startswith("prob_") for c in cols):
+        cols = [c[len("prob_"):] for c in cols]
+    return cols if len(set(cols)) == len(cols) else None
+
+
+def _by_row_id(Q: Any, X: Any, name: str) -> Any:
+    """Targets indexed by the row ids of a frame ``X`` in another order, in ``X``'s row order."""
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return in_row_order(Q, X.index, name=name, owner="X")
+    return Q
 
 
 def _features(X: Any) -> Any:

@@ -83,6 +83,9 @@ class MultiLabelApplier:
                                   "wrap a function as MultiLabelLF(name, f) or with @multilabel_lf()", ApplyInputError)
         if isinstance(label_names, str):  # else each character would be a label
             raise ParameterError(f"label_names must be a list of labels, got the string {label_names!r}")
+        if isinstance(label_names, (set, frozenset)):  # its order (the columns) would change with the hash seed
+            raise ParameterError(f"label_names must be ordered (a list: its order fixes the columns), not a set; "
+                                 f"pass e.g. {sorted(map(str, label_names))!r:.100}")
         self.lfs = list(lfs)
         self.label_names = [str(s) for s in label_names]
         if not self.label_names:

@@ -51,6 +51,7 @@ class MultiLabelMatrix:
         for what, names in (("lf_names", lf_names), ("label_names", label_names)):
             if isinstance(names, str):  # else each character would be a name
                 raise LabelMatrixError(f"{what} must be a list of names, got the string {names!r}")
+            _check_ordered(names, what)
         lf_names, label_names = [str(s) for s in lf_names], [str(s) for s in label_names]
         m, K = len(lf_names), len(label_names)
         if csr.shape[1] != m * K:
@@ -109,6 +110,7 @@ class MultiLabelMatrix:
         or says "absent" (``others="absent"``: the LF claims the set is complete). A dict gives each
         label's vote explicitly; None abstains on every label.
         """
+        _check_ordered(label_names, "label_names")
         label_names = [str(s) for s in label_names]
         col = {name: c for c, name in enumerate(label_names)}
         rows = list(votes)
@@ -196,6 +198,13 @@ class MultiLabelMatrix:
         K = len(self.label_names)
         return pd.DataFrame({"id": self.index[coo.row], "lf": np.asarray(self.lf_names)[coo.col // K],
                              "label": np.asarray(self.label_names)[coo.col % K], "vote": coo.data.astype(int) - 1})
+
+
+def _check_ordered(names: Any, what: str) -> None:
+    """Names whose order fixes the columns: a set's order changes with the process's hash seed, so it is refused."""
+    if isinstance(names, (set, frozenset)):
+        raise LabelMatrixError(f"{what} must be ordered (a list: its order fixes the columns), not a set; pass "
+                               f"e.g. {sorted(map(str, names))!r:.100}")
 
 
 def check_threshold(threshold: Any) -> float:

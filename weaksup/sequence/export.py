@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -80,6 +81,13 @@ def to_conll(
     if spaced:
         raise SpanError(f"entity type {spaced[0]!r} contains whitespace; CoNLL cannot hold it (use to_jsonl, or "
                         "rename it, e.g. with '_')")
+    if scheme == "IO":  # an IO tag is the bare type: 'O' reads back as outside, 'B-X' as the type 'X'
+        misread = [t for t in types if t == "O" or t[:2] in ("B-", "I-")]
+        if not misread and types and all(t[:2] in _BIOES and len(t) > 2 for t in types):
+            misread = types  # every tag looks BIOES-prefixed: read_conll would read 'E-coli' as the type 'coli'
+        if misread:
+            raise SpanError(f"entity type {misread[0]!r} cannot be written under scheme='IO': read_conll would not "
+                            "read it back as that type (use scheme='BIO' or to_jsonl, or rename it)")
     for d, toks in enumerate(tokens):  # checked before anything is written
         for k, tok in enumerate(toks):
             if not isinstance(tok, str):
@@ -110,6 +118,7 @@ def to_conll(
     return user_path(path)
 
 
+_COLUMNS = re.compile(r"[ \t]+")
 _BIOES = {"B-": "B-", "I-": "I-", "S-": "B-", "E-": "I-", "U-": "B-", "L-": "I-"}
 
 
@@ -140,7 +149,9 @@ def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[Span
                 tags.append([])
                 lines.append([])
             continue
-        parts = line.split()
+        # columns are split on spaces and tabs only: str.split() also cut a token at a no-break or ideographic
+        # space ('10\u00a0000' was read as the token '10')
+        parts = _COLUMNS.split(line.strip(" \t"))
         if len(parts) < 2:
             raise SpanError(f"{path}:{lineno}: expected 'token tag', got {line!r}")
         tokens[-1].append(parts[0])

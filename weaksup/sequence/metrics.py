@@ -44,7 +44,9 @@ def _span_set(spans: Sequence[Span], side: str, d: int) -> set[Span]:
                             "a list of spans, [[(0, 2, 'PER')], []])")
         if not (_is_int(x[0]) and _is_int(x[1])):  # ('0', '1', 'A') from a CSV would never match
             raise SpanError(f"{side} document {d}: span {tuple(x)!r} needs integer token bounds")
-        out.add((int(x[0]), int(x[1]), x[2]))
+        if not isinstance(x[2], str) or not x[2]:  # a NaN type (a CSV gap) was a silent miss, None a bare TypeError
+            raise SpanError(f"{side} document {d}: span {tuple(x)!r} needs an entity type name (a non-empty string)")
+        out.add((int(x[0]), int(x[1]), str(x[2])))
     return out
 
 
@@ -80,6 +82,8 @@ def entity_report(pred: Sequence[Sequence[Span]], gold: Sequence[Sequence[Span]]
     [1.0, 0.0, 0.67]
     """
     total = entity_scores(pred, gold)  # checks every document's spans first
+    if isinstance(pred, pd.Series):  # as entity_scores: the per-type rows too pair documents by id
+        gold = in_doc_order(gold, pred.index, owner="pred")
     types = sorted({x[2] for doc in list(pred) + list(gold) for x in doc})
     rows = {}
     for t in types:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,6 +178,9 @@ def check_types(types: Any) -> list[str]:
     if isinstance(types, (str, bytes)) or not isinstance(types, Iterable):
         raise SpanError(f"types must be a list of entity type names, got {types!r}"
                         + (f"; for one type write [{types!r}]" if isinstance(types, str) else ""))
+    if isinstance(types, (set, frozenset)):  # its order (the tag indices) would change with the hash seed
+        raise SpanError(f"types must be ordered (their order fixes the tag indices), not a set; pass a list, "
+                        f"e.g. {sorted(map(str, types))!r:.100}")
     out = [str(t) for t in types]
     dup = sorted({t for t in out if out.count(t) > 1})
     if dup:
@@ -345,5 +349,19 @@ def tokenize(text: str, tokenizer: str = "auto") -> tuple[list[str], list[tuple[
             return [t.text for t in doc if not t.is_space], [
                 (t.idx, t.idx + len(t.text)) for t in doc if not t.is_space
             ]
-    matches = list(_PLAIN_TOKEN.finditer(text))
-    return [m.group() for m in matches], [m.span() for m in matches]
+    spans: list[list[int]] = []
+    for m in _PLAIN_TOKEN.finditer(text):
+        a, b = m.span()
+        # a combining mark (an accent in decomposed text, an Indic vowel sign or virama) is not \w: without
+        # this the plain rule cut 'cafe\u0301' into 'cafe' + an accent token and Hindi into single letters
+        if spans and spans[-1][1] == a and (_joins(text[a]) or _joins(text[a - 1])):
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    return [text[a:b] for a, b in spans], [(a, b) for a, b in spans]
+
+
+def _joins(ch: str) -> bool:
+    """A character that belongs to the token beside it: a combining mark, a zero-width joiner, an emoji
+    skin-tone modifier."""
+    return unicodedata.category(ch).startswith("M") or ch == "\u200d" or "\U0001f3fb" <= ch <= "\U0001f3ff"
