@@ -21,6 +21,22 @@ def run_tutorial_script(name: str) -> str:
     return out.stdout
 
 
+def _write_cli_project(folder: Path, lf_source: str) -> Path:
+    """A small CLI project in ``folder``: ``lfs.py`` (``lf_source``) and ``d.csv``, four rows with string ids."""
+    import pandas as pd
+
+    (folder / "lfs.py").write_text(lf_source)
+    pd.DataFrame({"id": ["10", "11", "12", "13"],
+                  "text": ["buy now please", "hi", "ok then go home", "buy it"]}).to_csv(folder / "d.csv", index=False)
+    return folder
+
+
+@pytest.fixture
+def write_cli_project() -> Callable[[Path, str], Path]:
+    """``write_cli_project(tmp_path, lf_source)`` writes ``lfs.py`` and a four-row ``d.csv`` there."""
+    return _write_cli_project
+
+
 @pytest.fixture
 def run_tutorial() -> Callable[[str], str]:
     """``run_tutorial("01_spam.py")`` runs a tutorial end to end and returns what it printed."""

@@ -29,11 +29,8 @@ LF_FILE = textwrap.dedent('''
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    (tmp_path / "lfs.py").write_text(LF_FILE)
-    pd.DataFrame({"id": ["10", "11", "12", "13"],
-                  "text": ["buy now please", "hi", "ok then go home", "buy it"]}).to_csv(tmp_path / "d.csv",
-                                                                                       index=False)
+def project(tmp_path, monkeypatch, write_cli_project):
+    write_cli_project(tmp_path, LF_FILE)
     monkeypatch.chdir(tmp_path)
     assert main(["apply", "lfs.py", "d.csv", "-o", "L.npz", "--no-progress"]) == 0
     return tmp_path
